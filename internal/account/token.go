@@ -1,0 +1,47 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+)
+
+// Token is an API bearer token for integrations; only its hash is stored.
+type Token struct {
+	bun.BaseModel `bun:"table:api_tokens"`
+
+	TokenHash string    `bun:"token_hash,pk"`
+	UserID    int64     `bun:"user_id"`
+	CreatedAt time.Time `bun:"created_at"`
+	ExpiresAt time.Time `bun:"expires_at"`
+}
+
+// IssueToken creates a bearer token for a user.
+func IssueToken(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duration) (string, time.Time, error) {
+	token := randomToken()
+	now := time.Now().UTC()
+	t := &Token{TokenHash: hashToken(token), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
+	if _, err := idb.NewInsert().Model(t).Exec(ctx); err != nil {
+		return "", time.Time{}, fmt.Errorf("issue token: %w", err)
+	}
+	return token, t.ExpiresAt, nil
+}
+
+// UserIDByToken resolves a live bearer token.
+func UserIDByToken(ctx context.Context, idb bun.IDB, token string) (int64, error) {
+	t := new(Token)
+	err := idb.NewSelect().Model(t).Where("token_hash = ?", hashToken(token)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && time.Now().After(t.ExpiresAt) {
+		return 0, apperr.New(apperr.Unauthorized, "Token ungültig oder abgelaufen.")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("load token: %w", err)
+	}
+	return t.UserID, nil
+}

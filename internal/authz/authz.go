@@ -1,0 +1,144 @@
+// Package authz answers one question for handlers and domain code alike:
+// may this subject do this action to this object? The answer comes from one
+// casbin model (model.conf) and the policy stored in the database.
+package authz
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"slices"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+)
+
+//go:embed model.conf
+var modelText string
+
+// Authorizer wraps the casbin enforcer. It is safe for concurrent use.
+type Authorizer struct {
+	enforcer *casbin.SyncedEnforcer
+}
+
+// New loads the model and the policy from bdb.
+func New(bdb bun.IDB) (*Authorizer, error) {
+	m, err := model.NewModelFromString(modelText)
+	if err != nil {
+		return nil, fmt.Errorf("authz model: %w", err)
+	}
+	e, err := casbin.NewSyncedEnforcer(m, adapter{db: bdb})
+	if err != nil {
+		return nil, fmt.Errorf("authz enforcer: %w", err)
+	}
+	e.EnableAutoSave(false)
+	e.AddFunction("cond", cond)
+	if err := e.LoadPolicy(); err != nil {
+		return nil, err
+	}
+	return &Authorizer{enforcer: e}, nil
+}
+
+// Reload reads the policy again, after a change in this process or, on a
+// timer, in another one.
+func (a *Authorizer) Reload(context.Context) error {
+	return a.enforcer.LoadPolicy()
+}
+
+// Allowed reports the bare decision, for building navigation and buttons.
+func (a *Authorizer) Allowed(s Subject, action string, o Object) bool {
+	if s.Anonymous() {
+		return false
+	}
+	ok, err := a.enforcer.Enforce(userKey(s.UserID), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	return err == nil && ok
+}
+
+// Can is the one authorization entry point. It returns nil when allowed;
+// otherwise an apperr: Unauthorized for anonymous subjects, NotFound when
+// the subject may not even see the object (another member's order is
+// invisible, not forbidden), Forbidden otherwise.
+func (a *Authorizer) Can(_ context.Context, s Subject, action string, o Object) error {
+	if s.Anonymous() {
+		return apperr.New(apperr.Unauthorized, "Bitte melden Sie sich an.")
+	}
+	ok, err := a.enforcer.Enforce(userKey(s.UserID), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	if err != nil {
+		return fmt.Errorf("authz enforce %s %s: %w", o.Kind, action, err)
+	}
+	if ok {
+		return nil
+	}
+	if o.ID != 0 && !a.visible(s, o) {
+		return apperr.New(apperr.NotFound, "Nicht gefunden.")
+	}
+	return apperr.New(apperr.Forbidden, "Dazu fehlt Ihnen die Berechtigung.")
+}
+
+// visible tells whether the subject may see the object at all.
+func (a *Authorizer) visible(s Subject, o Object) bool {
+	action := "read"
+	switch o.Kind {
+	case "user", "role":
+		o.Kind, action = "user", "list"
+	}
+	return a.Allowed(s, action, Object{Kind: o.Kind, ID: o.ID, OrgID: o.OrgID})
+}
+
+// RolesOf lists the roles a user holds in their organisation.
+func (a *Authorizer) RolesOf(userID, orgID int64) []string {
+	roles := a.enforcer.GetRolesForUserInDomain(userKey(userID), orgKey(orgID))
+	slices.Sort(roles)
+	return roles
+}
+
+// Grant gives a user a role in an organisation, inside the caller's
+// transaction. Call Reload after the commit.
+func Grant(ctx context.Context, idb bun.IDB, userID, orgID int64, role string) error {
+	r := rule{PType: "g", V0: userKey(userID), V1: role, V2: orgKey(orgID)}
+	exists, err := idb.NewSelect().Model((*rule)(nil)).
+		Where("p_type = 'g' AND v0 = ? AND v1 = ? AND v2 = ?", r.V0, r.V1, r.V2).Exists(ctx)
+	if err != nil || exists {
+		return err
+	}
+	_, err = idb.NewInsert().Model(&r).Exec(ctx)
+	return err
+}
+
+// Revoke takes a role away, inside the caller's transaction.
+func Revoke(ctx context.Context, idb bun.IDB, userID, orgID int64, role string) error {
+	_, err := idb.NewDelete().Model((*rule)(nil)).
+		Where("p_type = 'g' AND v0 = ? AND v1 = ? AND v2 = ?", userKey(userID), role, orgKey(orgID)).Exec(ctx)
+	return err
+}
+
+// Permission is one policy line, for the admin's policy page.
+type Permission struct {
+	Role, Object, Action, Condition string
+}
+
+// Permissions lists the policy lines, sorted.
+func (a *Authorizer) Permissions() []Permission {
+	lines, _ := a.enforcer.GetPolicy()
+	out := make([]Permission, 0, len(lines))
+	for _, l := range lines {
+		if len(l) == 4 {
+			out = append(out, Permission{l[0], l[1], l[2], l[3]})
+		}
+	}
+	slices.SortFunc(out, func(x, y Permission) int {
+		for _, c := range [][2]string{{x.Role, y.Role}, {x.Object, y.Object}, {x.Action, y.Action}} {
+			if c[0] != c[1] {
+				if c[0] < c[1] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
+	})
+	return out
+}

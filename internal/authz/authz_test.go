@@ -1,0 +1,204 @@
+package authz_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
+	"coopshop/internal/config"
+	"coopshop/internal/dbtest"
+	"coopshop/internal/demo"
+)
+
+// roleOrder is the column order of the matrix below.
+var roleOrder = []string{"purchaser", "approver", "member_admin", "sales", "sales_lead", "catalog_manager", "finance", "auditor", "admin"}
+
+// matrix states, for every action of the policy, which role may do it on an
+// object of its kind (Y) and which may not (.), in roleOrder.
+//
+//	purchaser approver member_admin sales sales_lead catalog_manager finance auditor admin
+var matrix = map[string]string{
+	"catalog browse":    "YYYYYYYYY",
+	"catalog manage":    ".....Y..Y",
+	"contract read":     "YYYYYYYYY",
+	"contract manage":   ".....Y..Y",
+	"cart use":          "Y........",
+	"order submit":      "Y........",
+	"order read":        "YYYYY.YYY",
+	"order withdraw":    "Y........",
+	"order edit":        "Y........",
+	"order approve":     ".YY......",
+	"order reject":      ".YY......",
+	"order return":      ".YY......",
+	"order confirm":     "...YY....",
+	"order quote":       "...YY....",
+	"order deliver":     "...YY....",
+	"quote read":        "YYYYY.YYY",
+	"quote edit":        "...YY....",
+	"quote submit":      "...YY....",
+	"quote approve":     "....Y....",
+	"quote send":        "...YY....",
+	"quote accept":      "YY.......",
+	"quote reject":      "YY.......",
+	"quote revise":      "YY.......",
+	"invoice read":      "YYY...YYY",
+	"invoice create":    "......Y..",
+	"invoice credit":    "......Y..",
+	"invoice export":    "......Y..",
+	"invoice mark_paid": "......Y..",
+	"invoice pay":       "Y.Y...Y..",
+	"document read":     "YYYYY.YYY",
+	"audit read":        "YYYYY.YYY",
+	"user list":         "..Y....YY",
+	"user manage":       "..Y.....Y",
+	"role assign":       "..Y.....Y",
+	"settings manage":   "..Y.....Y",
+	"policy view":       ".......YY",
+	"policy edit":       "........Y",
+}
+
+type fixture struct {
+	az       *authz.Authorizer
+	subjects map[string]authz.Subject // by role (test users) or by demo e-mail
+	boerde   int64
+	weissen  int64
+}
+
+func setup(t *testing.T, bdb *bun.DB) fixture {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, bdb); err != nil {
+		t.Fatal(err)
+	}
+	boerde, err := account.OrganisationByName(ctx, bdb, "Landkreis Börde")
+	if err != nil {
+		t.Fatal(err)
+	}
+	weissen, _ := account.OrganisationByName(ctx, bdb, "Stadt Weißenfels")
+	kid, _ := account.OrganisationByName(ctx, bdb, "KID Magdeburg")
+	// One user per role holding exactly that role.
+	for _, role := range roleOrder {
+		org := kid.ID
+		if authz.IsMemberRole(role) {
+			org = boerde.ID
+		}
+		u := &account.User{OrgID: org, Email: "only-" + role + "@test.example", Name: role}
+		if err := account.CreateUser(ctx, bdb, u, demo.Password); err != nil {
+			t.Fatal(err)
+		}
+		if err := authz.Grant(ctx, bdb, u.ID, org, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	az, err := authz.New(bdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := account.NewService(bdb, az, config.Default())
+	users, err := account.ListUsers(ctx, bdb, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{az: az, subjects: map[string]authz.Subject{}, boerde: boerde.ID, weissen: weissen.ID}
+	for _, u := range users {
+		p, err := svc.Principal(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := u.Email
+		if r, ok := strings.CutPrefix(u.Email, "only-"); ok {
+			key = strings.TrimSuffix(r, "@test.example")
+		}
+		f.subjects[key] = p.Subject
+	}
+	return f
+}
+
+func TestEveryRoleAgainstEveryAction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		f := setup(t, bdb)
+		// The matrix names every action of the policy, and nothing else.
+		seen := map[string]bool{}
+		for _, p := range f.az.Permissions() {
+			key := p.Object + " " + p.Action
+			seen[key] = true
+			if _, ok := matrix[key]; !ok {
+				t.Errorf("policy has %q (role %s) that the matrix does not state", key, p.Role)
+			}
+		}
+		for key, row := range matrix {
+			if !seen[key] {
+				t.Errorf("matrix states %q that the policy does not have", key)
+			}
+			kind, action, _ := strings.Cut(key, " ")
+			for i, role := range roleOrder {
+				want := row[i] == 'Y'
+				got := f.az.Allowed(f.subjects[role], action, authz.On(kind))
+				if got != want {
+					t.Errorf("%s may %s: got %v, want %v", role, key, got, want)
+				}
+			}
+		}
+	})
+}
+
+func TestAttributeConditions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		f := setup(t, bdb)
+		s := f.subjects
+		order := func(owner string, grossEUR int64, stage string, prior ...string) authz.Object {
+			o := authz.Object{Kind: "order", ID: 42, OrgID: f.boerde, OwnerID: s[owner].UserID, AmountCents: grossEUR * 100, StageRole: stage}
+			for _, p := range prior {
+				o.PriorActors = append(o.PriorActors, s[p].UserID)
+			}
+			return o
+		}
+		tests := []struct {
+			name    string
+			subject string
+			action  string
+			object  authz.Object
+			want    apperr.Code // "" = allowed
+		}{
+			{"approver approves a colleague's order within limit", "genehmigung@boerde.example", "approve", order("einkauf@boerde.example", 20000, "approver"), ""},
+			{"approver above own limit", "genehmigung@boerde.example", "approve", order("einkauf@boerde.example", 30000, "approver"), apperr.Forbidden},
+			{"approver at exactly the limit", "genehmigung@boerde.example", "approve", order("einkauf@boerde.example", 25000, "approver"), ""},
+			{"four-eyes: own request", "kaemmerei@boerde.example", "approve", order("kaemmerei@boerde.example", 100, "approver"), apperr.Forbidden},
+			{"stage asks for member_admin, approver cannot", "genehmigung@boerde.example", "approve", order("einkauf@boerde.example", 100, "member_admin"), apperr.Forbidden},
+			{"member_admin stage, no limit", "kaemmerei@boerde.example", "approve", order("einkauf@boerde.example", 30000, "member_admin", "genehmigung@boerde.example"), ""},
+			{"one person, two stages", "kaemmerei@boerde.example", "approve", order("einkauf@boerde.example", 30000, "member_admin", "kaemmerei@boerde.example"), apperr.Forbidden},
+			{"Weißenfels approver on a Börde order", "genehmigung@weissenfels.example", "approve", order("einkauf@boerde.example", 100, "approver"), apperr.NotFound},
+			{"Weißenfels purchaser reads a Börde order", "einkauf@weissenfels.example", "read", order("einkauf@boerde.example", 100, ""), apperr.NotFound},
+			{"sales approves a member stage", "vertrieb@kid.example", "approve", order("einkauf@boerde.example", 100, "approver"), apperr.Forbidden},
+			{"purchaser approves own order", "einkauf@boerde.example", "approve", order("einkauf@boerde.example", 100, "approver"), apperr.Forbidden},
+			{"purchaser withdraws own order", "einkauf@boerde.example", "withdraw", order("einkauf@boerde.example", 100, ""), ""},
+			{"purchaser withdraws a colleague's order", "purchaser", "withdraw", order("einkauf@boerde.example", 100, ""), apperr.Forbidden},
+			{"sales lead approves a colleague's quote", "vertriebsleitung@kid.example", "approve", authz.Object{Kind: "quote", ID: 5, OrgID: f.boerde, OwnerID: s["vertrieb@kid.example"].UserID}, ""},
+			{"sales lead approves own quote draft", "vertriebsleitung@kid.example", "approve", authz.Object{Kind: "quote", ID: 5, OrgID: f.boerde, OwnerID: s["vertriebsleitung@kid.example"].UserID}, apperr.Forbidden},
+			{"member admin manages a Weißenfels user", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, apperr.NotFound},
+			{"member admin manages an own user", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde}, ""},
+			{"member admin grants a provider role", "kaemmerei@boerde.example", "assign", authz.Object{Kind: "role", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde, TargetRole: "admin"}, apperr.Forbidden},
+			{"admin manages any member's user", "admin@kid.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, ""},
+			{"anonymous", "nobody", "read", order("einkauf@boerde.example", 1, ""), apperr.Unauthorized},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := f.az.Can(context.Background(), s[tt.subject], tt.action, tt.object)
+				if tt.want == "" {
+					if err != nil {
+						t.Fatalf("denied: %v", err)
+					}
+					return
+				}
+				if got := apperr.CodeOf(err); got != tt.want {
+					t.Fatalf("got %v (%s), want %s", err, got, tt.want)
+				}
+			})
+		}
+	})
+}

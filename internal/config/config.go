@@ -1,0 +1,87 @@
+// Package config reads the program's settings from the environment, with
+// defaults that make a fresh checkout run the demo without any set-up.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is everything that differs between a laptop demo and production.
+// Secrets only ever come from the environment.
+type Config struct {
+	DatabaseURL string // sqlite://path or postgres://…
+	Addr        string // listen address, e.g. 127.0.0.1:8080
+	// SecureCookies marks cookies Secure; set it whenever TLS terminates in
+	// front of the shop.
+	SecureCookies bool
+	// SessionTTL is how long an idle browser session stays valid.
+	SessionTTL time.Duration
+	// TokenTTL is how long an API token issued by /auth/token stays valid.
+	TokenTTL time.Duration
+	// LoginFailureDelay slows every failed login down (per failure so far,
+	// capped) to make password guessing expensive.
+	LoginFailureDelay time.Duration
+	// LockAfter failed logins in a row lock an account for LockFor.
+	LockAfter int
+	LockFor   time.Duration
+
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	StripeAPIBase       string
+	SMTPURL             string
+	LogLevel            string
+}
+
+// Default is the demo configuration.
+func Default() Config {
+	return Config{
+		DatabaseURL:       "sqlite://data/coopshop.db",
+		Addr:              "127.0.0.1:8080",
+		SessionTTL:        8 * time.Hour,
+		TokenTTL:          24 * time.Hour,
+		LoginFailureDelay: 250 * time.Millisecond,
+		LockAfter:         5,
+		LockFor:           15 * time.Minute,
+		LogLevel:          "info",
+	}
+}
+
+// FromEnv starts from Default and overrides what the environment sets.
+func FromEnv() (Config, error) {
+	c := Default()
+	str := func(key string, dst *string) {
+		if v, ok := os.LookupEnv(key); ok && v != "" {
+			*dst = v
+		}
+	}
+	str("DATABASE_URL", &c.DatabaseURL)
+	str("COOPSHOP_ADDR", &c.Addr)
+	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
+	str("STRIPE_WEBHOOK_SECRET", &c.StripeWebhookSecret)
+	str("STRIPE_API_BASE", &c.StripeAPIBase)
+	str("SMTP_URL", &c.SMTPURL)
+	str("COOPSHOP_LOG_LEVEL", &c.LogLevel)
+	if v := os.Getenv("COOPSHOP_SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("COOPSHOP_SECURE_COOKIES: %w", err)
+		}
+		c.SecureCookies = b
+	}
+	for key, dst := range map[string]*time.Duration{
+		"COOPSHOP_SESSION_TTL": &c.SessionTTL,
+		"COOPSHOP_TOKEN_TTL":   &c.TokenTTL,
+	} {
+		if v := os.Getenv(key); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return c, fmt.Errorf("%s: %w", key, err)
+			}
+			*dst = d
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,113 @@
+// Package dbtest gives storage tests a fresh, migrated database on every
+// dialect: a temporary SQLite file always, and a private schema in the
+// PostgreSQL of TEST_DATABASE_URL when it is set. With COOPSHOP_REQUIRE_PG=1
+// (as in CI) a missing PostgreSQL fails the test instead of skipping it.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+
+	"coopshop/internal/db"
+	"coopshop/migrations"
+)
+
+// Dialects are the names of the subtests Each runs.
+var Dialects = []string{"sqlite", "postgres"}
+
+var notice sync.Once
+
+// Each runs fn once per dialect as a subtest, each with its own database.
+func Each(t *testing.T, fn func(t *testing.T, bdb *bun.DB)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(d, func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// Open returns a migrated, empty database of dialect d ("sqlite" or
+// "postgres"), closed and dropped when the test ends.
+func Open(t testing.TB, d string) *bun.DB {
+	t.Helper()
+	ctx := context.Background()
+	var bdb *bun.DB
+	switch d {
+	case "sqlite":
+		var err error
+		bdb, err = db.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "test.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+	case "postgres":
+		bdb = openPostgres(t)
+	default:
+		t.Fatalf("dbtest: unknown dialect %q", d)
+	}
+	t.Cleanup(func() { bdb.Close() })
+	m, err := db.NewMigrator(bdb, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", d, err)
+	}
+	return bdb
+}
+
+// URL returns TEST_DATABASE_URL, skipping (or failing in CI) without it.
+func URL(t testing.TB) string {
+	t.Helper()
+	url := os.Getenv("TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("COOPSHOP_REQUIRE_PG") == "1" {
+			t.Fatal("TEST_DATABASE_URL is not set but COOPSHOP_REQUIRE_PG=1")
+		}
+		notice.Do(func() {
+			os.Stderr.WriteString("dbtest: TEST_DATABASE_URL not set: PostgreSQL tests skipped, SQLite only\n")
+		})
+		t.Skip("TEST_DATABASE_URL not set")
+	}
+	return url
+}
+
+func openPostgres(t testing.TB) *bun.DB {
+	t.Helper()
+	url := URL(t)
+	ctx := context.Background()
+	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url)))
+	defer admin.Close()
+	if err := admin.PingContext(ctx); err != nil {
+		if os.Getenv("COOPSHOP_REQUIRE_PG") == "1" {
+			t.Fatalf("PostgreSQL at TEST_DATABASE_URL unreachable: %v", err)
+		}
+		t.Skipf("PostgreSQL unreachable: %v", err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		a := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url)))
+		defer a.Close()
+		a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	})
+	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url),
+		pgdriver.WithConnParams(map[string]any{"search_path": schema})))
+	sqldb.SetMaxOpenConns(32)
+	sqldb.SetMaxIdleConns(32)
+	return bun.NewDB(sqldb, pgdialect.New())
+}

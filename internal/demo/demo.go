@@ -1,0 +1,120 @@
+// Package demo creates the demonstration data of DESIGN §7 and API.md: the
+// provider, five member municipalities and one login per role, all with the
+// printed demo password. It runs only when asked (`coopshop seed`).
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
+)
+
+// Password is the demo password of every demo login.
+const Password = "coopshop-demo"
+
+// Login is one demo login, printed by `make run`.
+type Login struct {
+	Email, Org, Roles string
+}
+
+func eur(v int64) *int64 { c := v * 100; return &c }
+
+type demoUser struct {
+	email, name, org string
+	roles            []string
+	limit            *int64
+}
+
+var organisations = []account.Organisation{
+	{Kind: account.KindProvider, Name: "KID Magdeburg", ShortName: "KID", Street: "Alter Markt 6", Zip: "39104", City: "Magdeburg", Email: "vertrieb@kid.example"},
+	{Kind: account.KindMember, Name: "Landkreis Börde", ShortName: "Börde", Street: "Gerikestraße 104", Zip: "39340", City: "Haldensleben", LeitwegID: "15083-BOERDE-14", Email: "einkauf@boerde.example"},
+	{Kind: account.KindMember, Name: "Stadt Weißenfels", ShortName: "Weißenfels", Street: "Markt 1", Zip: "06667", City: "Weißenfels", LeitwegID: "15084590-WEISSENFELS-64", Email: "einkauf@weissenfels.example"},
+	{Kind: account.KindMember, Name: "Stadt Wolmirstedt", ShortName: "Wolmirstedt", Street: "August-Bebel-Straße 25", Zip: "39326", City: "Wolmirstedt", LeitwegID: "15083570-WOLMIRSTEDT-13", Email: "einkauf@wolmirstedt.example"},
+	{Kind: account.KindMember, Name: "Verbandsgemeinde Obere Aller", ShortName: "Obere Aller", Street: "Marktplatz 12", Zip: "39365", City: "Eilsleben", LeitwegID: "15083-OBEREALLER-97", Email: "einkauf@obere-aller.example"},
+	{Kind: account.KindMember, Name: "Landkreis Wesermarsch", ShortName: "Wesermarsch", Street: "Poggenburger Straße 15", Zip: "26919", City: "Brake", LeitwegID: "03461-WESERMARSCH-42", Email: "einkauf@wesermarsch.example"},
+}
+
+var users = []demoUser{
+	{"admin@kid.example", "Anna Adler", "KID Magdeburg", []string{authz.RoleAdmin}, nil},
+	{"vertrieb@kid.example", "Volker Vogt", "KID Magdeburg", []string{authz.RoleSales}, nil},
+	{"vertriebsleitung@kid.example", "Lena Lorenz", "KID Magdeburg", []string{authz.RoleSalesLead}, nil},
+	{"katalog@kid.example", "Karl Krüger", "KID Magdeburg", []string{authz.RoleCatalogManager}, nil},
+	{"finanzen@kid.example", "Frieda Fuchs", "KID Magdeburg", []string{authz.RoleFinance}, nil},
+	{"revision@kid.example", "Rainer Roth", "KID Magdeburg", []string{authz.RoleAuditor}, nil},
+	{"einkauf@boerde.example", "Birgit Böhm", "Landkreis Börde", []string{authz.RolePurchaser}, nil},
+	{"genehmigung@boerde.example", "Gerd Günther", "Landkreis Börde", []string{authz.RoleApprover}, eur(25000)},
+	{"kaemmerei@boerde.example", "Käthe Kämmerer", "Landkreis Börde", []string{authz.RoleMemberAdmin, authz.RoleApprover}, nil},
+	{"einkauf@weissenfels.example", "Wiebke Weiß", "Stadt Weißenfels", []string{authz.RolePurchaser}, nil},
+	{"genehmigung@weissenfels.example", "Walter Weber", "Stadt Weißenfels", []string{authz.RoleApprover}, eur(10000)},
+}
+
+// Logins lists the demo logins for printing.
+func Logins() []Login {
+	out := make([]Login, 0, len(users))
+	for _, u := range users {
+		roles := ""
+		for i, r := range u.roles {
+			if i > 0 {
+				roles += ", "
+			}
+			roles += r
+		}
+		out = append(out, Login{Email: u.email, Org: u.org, Roles: roles})
+	}
+	return out
+}
+
+// Step is one part of the demo data; later parts (catalog, rules) append
+// their own steps. Each runs in the seed transaction.
+type Step func(ctx context.Context, tx bun.Tx) error
+
+// Steps run in order by Seed.
+var Steps = []Step{seedAccounts}
+
+// Seed creates the demo data unless it exists; it reports whether it did.
+func Seed(ctx context.Context, bdb *bun.DB) (bool, error) {
+	_, err := account.OrganisationByName(ctx, bdb, organisations[0].Name)
+	if err == nil {
+		return false, nil
+	}
+	if apperr.CodeOf(err) != apperr.NotFound {
+		return false, err
+	}
+	err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, step := range Steps {
+			if err := step(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return err == nil, err
+}
+
+func seedAccounts(ctx context.Context, tx bun.Tx) error {
+	ids := map[string]int64{}
+	for _, o := range organisations {
+		o := o
+		if err := account.CreateOrganisation(ctx, tx, &o); err != nil {
+			return err
+		}
+		ids[o.Name] = o.ID
+	}
+	for _, du := range users {
+		u := &account.User{OrgID: ids[du.org], Email: du.email, Name: du.name, ApprovalLimitCents: du.limit}
+		if err := account.CreateUser(ctx, tx, u, Password); err != nil {
+			return err
+		}
+		for _, r := range du.roles {
+			if err := authz.Grant(ctx, tx, u.ID, u.OrgID, r); err != nil {
+				return fmt.Errorf("grant %s to %s: %w", r, du.email, err)
+			}
+		}
+	}
+	return nil
+}
