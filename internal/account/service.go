@@ -170,8 +170,7 @@ func (s *Service) Users(ctx context.Context, actor Principal) ([]User, error) {
 	if err := s.Authz.Can(ctx, actor.Subject, "list", authz.On("user")); err != nil {
 		return nil, err
 	}
-	all := authz.Object{Kind: "user", OrgID: -1} // an org nobody belongs to
-	if s.Authz.Allowed(actor.Subject, "list", all) {
+	if s.Authz.Allowed(actor.Subject, "list", authz.AcrossOrgs("user")) {
 		return ListUsers(ctx, s.DB, 0)
 	}
 	return ListUsers(ctx, s.DB, actor.User.OrgID)

@@ -49,3 +49,8 @@ type attr struct {
 	Sub Subject
 	Obj Object
 }
+
+// AcrossOrgs builds an Object of a kind that belongs to an organisation
+// other than anyone's, to ask "may this subject act on this kind across
+// all organisations?" (the provider's view), as opposed to its own only.
+func AcrossOrgs(kind string) Object { return Object{Kind: kind, OrgID: -1} }

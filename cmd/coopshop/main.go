@@ -1,0 +1,180 @@
+// Command coopshop is the whole shop in one binary: serve, migrate, seed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"coopshop/internal/app"
+	"coopshop/internal/config"
+	"coopshop/internal/db"
+	"coopshop/internal/demo"
+	"coopshop/migrations"
+)
+
+const usage = `coopshop – Bestellplattform für kommunale IT-Genossenschaften
+
+Usage:
+  coopshop serve            start the web server (applies pending migrations)
+  coopshop migrate up       apply pending migrations
+  coopshop migrate down     roll back the newest migration
+  coopshop migrate status   list migrations and when they were applied
+  coopshop seed             create the demo organisations and logins (demo only)
+
+Each command takes --help. Configuration comes from the environment:
+  DATABASE_URL   sqlite://data/coopshop.db (default) or postgres://…
+  COOPSHOP_ADDR  listen address (default 127.0.0.1:8080)
+  COOPSHOP_SECURE_COOKIES=true behind TLS; STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET,
+  STRIPE_API_BASE, SMTP_URL, COOPSHOP_LOG_LEVEL (debug, info, warn, error)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "coopshop:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel)
+	slog.SetDefault(log)
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, log, args[1:], out)
+	case "migrate":
+		return migrate(ctx, cfg, args[1:], out)
+	case "seed":
+		return seed(ctx, cfg, log, args[1:], out)
+	}
+	fmt.Fprint(out, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (COOPSHOP_ADDR)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: coopshop serve [--addr host:port]\nStarts the web server; applies pending migrations first.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "coopshop läuft auf http://%s (Datenbank: %s)\n", ln.Addr(), a.DB.Dialect().Name())
+	return a.Serve(ctx, ln)
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), "Usage: coopshop migrate up|down|status") }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	bdb, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	m, err := db.NewMigrator(bdb, migrations.FS)
+	if err != nil {
+		return err
+	}
+	switch fs.Arg(0) {
+	case "up", "":
+		done, err := m.Up(ctx)
+		for _, mig := range done {
+			fmt.Fprintf(out, "applied %04d %s\n", mig.Version, mig.Name)
+		}
+		if err == nil && len(done) == 0 {
+			fmt.Fprintln(out, "nothing to apply: the schema is up to date")
+		}
+		return err
+	case "down":
+		mig, err := m.Down(ctx)
+		if err == nil && mig != nil {
+			fmt.Fprintf(out, "rolled back %04d %s\n", mig.Version, mig.Name)
+		} else if err == nil {
+			fmt.Fprintln(out, "nothing to roll back")
+		}
+		return err
+	case "status":
+		st, err := m.Status(ctx)
+		for _, s := range st {
+			at := "pending"
+			if s.AppliedAt != nil {
+				at = "applied " + s.AppliedAt.Format("2006-01-02 15:04:05")
+			}
+			fmt.Fprintf(out, "%04d %-30s %s\n", s.Version, s.Name, at)
+		}
+		return err
+	}
+	fs.Usage()
+	return fmt.Errorf("unknown migrate command %q", fs.Arg(0))
+}
+
+func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: coopshop seed\nCreates the demo organisations, catalog and logins (password "+demo.Password+").\nFor demonstrations only: never run it against a production database.")
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	created, err := demo.Seed(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintln(out, "Demodaten angelegt.")
+	} else {
+		fmt.Fprintln(out, "Demodaten sind bereits vorhanden.")
+	}
+	fmt.Fprintf(out, "\nDemo-Zugänge (Passwort für alle: %s):\n", demo.Password)
+	for _, l := range demo.Logins() {
+		fmt.Fprintf(out, "  %-34s %-20s %s\n", l.Email, l.Org, l.Roles)
+	}
+	return nil
+}

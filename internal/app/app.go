@@ -1,0 +1,125 @@
+// Package app builds the whole program from a Config. main uses it, and so
+// do end-to-end tests, which start the real server on a free port.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/authz"
+	"coopshop/internal/config"
+	"coopshop/internal/db"
+	"coopshop/internal/web"
+	"coopshop/migrations"
+)
+
+// App is the assembled program.
+type App struct {
+	Config   config.Config
+	DB       *bun.DB
+	Authz    *authz.Authorizer
+	Accounts *account.Service
+	Web      *web.Server
+	Log      *slog.Logger
+}
+
+// New opens the database, applies pending migrations and wires the
+// services and the web server.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	bdb, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return Build(ctx, cfg, log, bdb)
+}
+
+// Build wires the program over an open database; tests pass the database
+// of dbtest. It closes bdb when it fails.
+func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB) (*App, error) {
+	var err error
+	a := &App{Config: cfg, DB: bdb, Log: log}
+	if err := a.Migrate(ctx); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	if a.Authz, err = authz.New(bdb); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	a.Accounts = account.NewService(bdb, a.Authz, cfg)
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log})
+	if err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Migrate applies pending migrations and logs what it applied.
+func (a *App) Migrate(ctx context.Context) error {
+	m, err := db.NewMigrator(a.DB, migrations.FS)
+	if err != nil {
+		return err
+	}
+	done, err := m.Up(ctx)
+	for _, mig := range done {
+		a.Log.Info("migration applied", "version", mig.Version, "name", mig.Name)
+	}
+	return err
+}
+
+// Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
+// requests in flight finish (up to 20 s), then the database closes.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	bg, stop := context.WithCancel(ctx)
+	defer stop()
+	go a.housekeeping(bg)
+	errc := make(chan error, 1)
+	go func() { errc <- a.Web.App.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	if err := a.Web.App.ShutdownWithTimeout(20 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// housekeeping reloads the policy now and then (another process may have
+// changed it) and purges ended sessions.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(15 * time.Second)
+	defer t.Stop()
+	n := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := a.Authz.Reload(ctx); err != nil {
+			a.Log.Warn("reload policy", "err", err)
+		}
+		if n++; n%20 == 0 {
+			if err := account.PurgeExpired(ctx, a.DB); err != nil {
+				a.Log.Warn("purge sessions", "err", err)
+			}
+		}
+	}
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

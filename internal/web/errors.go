@@ -1,0 +1,85 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
+)
+
+// status maps application error codes to HTTP, in this one place.
+var status = map[apperr.Code]int{
+	apperr.Invalid:      fiber.StatusUnprocessableEntity,
+	apperr.NotFound:     fiber.StatusNotFound,
+	apperr.Conflict:     fiber.StatusConflict,
+	apperr.Forbidden:    fiber.StatusForbidden,
+	apperr.Unauthorized: fiber.StatusUnauthorized,
+	apperr.Internal:     fiber.StatusInternalServerError,
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type   string              `json:"type"`
+	Title  string              `json:"title"`
+	Status int                 `json:"status"`
+	Detail string              `json:"detail"`
+	Errors []apperr.FieldError `json:"errors,omitempty"`
+}
+
+// problemTitles are the stable titles per problem type.
+var problemTitles = map[string]string{
+	"invalid":      "Ungültige Eingabe",
+	"not_found":    "Nicht gefunden",
+	"conflict":     "Konflikt",
+	"forbidden":    "Nicht erlaubt",
+	"unauthorized": "Nicht angemeldet",
+	"internal":     "Interner Fehler",
+	"malformed":    "Fehlerhafte Anfrage",
+	"too_large":    "Anfrage zu groß",
+}
+
+// errMalformed marks a request body that could not be read (400).
+type errMalformed struct{ msg string }
+
+func (e errMalformed) Error() string { return e.msg }
+
+// handleError is fiber's error handler: problem+json for the API, a German
+// error page for the browser. Internal errors are logged, never shown.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	code := apperr.CodeOf(err)
+	kind := string(code)
+	st := status[code]
+	msg := apperr.MessageOf(err)
+	var fe *fiber.Error
+	var mal errMalformed
+	switch {
+	case errors.As(err, &mal):
+		kind, st, msg = "malformed", fiber.StatusBadRequest, mal.msg
+	case errors.As(err, &fe):
+		st = fe.Code
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			kind, msg = "not_found", "Diese Seite gibt es nicht."
+		case fiber.StatusRequestEntityTooLarge:
+			kind, msg = "too_large", "Die Anfrage ist zu groß."
+		case fiber.StatusMethodNotAllowed:
+			kind, msg = "malformed", "Diese Methode ist hier nicht erlaubt."
+		default:
+			kind, msg = "malformed", fe.Message
+		}
+	case code == apperr.Internal:
+		s.Log.ErrorContext(c.UserContext(), "internal error", "err", err, "path", c.Path(), "request_id", requestID(c))
+	}
+	if isAPI(c) || c.Path() == "/stripe/webhook" {
+		c.Set(fiber.HeaderContentType, "application/problem+json")
+		return c.Status(st).JSON(problem{
+			Type: "/problems/" + kind, Title: problemTitles[kind], Status: st, Detail: msg, Errors: apperr.FieldsOf(err),
+		}, "application/problem+json")
+	}
+	c.Status(st)
+	return s.render(c, "error", fiber.Map{"Title": problemTitles[kind], "Status": st, "Message": msg})
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/authz"
+)
+
+// tile is a task on the start page, shown when the user may do it.
+type tile struct {
+	Title, Text, Href string
+	Object, Action    string
+}
+
+// tiles lists the start page tasks; each role sees its own.
+var tiles = []tile{
+	{"Benutzer & Rollen", "Benutzer Ihrer Organisation und ihre Rollen verwalten.", "/admin/users", "user", "manage"},
+	{"Benutzer einsehen", "Alle Benutzer und Rollen ansehen.", "/admin/users", "user", "list"},
+	{"Berechtigungen", "Welche Rolle was darf.", "/admin/policy", "policy", "view"},
+	{"Protokoll", "Wer hat wann was geändert.", "/audit", "audit", "read"},
+}
+
+func (s *Server) home(c *fiber.Ctx) error {
+	p := principal(c)
+	var shown []tile
+	seen := map[string]bool{}
+	for _, t := range tiles {
+		if !seen[t.Href] && s.Authz.Allowed(p.Subject, t.Action, authz.On(t.Object)) {
+			shown = append(shown, t)
+			seen[t.Href] = true
+		}
+	}
+	return s.render(c, "home", fiber.Map{"Tiles": shown, "Org": p.User.Org})
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// maxJSONBytes bounds API request bodies; larger ones are refused with 400.
+const maxJSONBytes = 1 << 20
+
+// decodeJSON reads the body into dst: 400 for a body that is too large,
+// not JSON, or of the wrong shape.
+func decodeJSON(c *fiber.Ctx, dst any) error {
+	body := c.Body()
+	if len(body) > maxJSONBytes {
+		return errMalformed{"Der Anfragekörper ist zu groß (höchstens 1 MiB)."}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errMalformed{"Der Anfragekörper fehlt (JSON erwartet)."}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return errMalformed{"Feld " + typeErr.Field + " hat den falschen Typ."}
+		}
+		return errMalformed{"Der Anfragekörper ist kein gültiges JSON."}
+	}
+	if dec.More() {
+		return errMalformed{"Nach dem JSON-Objekt folgen weitere Daten."}
+	}
+	return nil
+}
+
+// paramID reads a numeric path parameter; anything else is a 404.
+func paramID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// list is the API's envelope for collections.
+type list[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// parseVersion reads the version a form was rendered with.
+func parseVersion(s string) (int64, error) {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v <= 0 {
+		return 0, errMalformed{"Die Versionsangabe des Formulars fehlt oder ist ungültig."}
+	}
+	return v, nil
+}
+
+// formValues returns every value of a repeated form field.
+func formValues(c *fiber.Ctx, name string) []string {
+	var out []string
+	for _, v := range c.Request().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	return out
+}

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+)
+
+const sessionCookie = "coopshop_session"
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+// requestContext gives every request an id, carried in the context for
+// logs and echoed in X-Request-Id.
+func (s *Server) requestContext(c *fiber.Ctx) error {
+	id := c.Get("X-Request-Id")
+	if id == "" || len(id) > 64 {
+		b := make([]byte, 8)
+		rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set("X-Request-Id", id)
+	c.SetUserContext(context.WithValue(context.Background(), requestIDKey, id))
+	return c.Next()
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.UserContext().Value(requestIDKey).(string)
+	return id
+}
+
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.ErrorContext(c.UserContext(), "panic", "panic", r, "request_id", requestID(c), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Next()
+}
+
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+	if s.Config.SecureCookies {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
+}
+
+func (s *Server) logRequest(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.App.ErrorHandler(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", requestID(c)}
+	if p := principal(c); p != nil {
+		attrs = append(attrs, "user", p.User.Email)
+	}
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	if c.Path() == "/healthz" || strings.HasPrefix(c.Path(), "/static/") {
+		level = slog.LevelDebug
+	}
+	s.Log.Log(c.UserContext(), level, "request", attrs...)
+	return nil
+}
+
+// authenticate resolves the caller from a bearer token (API) or the
+// session cookie (browser). Anonymous callers pass on; authorize decides.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return apperr.New(apperr.Unauthorized, "Nur Bearer-Token werden unterstützt.")
+		}
+		p, err := s.Accounts.AuthenticateToken(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		c.Locals(localPrincipal, p)
+		c.Locals(localBearer, true)
+		return c.Next()
+	}
+	token := c.Cookies(sessionCookie)
+	if token == "" {
+		return c.Next()
+	}
+	sess, p, err := s.Accounts.Authenticate(ctx, token)
+	switch {
+	case err == nil:
+		c.Locals(localSession, sess)
+		c.Locals(localSessionToken, token)
+		if p != nil {
+			c.Locals(localPrincipal, p)
+		}
+	case apperr.CodeOf(err) == apperr.Unauthorized:
+		c.Locals(localExpired, true)
+	default:
+		return err
+	}
+	return c.Next()
+}
+
+// authorize enforces a route's access: login, the kind-level permission
+// through the enforcer, and the CSRF token on every state-changing browser
+// request.
+func (s *Server) authorize(r route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !isSafeMethod(c.Method()) && !isBearer(c) && !(r.path == "/api/v1/auth/token") {
+			if err := s.checkCSRF(c); err != nil {
+				return err
+			}
+		}
+		if r.access == public {
+			return c.Next()
+		}
+		p := principal(c)
+		if p == nil {
+			return s.needLogin(c)
+		}
+		if r.access == permitted {
+			if err := s.Authz.Can(c.UserContext(), p.Subject, r.action, onKind(r.object)); err != nil {
+				return err
+			}
+		}
+		return c.Next()
+	}
+}
+
+func isSafeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
+
+// checkCSRF compares the form field _csrf or the X-CSRF-Token header with
+// the token of the session, in constant time.
+func (s *Server) checkCSRF(c *fiber.Ctx) error {
+	sess := session(c)
+	if sess == nil {
+		if expired, _ := c.Locals(localExpired).(bool); expired {
+			return s.needLogin(c)
+		}
+		return apperr.New(apperr.Forbidden, "Das Formular ist ungültig (Sicherheitstoken fehlt). Bitte laden Sie die Seite neu.")
+	}
+	got := c.FormValue("_csrf")
+	if got == "" {
+		got = c.Get("X-CSRF-Token")
+	}
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
+		return apperr.New(apperr.Forbidden, "Das Formular ist ungültig oder veraltet (Sicherheitstoken). Bitte laden Sie die Seite neu.")
+	}
+	return nil
+}
+
+// needLogin answers a request without a (live) login: 401 for the API, a
+// redirect to the login page for a page, and for a form sent after the
+// session expired the login page carrying what the user typed.
+func (s *Server) needLogin(c *fiber.Ctx) error {
+	if isAPI(c) {
+		return apperr.New(apperr.Unauthorized, "Bitte melden Sie sich an.")
+	}
+	expired, _ := c.Locals(localExpired).(bool)
+	if !isSafeMethod(c.Method()) && expired {
+		return s.renderLogin(c, loginForm{Next: c.Path(), Resume: resumeFields(c)},
+			"Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an – Ihre Eingaben bleiben erhalten.", fiber.StatusUnauthorized)
+	}
+	target := "/login?next=" + urlQueryEscape(c.OriginalURL())
+	if expired {
+		target += "&expired=1"
+	}
+	return c.Redirect(target, fiber.StatusSeeOther)
+}
+
+// Locals keys.
+const (
+	localPrincipal    = "principal"
+	localSession      = "session"
+	localSessionToken = "session_token"
+	localBearer       = "bearer"
+	localExpired      = "expired"
+)
+
+func principal(c *fiber.Ctx) *account.Principal {
+	p, _ := c.Locals(localPrincipal).(*account.Principal)
+	return p
+}
+
+func session(c *fiber.Ctx) *account.Session {
+	s, _ := c.Locals(localSession).(*account.Session)
+	return s
+}
+
+func isBearer(c *fiber.Ctx) bool {
+	b, _ := c.Locals(localBearer).(bool)
+	return b
+}
+
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

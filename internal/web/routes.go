@@ -1,0 +1,62 @@
+package web
+
+import "github.com/gofiber/fiber/v2"
+
+// access says who may call a route.
+type access int
+
+const (
+	public    access = iota // anyone, logged in or not
+	loggedIn                // any logged-in user
+	permitted               // a logged-in user the enforcer allows perm
+)
+
+// route is one entry of the table: method, path, handler and the
+// kind-level permission checked before the handler runs. Object-level
+// checks (whose order, which stage) happen in the domain packages through
+// the same enforcer.
+type route struct {
+	method  string
+	path    string
+	handler fiber.Handler
+	access  access
+	object  string
+	action  string
+}
+
+func open(method, path string, h fiber.Handler) route {
+	return route{method: method, path: path, handler: h, access: public}
+}
+
+func user(method, path string, h fiber.Handler) route {
+	return route{method: method, path: path, handler: h, access: loggedIn}
+}
+
+func allow(method, path, object, action string, h fiber.Handler) route {
+	return route{method: method, path: path, handler: h, access: permitted, object: object, action: action}
+}
+
+// routes is every route of the application in one table.
+func (s *Server) routes() []route {
+	return []route{
+		open("GET", "/healthz", s.healthz),
+		open("GET", "/readyz", s.readyz),
+		open("GET", "/login", s.loginPage),
+		open("POST", "/login", s.loginSubmit),
+		user("POST", "/logout", s.logout),
+		user("GET", "/", s.home),
+
+		allow("GET", "/admin/users", "user", "list", s.usersPage),
+		allow("GET", "/admin/users/:id", "user", "list", s.userPage),
+		allow("POST", "/admin/users/:id/roles", "user", "manage", s.userRolesSubmit),
+		allow("GET", "/admin/policy", "policy", "view", s.policyPage),
+		allow("GET", "/audit", "audit", "read", s.auditPage),
+
+		open("GET", "/api/v1/openapi.json", s.openAPI),
+		open("POST", "/api/v1/auth/token", s.apiToken),
+		user("GET", "/api/v1/me", s.apiMe),
+		allow("GET", "/api/v1/users", "user", "list", s.apiUsers),
+		allow("PUT", "/api/v1/users/:id/roles", "user", "manage", s.apiUserRoles),
+		allow("GET", "/api/v1/audit", "audit", "read", s.apiAudit),
+	}
+}

@@ -1,0 +1,75 @@
+// Package web is the HTTP adapter: the HTML pages and the JSON API over the
+// domain packages. It is the only package that imports fiber. Every route is
+// declared in routes.go with the permission it needs.
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/authz"
+	"coopshop/internal/config"
+	"coopshop/static"
+	"coopshop/views"
+)
+
+// Deps are the domain services the handlers use.
+type Deps struct {
+	Config   config.Config
+	DB       *bun.DB
+	Authz    *authz.Authorizer
+	Accounts *account.Service
+	Log      *slog.Logger
+}
+
+// Server holds the fiber app and the dependencies of the handlers.
+type Server struct {
+	Deps
+	App    *fiber.App
+	assets *assetSet
+}
+
+// maxBodyBytes bounds every request body; JSON bodies have a smaller limit
+// of their own (see decodeJSON).
+const maxBodyBytes = 32 << 20
+
+// New builds the server: templates parsed (and all checked) at start,
+// static files fingerprinted, routes registered.
+func New(d Deps) (*Server, error) {
+	assets, err := newAssetSet(static.FS)
+	if err != nil {
+		return nil, err
+	}
+	engine := html.NewFileSystem(http.FS(views.FS), ".html")
+	engine.AddFuncMap(templateFuncs(assets))
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("load templates: %w", err)
+	}
+	s := &Server{Deps: d, assets: assets}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "coopshop",
+		Views:                 engine,
+		Immutable:             true,
+		BodyLimit:             maxBodyBytes,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          5 * time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+	})
+	s.App.Use(s.requestContext, s.recoverPanic, s.securityHeaders, s.logRequest)
+	s.App.Get("/static/:hash/*", s.serveStatic)
+	s.App.Use(s.authenticate)
+	for _, r := range s.routes() {
+		s.App.Add(r.method, r.path, s.authorize(r), r.handler)
+	}
+	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return s, nil
+}

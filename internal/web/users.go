@@ -1,0 +1,122 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
+)
+
+// userRow is a user with their roles, for lists.
+type userRow struct {
+	account.User
+	Roles []string `json:"roles"`
+}
+
+func (s *Server) userRows(c *fiber.Ctx) ([]userRow, error) {
+	users, err := s.Accounts.Users(c.UserContext(), *principal(c))
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]userRow, len(users))
+	for i := range users {
+		rows[i] = userRow{users[i], s.Accounts.RolesOf(&users[i])}
+	}
+	return rows, nil
+}
+
+func (s *Server) usersPage(c *fiber.Ctx) error {
+	rows, err := s.userRows(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "users", fiber.Map{"Users": rows})
+}
+
+// loadManagedUser loads a user the caller may see; another member's user
+// is a 404.
+func (s *Server) loadManagedUser(c *fiber.Ctx) (*account.User, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	u, err := account.GetUser(c.UserContext(), s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Authz.Can(c.UserContext(), principal(c).Subject, "list", authz.Object{Kind: "user", ID: u.ID, OrgID: u.OrgID}); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Server) userPage(c *fiber.Ctx) error {
+	u, err := s.loadManagedUser(c)
+	if err != nil {
+		return err
+	}
+	return s.renderUser(c, u, s.Accounts.RolesOf(u), "")
+}
+
+func (s *Server) renderUser(c *fiber.Ctx, u *account.User, roles []string, errMsg string) error {
+	p := principal(c)
+	canManage := s.Authz.Allowed(p.Subject, "manage", authz.Object{Kind: "user", ID: u.ID, OrgID: u.OrgID})
+	return s.render(c, "user", fiber.Map{
+		"Target": u, "Roles": roles, "Available": authz.RolesFor(u.Org.Kind), "CanManage": canManage, "Error": errMsg,
+	})
+}
+
+func (s *Server) userRolesSubmit(c *fiber.Ctx) error {
+	u, err := s.loadManagedUser(c)
+	if err != nil {
+		return err
+	}
+	roles := formValues(c, "role")
+	v, err := parseVersion(c.FormValue("version"))
+	if err != nil {
+		return err
+	}
+	err = s.Accounts.SetRoles(c.UserContext(), *principal(c), u.ID, v, roles)
+	switch apperr.CodeOf(err) {
+	case "":
+	case apperr.Invalid, apperr.Conflict, apperr.Forbidden:
+		c.Status(status[apperr.CodeOf(err)])
+		return s.renderUser(c, u, roles, apperr.MessageOf(err))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "Die Rollen von "+u.Name+" wurden gespeichert.")
+	return c.Redirect("/admin/users/"+c.Params("id"), fiber.StatusSeeOther)
+}
+
+func (s *Server) apiUsers(c *fiber.Ctx) error {
+	rows, err := s.userRows(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list[userRow]{Items: rows})
+}
+
+func (s *Server) apiUserRoles(c *fiber.Ctx) error {
+	u, err := s.loadManagedUser(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Version int64    `json:"version"`
+		Roles   []string `json:"roles"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.Accounts.SetRoles(c.UserContext(), *principal(c), u.ID, in.Version, in.Roles); err != nil {
+		return err
+	}
+	u, err = account.GetUser(c.UserContext(), s.DB, u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(userRow{*u, s.Accounts.RolesOf(u)})
+}
