@@ -32,8 +32,9 @@ type Deps struct {
 // Server holds the fiber app and the dependencies of the handlers.
 type Server struct {
 	Deps
-	App    *fiber.App
-	assets *assetSet
+	App        *fiber.App
+	assets     *assetSet
+	openAPIDoc []byte
 }
 
 // maxBodyBytes bounds every request body; JSON bodies have a smaller limit
@@ -52,7 +53,11 @@ func New(d Deps) (*Server, error) {
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
-	s := &Server{Deps: d, assets: assets}
+	doc, err := buildOpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, assets: assets, openAPIDoc: doc}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "coopshop",
 		Views:                 engine,
