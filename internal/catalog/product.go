@@ -1,0 +1,130 @@
+// Package catalog is what the members can buy and at which price: products,
+// categories, framework contracts (Rahmenverträge) with their lines and
+// quotas, and the one price resolver every other package asks.
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+)
+
+// Product kinds of DESIGN §2.
+const (
+	KindHardware = "hardware"
+	KindService  = "service"
+	KindRental   = "rental" // a monthly rate over a term, optional buy-out
+	KindSeat     = "seat"   // per user and month, e.g. a cloud workplace
+)
+
+// Kinds in display order.
+var Kinds = []string{KindHardware, KindService, KindRental, KindSeat}
+
+// KindLabel is the German name of a kind.
+func KindLabel(kind string) string {
+	switch kind {
+	case KindHardware:
+		return "Hardware"
+	case KindService:
+		return "Dienstleistung"
+	case KindRental:
+		return "Mietmodell"
+	case KindSeat:
+		return "Arbeitsplatz/Lizenz (monatlich)"
+	}
+	return kind
+}
+
+// Category groups products for browsing.
+type Category struct {
+	bun.BaseModel `bun:"table:categories,alias:cat"`
+
+	ID   int64  `bun:"id,pk,autoincrement" json:"id"`
+	Name string `bun:"name" json:"name"`
+	Slug string `bun:"slug" json:"slug"`
+	Sort int    `bun:"sort" json:"sort"`
+}
+
+// Product is one article of the catalog. Prices are net cents.
+type Product struct {
+	bun.BaseModel `bun:"table:products,alias:p"`
+
+	ID                 int64     `bun:"id,pk,autoincrement" json:"id"`
+	SKU                string    `bun:"sku" json:"sku"`
+	Name               string    `bun:"name" json:"name"`
+	Description        string    `bun:"description" json:"description"`
+	CategoryID         *int64    `bun:"category_id" json:"category_id"`
+	Kind               string    `bun:"kind" json:"kind"`
+	Unit               string    `bun:"unit" json:"unit"`
+	ListPriceCents     int64     `bun:"list_price_cents" json:"list_price_cents"`
+	VATPercent         int64     `bun:"vat_percent" json:"vat_percent"`
+	Active             bool      `bun:"active" json:"active"`
+	QuoteOnly          bool      `bun:"quote_only" json:"quote_only"`
+	RentalTermMonths   *int64    `bun:"rental_term_months" json:"rental_term_months,omitempty"`
+	RentalMonthlyCents *int64    `bun:"rental_monthly_cents" json:"rental_monthly_cents,omitempty"`
+	RentalBuyoutCents  *int64    `bun:"rental_buyout_cents" json:"rental_buyout_cents,omitempty"`
+	Icon               string    `bun:"icon" json:"icon,omitempty"`
+	Version            int64     `bun:"version" json:"version"`
+	CreatedAt          time.Time `bun:"created_at" json:"created_at"`
+	UpdatedAt          time.Time `bun:"updated_at" json:"updated_at"`
+
+	Category *Category `bun:"rel:belongs-to,join:category_id=id" json:"category,omitempty"`
+}
+
+// CreateProduct inserts p. Callers validate and audit.
+func CreateProduct(ctx context.Context, idb bun.IDB, p *Product) error {
+	now := time.Now().UTC()
+	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+	if _, err := idb.NewInsert().Model(p).Exec(ctx); err != nil {
+		return fmt.Errorf("create product %s: %w", p.SKU, err)
+	}
+	return nil
+}
+
+// GetProduct loads one product with its category.
+func GetProduct(ctx context.Context, idb bun.IDB, id int64) (*Product, error) {
+	p := new(Product)
+	err := idb.NewSelect().Model(p).Relation("Category").Where("p.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "Produkt nicht gefunden.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get product %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// ProductsByID loads several products at once, keyed by id.
+func ProductsByID(ctx context.Context, idb bun.IDB, ids []int64) (map[int64]*Product, error) {
+	out := map[int64]*Product{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ps []*Product
+	if err := idb.NewSelect().Model(&ps).Where("p.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("products by id: %w", err)
+	}
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// CreateCategory inserts c.
+func CreateCategory(ctx context.Context, idb bun.IDB, c *Category) error {
+	_, err := idb.NewInsert().Model(c).Exec(ctx)
+	return err
+}
+
+// Categories lists the categories in display order.
+func Categories(ctx context.Context, idb bun.IDB) ([]Category, error) {
+	var out []Category
+	err := idb.NewSelect().Model(&out).OrderExpr("sort, name").Scan(ctx)
+	return out, err
+}
