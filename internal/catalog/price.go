@@ -114,7 +114,7 @@ func ResolveMany(ctx context.Context, idb bun.IDB, memberID int64, items map[int
 			TableExpr("contract_lines AS cl").
 			Join("JOIN contracts AS c ON c.id = cl.contract_id").
 			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", memberID).
-			Where("cl.product_id IN (?)", bun.In(ids)).
+			Where("cl.product_id IN (?)", bun.List(ids)).
 			Where("c.active AND c.valid_from <= ? AND c.valid_to >= ?", on.String(), on.String()).
 			Where("(c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))", memberID).
 			Scan(ctx, &cands)

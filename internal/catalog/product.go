@@ -107,7 +107,7 @@ func ProductsByID(ctx context.Context, idb bun.IDB, ids []int64) (map[int64]*Pro
 		return out, nil
 	}
 	var ps []*Product
-	if err := idb.NewSelect().Model(&ps).Where("p.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&ps).Where("p.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("products by id: %w", err)
 	}
 	for _, p := range ps {
