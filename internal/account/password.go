@@ -26,6 +26,17 @@ func HashPassword(password string) (string, error) {
 	return string(h), nil
 }
 
+// HashWeak hashes with bcrypt's minimum cost. Only for the demo password,
+// which is printed in the README anyway: a strong hash would protect
+// nothing and slow every demo login and test down.
+func HashWeak(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
 // checkPassword reports whether password matches hash.
 func checkPassword(hash, password string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil

@@ -43,6 +43,12 @@ func CreateUser(ctx context.Context, idb bun.IDB, u *User, password string) erro
 	if err != nil {
 		return err
 	}
+	return CreateUserWithHash(ctx, idb, u, hash)
+}
+
+// CreateUserWithHash inserts u with a password hash made before, so that
+// the demo seed hashes its one public password once, not per user.
+func CreateUserWithHash(ctx context.Context, idb bun.IDB, u *User, hash string) error {
 	u.Email = NormalizeEmail(u.Email)
 	u.PasswordHash = hash
 	u.Active = true

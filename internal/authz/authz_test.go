@@ -88,7 +88,7 @@ func setup(t *testing.T, bdb *bun.DB) fixture {
 			org = boerde.ID
 		}
 		u := &account.User{OrgID: org, Email: "only-" + role + "@test.example", Name: role}
-		if err := account.CreateUser(ctx, bdb, u, demo.Password); err != nil {
+		if err := account.CreateUserWithHash(ctx, bdb, u, demo.PasswordHash()); err != nil {
 			t.Fatal(err)
 		}
 		if err := authz.Grant(ctx, bdb, u.ID, org, role); err != nil {

@@ -6,6 +6,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/uptrace/bun"
 
@@ -96,6 +97,15 @@ func Seed(ctx context.Context, bdb *bun.DB) (bool, error) {
 	return err == nil, err
 }
 
+// PasswordHash is the hash of Password, made once per process.
+var PasswordHash = sync.OnceValue(func() string {
+	h, err := account.HashWeak(Password)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
 func seedAccounts(ctx context.Context, tx bun.Tx) error {
 	ids := map[string]int64{}
 	for _, o := range organisations {
@@ -107,7 +117,7 @@ func seedAccounts(ctx context.Context, tx bun.Tx) error {
 	}
 	for _, du := range users {
 		u := &account.User{OrgID: ids[du.org], Email: du.email, Name: du.name, ApprovalLimitCents: du.limit}
-		if err := account.CreateUser(ctx, tx, u, Password); err != nil {
+		if err := account.CreateUserWithHash(ctx, tx, u, PasswordHash()); err != nil {
 			return err
 		}
 		for _, r := range du.roles {
