@@ -77,6 +77,14 @@ func templateFuncs(a *assetSet) template.FuncMap {
 		"dateTime":  func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04") },
 		"roleLabel": authz.RoleLabel,
 		"join":      strings.Join,
+		// active marks the navigation entry of the current section: "/"
+		// only on the start page, others on every page below them.
+		"active": func(href, path string) bool {
+			if href == "/" {
+				return path == "/"
+			}
+			return path == href || strings.HasPrefix(path, href+"/")
+		},
 		"has": func(list []string, v string) bool {
 			for _, x := range list {
 				if x == v {
