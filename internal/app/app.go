@@ -14,8 +14,12 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
+	"coopshop/internal/cart"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/notify"
+	"coopshop/internal/order"
+	"coopshop/internal/quote"
 	"coopshop/internal/web"
 	"coopshop/migrations"
 )
@@ -26,6 +30,11 @@ type App struct {
 	DB       *bun.DB
 	Authz    *authz.Authorizer
 	Accounts *account.Service
+	Carts    *cart.Service
+	Orders   *order.Service
+	Quotes   *quote.Service
+	// Notifier sends the outbox's mails while Serve runs.
+	Notifier *notify.Dispatcher
 	Web      *web.Server
 	Log      *slog.Logger
 }
@@ -54,7 +63,15 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		return nil, err
 	}
 	a.Accounts = account.NewService(bdb, a.Authz, cfg)
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log})
+	a.Carts = cart.NewService(bdb, a.Authz)
+	a.Orders = order.NewService(bdb, a.Authz)
+	a.Orders.BaseURL = "http://" + cfg.Addr
+	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
+	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -76,11 +93,13 @@ func (a *App) Migrate(ctx context.Context) error {
 }
 
 // Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
-// requests in flight finish (up to 20 s), then the database closes.
+// requests in flight finish (up to Config.ShutdownTimeout).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(bg)
+	go a.Notifier.Run(bg)
+	go a.Quotes.RunExpiry(bg, time.Minute, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {
@@ -89,7 +108,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	a.Log.Info("shutting down")
-	if err := a.Web.App.ShutdownWithTimeout(20 * time.Second); err != nil {
+	// Requests in flight get ShutdownTimeout to finish. A connection that
+	// never sent a request (browsers open spare sockets) keeps the drain
+	// waiting until then; that is no failure: it is simply dropped.
+	err := a.Web.App.ShutdownWithTimeout(a.Config.ShutdownTimeout)
+	if errors.Is(err, context.DeadlineExceeded) {
+		a.Log.Warn("shutdown: connections still open after the timeout were dropped", "timeout", a.Config.ShutdownTimeout)
+	} else if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {

@@ -27,6 +27,9 @@ type Config struct {
 	// LockAfter failed logins in a row lock an account for LockFor.
 	LockAfter int
 	LockFor   time.Duration
+	// ShutdownTimeout is how long requests in flight may take to finish
+	// after SIGTERM.
+	ShutdownTimeout time.Duration
 
 	StripeSecretKey     string
 	StripeWebhookSecret string
@@ -45,6 +48,7 @@ func Default() Config {
 		LoginFailureDelay: 250 * time.Millisecond,
 		LockAfter:         5,
 		LockFor:           15 * time.Minute,
+		ShutdownTimeout:   20 * time.Second,
 		LogLevel:          "info",
 	}
 }

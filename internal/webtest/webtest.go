@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -29,6 +30,7 @@ func New(t testing.TB, bdb *bun.DB) *app.App {
 	t.Helper()
 	cfg := config.Default()
 	cfg.LoginFailureDelay = 0
+	cfg.ShutdownTimeout = 2 * time.Second
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.Build(context.Background(), cfg, log, bdb)
 	if err != nil {
