@@ -50,6 +50,9 @@ type ContractLine struct {
 	QuotaPerMember *int64 `bun:"quota_per_member" json:"quota_per_member"`
 	MinQuantity    int64  `bun:"min_quantity" json:"min_quantity"`
 	UsedTotal      int64  `bun:"used_total" json:"used_total"`
+	// MemberUsed is one member's usage of the line, filled by the
+	// visibility functions for a member viewer.
+	MemberUsed int64 `bun:"-" json:"-"`
 
 	Product *Product `bun:"rel:belongs-to,join:product_id=id" json:"product,omitempty"`
 }
@@ -89,7 +92,9 @@ func CreateContract(ctx context.Context, idb bun.IDB, c *Contract) error {
 // eligible members.
 func GetContract(ctx context.Context, idb bun.IDB, id int64) (*Contract, error) {
 	c := new(Contract)
-	err := idb.NewSelect().Model(c).Relation("Lines").Relation("Lines.Product").Where("c.id = ?", id).Scan(ctx)
+	err := idb.NewSelect().Model(c).
+		Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("cl.id") }).
+		Relation("Lines.Product").Where("c.id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "Rahmenvertrag nicht gefunden.")
 	}

@@ -35,6 +35,8 @@ type Price struct {
 	MinQuantity     int64
 	RemainingTotal  *int64 // nil: no total quota
 	RemainingMember *int64 // nil: no per-member quota
+	QuotaTotal      *int64 // the line's total quota, for "noch 40 von 250"
+	QuotaPerMember  *int64 // the line's quota per member
 	// Note explains in German why a contract did not apply (quota used up,
 	// below the minimum quantity), for the cart and the catalog.
 	Note string
@@ -139,9 +141,7 @@ func ResolveMany(ctx context.Context, idb bun.IDB, memberID int64, items map[int
 func choose(p *Product, cands []candidate, quantity int64) Price {
 	price := Price{ProductID: p.ID, VATPercent: p.VATPercent}
 	if p.QuoteOnly {
-		price.Source = SourceQuote
-		price.Note = "Preis auf Anfrage"
-		return price
+		return ListPrice(p)
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].PriceCents != cands[j].PriceCents {
@@ -172,11 +172,22 @@ func choose(p *Product, cands []candidate, quantity int64) Price {
 		price.ContractNumber = c.ContractNumber
 		price.MinQuantity = c.MinQuantity
 		price.RemainingTotal, price.RemainingMember = total, member
+		price.QuotaTotal, price.QuotaPerMember = c.QuotaTotal, c.QuotaPerMember
 		return price
 	}
-	price.Source = SourceList
-	price.UnitCents = p.ListPriceCents
+	price = ListPrice(p)
 	price.Note = note
+	return price
+}
+
+// ListPrice is the price without any contract: the list price for
+// orientation (a quote is needed), or none for a quote-only product. It is
+// what the provider's own staff see, who buy under no contract.
+func ListPrice(p *Product) Price {
+	price := Price{ProductID: p.ID, VATPercent: p.VATPercent, Source: SourceList, UnitCents: p.ListPriceCents}
+	if p.QuoteOnly {
+		price.Source, price.UnitCents, price.Note = SourceQuote, 0, "Preis auf Anfrage"
+	}
 	return price
 }
 

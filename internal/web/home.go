@@ -14,9 +14,13 @@ type tile struct {
 
 // tiles lists the start page tasks; each role sees its own.
 var tiles = []tile{
+	{"Katalog", "Produkte suchen, Ihre Rahmenvertragspreise und Kontingente sehen.", "/catalog", "catalog", "browse"},
+	{"Rahmenverträge", "Gültige und künftige Rahmenverträge mit Preisen und Restkontingenten.", "/contracts", "contract", "read"},
 	{"Benutzer & Rollen", "Benutzer Ihrer Organisation und ihre Rollen verwalten.", "/admin/users", "user", "manage"},
 	{"Benutzer einsehen", "Alle Benutzer und Rollen ansehen.", "/admin/users", "user", "list"},
 	{"Berechtigungen", "Welche Rolle was darf.", "/admin/policy", "policy", "view"},
+	{"Katalogpflege", "Produkte anlegen, ändern und deaktivieren.", "/catalog/manage", "catalog", "manage"},
+	{"Rahmenverträge pflegen", "Verträge, Positionen, Kontingente und berechtigte Mitglieder.", "/catalog/manage/contracts", "contract", "manage"},
 	{"Protokoll", "Wer hat wann was geändert.", "/audit", "audit", "read"},
 }
 

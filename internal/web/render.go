@@ -22,6 +22,10 @@ type navItem struct {
 // navigation lists the sections of the shop; later sections add a line.
 var navigation = []navItem{
 	{"Start", "/", "", ""},
+	{"Katalog", "/catalog", "catalog", "browse"},
+	{"Rahmenverträge", "/contracts", "contract", "read"},
+	{"Katalogpflege", "/catalog/manage", "catalog", "manage"},
+	{"CSV-Import", "/catalog/import", "catalog", "manage"},
 	{"Benutzer & Rollen", "/admin/users", "user", "list"},
 	{"Berechtigungen", "/admin/policy", "policy", "view"},
 	{"Protokoll", "/audit", "audit", "read"},

@@ -1,0 +1,367 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/audit"
+)
+
+// ProductInput is a product as the catalog manager enters it (form or
+// API). Amounts are net cents.
+type ProductInput struct {
+	SKU                string `json:"sku"`
+	Name               string `json:"name"`
+	Description        string `json:"description"`
+	CategoryID         *int64 `json:"category_id"`
+	Kind               string `json:"kind"`
+	Unit               string `json:"unit"`
+	ListPriceCents     int64  `json:"list_price_cents"`
+	VATPercent         int64  `json:"vat_percent"`
+	Active             bool   `json:"active"`
+	QuoteOnly          bool   `json:"quote_only"`
+	RentalTermMonths   *int64 `json:"rental_term_months"`
+	RentalMonthlyCents *int64 `json:"rental_monthly_cents"`
+	RentalBuyoutCents  *int64 `json:"rental_buyout_cents"`
+}
+
+// InputOf turns a stored product back into input, the starting point of an
+// edit form or a partial update.
+func InputOf(p *Product) ProductInput {
+	return ProductInput{
+		SKU: p.SKU, Name: p.Name, Description: p.Description, CategoryID: p.CategoryID, Kind: p.Kind, Unit: p.Unit,
+		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, Active: p.Active, QuoteOnly: p.QuoteOnly,
+		RentalTermMonths: p.RentalTermMonths, RentalMonthlyCents: p.RentalMonthlyCents, RentalBuyoutCents: p.RentalBuyoutCents,
+	}
+}
+
+// skuPattern is what an article number may consist of: it appears in CSV
+// files, URLs of integrations and on documents.
+var skuPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
+
+// VATRates are the rates a product may carry, in percent.
+var VATRates = []int64{19, 7, 0}
+
+// normalize trims what people type around text fields.
+func (in *ProductInput) normalize() {
+	in.SKU = strings.TrimSpace(in.SKU)
+	in.Name = strings.TrimSpace(in.Name)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Unit = strings.TrimSpace(in.Unit)
+	in.Kind = strings.TrimSpace(in.Kind)
+	if in.CategoryID != nil && *in.CategoryID == 0 {
+		in.CategoryID = nil
+	}
+}
+
+// Validate checks the input on its own (not against the database) and
+// returns German messages per field; nil when it is fine.
+func (in ProductInput) Validate() []apperr.FieldError {
+	var errs []apperr.FieldError
+	add := func(field, msg string) { errs = append(errs, apperr.FieldError{Field: field, Message: msg}) }
+	switch {
+	case in.SKU == "":
+		add("sku", "Bitte geben Sie eine Artikelnummer an.")
+	case utf8.RuneCountInString(in.SKU) > 64:
+		add("sku", "Die Artikelnummer darf höchstens 64 Zeichen lang sein.")
+	case !skuPattern.MatchString(in.SKU):
+		add("sku", "Die Artikelnummer darf nur Buchstaben, Ziffern und . _ - / enthalten.")
+	}
+	switch {
+	case in.Name == "":
+		add("name", "Bitte geben Sie eine Bezeichnung an.")
+	case utf8.RuneCountInString(in.Name) > 200:
+		add("name", "Die Bezeichnung darf höchstens 200 Zeichen lang sein.")
+	}
+	if utf8.RuneCountInString(in.Description) > 5000 {
+		add("description", "Die Beschreibung darf höchstens 5000 Zeichen lang sein.")
+	}
+	if !validKind(in.Kind) {
+		add("kind", "Bitte wählen Sie eine Art: Hardware, Dienstleistung, Mietmodell oder Arbeitsplatz/Lizenz.")
+	}
+	switch {
+	case in.Unit == "":
+		add("unit", "Bitte geben Sie eine Einheit an (z. B. Stück, Stunde, Nutzer/Monat).")
+	case utf8.RuneCountInString(in.Unit) > 40:
+		add("unit", "Die Einheit darf höchstens 40 Zeichen lang sein.")
+	}
+	switch {
+	case in.ListPriceCents < 0:
+		add("list_price_cents", "Der Listenpreis darf nicht negativ sein.")
+	case in.ListPriceCents == 0 && !in.QuoteOnly:
+		add("list_price_cents", "Bitte geben Sie einen Listenpreis an oder kennzeichnen Sie das Produkt als „Preis auf Anfrage“.")
+	case in.ListPriceCents > 100_000_000_00:
+		add("list_price_cents", "Der Listenpreis ist unplausibel hoch.")
+	}
+	if !validVAT(in.VATPercent) {
+		add("vat_percent", "Der Mehrwertsteuersatz muss 19, 7 oder 0 Prozent betragen.")
+	}
+	if in.Kind == KindRental {
+		if in.RentalTermMonths == nil || *in.RentalTermMonths < 1 || *in.RentalTermMonths > 120 {
+			add("rental_term_months", "Ein Mietmodell braucht eine Laufzeit von 1 bis 120 Monaten.")
+		}
+		if in.RentalMonthlyCents == nil || *in.RentalMonthlyCents <= 0 {
+			add("rental_monthly_cents", "Ein Mietmodell braucht eine Monatsrate.")
+		}
+		if in.RentalBuyoutCents != nil && *in.RentalBuyoutCents < 0 {
+			add("rental_buyout_cents", "Der Ablösebetrag darf nicht negativ sein.")
+		}
+	} else {
+		for field, v := range map[string]*int64{"rental_term_months": in.RentalTermMonths, "rental_monthly_cents": in.RentalMonthlyCents, "rental_buyout_cents": in.RentalBuyoutCents} {
+			if v != nil {
+				add(field, "Mietkonditionen gibt es nur bei Produkten der Art Mietmodell.")
+			}
+		}
+	}
+	sortFieldErrors(errs, productFieldOrder)
+	return errs
+}
+
+var productFieldOrder = []string{"sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents"}
+
+// sortFieldErrors puts field errors in the order of the form, so that
+// messages do not jump around between attempts.
+func sortFieldErrors(errs []apperr.FieldError, order []string) {
+	pos := func(f string) int {
+		for i, o := range order {
+			if o == f {
+				return i
+			}
+		}
+		return len(order)
+	}
+	for i := 1; i < len(errs); i++ {
+		for j := i; j > 0 && pos(errs[j].Field) < pos(errs[j-1].Field); j-- {
+			errs[j], errs[j-1] = errs[j-1], errs[j]
+		}
+	}
+}
+
+func validKind(k string) bool {
+	for _, x := range Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func validVAT(v int64) bool {
+	for _, r := range VATRates {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// invalidProduct is the 422 of a product form.
+func invalidProduct(fields []apperr.FieldError) error {
+	return apperr.Fields("Das Produkt konnte nicht gespeichert werden. Bitte prüfen Sie die markierten Angaben.", fields...)
+}
+
+// checkProductRefs validates what needs the database: a unique SKU (other
+// than the product's own, selfID) and an existing category.
+func checkProductRefs(ctx context.Context, idb bun.IDB, in ProductInput, selfID int64) ([]apperr.FieldError, error) {
+	var errs []apperr.FieldError
+	taken, err := idb.NewSelect().Model((*Product)(nil)).Where("lower(sku) = lower(?) AND id <> ?", in.SKU, selfID).Exists(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("check sku: %w", err)
+	}
+	if taken {
+		errs = append(errs, apperr.FieldError{Field: "sku", Message: fmt.Sprintf("Die Artikelnummer %s ist bereits vergeben.", in.SKU)})
+	}
+	if in.CategoryID != nil {
+		ok, err := idb.NewSelect().Model((*Category)(nil)).Where("id = ?", *in.CategoryID).Exists(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("check category: %w", err)
+		}
+		if !ok {
+			errs = append(errs, apperr.FieldError{Field: "category_id", Message: "Diese Kategorie gibt es nicht."})
+		}
+	}
+	return errs, nil
+}
+
+// AddProduct validates and creates a product, with its audit entry, in one
+// transaction (a savepoint when idb is one already).
+func AddProduct(ctx context.Context, idb bun.IDB, actor audit.Actor, in ProductInput) (*Product, error) {
+	in.normalize()
+	if errs := in.Validate(); len(errs) > 0 {
+		return nil, invalidProduct(errs)
+	}
+	var p *Product
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		errs, err := checkProductRefs(ctx, tx, in, 0)
+		if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return invalidProduct(errs)
+		}
+		p = &Product{}
+		applyInput(p, in)
+		if err := CreateProduct(ctx, tx, p); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Record{Actor: actor, Action: "product.create", Entity: "product", EntityID: p.ID, Version: p.Version,
+			Detail: map[string]any{"sku": p.SKU, "name": p.Name, "list_price_cents": p.ListPriceCents, "kind": p.Kind}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// UpdateProduct replaces the product's fields with in, provided the product
+// is still at version; otherwise a Conflict, and nothing changes. The
+// audit entry lists the fields that changed, old and new.
+func UpdateProduct(ctx context.Context, idb bun.IDB, actor audit.Actor, id, version int64, in ProductInput) (*Product, error) {
+	in.normalize()
+	if errs := in.Validate(); len(errs) > 0 {
+		return nil, invalidProduct(errs)
+	}
+	var p *Product
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		old, err := GetProduct(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if old.Version != version {
+			return staleProduct(old)
+		}
+		errs, err := checkProductRefs(ctx, tx, in, id)
+		if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return invalidProduct(errs)
+		}
+		p = &Product{ID: old.ID, CreatedAt: old.CreatedAt}
+		applyInput(p, in)
+		changes := productChanges(old, p)
+		if err := saveProduct(ctx, tx, p, version); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Record{Actor: actor, Action: "product.update", Entity: "product", EntityID: p.ID, Version: p.Version, Detail: changes})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetProduct(ctx, idb, p.ID)
+}
+
+// DeactivateProduct takes a product out of the catalog (it stays on old
+// orders and can be activated again by editing it).
+func DeactivateProduct(ctx context.Context, idb bun.IDB, actor audit.Actor, id, version int64) (*Product, error) {
+	var p *Product
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		old, err := GetProduct(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if old.Version != version {
+			return staleProduct(old)
+		}
+		if !old.Active {
+			return apperr.New(apperr.Conflict, "Das Produkt %s ist bereits deaktiviert.", old.SKU)
+		}
+		p = old
+		p.Active = false
+		if err := saveProduct(ctx, tx, p, version); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Record{Actor: actor, Action: "product.deactivate", Entity: "product", EntityID: p.ID, Version: p.Version,
+			Detail: map[string]any{"sku": p.SKU}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// saveProduct writes p if the row is still at version and counts the
+// version up; 0 rows means someone else saved first.
+func saveProduct(ctx context.Context, tx bun.IDB, p *Product, version int64) error {
+	p.Version = version + 1
+	p.UpdatedAt = time.Now().UTC()
+	res, err := tx.NewUpdate().Model(p).
+		Column("sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "active", "quote_only",
+			"rental_term_months", "rental_monthly_cents", "rental_buyout_cents", "version", "updated_at").
+		Where("id = ? AND version = ?", p.ID, version).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update product %d: %w", p.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		cur, err := GetProduct(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		return staleProduct(cur)
+	}
+	return nil
+}
+
+func staleProduct(cur *Product) error {
+	return apperr.New(apperr.Conflict, "Das Produkt %s wurde inzwischen von jemand anderem geändert (jetzt Version %d). Bitte laden Sie es neu und tragen Sie Ihre Änderungen erneut ein.", cur.SKU, cur.Version)
+}
+
+func applyInput(p *Product, in ProductInput) {
+	p.SKU, p.Name, p.Description, p.CategoryID = in.SKU, in.Name, in.Description, in.CategoryID
+	p.Kind, p.Unit, p.ListPriceCents, p.VATPercent = in.Kind, in.Unit, in.ListPriceCents, in.VATPercent
+	p.Active, p.QuoteOnly = in.Active, in.QuoteOnly
+	p.RentalTermMonths, p.RentalMonthlyCents, p.RentalBuyoutCents = in.RentalTermMonths, in.RentalMonthlyCents, in.RentalBuyoutCents
+}
+
+// productChanges lists the fields that differ, old and new, for the audit.
+func productChanges(old, p *Product) map[string][2]any {
+	a, b := InputOf(old), InputOf(p)
+	out := map[string][2]any{}
+	add := func(field string, x, y any) {
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			out[field] = [2]any{x, y}
+		}
+	}
+	deref := func(v *int64) any {
+		if v == nil {
+			return nil
+		}
+		return *v
+	}
+	add("sku", a.SKU, b.SKU)
+	add("name", a.Name, b.Name)
+	add("description", a.Description, b.Description)
+	add("category_id", deref(a.CategoryID), deref(b.CategoryID))
+	add("kind", a.Kind, b.Kind)
+	add("unit", a.Unit, b.Unit)
+	add("list_price_cents", a.ListPriceCents, b.ListPriceCents)
+	add("vat_percent", a.VATPercent, b.VATPercent)
+	add("active", a.Active, b.Active)
+	add("quote_only", a.QuoteOnly, b.QuoteOnly)
+	add("rental_term_months", deref(a.RentalTermMonths), deref(b.RentalTermMonths))
+	add("rental_monthly_cents", deref(a.RentalMonthlyCents), deref(b.RentalMonthlyCents))
+	add("rental_buyout_cents", deref(a.RentalBuyoutCents), deref(b.RentalBuyoutCents))
+	return out
+}
+
+// ProductBySKU finds a product by its article number (case-insensitive).
+func ProductBySKU(ctx context.Context, idb bun.IDB, sku string) (*Product, error) {
+	p := new(Product)
+	err := idb.NewSelect().Model(p).Where("lower(p.sku) = lower(?)", strings.TrimSpace(sku)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "Kein Produkt mit der Artikelnummer %s.", sku)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("product by sku %s: %w", sku, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,97 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/calendar"
+	"coopshop/internal/catalog"
+	"coopshop/internal/dbtest"
+	"coopshop/internal/demo"
+	"coopshop/internal/money"
+)
+
+func TestDemoCatalog(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, bdb); err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		var products []catalog.Product
+		if err := bdb.NewSelect().Model(&products).Scan(ctx); err != nil {
+			t.Fatal(err)
+		}
+		quoteOnly := 0
+		for _, p := range products {
+			kinds[p.Kind]++
+			if p.QuoteOnly {
+				quoteOnly++
+			}
+		}
+		if len(products) < 40 || len(kinds) != len(catalog.Kinds) || quoteOnly == 0 {
+			t.Fatalf("%d products, kinds %v, %d quote-only", len(products), kinds, quoteOnly)
+		}
+		org := func(name string) int64 {
+			o, err := account.OrganisationByName(ctx, bdb, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o.ID
+		}
+		boerde, weissenfels := org("Landkreis Börde"), org("Stadt Weißenfels")
+		sku := func(s string) int64 {
+			p, err := catalog.ProductBySKU(ctx, bdb, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.ID
+		}
+		today := calendar.MustParse("2026-11-22")
+
+		// Landkreis Börde can order 30 ThinkPads under the notebook contract:
+		// 30 × 849,00 € net = 30.309,30 € gross, above 30.000 €.
+		t14 := sku("NB-LEN-T14-G5")
+		p, err := catalog.Resolve(ctx, bdb, boerde, t14, today, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := money.LineNet(30, p.UnitCents, 0)
+		if p.Source != catalog.SourceContract || p.ContractNumber != "RV-2026-NB-01" || net+money.VAT(net, p.VATPercent) != 3030930 {
+			t.Fatalf("30 notebooks for Börde: %+v", p)
+		}
+		if err := catalog.Reserve(ctx, bdb, p.ContractLineID, boerde, 30); err != nil {
+			t.Fatalf("reserve 30: %v", err)
+		}
+
+		// Stadt Weißenfels is not eligible for the rental contract.
+		for member, want := range map[int64]catalog.SourceType{boerde: catalog.SourceContract, weissenfels: catalog.SourceList} {
+			p, err := catalog.Resolve(ctx, bdb, member, sku("MIET-PC-BUERO-36"), today, 1)
+			if err != nil || p.Source != want {
+				t.Fatalf("rental PC for %d: %+v %v", member, p, err)
+			}
+		}
+		// The monitor contract has a minimum quantity; the printer contract
+		// starts next year.
+		if p, _ := catalog.Resolve(ctx, bdb, weissenfels, sku("MON-DELL-P2425H"), today, 4); p.Source != catalog.SourceList {
+			t.Fatalf("4 monitors: %+v", p)
+		}
+		if p, _ := catalog.Resolve(ctx, bdb, weissenfels, sku("DR-KYO-M3655IDN"), calendar.MustParse("2027-01-04"), 1); p.ContractNumber != "RV-2027-DR-05" {
+			t.Fatalf("printer in 2027: %+v", p)
+		}
+		states := map[string]int{}
+		cs, _, err := catalog.VisibleContracts(ctx, bdb, catalog.Viewer{}, today, 0, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			states[c.State(today)]++
+		}
+		if states[catalog.StateExpired] != 1 || states[catalog.StateFuture] != 1 || states[catalog.StateValid] < 4 {
+			t.Fatalf("contract states %v", states)
+		}
+	})
+}
