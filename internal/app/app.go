@@ -14,8 +14,12 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
+	"coopshop/internal/cart"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/notify"
+	"coopshop/internal/order"
+	"coopshop/internal/quote"
 	"coopshop/internal/web"
 	"coopshop/migrations"
 )
@@ -26,6 +30,11 @@ type App struct {
 	DB       *bun.DB
 	Authz    *authz.Authorizer
 	Accounts *account.Service
+	Carts    *cart.Service
+	Orders   *order.Service
+	Quotes   *quote.Service
+	// Notifier sends the outbox's mails while Serve runs.
+	Notifier *notify.Dispatcher
 	Web      *web.Server
 	Log      *slog.Logger
 }
@@ -54,7 +63,15 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		return nil, err
 	}
 	a.Accounts = account.NewService(bdb, a.Authz, cfg)
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log})
+	a.Carts = cart.NewService(bdb, a.Authz)
+	a.Orders = order.NewService(bdb, a.Authz)
+	a.Orders.BaseURL = "http://" + cfg.Addr
+	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
+	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -81,6 +98,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(bg)
+	go a.Notifier.Run(bg)
+	go a.Quotes.RunExpiry(bg, time.Minute, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {

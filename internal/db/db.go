@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
@@ -38,7 +39,10 @@ func Open(ctx context.Context, url string) (*bun.DB, error) {
 		sqldb.SetMaxOpenConns(8)
 		bdb = bun.NewDB(sqldb, sqlitedialect.New())
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url)))
+		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url),
+			// pgdriver waits 10 s for an answer by default; a statement that
+			// queues behind row locks under load may take longer.
+			pgdriver.WithReadTimeout(60*time.Second), pgdriver.WithWriteTimeout(30*time.Second)))
 		sqldb.SetMaxOpenConns(32)
 		sqldb.SetMaxIdleConns(32)
 		bdb = bun.NewDB(sqldb, pgdialect.New())

@@ -31,10 +31,10 @@ type MigrationStatus struct {
 }
 
 // macros keep the shared SQL portable: the only differences most tables have
-// are the auto-increment key and the timestamp type.
+// are the auto-increment key, the timestamp type and the binary type.
 var macros = map[dialect.Name][][2]string{
-	dialect.PG:     {{"{{pk}}", "BIGSERIAL PRIMARY KEY"}, {"{{ts}}", "TIMESTAMPTZ"}, {"{{json}}", "JSONB"}},
-	dialect.SQLite: {{"{{pk}}", "INTEGER PRIMARY KEY AUTOINCREMENT"}, {"{{ts}}", "TIMESTAMP"}, {"{{json}}", "TEXT"}},
+	dialect.PG:     {{"{{pk}}", "BIGSERIAL PRIMARY KEY"}, {"{{ts}}", "TIMESTAMPTZ"}, {"{{json}}", "JSONB"}, {"{{bytes}}", "BYTEA"}},
+	dialect.SQLite: {{"{{pk}}", "INTEGER PRIMARY KEY AUTOINCREMENT"}, {"{{ts}}", "TIMESTAMP"}, {"{{json}}", "TEXT"}, {"{{bytes}}", "BLOB"}},
 }
 
 // LoadMigrations reads the migrations for one dialect from fsys.

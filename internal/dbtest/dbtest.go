@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -106,6 +107,7 @@ func openPostgres(t testing.TB) *bun.DB {
 		a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 	})
 	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url),
+		pgdriver.WithReadTimeout(2*time.Minute), pgdriver.WithWriteTimeout(time.Minute),
 		pgdriver.WithConnParams(map[string]any{"search_path": schema})))
 	sqldb.SetMaxOpenConns(32)
 	sqldb.SetMaxIdleConns(32)

@@ -50,6 +50,10 @@ var users = []demoUser{
 	{"einkauf@boerde.example", "Birgit Böhm", "Landkreis Börde", []string{authz.RolePurchaser}, nil},
 	{"genehmigung@boerde.example", "Gerd Günther", "Landkreis Börde", []string{authz.RoleApprover}, eur(25000)},
 	{"kaemmerei@boerde.example", "Käthe Kämmerer", "Landkreis Börde", []string{authz.RoleMemberAdmin, authz.RoleApprover}, nil},
+	// A second approver with a limit above 30.000 €, so that a large Börde
+	// order can pass both stages: stage 1 (approver) here, stage 2
+	// (member_admin) by the Kämmerei – four-eyes forbids one person both.
+	{"amtsleitung@boerde.example", "Anke Albrecht", "Landkreis Börde", []string{authz.RoleApprover}, eur(100000)},
 	{"einkauf@weissenfels.example", "Wiebke Weiß", "Stadt Weißenfels", []string{authz.RolePurchaser}, nil},
 	{"genehmigung@weissenfels.example", "Walter Weber", "Stadt Weißenfels", []string{authz.RoleApprover}, eur(10000)},
 }

@@ -15,7 +15,10 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
+	"coopshop/internal/cart"
 	"coopshop/internal/config"
+	"coopshop/internal/order"
+	"coopshop/internal/quote"
 	"coopshop/static"
 	"coopshop/views"
 )
@@ -27,6 +30,9 @@ type Deps struct {
 	Authz    *authz.Authorizer
 	Accounts *account.Service
 	Log      *slog.Logger
+	Carts    *cart.Service
+	Orders   *order.Service
+	Quotes   *quote.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

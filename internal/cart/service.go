@@ -1,0 +1,196 @@
+package cart
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+	"coopshop/internal/catalog"
+	"coopshop/internal/money"
+)
+
+// Service is the cart use cases of a purchaser.
+type Service struct {
+	DB    *bun.DB
+	Authz *authz.Authorizer
+	// Today is the day prices are resolved for; calendar.Today unless a
+	// test fixes it.
+	Today func() calendar.Date
+}
+
+// NewService wires the cart service.
+func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
+	return &Service{DB: bdb, Authz: az, Today: calendar.Today}
+}
+
+// Line is a cart line priced for today.
+type Line struct {
+	Product  *catalog.Product
+	Quantity int64
+	Price    catalog.Price // the current price; Source "" when the product is gone
+	NetCents int64
+	// Seen is the price the purchaser was shown when they last changed the
+	// line; Changed says it differs from today's.
+	Seen    catalog.Price
+	Changed bool
+	// Available is false for a product that was withdrawn from the catalog.
+	Available bool
+}
+
+// View is the cart as the purchaser sees it.
+type View struct {
+	Lines      []Line
+	Totals     money.Totals
+	NeedsQuote bool // some line needs a quotation from the provider
+}
+
+// Empty reports a cart without lines.
+func (v *View) Empty() bool { return len(v.Lines) == 0 }
+
+func (s *Service) can(ctx context.Context, actor account.Principal) error {
+	return s.Authz.Can(ctx, actor.Subject, "use", authz.On("cart"))
+}
+
+// View prices the actor's cart for today.
+func (s *Service) View(ctx context.Context, actor account.Principal) (*View, error) {
+	if err := s.can(ctx, actor); err != nil {
+		return nil, err
+	}
+	c := new(Cart)
+	err := s.DB.NewSelect().Model(c).Where("user_id = ?", actor.User.ID).Limit(1).Scan(ctx)
+	if isNoRows(err) {
+		return &View{}, nil // no cart yet: an empty one
+	}
+	if err != nil {
+		return nil, err
+	}
+	items, err := Items(ctx, s.DB, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return Price(ctx, s.DB, actor.User.OrgID, items, s.Today())
+}
+
+// Price prices stored items for a member on a day; order submission uses
+// it too, so that the cart page and the frozen order agree.
+func Price(ctx context.Context, idb bun.IDB, memberID int64, items []Item, day calendar.Date) (*View, error) {
+	qty := make(map[int64]int64, len(items))
+	ids := make([]int64, 0, len(items))
+	for _, it := range items {
+		qty[it.ProductID] = it.Quantity
+		ids = append(ids, it.ProductID)
+	}
+	prices, err := catalog.ResolveMany(ctx, idb, memberID, qty, day)
+	if err != nil {
+		return nil, err
+	}
+	products, err := catalog.ProductsByID(ctx, idb, ids)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{}
+	var sums []money.Line
+	for _, it := range items {
+		p, ok := prices[it.ProductID]
+		l := Line{Product: products[it.ProductID], Quantity: it.Quantity, Seen: it.Seen(), Available: ok && products[it.ProductID] != nil}
+		if l.Product == nil {
+			l.Product = &catalog.Product{ID: it.ProductID, Name: "Unbekanntes Produkt"}
+		}
+		if l.Available {
+			l.Price = p
+			l.NetCents = money.LineNet(it.Quantity, p.UnitCents, 0)
+			l.Changed = p.UnitCents != it.PriceCents || p.Source != it.PriceSource || p.ContractLineID != it.ContractLineID
+			v.NeedsQuote = v.NeedsQuote || p.NeedsQuote()
+			sums = append(sums, money.Line{NetCents: l.NetCents, VATPercent: p.VATPercent})
+		}
+		v.Lines = append(v.Lines, l)
+	}
+	v.Totals = money.Sum(sums)
+	return v, nil
+}
+
+// Set puts quantity of a product into the actor's cart, replacing the
+// quantity there; 0 removes the line. It returns the product.
+func (s *Service) Set(ctx context.Context, actor account.Principal, productID, quantity int64) (*catalog.Product, error) {
+	return s.change(ctx, actor, productID, func(int64) int64 { return quantity }, quantity)
+}
+
+// Add adds quantity of a product to what the cart already holds.
+func (s *Service) Add(ctx context.Context, actor account.Principal, productID, quantity int64) (*catalog.Product, error) {
+	if quantity < 1 {
+		return nil, apperr.Fields("Ungültige Menge.", apperr.FieldError{Field: "quantity", Message: "Bitte eine Menge von mindestens 1 angeben."})
+	}
+	return s.change(ctx, actor, productID, func(have int64) int64 { return have + quantity }, quantity)
+}
+
+// AddSKU adds a product by its article number (quick entry on the cart
+// page for purchasers who know what they want).
+func (s *Service) AddSKU(ctx context.Context, actor account.Principal, sku string, quantity int64) (*catalog.Product, error) {
+	if err := s.can(ctx, actor); err != nil {
+		return nil, err
+	}
+	p := new(catalog.Product)
+	if err := s.DB.NewSelect().Model(p).Where("p.sku = ? AND p.active", sku).Limit(1).Scan(ctx); err != nil {
+		return nil, apperr.Fields("Unbekannte Artikelnummer.", apperr.FieldError{Field: "sku", Message: "Diese Artikelnummer gibt es im Katalog nicht."})
+	}
+	return s.Add(ctx, actor, p.ID, quantity)
+}
+
+// Remove takes a product out of the actor's cart.
+func (s *Service) Remove(ctx context.Context, actor account.Principal, productID int64) error {
+	if err := s.can(ctx, actor); err != nil {
+		return err
+	}
+	_, err := s.DB.NewDelete().Model((*Item)(nil)).
+		Where("product_id = ? AND cart_id IN (SELECT id FROM carts WHERE user_id = ?)", productID, actor.User.ID).Exec(ctx)
+	return err
+}
+
+func (s *Service) change(ctx context.Context, actor account.Principal, productID int64, next func(have int64) int64, input int64) (*catalog.Product, error) {
+	if err := s.can(ctx, actor); err != nil {
+		return nil, err
+	}
+	if err := validQuantity(input); err != nil {
+		return nil, err
+	}
+	product, err := catalog.GetProduct(ctx, s.DB, productID)
+	if err != nil {
+		return nil, err
+	}
+	if !product.Active {
+		return nil, apperr.New(apperr.NotFound, "Das Produkt ist nicht (mehr) im Katalog.")
+	}
+	now := time.Now().UTC()
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		cartID, err := ensure(ctx, tx, actor.User.ID, actor.User.OrgID, now)
+		if err != nil {
+			return err
+		}
+		var have int64
+		if err := tx.NewSelect().Model((*Item)(nil)).Column("quantity").Where("cart_id = ? AND product_id = ?", cartID, productID).Scan(ctx, &have); err != nil && !isNoRows(err) {
+			return err
+		}
+		q := next(have)
+		if err := validQuantity(q); err != nil {
+			return err
+		}
+		if q == 0 {
+			_, err := tx.NewDelete().Model((*Item)(nil)).Where("cart_id = ? AND product_id = ?", cartID, productID).Exec(ctx)
+			return err
+		}
+		price, err := catalog.Resolve(ctx, tx, actor.User.OrgID, productID, s.Today(), q)
+		if err != nil {
+			return err
+		}
+		return put(ctx, tx, cartID, q, price, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return product, nil
+}

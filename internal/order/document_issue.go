@@ -1,0 +1,60 @@
+package order
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+	"coopshop/internal/document"
+)
+
+// DocumentEntity is the documents table's name for orders.
+const DocumentEntity = "order"
+
+// issueConfirmation renders the order confirmation and stores it with its
+// SHA-256 inside the confirming step's transaction: the confirmation
+// exists exactly when the order is confirmed, and every download serves
+// these bytes. version is the order's version after the step.
+func issueConfirmation(ctx context.Context, tx bun.Tx, o *Order, version int64, day calendar.Date, c Confirmation) error {
+	d, err := ConfirmationDocument(ctx, tx, o, day, c)
+	if err != nil {
+		return err
+	}
+	_, err = document.Issue(ctx, tx, document.Ref{Entity: DocumentEntity, EntityID: o.ID, Version: version, OrgID: o.OrgID}, d)
+	return err
+}
+
+// confirmedStates are the states in which an order has its confirmation.
+var confirmedStates = map[State]bool{StateConfirmed: true, StateDelivered: true, StateInvoiced: true, StatePaid: true}
+
+// PDF is the document of order id for whoever may see the order: the stored
+// order confirmation once it is confirmed, before that the order request
+// rendered from the order as it stands. Another member's order is a 404.
+func (s *Service) PDF(ctx context.Context, actor account.Principal, id int64) (*document.File, error) {
+	o, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Authz.Can(ctx, actor.Subject, "read", authz.Object{Kind: "document", ID: o.ID, OrgID: o.OrgID}); err != nil {
+		return nil, err
+	}
+	if confirmedStates[o.State] {
+		st, err := document.Latest(ctx, s.DB, DocumentEntity, o.ID, document.KindOrderConfirmation)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, apperr.New(apperr.NotFound, "Zur Bestellung %s ist keine Auftragsbestätigung gespeichert.", o.Number)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return st.File(), nil
+	}
+	d, err := RequestDocument(ctx, s.DB, o)
+	if err != nil {
+		return nil, err
+	}
+	return document.Preview(d)
+}

@@ -1,0 +1,123 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/authz"
+	"coopshop/internal/money"
+	"coopshop/internal/notify"
+)
+
+// candidates are the active users who might have to act: those of one
+// organisation, or (orgID 0) those of the provider.
+func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64) ([]authz.Subject, error) {
+	var users []account.User
+	q := idb.NewSelect().Model(&users).Relation("Org").Where("u.active")
+	if orgID != 0 {
+		q.Where("u.organisation_id = ?", orgID)
+	} else {
+		q.Where("org.kind = ?", account.KindProvider)
+	}
+	if err := q.OrderExpr("u.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("notification candidates: %w", err)
+	}
+	out := make([]authz.Subject, 0, len(users))
+	for _, u := range users {
+		out = append(out, authz.Subject{UserID: u.ID, Email: u.Email, OrgID: u.OrgID, OrgKind: u.Org.Kind,
+			Roles: s.Authz.RolesOf(u.ID, u.OrgID), LimitCents: u.ApprovalLimitCents})
+	}
+	return out, nil
+}
+
+// whoMay lists the e-mail addresses of the candidates the enforcer allows
+// action on the order: the approvers of the open stage (their role, their
+// limit, not the requester, not an earlier approver), or sales.
+func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, action string, o *Order) ([]string, error) {
+	subjects, err := s.candidates(ctx, idb, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, sub := range subjects {
+		if s.Authz.Allowed(sub, action, o.Object()) {
+			out = append(out, sub.Email)
+		}
+	}
+	return out, nil
+}
+
+// mailsAfter composes the notifications a step causes: who must act next
+// (the approvers of the open stage, sales once approved) and the requester
+// about every decision on their request.
+func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, o *Order, st Step, actor account.Principal, comment string) ([]notify.Message, error) {
+	var out []notify.Message
+	msg := func(to []string, subject, body string) {
+		for _, addr := range to {
+			out = append(out, notify.Message{Event: "order." + string(st), To: addr, Subject: subject, Body: body, Entity: "order", EntityID: o.ID})
+		}
+	}
+	link := s.BaseURL + fmt.Sprintf("/orders/%d", o.ID)
+	facts := fmt.Sprintf("Bestellung: %s\nMitglied: %s\nAngefordert von: %s\nBetrag: %s brutto\nKostenstelle: %s\n\n%s\n",
+		o.Number, o.MemberName, o.RequesterName, money.Format(o.GrossCents), o.CostCentre, link)
+	actorID, actorName := int64(0), "Das System"
+	if actor.User != nil && actor.User.ID != 0 {
+		actorID, actorName = actor.User.ID, actor.User.Name
+	}
+	requester := []string{o.RequesterEmail}
+	if o.RequesterID == actorID {
+		requester = nil // nobody needs a mail about what they just did themselves
+	}
+	remark := ""
+	if c := strings.TrimSpace(comment); c != "" {
+		remark = fmt.Sprintf("Kommentar von %s: %s\n\n", actorName, c)
+	}
+	switch o.State {
+	case StateSubmitted:
+		stage := o.OpenStage()
+		if stage == nil {
+			break
+		}
+		to, err := s.whoMay(ctx, idb, o.OrgID, "approve", o)
+		if err != nil {
+			return nil, err
+		}
+		msg(to, fmt.Sprintf("Zur Genehmigung: %s (Stufe %d)", o.Number, stage.StageNo),
+			fmt.Sprintf("Die Bestellanforderung %s wartet auf Ihre Genehmigung (Stufe %d).\n\n%s", o.Number, stage.StageNo, facts))
+		if st == StepApprove {
+			msg(requester, fmt.Sprintf("%s: Stufe %d genehmigt", o.Number, stage.StageNo-1),
+				fmt.Sprintf("%s hat Stufe %d Ihrer Bestellanforderung genehmigt; nun ist Stufe %d an der Reihe.\n\n%s%s",
+					actorName, stage.StageNo-1, stage.StageNo, remark, facts))
+		}
+	case StateApproved:
+		to, err := s.whoMay(ctx, idb, 0, "confirm", o)
+		if err != nil {
+			return nil, err
+		}
+		if o.NeedsQuote() {
+			msg(to, "Angebot nötig: "+o.Number, fmt.Sprintf("Die genehmigte Bestellung %s enthält Positionen ohne Rahmenvertragspreis; bitte erstellen Sie ein Angebot.\n\n%s", o.Number, facts))
+		} else {
+			msg(to, "Zu bestätigen: "+o.Number, fmt.Sprintf("Die Bestellung %s ist genehmigt und kann bestätigt werden.\n\n%s", o.Number, facts))
+		}
+		msg(requester, o.Number+": genehmigt", fmt.Sprintf("Ihre Bestellanforderung %s ist genehmigt und liegt nun beim Vertrieb der KID.\n\n%s%s", o.Number, remark, facts))
+	case StateRejected:
+		msg(requester, o.Number+": abgelehnt", fmt.Sprintf("%s hat Ihre Bestellanforderung %s abgelehnt.\n\n%s%s", actorName, o.Number, remark, facts))
+	case StateReturned:
+		msg(requester, o.Number+": bitte überarbeiten", fmt.Sprintf("%s hat Ihre Bestellanforderung %s zur Überarbeitung zurückgegeben.\n\n%s%s", actorName, o.Number, remark, facts))
+	case StateConfirmed:
+		if st == StepConfirm || st == StepQuoteAccepted {
+			msg(requester, o.Number+": Auftrag bestätigt", fmt.Sprintf("Der Vertrieb der KID hat Ihre Bestellung %s bestätigt.\n\n%s", o.Number, facts))
+		} else {
+			msg(requester, o.Number+": Teillieferung", fmt.Sprintf("Zu Ihrer Bestellung %s wurde eine Teillieferung erfasst.\n\n%s", o.Number, facts))
+		}
+	case StateQuoting:
+		msg(requester, o.Number+": Angebot in Arbeit", fmt.Sprintf("Für Ihre Bestellung %s erstellt der Vertrieb der KID ein Angebot.\n\n%s", o.Number, facts))
+	case StateDelivered:
+		msg(requester, o.Number+": geliefert", fmt.Sprintf("Ihre Bestellung %s ist vollständig geliefert.\n\n%s", o.Number, facts))
+	}
+	return out, nil
+}

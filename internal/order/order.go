@@ -1,0 +1,309 @@
+// Package order holds order requests (Bestellanforderungen) and their life:
+// submission from the cart, the member's approval chain, the provider's
+// review (confirm or quote), deliveries. Every step is one entry of the
+// state machine in machine.go and runs through Service.step: one
+// transaction, a state and version check, the enforcer's decision, an
+// audit entry and the notifications it causes.
+package order
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+	"coopshop/internal/catalog"
+	"coopshop/internal/money"
+)
+
+// State is where an order stands (DESIGN §3).
+type State string
+
+// The states. invoiced and paid are set by finance (later issues).
+const (
+	StateSubmitted State = "submitted"
+	StateApproved  State = "approved"
+	StateConfirmed State = "confirmed"
+	StateDelivered State = "delivered"
+	StateQuoting   State = "quoting"
+	StateRejected  State = "rejected"
+	StateWithdrawn State = "withdrawn"
+	StateReturned  State = "returned"
+	StateClosed    State = "closed"
+	StateInvoiced  State = "invoiced"
+	StatePaid      State = "paid"
+)
+
+// States lists every state in the order of the life cycle, for filters.
+var States = []State{StateSubmitted, StateReturned, StateApproved, StateQuoting, StateConfirmed, StateDelivered,
+	StateInvoiced, StatePaid, StateRejected, StateWithdrawn, StateClosed}
+
+// Label is the German name of the state, as badges and lists show it.
+func (s State) Label() string {
+	switch s {
+	case StateSubmitted:
+		return "Eingereicht"
+	case StateApproved:
+		return "Genehmigt"
+	case StateConfirmed:
+		return "Bestätigt"
+	case StateDelivered:
+		return "Geliefert"
+	case StateQuoting:
+		return "In Angebotsphase"
+	case StateRejected:
+		return "Abgelehnt"
+	case StateWithdrawn:
+		return "Zurückgezogen"
+	case StateReturned:
+		return "Zur Überarbeitung"
+	case StateClosed:
+		return "Abgeschlossen"
+	case StateInvoiced:
+		return "Berechnet"
+	case StatePaid:
+		return "Bezahlt"
+	}
+	return string(s)
+}
+
+// Tone is the badge colour class of the state: ok, warn, bad or "".
+func (s State) Tone() string {
+	switch s {
+	case StateApproved, StateConfirmed, StateDelivered, StateInvoiced, StatePaid:
+		return "ok"
+	case StateReturned, StateQuoting:
+		return "warn"
+	case StateRejected, StateWithdrawn, StateClosed:
+		return "bad"
+	}
+	return ""
+}
+
+// Order is an order request with its frozen lines and approval stages.
+type Order struct {
+	bun.BaseModel `bun:"table:orders,alias:o"`
+
+	ID              int64         `bun:"id,pk,autoincrement"`
+	Number          string        `bun:"number"`
+	OrgID           int64         `bun:"organisation_id"`
+	RequesterID     int64         `bun:"requester_id"`
+	State           State         `bun:"state"`
+	Version         int64         `bun:"version"`
+	Round           int           `bun:"round"`
+	CurrentStage    int           `bun:"current_stage"` // 0: no stage open
+	CostCentre      string        `bun:"cost_centre"`
+	DeliveryAddress string        `bun:"delivery_address"`
+	Reason          string        `bun:"reason"`
+	DesiredDate     calendar.Date `bun:"desired_date,type:text"`
+	NetCents        int64         `bun:"net_cents"`
+	VATCents        int64         `bun:"vat_cents"`
+	GrossCents      int64         `bun:"gross_cents"`
+	IdempotencyKey  *string       `bun:"idempotency_key"`
+	SubmittedAt     time.Time     `bun:"submitted_at"`
+	UpdatedAt       time.Time     `bun:"updated_at"`
+
+	Lines      []*Line     `bun:"rel:has-many,join:id=order_id"`
+	Stages     []*Stage    `bun:"rel:has-many,join:id=order_id"`
+	Deliveries []*Delivery `bun:"-"`
+	// Names for display, filled by Get and List.
+	MemberName     string `bun:"member_name,scanonly"`
+	RequesterName  string `bun:"requester_name,scanonly"`
+	RequesterEmail string `bun:"requester_email,scanonly"`
+}
+
+// Line is one frozen order line.
+type Line struct {
+	bun.BaseModel `bun:"table:order_lines,alias:ol"`
+
+	ID               int64              `bun:"id,pk,autoincrement"`
+	OrderID          int64              `bun:"order_id"`
+	LineNo           int                `bun:"line_no"`
+	ProductID        int64              `bun:"product_id"`
+	SKU              string             `bun:"sku"`
+	Name             string             `bun:"name"`
+	Kind             string             `bun:"kind"`
+	Unit             string             `bun:"unit"`
+	Quantity         int64              `bun:"quantity"`
+	UnitPriceCents   int64              `bun:"unit_price_cents"`
+	VATPercent       int64              `bun:"vat_percent"`
+	NetCents         int64              `bun:"net_cents"`
+	PriceSource      catalog.SourceType `bun:"price_source"`
+	ContractID       *int64             `bun:"contract_id"`
+	ContractNumber   string             `bun:"contract_number"`
+	ContractLineID   *int64             `bun:"contract_line_id"`
+	ReservedQuantity int64              `bun:"reserved_quantity"`
+
+	// Delivered is the quantity delivered so far, filled by Get.
+	Delivered int64 `bun:"-"`
+}
+
+// NeedsQuote tells whether the line has no contract price.
+func (l *Line) NeedsQuote() bool { return l.PriceSource != catalog.SourceContract }
+
+// Open is the quantity still to deliver.
+func (l *Line) Open() int64 { return l.Quantity - l.Delivered }
+
+// Stage states.
+const (
+	StagePending  = "pending"
+	StageApproved = "approved"
+	StageRejected = "rejected"
+	StageReturned = "returned"
+)
+
+// Stage is one approval stage of one submission (round) of an order,
+// copied from the member's rules at submit.
+type Stage struct {
+	bun.BaseModel `bun:"table:order_stages,alias:os"`
+
+	ID             int64      `bun:"id,pk,autoincrement"`
+	OrderID        int64      `bun:"order_id"`
+	Round          int        `bun:"round"`
+	StageNo        int        `bun:"stage_no"`
+	Role           string     `bun:"role"`
+	MinGrossCents  int64      `bun:"min_gross_cents"`
+	State          string     `bun:"state"`
+	DecidedBy      *int64     `bun:"decided_by"`
+	DecidedByName  string     `bun:"decided_by_name"`
+	DecidedByEmail string     `bun:"decided_by_email"`
+	DecidedAt      *time.Time `bun:"decided_at"`
+	Comment        string     `bun:"comment"`
+}
+
+// StateLabel is the German name of the stage's state.
+func (s *Stage) StateLabel() string {
+	switch s.State {
+	case StageApproved:
+		return "genehmigt"
+	case StageRejected:
+		return "abgelehnt"
+	case StageReturned:
+		return "zur Überarbeitung zurückgegeben"
+	}
+	return "offen"
+}
+
+// Delivery is one (partial) delivery recorded by sales.
+type Delivery struct {
+	bun.BaseModel `bun:"table:deliveries,alias:d"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	OrderID    int64     `bun:"order_id"`
+	DeliveryNo int       `bun:"delivery_no"`
+	RecordedBy *int64    `bun:"recorded_by"`
+	RecordedAt time.Time `bun:"recorded_at"`
+	Note       string    `bun:"note"`
+
+	Lines []*DeliveryLine `bun:"rel:has-many,join:id=delivery_id"`
+}
+
+// DeliveryLine is the quantity of one order line in a delivery.
+type DeliveryLine struct {
+	bun.BaseModel `bun:"table:delivery_lines,alias:dl"`
+
+	ID          int64    `bun:"id,pk,autoincrement"`
+	DeliveryID  int64    `bun:"delivery_id"`
+	OrderLineID int64    `bun:"order_line_id"`
+	ProductID   int64    `bun:"product_id"`
+	Quantity    int64    `bun:"quantity"`
+	Serials     []string `bun:"-"`
+}
+
+// serial is a row of delivery_serials.
+type serial struct {
+	bun.BaseModel `bun:"table:delivery_serials"`
+
+	ID             int64  `bun:"id,pk,autoincrement"`
+	DeliveryLineID int64  `bun:"delivery_line_id"`
+	ProductID      int64  `bun:"product_id"`
+	Serial         string `bun:"serial"`
+}
+
+// Totals recomputes net, VAT (per rate) and gross from the lines.
+func (o *Order) Totals() money.Totals {
+	ls := make([]money.Line, len(o.Lines))
+	for i, l := range o.Lines {
+		ls[i] = money.Line{NetCents: l.NetCents, VATPercent: l.VATPercent}
+	}
+	return money.Sum(ls)
+}
+
+// NeedsQuote tells whether any line lacks a contract price.
+func (o *Order) NeedsQuote() bool {
+	for _, l := range o.Lines {
+		if l.NeedsQuote() {
+			return true
+		}
+	}
+	return false
+}
+
+// RoundStages lists the stages of the current submission, by stage number.
+func (o *Order) RoundStages() []*Stage {
+	var out []*Stage
+	for _, s := range o.Stages {
+		if s.Round == o.Round {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OpenStage returns the open stage, or nil when none is open.
+func (o *Order) OpenStage() *Stage {
+	if o.State != StateSubmitted || o.CurrentStage == 0 {
+		return nil
+	}
+	for _, s := range o.RoundStages() {
+		if s.StageNo == o.CurrentStage {
+			return s
+		}
+	}
+	return nil
+}
+
+// priorActors are the users who approved earlier stages of this round;
+// none of them may decide a later one (authz condition not_prior).
+func (o *Order) priorActors() []int64 {
+	var out []int64
+	for _, s := range o.RoundStages() {
+		if s.StageNo < o.CurrentStage && s.DecidedBy != nil {
+			out = append(out, *s.DecidedBy)
+		}
+	}
+	return out
+}
+
+// Object is the order as the enforcer sees it. For the open stage it
+// carries the stage's role, the gross amount for the approver's limit and
+// the earlier approvers for four-eyes across stages.
+func (o *Order) Object() authz.Object {
+	obj := authz.Object{Kind: "order", ID: o.ID, OrgID: o.OrgID, OwnerID: o.RequesterID, AmountCents: o.GrossCents}
+	if st := o.OpenStage(); st != nil {
+		obj.StageRole = st.Role
+		obj.PriorActors = o.priorActors()
+	}
+	return obj
+}
+
+// FullyDelivered tells whether every line is delivered.
+func (o *Order) FullyDelivered() bool {
+	for _, l := range o.Lines {
+		if l.Open() > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// LineFor returns the order's line of a product, or nil.
+func (o *Order) LineFor(productID int64) *Line {
+	for _, l := range o.Lines {
+		if l.ProductID == productID {
+			return l
+		}
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package order
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/db"
+)
+
+// errNotFound is the one answer for an order that does not exist or that
+// the caller may not see.
+var errNotFound = apperr.New(apperr.NotFound, "Bestellung nicht gefunden.")
+
+func withNames(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("o.*").
+		ColumnExpr("org.name AS member_name, u.name AS requester_name, u.email AS requester_email").
+		Join("JOIN organisations AS org ON org.id = o.organisation_id").
+		Join("JOIN users AS u ON u.id = o.requester_id")
+}
+
+// load reads an order with lines, stages and deliveries, inside or
+// outside a transaction.
+func load(ctx context.Context, idb bun.IDB, id int64) (*Order, error) {
+	return loadFor(ctx, idb, id, false)
+}
+
+// loadFor is load that, with lock on PostgreSQL, also takes the order's
+// row lock (SELECT … FOR UPDATE OF o), so that concurrent steps on the
+// same order queue up and each sees its predecessor's result. SQLite's
+// immediate transactions serialise writers anyway.
+func loadFor(ctx context.Context, idb bun.IDB, id int64, lock bool) (*Order, error) {
+	o := new(Order)
+	q := withNames(idb.NewSelect().Model(o)).
+		Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("ol.line_no") }).
+		Relation("Stages", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("os.round, os.stage_no") }).
+		Where("o.id = ?", id)
+	if lock && db.IsPostgres(idb) {
+		q.For("UPDATE OF o")
+	}
+	err := q.Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load order %d: %w", id, err)
+	}
+	if err := loadDeliveries(ctx, idb, o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func loadDeliveries(ctx context.Context, idb bun.IDB, o *Order) error {
+	err := idb.NewSelect().Model(&o.Deliveries).
+		Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("dl.id") }).
+		Where("d.order_id = ?", o.ID).OrderExpr("d.delivery_no").Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("load deliveries: %w", err)
+	}
+	if len(o.Deliveries) == 0 {
+		return nil
+	}
+	var serials []serial
+	err = idb.NewSelect().Model(&serials).
+		Where("delivery_line_id IN (SELECT dl.id FROM delivery_lines AS dl JOIN deliveries AS d ON d.id = dl.delivery_id WHERE d.order_id = ?)", o.ID).
+		OrderExpr("id").Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("load serials: %w", err)
+	}
+	byLine := map[int64][]string{}
+	for _, s := range serials {
+		byLine[s.DeliveryLineID] = append(byLine[s.DeliveryLineID], s.Serial)
+	}
+	delivered := map[int64]int64{}
+	for _, d := range o.Deliveries {
+		for _, dl := range d.Lines {
+			dl.Serials = byLine[dl.ID]
+			delivered[dl.OrderLineID] += dl.Quantity
+		}
+	}
+	for _, l := range o.Lines {
+		l.Delivered = delivered[l.ID]
+	}
+	return nil
+}
+
+// Filter narrows a listing of orders. Zero fields do not filter.
+type Filter struct {
+	OrgID    int64   // one member's orders; 0: all members
+	States   []State // any of these states
+	BeforeID int64   // cursor: orders older than this id
+	Limit    int
+	Oldest   bool // oldest first (inboxes) instead of newest first
+	Lines    bool // load the lines too
+}
+
+// List returns orders without their lines, with member and requester
+// names and, for the inbox, their stages.
+func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Order, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	var out []*Order
+	q := withNames(idb.NewSelect().Model(&out)).
+		Relation("Stages", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("os.round, os.stage_no") }).
+		Limit(int64(f.Limit))
+	if f.Oldest {
+		q.OrderExpr("o.submitted_at, o.id")
+	} else {
+		q.OrderExpr("o.id DESC")
+	}
+	if f.Lines {
+		q.Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("ol.line_no") })
+	}
+	if f.OrgID != 0 {
+		q.Where("o.organisation_id = ?", f.OrgID)
+	}
+	if len(f.States) > 0 {
+		q.Where("o.state IN (?)", bun.List(f.States))
+	}
+	if f.BeforeID != 0 {
+		q.Where("o.id < ?", f.BeforeID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list orders: %w", err)
+	}
+	return out, nil
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,436 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/audit"
+	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+	"coopshop/internal/cart"
+	"coopshop/internal/catalog"
+	"coopshop/internal/db"
+	"coopshop/internal/money"
+	"coopshop/internal/notify"
+)
+
+// NumberPrefix starts every order request number: BA-2026-000123.
+const NumberPrefix = "BA"
+
+// Input is the header of an order request as the purchaser enters it.
+type Input struct {
+	CostCentre        string        // the code of one of the member's cost centres
+	DeliveryAddressID int64         // a saved address of the member, or
+	DeliveryAddress   string        // a free address
+	Reason            string        // why it is needed (Begründung)
+	DesiredDate       calendar.Date // optional
+	IdempotencyKey    string        // the same key gives the same order
+}
+
+// header is the checked input as frozen on the order.
+type header struct {
+	costCentre, address, reason string
+	desired                     calendar.Date
+}
+
+// checkHeader validates the input against the member's settings and
+// collects every field error at once.
+func checkHeader(ctx context.Context, idb bun.IDB, memberID int64, in Input, today calendar.Date) (header, error) {
+	var centres []CostCentre
+	if err := idb.NewSelect().Model(&centres).Where("organisation_id = ? AND active", memberID).Scan(ctx); err != nil {
+		return header{}, fmt.Errorf("cost centres: %w", err)
+	}
+	var h header
+	var fe []apperr.FieldError
+	code := strings.TrimSpace(in.CostCentre)
+	switch {
+	case code == "":
+		fe = append(fe, apperr.FieldError{Field: "cost_centre", Message: "Bitte eine Kostenstelle wählen."})
+	case len(centres) == 0:
+		h.costCentre = code // the member keeps no list: free text
+	default:
+		for _, c := range centres {
+			if c.Code == code || c.Label() == code {
+				h.costCentre = c.Label()
+			}
+		}
+		if h.costCentre == "" {
+			fe = append(fe, apperr.FieldError{Field: "cost_centre", Message: fmt.Sprintf("Die Kostenstelle „%s“ gibt es nicht.", code)})
+		}
+	}
+	switch {
+	case in.DeliveryAddressID != 0:
+		a := new(Address)
+		err := idb.NewSelect().Model(a).Where("id = ? AND organisation_id = ? AND active", in.DeliveryAddressID, memberID).Scan(ctx)
+		if err != nil && !isNoRows(err) {
+			return header{}, fmt.Errorf("delivery address: %w", err)
+		}
+		if err == nil {
+			h.address = a.Text()
+		}
+		if h.address == "" {
+			fe = append(fe, apperr.FieldError{Field: "delivery_address", Message: "Diese Lieferadresse gibt es nicht (mehr)."})
+		}
+	default:
+		h.address = strings.TrimSpace(strings.ReplaceAll(in.DeliveryAddress, "\r\n", "\n"))
+		if h.address == "" || len(h.address) > 1000 {
+			fe = append(fe, apperr.FieldError{Field: "delivery_address", Message: "Bitte eine Lieferadresse wählen oder angeben."})
+		}
+	}
+	h.reason = strings.TrimSpace(in.Reason)
+	if h.reason == "" || len(h.reason) > 2000 {
+		fe = append(fe, apperr.FieldError{Field: "reason", Message: "Bitte begründen Sie die Bestellung (höchstens 2000 Zeichen)."})
+	}
+	h.desired = in.DesiredDate
+	if !h.desired.IsZero() && h.desired.Before(today) {
+		fe = append(fe, apperr.FieldError{Field: "desired_date", Message: "Der Wunschtermin liegt in der Vergangenheit."})
+	}
+	if len(in.IdempotencyKey) > 200 {
+		fe = append(fe, apperr.FieldError{Field: "idempotency_key", Message: "Der Idempotency-Key ist zu lang (höchstens 200 Zeichen)."})
+	}
+	if fe != nil {
+		return h, apperr.Fields("Bitte prüfen Sie die Angaben zur Bestellung.", fe...)
+	}
+	return h, nil
+}
+
+// wanted is one line to freeze: a product, a quantity and the price the
+// purchaser was last shown for it.
+type wanted struct {
+	ProductID int64
+	Quantity  int64
+	Seen      catalog.Price
+}
+
+// freeze prices the wanted lines for the member today and turns them into
+// order lines. changes lists, in German, each line whose price or source
+// differs from what the purchaser saw, and each line whose product is gone
+// (those have no order line); the caller refuses a submission when there
+// are any.
+func freeze(ctx context.Context, idb bun.IDB, memberID int64, want []wanted, day calendar.Date) (lines []*Line, changes []string, err error) {
+	qty := make(map[int64]int64, len(want))
+	ids := make([]int64, 0, len(want))
+	for _, w := range want {
+		qty[w.ProductID] = w.Quantity
+		ids = append(ids, w.ProductID)
+	}
+	prices, err := catalog.ResolveMany(ctx, idb, memberID, qty, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	products, err := catalog.ProductsByID(ctx, idb, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, w := range want {
+		p, ok := prices[w.ProductID]
+		prod := products[w.ProductID]
+		if !ok || prod == nil {
+			name := fmt.Sprintf("Produkt %d", w.ProductID)
+			if prod != nil {
+				name = prod.Name
+			}
+			changes = append(changes, fmt.Sprintf("„%s“ ist nicht mehr im Katalog – bitte entfernen Sie die Position.", name))
+			continue
+		}
+		if msg := priceChange(prod.Name, w.Seen, p); msg != "" {
+			changes = append(changes, msg)
+		}
+		l := &Line{LineNo: i + 1, ProductID: prod.ID, SKU: prod.SKU, Name: prod.Name, Kind: prod.Kind, Unit: prod.Unit,
+			Quantity: w.Quantity, UnitPriceCents: p.UnitCents, VATPercent: p.VATPercent,
+			NetCents: money.LineNet(w.Quantity, p.UnitCents, 0), PriceSource: p.Source, ContractNumber: p.ContractNumber}
+		if p.Source == catalog.SourceContract {
+			cid, lid := p.ContractID, p.ContractLineID
+			l.ContractID, l.ContractLineID = &cid, &lid
+		}
+		lines = append(lines, l)
+	}
+	return lines, changes, nil
+}
+
+// priceChange describes, in German, how the price of a line moved since
+// the purchaser saw it; "" when it did not.
+func priceChange(name string, seen, now catalog.Price) string {
+	if seen.UnitCents == now.UnitCents && seen.Source == now.Source && seen.ContractLineID == now.ContractLineID {
+		return ""
+	}
+	was, is := describePrice(seen), describePrice(now)
+	msg := fmt.Sprintf("„%s“: Der Preis hat sich geändert – bisher %s, jetzt %s.", name, was, is)
+	if now.Note != "" {
+		msg += " (" + now.Note + ")"
+	}
+	return msg
+}
+
+func describePrice(p catalog.Price) string {
+	switch p.Source {
+	case catalog.SourceContract:
+		return fmt.Sprintf("%s aus Rahmenvertrag %s", money.Format(p.UnitCents), p.ContractNumber)
+	case catalog.SourceList:
+		return fmt.Sprintf("Listenpreis %s (Angebot nötig)", money.Format(p.UnitCents))
+	case catalog.SourceQuote:
+		return "Preis auf Anfrage (Angebot nötig)"
+	}
+	return money.Format(p.UnitCents)
+}
+
+// pricesChanged is the conflict a submission gets when prices moved.
+func pricesChanged(changes []string) error {
+	fields := make([]apperr.FieldError, len(changes))
+	for i, c := range changes {
+		fields[i] = apperr.FieldError{Field: "lines", Message: c}
+	}
+	return &apperr.Error{Code: apperr.Conflict, Fields: fields,
+		Message: "Seit Sie die Bestellung zusammengestellt haben, haben sich Preise geändert: " + strings.Join(changes, " ") +
+			" Bitte prüfen Sie die Positionen und senden Sie die Bestellung erneut ab."}
+}
+
+// reserve counts the contract lines against their quotas, in contract
+// line order so that concurrent submissions cannot deadlock.
+func reserve(ctx context.Context, tx bun.Tx, memberID int64, lines []*Line) error {
+	sorted := append([]*Line(nil), lines...)
+	sort.Slice(sorted, func(i, j int) bool { return lineKey(sorted[i]) < lineKey(sorted[j]) })
+	for _, l := range sorted {
+		if l.ContractLineID == nil {
+			continue
+		}
+		if err := catalog.Reserve(ctx, tx, *l.ContractLineID, memberID, l.Quantity); err != nil {
+			return err
+		}
+		l.ReservedQuantity = l.Quantity
+	}
+	return nil
+}
+
+// release gives the reserved quotas of an order back (rejection,
+// withdrawal, return for changes).
+func release(ctx context.Context, tx bun.Tx, o *Order) error {
+	sorted := append([]*Line(nil), o.Lines...)
+	sort.Slice(sorted, func(i, j int) bool { return lineKey(sorted[i]) < lineKey(sorted[j]) })
+	for _, l := range sorted {
+		if l.ContractLineID == nil || l.ReservedQuantity == 0 {
+			continue
+		}
+		if err := catalog.Release(ctx, tx, *l.ContractLineID, o.OrgID, l.ReservedQuantity); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model(l).Set("reserved_quantity = 0").WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("release line: %w", err)
+		}
+		l.ReservedQuantity = 0
+	}
+	return nil
+}
+
+func lineKey(l *Line) int64 {
+	if l.ContractLineID == nil {
+		return 0
+	}
+	return *l.ContractLineID
+}
+
+// planRound freezes the totals and computes the approval chain from the
+// member's current rules: the stages to insert and the state the order
+// enters (approved at once when no stage applies).
+func planRound(ctx context.Context, idb bun.IDB, o *Order) ([]*Stage, State, error) {
+	t := o.Totals()
+	o.NetCents, o.VATCents, o.GrossCents = t.NetCents, t.VATCents, t.GrossCents
+	rules, err := Rules(ctx, idb, o.OrgID)
+	if err != nil {
+		return nil, "", err
+	}
+	stages := chain(rules, o.GrossCents)
+	if len(stages) == 0 {
+		o.CurrentStage = 0
+		return nil, StateApproved, nil
+	}
+	o.CurrentStage = 1
+	return stages, StateSubmitted, nil
+}
+
+// insertStages stores the chain of the order's current round.
+func insertStages(ctx context.Context, tx bun.Tx, o *Order, stages []*Stage) error {
+	if len(stages) == 0 {
+		return nil
+	}
+	for _, st := range stages {
+		st.OrderID, st.Round = o.ID, o.Round
+	}
+	if _, err := tx.NewInsert().Model(&stages).Exec(ctx); err != nil {
+		return fmt.Errorf("insert stages: %w", err)
+	}
+	o.Stages = append(o.Stages, stages...)
+	return nil
+}
+
+// Submit turns the actor's cart into an order request: prices and quotas
+// are checked again (a changed price refuses the submission once, naming
+// each changed line, and the cart then shows the new prices), quotas are
+// reserved, the approval chain is fixed, the cart emptied – all in one
+// transaction. With an idempotency key, a repeated submission answers the
+// order of the first (replay true), even once the cart is empty.
+func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input) (o *Order, replay bool, err error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "submit", authz.Object{Kind: "order", OrgID: actor.User.OrgID}); err != nil {
+		return nil, false, err
+	}
+	if in.IdempotencyKey != "" {
+		if o, err := s.byKey(ctx, s.DB, actor.User.ID, in.IdempotencyKey); o != nil || err != nil {
+			return o, o != nil, err
+		}
+	}
+	today := s.Today()
+	h, err := checkHeader(ctx, s.DB, actor.User.OrgID, in, today)
+	if err != nil {
+		return nil, false, err
+	}
+	var id int64
+	var created *Order
+	var changes []string
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		c, err := cart.Lock(ctx, tx, actor.User.ID)
+		if err != nil {
+			return err
+		}
+		if in.IdempotencyKey != "" {
+			// A twin submission with the same key may have committed while
+			// this one waited for the cart.
+			if prior, err := s.byKey(ctx, tx, actor.User.ID, in.IdempotencyKey); prior != nil || err != nil {
+				if prior != nil {
+					id, replay = prior.ID, true
+				}
+				return err
+			}
+		}
+		var items []cart.Item
+		if c != nil {
+			if items, err = cart.Items(ctx, tx, c.ID); err != nil {
+				return err
+			}
+		}
+		if len(items) == 0 {
+			return apperr.Fields("Ihr Warenkorb ist leer.", apperr.FieldError{Field: "lines", Message: "Bitte legen Sie zuerst Produkte in den Warenkorb."})
+		}
+		want := make([]wanted, len(items))
+		for i, it := range items {
+			want[i] = wanted{ProductID: it.ProductID, Quantity: it.Quantity, Seen: it.Seen()}
+		}
+		lines, ch, err := freeze(ctx, tx, actor.User.OrgID, want, today)
+		if err != nil {
+			return err
+		}
+		if len(ch) > 0 {
+			// Show the new prices from now on; this submission stops here.
+			changes = ch
+			for _, l := range lines {
+				if err := cart.Acknowledge(ctx, tx, c.ID, l.price()); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
+			CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
+			SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
+			RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
+		if in.IdempotencyKey != "" {
+			key := in.IdempotencyKey
+			o.IdempotencyKey = &key
+		}
+		stages, state, err := planRound(ctx, tx, o)
+		if err != nil {
+			return err
+		}
+		if err := StepSubmit.endsIn(state); err != nil {
+			return err
+		}
+		o.State = state
+		// The number is drawn last before the inserts, so the counter row
+		// is held as briefly as possible.
+		if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year()); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
+			return fmt.Errorf("insert order: %w", err)
+		}
+		if err := insertLines(ctx, tx, o); err != nil {
+			return err
+		}
+		if err := insertStages(ctx, tx, o, stages); err != nil {
+			return err
+		}
+		if err := cart.Clear(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "order.submit", Entity: "order", EntityID: o.ID,
+			Version: o.Version, OrgID: o.OrgID, Detail: map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents,
+				"lines": len(o.Lines), "stages": len(o.RoundStages())}}); err != nil {
+			return err
+		}
+		mails, err := s.mailsAfter(ctx, tx, o, StepSubmit, actor, "")
+		if err != nil {
+			return err
+		}
+		id, created = o.ID, o
+		return notify.Enqueue(ctx, tx, mails...)
+	})
+	if db.IsUniqueViolation(err) && in.IdempotencyKey != "" {
+		if o, err := s.byKey(ctx, s.DB, actor.User.ID, in.IdempotencyKey); o != nil || err != nil {
+			return o, o != nil, err
+		}
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if changes != nil {
+		return nil, false, pricesChanged(changes)
+	}
+	if created != nil {
+		return created, false, nil
+	}
+	o, err = load(ctx, s.DB, id)
+	return o, replay, err
+}
+
+// price is the line's price as the cart remembers it.
+func (l *Line) price() catalog.Price {
+	p := catalog.Price{ProductID: l.ProductID, UnitCents: l.UnitPriceCents, Source: l.PriceSource, ContractNumber: l.ContractNumber}
+	if l.ContractLineID != nil {
+		p.ContractLineID = *l.ContractLineID
+	}
+	return p
+}
+
+func insertLines(ctx context.Context, tx bun.Tx, o *Order) error {
+	for _, l := range o.Lines {
+		l.OrderID = o.ID
+	}
+	if _, err := tx.NewInsert().Model(&o.Lines).Exec(ctx); err != nil {
+		return fmt.Errorf("insert order lines: %w", err)
+	}
+	return nil
+}
+
+// byKey finds the order a requester submitted with an idempotency key.
+func (s *Service) byKey(ctx context.Context, idb bun.IDB, requesterID int64, key string) (*Order, error) {
+	var id int64
+	err := idb.NewSelect().Model((*Order)(nil)).Column("id").
+		Where("requester_id = ? AND idempotency_key = ?", requesterID, key).Scan(ctx, &id)
+	if isNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("order by idempotency key: %w", err)
+	}
+	return load(ctx, idb, id)
+}

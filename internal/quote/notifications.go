@@ -1,0 +1,166 @@
+package quote
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/authz"
+	"coopshop/internal/money"
+	"coopshop/internal/notify"
+)
+
+// candidate is an active user who might have to act, as the enforcer sees
+// them.
+type candidate struct {
+	subject authz.Subject
+	email   string
+}
+
+// candidates are the active users of one organisation, or (orgID 0) of the
+// provider.
+func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64) ([]candidate, error) {
+	var users []account.User
+	q := idb.NewSelect().Model(&users).Relation("Org").Where("u.active")
+	if orgID != 0 {
+		q.Where("u.organisation_id = ?", orgID)
+	} else {
+		q.Where("org.kind = ?", account.KindProvider)
+	}
+	if err := q.OrderExpr("u.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("notification candidates: %w", err)
+	}
+	out := make([]candidate, 0, len(users))
+	for _, u := range users {
+		out = append(out, candidate{email: u.Email, subject: authz.Subject{UserID: u.ID, Email: u.Email, OrgID: u.OrgID,
+			OrgKind: u.Org.Kind, Roles: s.Authz.RolesOf(u.ID, u.OrgID), LimitCents: u.ApprovalLimitCents}})
+	}
+	return out, nil
+}
+
+// whoMay lists the addresses of the candidates allowed step on q.
+func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, q *Quote, st Step) ([]string, error) {
+	cs, err := s.candidates(ctx, idb, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range cs {
+		if s.Allowed(account.Principal{User: &account.User{ID: c.subject.UserID}, Subject: c.subject}, q, st) {
+			out = append(out, c.email)
+		}
+	}
+	return out, nil
+}
+
+// emailsOf lists the addresses of users by id, in id order.
+func emailsOf(ctx context.Context, idb bun.IDB, ids ...int64) ([]string, error) {
+	var want []int64
+	for _, id := range ids {
+		if id != 0 && !slices.Contains(want, id) {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return nil, nil
+	}
+	var out []string
+	err := idb.NewSelect().Model((*account.User)(nil)).Column("email").Where("id IN (?) AND active", bun.List(want)).OrderExpr("id").Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("notification addresses: %w", err)
+	}
+	return out, nil
+}
+
+func idOf(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// mailsAfter composes the notifications a step causes: the sales lead
+// when a version waits for approval, its authors about the approval or a
+// return, the member's purchasers and approvers when it is sent, and sales
+// about the member's answer or the expiry. Nobody gets a mail about what
+// they just did themselves.
+func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, r *run, st Step) ([]notify.Message, error) {
+	q := r.quote
+	var out []notify.Message
+	actorID := int64(0)
+	if !isSystem(r.actor) {
+		actorID = r.actor.User.ID
+	}
+	actorEmail := ""
+	if actorID != 0 {
+		actorEmail = r.actor.User.Email
+	}
+	msg := func(to []string, subject, body string) {
+		for _, addr := range to {
+			if addr == actorEmail {
+				continue
+			}
+			out = append(out, notify.Message{Event: "quote." + string(st), To: addr, Subject: subject, Body: body, Entity: "quote", EntityID: q.ID})
+		}
+	}
+	facts := fmt.Sprintf("Angebot: %s\nBestellung: %s\nMitglied: %s\nBetrag: %s brutto\nGültig bis: %s\n\n%s\n",
+		q.DisplayNumber(), q.OrderNumber, q.MemberName, money.Format(q.GrossCents), q.ValidUntil.German(),
+		s.BaseURL+fmt.Sprintf("/quotes/%d", q.ID))
+	remark := ""
+	if r.comment != "" && actorID != 0 {
+		remark = fmt.Sprintf("Kommentar von %s: %s\n\n", r.actor.User.Name, r.comment)
+	}
+	var authorIDs []int64
+	authorIDs = append(authorIDs, q.AuthorIDs()...)
+	sales := func() ([]string, error) {
+		return emailsOf(ctx, idb, append([]int64{idOf(q.SentBy), idOf(q.DraftedBy)}, authorIDs...)...)
+	}
+	switch {
+	case st == StepSubmit && q.State == StateSubmitted:
+		to, err := s.whoMay(ctx, idb, 0, q, StepApprove)
+		if err != nil {
+			return nil, err
+		}
+		msg(to, "Angebot zur Freigabe: "+q.DisplayNumber(), fmt.Sprintf("Das Angebot %s wartet auf Ihre Freigabe.\n\n%s", q.DisplayNumber(), facts))
+	case st == StepApprove, st == StepReturn:
+		to, err := emailsOf(ctx, idb, authorIDs...)
+		if err != nil {
+			return nil, err
+		}
+		what := "freigegeben und kann versendet werden"
+		if st == StepReturn {
+			what = "zurück in Bearbeitung"
+		}
+		msg(to, q.DisplayNumber()+": "+what, fmt.Sprintf("Das Angebot %s ist %s.\n\n%s%s", q.DisplayNumber(), what, remark, facts))
+	case st == StepSend:
+		to, err := s.whoMay(ctx, idb, q.OrgID, q, StepAccept)
+		if err != nil {
+			return nil, err
+		}
+		msg(to, "Neues Angebot der KID: "+q.DisplayNumber(), fmt.Sprintf(
+			"Zu Ihrer Bestellung %s liegt das Angebot %s vor. Bitte nehmen Sie es an, lehnen Sie es ab oder bitten Sie um eine Überarbeitung.\n\n%s%s",
+			q.OrderNumber, q.DisplayNumber(), remark, facts))
+	case st == StepAccept, st == StepReject, st == StepRevise:
+		to, err := sales()
+		if err != nil {
+			return nil, err
+		}
+		what := map[Step]string{StepAccept: "angenommen", StepReject: "abgelehnt", StepRevise: "zur Überarbeitung zurückgegeben"}[st]
+		body := fmt.Sprintf("%s (%s) hat das Angebot %s %s.\n\n%s%s", r.actor.User.Name, q.MemberName, q.DisplayNumber(), what, remark, facts)
+		if r.next != nil {
+			body += fmt.Sprintf("\nDie Version %d ist als Entwurf angelegt: %s/quotes/%d\n", r.next.VersionNo, s.BaseURL, r.next.ID)
+		}
+		msg(to, q.DisplayNumber()+": "+what, body)
+	case st == StepExpire:
+		to, err := sales()
+		if err != nil {
+			return nil, err
+		}
+		msg(to, q.DisplayNumber()+": abgelaufen", fmt.Sprintf("Das Angebot %s ist unbeantwortet abgelaufen; die Bestellung %s ist geschlossen.\n\n%s",
+			q.DisplayNumber(), q.OrderNumber, facts))
+	}
+	return out, nil
+}

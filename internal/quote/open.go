@@ -1,0 +1,79 @@
+package quote
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/audit"
+	"coopshop/internal/authz"
+	"coopshop/internal/db"
+	"coopshop/internal/order"
+)
+
+// Open creates the first version of the quotation for order o, as a draft
+// drafted by actor, inside the transaction of order.StartQuote that moves
+// the order into quoting (it is the order service's QuoteOpener). The
+// lines are the order's, at the prices the order froze (contract, list, or
+// 0 for "price on request"); the number is the next gapless AN number of
+// the year.
+func (s *Service) Open(ctx context.Context, tx bun.Tx, actor account.Principal, o *order.Order) (int64, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "edit", authz.Object{Kind: "quote", OrgID: o.OrgID}); err != nil {
+		return 0, err
+	}
+	today := s.Today()
+	now := time.Now().UTC()
+	number, err := db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year())
+	if err != nil {
+		return 0, err
+	}
+	uid := actor.User.ID
+	q := &Quote{OrderID: o.ID, OrgID: o.OrgID, Number: number, VersionNo: 1, State: StateDraft, Version: 1,
+		ValidUntil: today.AddDays(ValidityDays), PaymentTerms: order.DefaultPaymentTerms, DeliveryTerms: order.DefaultDeliveryTerms,
+		DraftedBy: &uid, CreatedAt: now, UpdatedAt: now}
+	q.addAuthor(uid)
+	for _, l := range o.Lines {
+		pid := l.ProductID
+		q.Lines = append(q.Lines, &Line{ProductID: &pid, SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, Unit: l.Unit,
+			UnitPriceCents: l.UnitPriceCents, VATPercent: l.VATPercent, NetCents: l.NetCents})
+	}
+	q.setTotals()
+	if err := insert(ctx, tx, q); err != nil {
+		return 0, err
+	}
+	err = audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "quote.create", Entity: "quote", EntityID: q.ID,
+		Version: q.Version, OrgID: q.OrgID, Detail: map[string]any{"number": q.Number, "version_no": q.VersionNo,
+			"order_id": o.ID, "order": o.Number, "lines": len(q.Lines), "to": q.State}})
+	return q.ID, err
+}
+
+// setTotals stores the totals and the approval need computed from the lines.
+func (q *Quote) setTotals() {
+	t := q.Totals()
+	q.NetCents, q.VATCents, q.GrossCents = t.NetCents, t.VATCents, t.GrossCents
+	q.NeedsApproval = len(q.ApprovalReasons()) > 0
+}
+
+// nextVersion opens the version after prev as a draft, a copy of its lines,
+// terms and note with a fresh validity, inside the revision request's
+// transaction. It has no drafter yet: whoever at sales changes or submits
+// it becomes its author.
+func nextVersion(ctx context.Context, tx bun.Tx, actor account.Principal, prev *Quote, r *run) (*Quote, error) {
+	q := &Quote{OrderID: prev.OrderID, OrgID: prev.OrgID, Number: prev.Number, VersionNo: prev.VersionNo + 1, State: StateDraft, Version: 1,
+		ValidUntil: r.today.AddDays(ValidityDays), PaymentTerms: prev.PaymentTerms, DeliveryTerms: prev.DeliveryTerms, Note: prev.Note,
+		CreatedAt: r.now, UpdatedAt: r.now}
+	for _, l := range prev.Lines {
+		c := *l
+		q.Lines = append(q.Lines, &c)
+	}
+	q.setTotals()
+	if err := insert(ctx, tx, q); err != nil {
+		return nil, err
+	}
+	err := audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "quote.create", Entity: "quote", EntityID: q.ID,
+		Version: q.Version, OrgID: q.OrgID, Detail: map[string]any{"number": q.Number, "version_no": q.VersionNo,
+			"order_id": q.OrderID, "revision_of": prev.ID, "to": q.State}})
+	return q, err
+}

@@ -1,0 +1,80 @@
+// Package quotetest builds what tests of quotations and their pages need:
+// the quote service over an ordertest fixture, and an order of Landkreis
+// Börde that waits in the quoting state with its draft v1.
+package quotetest
+
+import (
+	"context"
+	"testing"
+
+	"coopshop/internal/order"
+	"coopshop/internal/order/ordertest"
+	"coopshop/internal/quote"
+)
+
+// Service wires the quote service into the fixture's order service.
+func Service(f *ordertest.Fixture) *quote.Service {
+	return quote.NewService(f.DB, f.Authz, f.Orders)
+}
+
+// Items are the lines of the order Quoting submits: two notebooks under
+// contract (849,00 €), three hours of the quote-only on-site service
+// (7 % VAT, no price) and one list-priced docking station (189,00 €).
+var Items = map[string]int64{"T-NB": 2, "T-SRV": 3, "T-DOCK": 1}
+
+// Quoting submits Items as the Börde purchaser, lets the approver approve
+// and sales open the quotation, and returns the order and its draft v1.
+func Quoting(t testing.TB, f *ordertest.Fixture, qs *quote.Service) (*order.Order, *quote.Quote) {
+	t.Helper()
+	return QuotingFor(t, f, qs, "einkauf@boerde.example", "genehmigung@boerde.example", Items)
+}
+
+// QuotingFor is Quoting for another member's purchaser and approver and
+// other items (at least one of them without contract price).
+func QuotingFor(t testing.TB, f *ordertest.Fixture, qs *quote.Service, purchaser, approver string, items map[string]int64) (*order.Order, *quote.Quote) {
+	t.Helper()
+	ctx := context.Background()
+	o := f.Submit(t, purchaser, items)
+	o, err := f.Orders.Approve(ctx, f.P(t, approver), o.ID, o.Version, "")
+	if err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	o, err = f.Orders.StartQuote(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version)
+	if err != nil {
+		t.Fatalf("start quote: %v", err)
+	}
+	id, err := quote.LatestIDForOrder(ctx, f.DB, o.ID, false)
+	if err != nil || id == 0 {
+		t.Fatalf("no quote for order %s: %v", o.Number, err)
+	}
+	q, err := qs.Get(ctx, f.P(t, "vertrieb@kid.example"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, q
+}
+
+// Lines turns a version's lines into input for Update, for tests that
+// change a few fields.
+func Lines(q *quote.Quote) []quote.LineInput {
+	out := make([]quote.LineInput, len(q.Lines))
+	for i, l := range q.Lines {
+		li := quote.LineInput{Description: l.Description, Quantity: l.Quantity, Unit: l.Unit,
+			UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent}
+		if l.ProductID != nil {
+			li.ProductID = *l.ProductID
+		}
+		out[i] = li
+	}
+	return out
+}
+
+// Line finds the input line of a product by its SKU.
+func Line(f *ordertest.Fixture, lines []quote.LineInput, sku string) *quote.LineInput {
+	for i := range lines {
+		if lines[i].ProductID == f.Products[sku].ID {
+			return &lines[i]
+		}
+	}
+	return nil
+}

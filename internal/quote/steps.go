@@ -1,0 +1,337 @@
+package quote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
+	"coopshop/internal/document"
+	"coopshop/internal/order"
+)
+
+// Submit finishes a draft. A version that needs the sales lead's approval
+// (a discount above 10 %, a gross total above 50.000 €) waits for it;
+// any other is approved at once and can be sent.
+func (s *Service) Submit(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+	c, err := checkComment(comment, StepSubmit)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, actor, id, version, StepSubmit, func(ctx context.Context, r *run) (State, error) {
+		q := r.quote
+		var fe []apperr.FieldError
+		for i, l := range q.Lines {
+			if !l.Free() && l.UnitPriceCents == 0 {
+				fe = append(fe, apperr.FieldError{Field: fmt.Sprintf("lines[%d].unit_price_cents", i),
+					Message: fmt.Sprintf("Für „%s“ fehlt noch der Preis.", l.Description)})
+			}
+		}
+		if q.ValidUntil.Before(r.today) {
+			fe = append(fe, apperr.FieldError{Field: "valid_until", Message: "Das Gültigkeitsdatum liegt in der Vergangenheit."})
+		}
+		if fe != nil {
+			return "", apperr.Fields("Das Angebot ist noch nicht vollständig.", fe...)
+		}
+		r.comment = c
+		uid, now := r.actor.User.ID, r.now
+		q.SubmittedBy, q.SubmittedAt = &uid, &now
+		q.ApprovedBy, q.ApprovedAt = nil, nil
+		q.addAuthor(uid)
+		q.setTotals()
+		reasons := q.ApprovalReasons()
+		r.detail["gross_cents"] = q.GrossCents
+		r.detail["needs_approval"] = q.NeedsApproval
+		if q.NeedsApproval {
+			r.detail["reasons"] = reasons
+			return StateSubmitted, nil
+		}
+		return StateApproved, nil
+	})
+}
+
+// Approve is the sales lead's approval of a submitted version. The
+// enforcer refuses everyone who drafted, changed or submitted it.
+func (s *Service) Approve(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+	c, err := checkComment(comment, StepApprove)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, actor, id, version, StepApprove, func(ctx context.Context, r *run) (State, error) {
+		r.comment = c
+		uid, now := r.actor.User.ID, r.now
+		r.quote.ApprovedBy, r.quote.ApprovedAt = &uid, &now
+		return StateApproved, nil
+	})
+}
+
+// Return takes a submitted or approved version back into a draft before it
+// is sent: the sales lead declines to approve, or sales wants to change
+// it; the comment says what.
+func (s *Service) Return(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+	c, err := checkComment(comment, StepReturn)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, actor, id, version, StepReturn, func(ctx context.Context, r *run) (State, error) {
+		r.comment = c
+		q := r.quote
+		q.SubmittedBy, q.SubmittedAt, q.ApprovedBy, q.ApprovedAt = nil, nil, nil, nil
+		return StateDraft, nil
+	})
+}
+
+// Send issues the version to the member: its PDF is rendered once, dated
+// today, and stored with its SHA-256 in the same transaction, and from
+// now on every download serves those bytes.
+func (s *Service) Send(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+	c, err := checkComment(comment, StepSend)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, actor, id, version, StepSend, func(ctx context.Context, r *run) (State, error) {
+		q := r.quote
+		if q.ValidUntil.Before(r.today) {
+			return "", apperr.New(apperr.Conflict, "Die Gültigkeit des Angebots %s endete am %s. Bitte nehmen Sie es zurück in Bearbeitung und passen Sie das Datum an.",
+				q.DisplayNumber(), q.ValidUntil.German())
+		}
+		if err := orderStillQuoting(ctx, r, "versendet"); err != nil {
+			return "", err
+		}
+		if q.NeedsApproval && q.ApprovedBy == nil {
+			return "", apperr.New(apperr.Conflict, "Das Angebot %s braucht die Freigabe der Vertriebsleitung.", q.DisplayNumber())
+		}
+		r.comment = c
+		uid, now := r.actor.User.ID, r.now
+		q.SentBy, q.SentAt = &uid, &now
+		q.SenderName = r.actor.User.Name
+		d, err := s.Document(ctx, r.tx, q)
+		if err != nil {
+			return "", err
+		}
+		d.Draft = false // it is being sent right now
+		st, err := document.Issue(ctx, r.tx, document.Ref{Entity: DocumentEntity, EntityID: q.ID, Version: int64(q.VersionNo), OrgID: q.OrgID}, d)
+		if err != nil {
+			return "", err
+		}
+		r.detail["sha256"] = st.SHA256
+		r.detail["gross_cents"] = q.GrossCents
+		r.detail["valid_until"] = q.ValidUntil.String()
+		return StateSent, nil
+	})
+}
+
+// errExpired marks an acceptance that came after the validity.
+type errExpired struct{ q *Quote }
+
+func (e *errExpired) Error() string { return "quote " + e.q.DisplayNumber() + " expired" }
+
+func expiredMessage(q *Quote) error {
+	return apperr.New(apperr.Conflict, "Das Angebot ist seit dem %s abgelaufen (gültig bis %s) und kann nicht mehr angenommen werden. Bitte wenden Sie sich an den Vertrieb der KID.",
+		q.ValidUntil.AddDays(1).German(), q.ValidUntil.German())
+}
+
+// Accept is the member's acceptance: the version is accepted and, in the
+// same transaction, the order is confirmed at the quoted prices with its
+// order confirmation stored (order.ConfirmQuoted). A version past its
+// validity cannot be accepted: the attempt expires it (and closes the
+// order) and answers a conflict that says since when.
+func (s *Service) Accept(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+	c, err := checkComment(comment, StepAccept)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.step(ctx, actor, id, version, StepAccept, func(ctx context.Context, r *run) (State, error) {
+		q := r.quote
+		if q.ExpiredOn(r.today) {
+			return "", &errExpired{q}
+		}
+		r.comment = c
+		answer(r)
+		quoted, err := s.quoted(ctx, r)
+		if err != nil {
+			return "", err
+		}
+		o, err := s.Orders.ConfirmQuoted(ctx, r.tx, r.actor, q.OrderID, quoted)
+		if err != nil {
+			return "", err
+		}
+		r.detail["order"] = o.Number
+		r.detail["gross_cents"] = q.GrossCents
+		return StateAccepted, nil
+	})
+	var ex *errExpired
+	if errors.As(err, &ex) {
+		if _, err := s.expire(ctx, id); err != nil && apperr.CodeOf(err) != apperr.Conflict {
+			return nil, err
+		}
+		return nil, expiredMessage(ex.q)
+	}
+	return q, err
+}
+
+// Reject is the member's rejection with a reason: the order is closed and
+// its reserved quotas are given back.
+func (s *Service) Reject(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+	c, err := checkComment(comment, StepReject)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, actor, id, version, StepReject, func(ctx context.Context, r *run) (State, error) {
+		r.comment = c
+		answer(r)
+		if _, err := s.Orders.EndQuoting(ctx, r.tx, r.actor, r.quote.OrderID, r.quote.ID, "Angebot "+r.quote.DisplayNumber()+" abgelehnt: "+c); err != nil {
+			return "", err
+		}
+		return StateRejected, nil
+	})
+}
+
+// Revise is the member's request for changes: the version is answered
+// and the next version opens as a draft copy for sales to rework; this one
+// stays readable and never changes again.
+func (s *Service) Revise(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+	c, err := checkComment(comment, StepRevise)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, actor, id, version, StepRevise, func(ctx context.Context, r *run) (State, error) {
+		if err := orderStillQuoting(ctx, r, "überarbeitet"); err != nil {
+			return "", err
+		}
+		r.comment = c
+		answer(r)
+		next, err := nextVersion(ctx, r.tx, r.actor, r.quote, r)
+		if err != nil {
+			return "", err
+		}
+		r.next = next
+		r.detail["next_id"] = next.ID
+		r.detail["next_version_no"] = next.VersionNo
+		return StateRevision, nil
+	})
+}
+
+// answer records the member's answer on the version.
+func answer(r *run) {
+	uid, now := r.actor.User.ID, r.now
+	r.quote.AnsweredBy, r.quote.AnsweredAt, r.quote.AnswerComment = &uid, &now, r.comment
+	r.quote.AnswererName = r.actor.User.Name
+}
+
+// quoted is the accepted version as the order takes it over.
+func (s *Service) quoted(ctx context.Context, r *run) (quoted order.Quoted, err error) {
+	q := r.quote
+	quoted.QuoteID, quoted.Number, quoted.Totals = q.ID, q.DisplayNumber(), q.Totals()
+	for _, l := range q.Lines {
+		if l.Free() {
+			continue
+		}
+		quoted.Lines = append(quoted.Lines, order.QuotedLine{ProductID: *l.ProductID, Quantity: l.Quantity,
+			UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, NetCents: l.NetCents})
+	}
+	sent := ""
+	if q.SentAt != nil {
+		sent = " vom " + q.DocumentDate().German()
+	}
+	accepted := calendar.Of(r.now).German()
+	if r.actor.User.Name != "" {
+		accepted += " von " + r.actor.User.Name
+	}
+	quoted.Confirmation.Lines = documentLines(q)
+	quoted.Confirmation.Terms = terms(q)
+	quoted.Confirmation.Reference = fmt.Sprintf("Angebot %s%s", q.DisplayNumber(), sent)
+	quoted.Confirmation.Meta = [][2]string{{"Angenommen", accepted}}
+	quoted.Confirmation.Handler = q.SenderName
+	quoted.Confirmation.Intro = "Sehr geehrte Damen und Herren,\nvielen Dank für die Annahme unseres Angebots. Wir bestätigen Ihnen den Auftrag zu den folgenden Positionen und Preisen:"
+	if n := len(q.ApprovalReasons()); n > 0 && q.ApprovedBy == nil {
+		// Cannot happen through the machine; a guard against data edited
+		// by hand.
+		return quoted, fmt.Errorf("quote %s needs approval but was not approved", q.DisplayNumber())
+	}
+	return quoted, nil
+}
+
+// expire lets one sent version expire, as the system, in its own
+// transaction; the order is closed.
+func (s *Service) expire(ctx context.Context, id int64) (*Quote, error) {
+	return s.step(ctx, System, id, 0, StepExpire, func(ctx context.Context, r *run) (State, error) {
+		q := r.quote
+		if !q.ExpiredOn(r.today) {
+			return "", apperr.New(apperr.Conflict, "Das Angebot %s gilt noch bis %s.", q.DisplayNumber(), q.ValidUntil.German())
+		}
+		r.detail["valid_until"] = q.ValidUntil.String()
+		o, err := order.Load(ctx, r.tx, q.OrderID)
+		if err != nil {
+			return "", err
+		}
+		if o.State != order.StateQuoting {
+			// The order ended otherwise (withdrawn): only the quotation expires.
+			r.detail["order_state"] = o.State
+			return StateExpired, nil
+		}
+		if _, err := s.Orders.EndQuoting(ctx, r.tx, System, q.OrderID, q.ID, "Angebot "+q.DisplayNumber()+" abgelaufen"); err != nil {
+			return "", err
+		}
+		return StateExpired, nil
+	})
+}
+
+// ExpireDue lets every sent version whose validity ended before today
+// expire, each in its own transaction, and returns how many it expired.
+// The periodic job of the server calls it (StartExpiry).
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		ids, err := dueForExpiry(ctx, s.DB, s.Today().String(), 100)
+		if err != nil || len(ids) == 0 {
+			return n, err
+		}
+		progress := false
+		for _, id := range ids {
+			_, err := s.expire(ctx, id)
+			switch {
+			case err == nil:
+				n++
+				progress = true
+			case apperr.CodeOf(err) == apperr.Conflict:
+				// Answered or changed meanwhile: no longer due.
+			default:
+				return n, err
+			}
+		}
+		if !progress {
+			return n, nil
+		}
+	}
+}
+
+// terms are the version's terms as printed.
+func terms(q *Quote) []string {
+	var out []string
+	if t := strings.TrimSpace(q.PaymentTerms); t != "" {
+		out = append(out, "Zahlungsbedingungen: "+t)
+	}
+	if t := strings.TrimSpace(q.DeliveryTerms); t != "" {
+		out = append(out, "Lieferbedingungen: "+t)
+	}
+	return out
+}
+
+// orderStillQuoting refuses a step on a version whose order left the
+// quoting state meanwhile (the member withdrew it): what would be done
+// ("versendet") can no longer be.
+func orderStillQuoting(ctx context.Context, r *run, what string) error {
+	o, err := order.Load(ctx, r.tx, r.quote.OrderID)
+	if err != nil {
+		return err
+	}
+	if o.State != order.StateQuoting {
+		return apperr.New(apperr.Conflict, "Die Bestellung %s ist im Status „%s“; das Angebot %s kann nicht mehr %s werden.",
+			o.Number, o.State.Label(), r.quote.DisplayNumber(), what)
+	}
+	return nil
+}

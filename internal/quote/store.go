@@ -1,0 +1,159 @@
+package quote
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+)
+
+// errNotFound is the one answer for a version that does not exist or that
+// the caller may not see.
+var errNotFound = apperr.New(apperr.NotFound, "Angebot nicht gefunden.")
+
+func withNames(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("q.*").
+		ColumnExpr("o.number AS order_number, org.name AS member_name").
+		ColumnExpr("ud.name AS drafter_name, us.name AS submitter_name, ua.name AS approver_name, usent.name AS sender_name, uans.name AS answerer_name").
+		Join("JOIN orders AS o ON o.id = q.order_id").
+		Join("JOIN organisations AS org ON org.id = q.organisation_id").
+		Join("LEFT JOIN users AS ud ON ud.id = q.drafted_by").
+		Join("LEFT JOIN users AS us ON us.id = q.submitted_by").
+		Join("LEFT JOIN users AS ua ON ua.id = q.approved_by").
+		Join("LEFT JOIN users AS usent ON usent.id = q.sent_by").
+		Join("LEFT JOIN users AS uans ON uans.id = q.answered_by")
+}
+
+// load reads a version with its lines, inside or outside a transaction.
+func load(ctx context.Context, idb bun.IDB, id int64) (*Quote, error) {
+	q := new(Quote)
+	err := withNames(idb.NewSelect().Model(q)).
+		Relation("Lines", func(s *bun.SelectQuery) *bun.SelectQuery { return s.OrderExpr("ql.line_no") }).
+		Where("q.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load quote %d: %w", id, err)
+	}
+	return q, nil
+}
+
+// insert stores a new version with its lines.
+func insert(ctx context.Context, tx bun.Tx, q *Quote) error {
+	if _, err := tx.NewInsert().Model(q).Exec(ctx); err != nil {
+		return fmt.Errorf("insert quote %s: %w", q.DisplayNumber(), err)
+	}
+	return insertLines(ctx, tx, q)
+}
+
+func insertLines(ctx context.Context, tx bun.Tx, q *Quote) error {
+	if len(q.Lines) == 0 {
+		return nil
+	}
+	for i, l := range q.Lines {
+		l.ID, l.QuoteID, l.LineNo = 0, q.ID, i+1
+	}
+	if _, err := tx.NewInsert().Model(&q.Lines).Exec(ctx); err != nil {
+		return fmt.Errorf("insert quote lines: %w", err)
+	}
+	return nil
+}
+
+// replaceLines swaps a draft's lines for new ones.
+func replaceLines(ctx context.Context, tx bun.Tx, q *Quote, lines []*Line) error {
+	if _, err := tx.NewDelete().Model((*Line)(nil)).Where("quote_id = ?", q.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("delete quote lines: %w", err)
+	}
+	q.Lines = lines
+	return insertLines(ctx, tx, q)
+}
+
+// Filter narrows a listing of versions. Zero fields do not filter.
+type Filter struct {
+	OrgID       int64   // one member's quotations; 0: all members
+	OrderID     int64   // the versions of one order
+	States      []State // any of these states
+	NoInternal  bool    // leave out drafts, submitted and approved versions (members)
+	LatestOnly  bool    // only the newest version of each quotation
+	BeforeID    int64   // cursor: versions older than this id
+	Limit       int
+	OldestFirst bool
+}
+
+// List returns versions without their lines, newest first.
+func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Quote, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	var out []*Quote
+	q := withNames(idb.NewSelect().Model(&out)).Limit(int64(f.Limit))
+	if f.OldestFirst {
+		q.OrderExpr("q.id")
+	} else {
+		q.OrderExpr("q.id DESC")
+	}
+	if f.OrgID != 0 {
+		q.Where("q.organisation_id = ?", f.OrgID)
+	}
+	if f.OrderID != 0 {
+		q.Where("q.order_id = ?", f.OrderID)
+	}
+	if len(f.States) > 0 {
+		q.Where("q.state IN (?)", bun.List(f.States))
+	}
+	if f.NoInternal {
+		q.Where("q.state NOT IN (?)", bun.List([]State{StateDraft, StateSubmitted, StateApproved}))
+	}
+	if f.LatestOnly {
+		if f.NoInternal {
+			q.Where(`q.version_no = (SELECT MAX(q2.version_no) FROM quotes AS q2 WHERE q2.order_id = q.order_id
+				AND q2.state NOT IN (?))`, bun.List([]State{StateDraft, StateSubmitted, StateApproved}))
+		} else {
+			q.Where("q.version_no = (SELECT MAX(q2.version_no) FROM quotes AS q2 WHERE q2.order_id = q.order_id)")
+		}
+	}
+	if f.BeforeID != 0 {
+		q.Where("q.id < ?", f.BeforeID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list quotes: %w", err)
+	}
+	return out, nil
+}
+
+// LatestIDForOrder is the id of the newest version of the order's
+// quotation, 0 when it has none; with memberView, the newest version the
+// member may see (a draft of the next version is not yet theirs). The
+// order API fills quote_id with it.
+func LatestIDForOrder(ctx context.Context, idb bun.IDB, orderID int64, memberView bool) (int64, error) {
+	var id int64
+	q := idb.NewSelect().Model((*Quote)(nil)).Column("id").Where("order_id = ?", orderID).OrderExpr("version_no DESC").Limit(1)
+	if memberView {
+		q.Where("state NOT IN (?)", bun.List([]State{StateDraft, StateSubmitted, StateApproved}))
+	}
+	err := q.Scan(ctx, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("latest quote of order %d: %w", orderID, err)
+	}
+	return id, nil
+}
+
+// dueForExpiry lists the sent versions whose validity ended before day
+// (ISO text compares like dates).
+func dueForExpiry(ctx context.Context, idb bun.IDB, day string, limit int) ([]int64, error) {
+	var ids []int64
+	err := idb.NewSelect().Model((*Quote)(nil)).Column("id").
+		Where("state = ? AND valid_until < ?", StateSent, day).OrderExpr("id").Limit(int64(limit)).Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("quotes due for expiry: %w", err)
+	}
+	return ids, nil
+}

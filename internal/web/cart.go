@@ -1,0 +1,170 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
+)
+
+// checkoutForm is the order form below the cart, as the purchaser typed it.
+type checkoutForm struct {
+	CostCentre  string
+	AddressID   string // a saved address's id, or "new"
+	Address     string
+	Reason      string
+	DesiredDate string
+	// Key is the idempotency key of this form: sending it twice (a double
+	// click, a reload) submits one order.
+	Key string
+}
+
+func newFormKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Server) cartPage(c *fiber.Ctx) error {
+	return s.renderCart(c, checkoutForm{Key: newFormKey()}, nil)
+}
+
+// renderCart shows the cart with its checkout form; err, if any, is shown
+// above it with the status of its code, and the form keeps what was typed.
+func (s *Server) renderCart(c *fiber.Ctx, f checkoutForm, err error) error {
+	ctx := c.UserContext()
+	p := principal(c)
+	v, verr := s.Carts.View(ctx, *p)
+	if verr != nil {
+		return verr
+	}
+	st, serr := s.Orders.MemberSettings(ctx, *p, p.User.OrgID)
+	if serr != nil {
+		return serr
+	}
+	if f.AddressID == "" && len(st.ActiveAddresses) > 0 && f.Address == "" {
+		f.AddressID = strconv.FormatInt(st.ActiveAddresses[0].ID, 10)
+	}
+	chain, cerr := s.Orders.ChainFor(ctx, p.User.OrgID, v.Totals.GrossCents)
+	if cerr != nil {
+		return cerr
+	}
+	data := fiber.Map{"Title": "Warenkorb", "Cart": v, "Settings": st, "Form": f, "Chain": chain, "Errors": map[string]string{}}
+	if err != nil {
+		code := apperr.CodeOf(err)
+		if code == apperr.Internal || code == apperr.Unauthorized {
+			return err
+		}
+		c.Status(status[code])
+		data["Error"] = apperr.MessageOf(err)
+		data["Errors"] = fieldErrorMap(err)
+		data["Changes"] = changeLines(err)
+	}
+	return s.render(c, "cart", data)
+}
+
+// changeLines lists the per-line messages of a price-change conflict.
+func changeLines(err error) []string {
+	if apperr.CodeOf(err) != apperr.Conflict {
+		return nil
+	}
+	var out []string
+	for _, fe := range apperr.FieldsOf(err) {
+		out = append(out, fe.Message)
+	}
+	return out
+}
+
+// cartAddSubmit is POST /cart/items from the catalog's product page
+// (product_id, quantity) or the cart's quick entry (sku, quantity): it
+// adds to the cart and goes back where the user came from with a flash.
+func (s *Server) cartAddSubmit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := principal(c)
+	qty, qerr := strconv.ParseInt(strings.TrimSpace(c.FormValue("quantity", "1")), 10, 64)
+	if qerr != nil {
+		qty = 0
+	}
+	sku := strings.TrimSpace(c.FormValue("sku"))
+	if sku != "" {
+		prod, err := s.Carts.AddSKU(ctx, *p, sku, qty)
+		if err != nil {
+			return s.renderCart(c, checkoutForm{Key: newFormKey()}, err)
+		}
+		s.flash(c, fmt.Sprintf("„%s“ (%d × %s) in den Warenkorb gelegt.", prod.Name, qty, prod.Unit))
+		return c.Redirect("/cart", fiber.StatusSeeOther)
+	}
+	id, err := strconv.ParseInt(c.FormValue("product_id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errMalformed{"Das Produkt fehlt."}
+	}
+	prod, err := s.Carts.Add(ctx, *p, id, qty)
+	if err != nil {
+		return err
+	}
+	s.flash(c, fmt.Sprintf("„%s“ (%d × %s) in den Warenkorb gelegt.", prod.Name, qty, prod.Unit))
+	return c.Redirect(backTo(c, "/cart"), fiber.StatusSeeOther)
+}
+
+// backTo is the page the form was sent from (the next field or the
+// Referer), if it is one of ours; else fallback.
+func backTo(c *fiber.Ctx, fallback string) string {
+	if next := localPath(c.FormValue("next")); next != "" {
+		return next
+	}
+	ref := c.Get(fiber.HeaderReferer)
+	if ref == "" {
+		return fallback
+	}
+	host := c.Protocol() + "://" + c.Hostname()
+	if rest, ok := strings.CutPrefix(ref, host); ok {
+		if p := localPath(rest); p != "" {
+			return p
+		}
+	}
+	return fallback
+}
+
+// cartUpdateSubmit is POST /cart: new quantities for the lines (paired
+// product_id and quantity fields; 0 removes a line).
+func (s *Server) cartUpdateSubmit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := principal(c)
+	ids, qtys := formValues(c, "product_id"), formValues(c, "quantity")
+	if len(ids) != len(qtys) {
+		return errMalformed{"Die Mengen passen nicht zu den Positionen."}
+	}
+	for i := range ids {
+		id, err := strconv.ParseInt(ids[i], 10, 64)
+		if err != nil {
+			return errMalformed{"Ungültige Position."}
+		}
+		q, err := strconv.ParseInt(strings.TrimSpace(qtys[i]), 10, 64)
+		if err != nil {
+			q = -1
+		}
+		if _, err := s.Carts.Set(ctx, *p, id, q); err != nil {
+			return s.renderCart(c, checkoutForm{Key: newFormKey()}, err)
+		}
+	}
+	s.flash(c, "Die Mengen wurden aktualisiert.")
+	return c.Redirect("/cart", fiber.StatusSeeOther)
+}
+
+// cartRemoveSubmit is POST /cart/items/:product_id/delete.
+func (s *Server) cartRemoveSubmit(c *fiber.Ctx) error {
+	id, err := paramID(c, "product_id")
+	if err != nil {
+		return err
+	}
+	if err := s.Carts.Remove(c.UserContext(), *principal(c), id); err != nil {
+		return err
+	}
+	s.flash(c, "Die Position wurde aus dem Warenkorb entfernt.")
+	return c.Redirect("/cart", fiber.StatusSeeOther)
+}

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"time"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
+	"coopshop/internal/cart"
+	"coopshop/internal/catalog"
+	"coopshop/internal/order"
+)
+
+// The JSON shapes of carts and orders (API.md). The domain types stay
+// free of the API's field names; these mappings are the contract.
+
+type linePriceSourceJSON struct {
+	Type           catalog.SourceType `json:"type"`
+	ContractNumber *string            `json:"contract_number"`
+}
+
+func linePriceSource(t catalog.SourceType, number string) linePriceSourceJSON {
+	ps := linePriceSourceJSON{Type: t}
+	if number != "" {
+		ps.ContractNumber = &number
+	}
+	return ps
+}
+
+type cartItemJSON struct {
+	ProductID      int64               `json:"product_id"`
+	SKU            string              `json:"sku"`
+	Name           string              `json:"name"`
+	Unit           string              `json:"unit"`
+	Quantity       int64               `json:"quantity"`
+	UnitPriceCents int64               `json:"unit_price_cents"`
+	VATPercent     int64               `json:"vat_percent"`
+	NetCents       int64               `json:"net_cents"`
+	PriceSource    linePriceSourceJSON `json:"price_source"`
+	Note           string              `json:"note,omitempty"`
+	// PriceChanged: the price moved since the line was last changed; the
+	// next submission will point it out once.
+	PriceChanged bool `json:"price_changed"`
+	Available    bool `json:"available"`
+}
+
+type vatJSON struct {
+	VATPercent int64 `json:"vat_percent"`
+	NetCents   int64 `json:"net_cents"`
+	VATCents   int64 `json:"vat_cents"`
+}
+
+type cartJSON struct {
+	Items      []cartItemJSON `json:"items"`
+	NetCents   int64          `json:"net_cents"`
+	VATCents   int64          `json:"vat_cents"`
+	GrossCents int64          `json:"gross_cents"`
+	VAT        []vatJSON      `json:"vat"`
+	NeedsQuote bool           `json:"needs_quote"`
+}
+
+func cartOf(v *cart.View) cartJSON {
+	out := cartJSON{Items: []cartItemJSON{}, NetCents: v.Totals.NetCents, VATCents: v.Totals.VATCents,
+		GrossCents: v.Totals.GrossCents, NeedsQuote: v.NeedsQuote, VAT: []vatJSON{}}
+	for _, l := range v.Lines {
+		out.Items = append(out.Items, cartItemJSON{ProductID: l.Product.ID, SKU: l.Product.SKU, Name: l.Product.Name, Unit: l.Product.Unit,
+			Quantity: l.Quantity, UnitPriceCents: l.Price.UnitCents, VATPercent: l.Product.VATPercent, NetCents: l.NetCents,
+			PriceSource: linePriceSource(l.Price.Source, l.Price.ContractNumber), Note: l.Price.Note, PriceChanged: l.Changed, Available: l.Available})
+	}
+	for _, r := range v.Totals.Rates {
+		out.VAT = append(out.VAT, vatJSON{r.VATPercent, r.NetCents, r.VATCents})
+	}
+	return out
+}
+
+type refJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+}
+
+type orderLineJSON struct {
+	ProductID         int64               `json:"product_id"`
+	SKU               string              `json:"sku"`
+	Name              string              `json:"name"`
+	Unit              string              `json:"unit"`
+	Quantity          int64               `json:"quantity"`
+	UnitPriceCents    int64               `json:"unit_price_cents"`
+	VATPercent        int64               `json:"vat_percent"`
+	NetCents          int64               `json:"net_cents"`
+	PriceSource       linePriceSourceJSON `json:"price_source"`
+	DeliveredQuantity int64               `json:"delivered_quantity"`
+}
+
+type approvalJSON struct {
+	Round         int        `json:"round"`
+	Stage         int        `json:"stage"`
+	Role          string     `json:"role"`
+	MinGrossCents int64      `json:"min_gross_cents"`
+	State         string     `json:"state"`
+	Current       bool       `json:"current"`
+	DecidedBy     *refJSON   `json:"decided_by"`
+	DecidedAt     *time.Time `json:"decided_at"`
+	Comment       string     `json:"comment"`
+}
+
+type deliveryLineJSON struct {
+	ProductID int64    `json:"product_id"`
+	Quantity  int64    `json:"quantity"`
+	Serials   []string `json:"serials"`
+}
+
+type deliveryJSON struct {
+	No         int                `json:"no"`
+	RecordedAt time.Time          `json:"recorded_at"`
+	Note       string             `json:"note"`
+	Lines      []deliveryLineJSON `json:"lines"`
+}
+
+type orderJSON struct {
+	ID              int64           `json:"id"`
+	Number          string          `json:"number"`
+	State           order.State     `json:"state"`
+	StateLabel      string          `json:"state_label"`
+	Version         int64           `json:"version"`
+	Member          refJSON         `json:"member"`
+	Requester       refJSON         `json:"requester"`
+	CostCentre      string          `json:"cost_centre"`
+	DeliveryAddress string          `json:"delivery_address"`
+	Reason          string          `json:"reason"`
+	DesiredDate     calendar.Date   `json:"desired_date"`
+	SubmittedAt     time.Time       `json:"submitted_at"`
+	UpdatedAt       time.Time       `json:"updated_at"`
+	Lines           []orderLineJSON `json:"lines,omitempty"`
+	NetCents        int64           `json:"net_cents"`
+	VATCents        int64           `json:"vat_cents"`
+	GrossCents      int64           `json:"gross_cents"`
+	NeedsQuote      bool            `json:"needs_quote"`
+	CurrentStage    *int            `json:"current_stage"`
+	Approvals       []approvalJSON  `json:"approvals"`
+	Deliveries      []deliveryJSON  `json:"deliveries,omitempty"`
+	// QuoteID is the newest quotation version; null until the quote
+	// package fills it in.
+	QuoteID *int64 `json:"quote_id"`
+	// Steps are the steps the caller may take now.
+	Steps []order.Step `json:"steps"`
+}
+
+func (s *Server) orderOf(p *account.Principal, o *order.Order, full bool) orderJSON {
+	out := orderJSON{ID: o.ID, Number: o.Number, State: o.State, StateLabel: o.State.Label(), Version: o.Version,
+		Member: refJSON{ID: o.OrgID, Name: o.MemberName}, Requester: refJSON{ID: o.RequesterID, Name: o.RequesterName, Email: o.RequesterEmail},
+		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, DesiredDate: o.DesiredDate,
+		SubmittedAt: o.SubmittedAt, UpdatedAt: o.UpdatedAt, NetCents: o.NetCents, VATCents: o.VATCents, GrossCents: o.GrossCents,
+		Approvals: []approvalJSON{}, Steps: []order.Step{}}
+	if o.CurrentStage != 0 && o.State == order.StateSubmitted {
+		cs := o.CurrentStage
+		out.CurrentStage = &cs
+	}
+	for _, st := range o.Stages {
+		a := approvalJSON{Round: st.Round, Stage: st.StageNo, Role: st.Role, MinGrossCents: st.MinGrossCents, State: st.State,
+			Current: st.Round == o.Round && st.StageNo == o.CurrentStage && o.State == order.StateSubmitted, DecidedAt: st.DecidedAt, Comment: st.Comment}
+		if st.DecidedBy != nil {
+			a.DecidedBy = &refJSON{ID: *st.DecidedBy, Name: st.DecidedByName, Email: st.DecidedByEmail}
+		}
+		out.Approvals = append(out.Approvals, a)
+	}
+	out.QuoteID = s.latestQuoteID(p, o) // quote_json.go
+	if !full {
+		return out
+	}
+	out.NeedsQuote = o.NeedsQuote()
+	out.Lines = []orderLineJSON{}
+	for _, l := range o.Lines {
+		out.Lines = append(out.Lines, orderLineJSON{ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Unit: l.Unit, Quantity: l.Quantity,
+			UnitPriceCents: l.UnitPriceCents, VATPercent: l.VATPercent, NetCents: l.NetCents,
+			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered})
+	}
+	for _, d := range o.Deliveries {
+		dj := deliveryJSON{No: d.DeliveryNo, RecordedAt: d.RecordedAt, Note: d.Note}
+		for _, dl := range d.Lines {
+			serials := dl.Serials
+			if serials == nil {
+				serials = []string{}
+			}
+			dj.Lines = append(dj.Lines, deliveryLineJSON{ProductID: dl.ProductID, Quantity: dl.Quantity, Serials: serials})
+		}
+		out.Deliveries = append(out.Deliveries, dj)
+	}
+	out.Steps = append(out.Steps, s.Orders.AllowedSteps(*p, o)...)
+	return out
+}
+
+// fieldErrorMap turns an error's field errors into field → message for
+// the forms.
+func fieldErrorMap(err error) map[string]string {
+	out := map[string]string{}
+	for _, fe := range apperr.FieldsOf(err) {
+		if prev, ok := out[fe.Field]; ok {
+			out[fe.Field] = prev + " " + fe.Message
+			continue
+		}
+		out[fe.Field] = fe.Message
+	}
+	return out
+}

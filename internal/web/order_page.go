@@ -1,0 +1,110 @@
+package web
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/audit"
+	"coopshop/internal/authz"
+	"coopshop/internal/order"
+)
+
+// orderView is what the order page shows besides the order.
+type orderView struct {
+	Order    *order.Order
+	Steps    map[string]bool // step name → the viewer may take it now
+	Current  []*order.Stage  // the approval chain of the current submission
+	Earlier  []*order.Stage  // chains of earlier submissions (returned)
+	Audit    []audit.Entry
+	Comment  string // what was typed into the decision form
+	Error    string
+	Errors   map[string]string
+	Delivery deliveryForm
+}
+
+func (s *Server) loadOrder(c *fiber.Ctx) (*order.Order, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Orders.Get(c.UserContext(), *principal(c), id)
+}
+
+func (s *Server) orderPage(c *fiber.Ctx) error {
+	o, err := s.loadOrder(c)
+	if err != nil {
+		return err
+	}
+	return s.renderOrder(c, o, orderView{})
+}
+
+// renderOrder shows an order with the steps the viewer may take now; err
+// (of a failed step) is shown with its status, the typed comment kept.
+func (s *Server) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) error {
+	p := principal(c)
+	v.Order = o
+	v.Steps = map[string]bool{}
+	for _, st := range s.Orders.AllowedSteps(*p, o) {
+		v.Steps[string(st)] = true
+	}
+	for _, st := range o.Stages {
+		if st.Round == o.Round {
+			v.Current = append(v.Current, st)
+		} else {
+			v.Earlier = append(v.Earlier, st)
+		}
+	}
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	if s.Authz.Allowed(p.Subject, "read", auditObject(o)) {
+		entries, err := audit.List(c.UserContext(), s.DB, audit.Filter{Entity: "order", EntityID: o.ID, Limit: 100})
+		if err != nil {
+			return err
+		}
+		v.Audit = entries
+	}
+	return s.render(c, "order", fiber.Map{"Title": "Bestellung " + o.Number, "V": v})
+}
+
+// stepFailed shows the order again with the error of a step, unless the
+// error means the order cannot be shown at all.
+func (s *Server) stepFailed(c *fiber.Ctx, id int64, err error, v orderView) error {
+	code := apperr.CodeOf(err)
+	if code == apperr.Internal || code == apperr.NotFound || code == apperr.Unauthorized {
+		return err
+	}
+	o, gerr := s.Orders.Get(c.UserContext(), *principal(c), id)
+	if gerr != nil {
+		return gerr
+	}
+	c.Status(status[code])
+	v.Error, v.Errors = apperr.MessageOf(err), fieldErrorMap(err)
+	return s.renderOrder(c, o, v)
+}
+
+// stepDone goes back to the order page with a flash.
+func (s *Server) stepDone(c *fiber.Ctx, o *order.Order, msg string) error {
+	s.flash(c, msg)
+	return c.Redirect(fmt.Sprintf("/orders/%d", o.ID), fiber.StatusSeeOther)
+}
+
+// formStep reads the id and version of a step form.
+func formStep(c *fiber.Ctx) (id, version int64, err error) {
+	if id, err = paramID(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	version, err = parseVersion(c.FormValue("version"))
+	return id, version, err
+}
+
+// ageDays is how many whole days ago t was.
+func ageDays(t time.Time) int { return int(time.Since(t).Hours() / 24) }
+
+// auditObject is the order's audit trail as the enforcer sees it.
+func auditObject(o *order.Order) authz.Object {
+	return authz.Object{Kind: "audit", OrgID: o.OrgID}
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
+	"coopshop/internal/money"
+	"coopshop/internal/order"
+)
+
+// orderSubmit is POST /orders: the checkout form below the cart.
+func (s *Server) orderSubmit(c *fiber.Ctx) error {
+	f := checkoutForm{
+		CostCentre: c.FormValue("cost_centre"), AddressID: c.FormValue("delivery_address_id"), Address: c.FormValue("delivery_address"),
+		Reason: c.FormValue("reason"), DesiredDate: strings.TrimSpace(c.FormValue("desired_date")), Key: c.FormValue("idempotency_key"),
+	}
+	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason, IdempotencyKey: f.Key}
+	if id, err := strconv.ParseInt(f.AddressID, 10, 64); err == nil && id > 0 {
+		in.DeliveryAddressID = id
+	} else {
+		in.DeliveryAddress = f.Address
+	}
+	if f.DesiredDate != "" {
+		d, err := calendar.Parse(f.DesiredDate)
+		if err != nil {
+			return s.renderCart(c, f, apperr.Fields("Bitte prüfen Sie die Angaben zur Bestellung.",
+				apperr.FieldError{Field: "desired_date", Message: "Bitte ein Datum als TT.MM.JJJJ angeben."}))
+		}
+		in.DesiredDate = d
+	}
+	o, _, err := s.Orders.Submit(c.UserContext(), *principal(c), in)
+	if err != nil {
+		return s.renderCart(c, f, err)
+	}
+	msg := fmt.Sprintf("Ihre Bestellanforderung %s über %s wurde eingereicht.", o.Number, money.Format(o.GrossCents))
+	if o.State == order.StateApproved {
+		msg = fmt.Sprintf("Ihre Bestellung %s über %s braucht keine Genehmigung und liegt nun beim Vertrieb.", o.Number, money.Format(o.GrossCents))
+	}
+	s.flash(c, msg)
+	return c.Redirect(fmt.Sprintf("/orders/%d", o.ID), fiber.StatusSeeOther)
+}

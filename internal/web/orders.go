@@ -1,0 +1,67 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/order"
+)
+
+// ordersPage is GET /orders?state=&cursor=: the orders the viewer may
+// see, newest first.
+func (s *Server) ordersPage(c *fiber.Ctx) error {
+	f := order.Filter{Limit: 50}
+	state := c.Query("state")
+	if state != "" {
+		f.States = []order.State{order.State(state)}
+	}
+	f.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
+	orders, err := s.Orders.List(c.UserContext(), *principal(c), f)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(orders) == f.Limit {
+		next = strconv.FormatInt(orders[len(orders)-1].ID, 10)
+	}
+	return s.render(c, "orders", fiber.Map{"Title": "Bestellungen", "Orders": orders, "State": state, "States": order.States, "Next": next})
+}
+
+// inboxRow is an order waiting for a decision, with how long it waits.
+type inboxRow struct {
+	*order.Order
+	Days  int
+	Stage *order.Stage
+	Of    int
+}
+
+func inboxRows(orders []*order.Order, since func(*order.Order) int) []inboxRow {
+	out := make([]inboxRow, 0, len(orders))
+	for _, o := range orders {
+		out = append(out, inboxRow{Order: o, Days: since(o), Stage: o.OpenStage(), Of: len(o.RoundStages())})
+	}
+	return out
+}
+
+// inboxPage is GET /inbox, "Zur Genehmigung": orders waiting for a stage
+// the viewer may decide, oldest first.
+func (s *Server) inboxPage(c *fiber.Ctx) error {
+	orders, err := s.Orders.Inbox(c.UserContext(), *principal(c))
+	if err != nil {
+		return err
+	}
+	rows := inboxRows(orders, func(o *order.Order) int { return ageDays(o.SubmittedAt) })
+	return s.render(c, "inbox", fiber.Map{"Title": "Zur Genehmigung", "Rows": rows})
+}
+
+// salesInboxPage is GET /sales/orders, "Eingang Vertrieb": approved
+// orders of all members, oldest first.
+func (s *Server) salesInboxPage(c *fiber.Ctx) error {
+	orders, err := s.Orders.SalesInbox(c.UserContext(), *principal(c))
+	if err != nil {
+		return err
+	}
+	rows := inboxRows(orders, func(o *order.Order) int { return ageDays(o.UpdatedAt) })
+	return s.render(c, "sales_orders", fiber.Map{"Title": "Eingang Vertrieb", "Rows": rows})
+}

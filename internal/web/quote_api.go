@@ -1,0 +1,190 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/document"
+	"coopshop/internal/quote"
+)
+
+// apiQuotes is GET /api/v1/quotes?order_id=&state=&latest=&limit=&cursor=:
+// newest first; members see their own member's sent and answered
+// versions, the provider all. latest=1 keeps only the newest version of
+// each quotation.
+func (s *Server) apiQuotes(c *fiber.Ctx) error {
+	f := quote.Filter{Limit: 50}
+	if st := c.Query("state"); st != "" {
+		for _, part := range strings.Split(st, ",") {
+			f.States = append(f.States, quote.State(strings.TrimSpace(part)))
+		}
+	}
+	f.OrderID, _ = strconv.ParseInt(c.Query("order_id"), 10, 64)
+	f.LatestOnly = c.Query("latest") == "1" || c.Query("latest") == "true"
+	if l, err := strconv.Atoi(c.Query("limit")); err == nil && l > 0 && l <= 200 {
+		f.Limit = l
+	}
+	f.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
+	p := principal(c)
+	qs, err := s.Quotes.List(c.UserContext(), *p, f)
+	if err != nil {
+		return err
+	}
+	out := list[quoteJSON]{Items: []quoteJSON{}}
+	for _, q := range qs {
+		out.Items = append(out.Items, s.quoteOf(p, q, false))
+	}
+	if len(qs) == f.Limit {
+		cur := strconv.FormatInt(qs[len(qs)-1].ID, 10)
+		out.NextCursor = &cur
+	}
+	return c.JSON(out)
+}
+
+// apiQuote is GET /api/v1/quotes/{id}; another member's version, or a
+// draft for a member, is a 404.
+func (s *Server) apiQuote(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	q, err := s.Quotes.Get(c.UserContext(), *p, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.quoteOf(p, q, true))
+}
+
+// apiQuoteVersions is GET /api/v1/quotes/{id}/versions: every version of
+// the quotation the caller may see, oldest first.
+func (s *Server) apiQuoteVersions(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	vs, err := s.Quotes.Versions(c.UserContext(), *p, id)
+	if err != nil {
+		return err
+	}
+	out := list[quoteJSON]{Items: []quoteJSON{}}
+	for _, q := range vs {
+		out.Items = append(out.Items, s.quoteOf(p, q, false))
+	}
+	return c.JSON(out)
+}
+
+// apiQuoteUpdate is PATCH /api/v1/quotes/{id} {"version", "lines",
+// "valid_until", "note", "payment_terms", "delivery_terms"}: changes a
+// draft; lines replace all lines.
+func (s *Server) apiQuoteUpdate(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in quoteInJSON
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Version == nil {
+		return apperr.Fields("Die Version fehlt.", apperr.FieldError{Field: "version", Message: "Bitte die Version angeben, die Sie zuletzt gesehen haben."})
+	}
+	qi, err := in.input()
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	q, err := s.Quotes.Update(c.UserContext(), *p, id, *in.Version, qi)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.quoteOf(p, q, true))
+}
+
+// quoteStep runs one step of the quote machine for the handlers.
+func (s *Server) quoteStep(c *fiber.Ctx, st quote.Step, id, version int64, comment string) (*quote.Quote, error) {
+	p, ctx := *principal(c), c.UserContext()
+	switch st {
+	case quote.StepSubmit:
+		return s.Quotes.Submit(ctx, p, id, version, comment)
+	case quote.StepApprove:
+		return s.Quotes.Approve(ctx, p, id, version, comment)
+	case quote.StepReturn:
+		return s.Quotes.Return(ctx, p, id, version, comment)
+	case quote.StepSend:
+		return s.Quotes.Send(ctx, p, id, version, comment)
+	case quote.StepAccept:
+		return s.Quotes.Accept(ctx, p, id, version, comment)
+	case quote.StepReject:
+		return s.Quotes.Reject(ctx, p, id, version, comment)
+	case quote.StepRevise:
+		return s.Quotes.Revise(ctx, p, id, version, comment)
+	}
+	return nil, fiber.ErrNotFound
+}
+
+// apiQuoteStep is POST /api/v1/quotes/{id}/<step> {"version","comment"}.
+func (s *Server) apiQuoteStep(st quote.Step) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := paramID(c, "id")
+		if err != nil {
+			return err
+		}
+		b, err := readStep(c, false)
+		if err != nil {
+			return err
+		}
+		q, err := s.quoteStep(c, st, id, *b.Version, b.Comment)
+		if err != nil {
+			return err
+		}
+		return c.JSON(s.quoteOf(principal(c), q, true))
+	}
+}
+
+// quotePDF is GET /api/v1/quotes/{id}/pdf (and /quotes/{id}/pdf for the
+// browser): the stored PDF of a sent version, a draft preview otherwise.
+func (s *Server) quotePDF(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := s.Quotes.PDF(c.UserContext(), *principal(c), id)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, f)
+}
+
+// orderPDF is GET /api/v1/orders/{id}/pdf (and /orders/{id}/pdf): the
+// stored order confirmation of a confirmed order, the order request
+// before.
+func (s *Server) orderPDF(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := s.Orders.PDF(c.UserContext(), *principal(c), id)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, f)
+}
+
+// sendPDF answers a document inline with its SHA-256 as the ETag; a
+// client that has these bytes gets 304.
+func sendPDF(c *fiber.Ctx, f *document.File) error {
+	etag := `"` + f.SHA256 + `"`
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+f.Name+`"`)
+	return c.Send(f.Bytes)
+}

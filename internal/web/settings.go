@@ -1,0 +1,172 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/money"
+	"coopshop/internal/order"
+)
+
+// settingsMember is the member whose settings a page is about: the
+// ?member= (or form field member) for those who manage several (the
+// provider's admin), else the viewer's own organisation.
+func settingsMember(c *fiber.Ctx) int64 {
+	for _, raw := range []string{c.FormValue("member"), c.Query("member")} {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 {
+			return id
+		}
+	}
+	return principal(c).User.OrgID
+}
+
+// rulesForm is the approval chain form as typed.
+type rulesForm struct {
+	Stage, Role, Min []string
+}
+
+// settingsPage is GET /settings: approval chain, cost centres and
+// delivery addresses of a member, for its member_admin (or the admin).
+func (s *Server) settingsPage(c *fiber.Ctx) error {
+	return s.renderSettings(c, settingsMember(c), nil, "")
+}
+
+func (s *Server) renderSettings(c *fiber.Ctx, memberID int64, err error, section string) error {
+	ctx, p := c.UserContext(), principal(c)
+	// Members to switch between: all the viewer may manage.
+	var members []account.Organisation
+	orgs, oerr := account.ListOrganisations(ctx, s.DB)
+	if oerr != nil {
+		return oerr
+	}
+	for _, o := range orgs {
+		if o.Kind == account.KindMember && s.Orders.CanManageSettings(*p, o.ID) {
+			members = append(members, o)
+		}
+	}
+	if p.User.Org != nil && p.User.Org.Kind != account.KindMember && memberID == p.User.OrgID && len(members) > 0 {
+		memberID = members[0].ID // the provider's admin starts with the first member
+	}
+	if !s.Orders.CanManageSettings(*p, memberID) {
+		return s.Authz.Can(ctx, p.Subject, "manage", order.SettingsObject(memberID))
+	}
+	st, serr := s.Orders.MemberSettings(ctx, *p, memberID)
+	if serr != nil {
+		return serr
+	}
+	rules := rulesForm{}
+	for _, r := range st.Rules {
+		rules.Stage = append(rules.Stage, strconv.Itoa(r.StageNo))
+		rules.Role = append(rules.Role, r.Role)
+		rules.Min = append(rules.Min, money.FormatNumber(r.MinGrossCents))
+	}
+	data := fiber.Map{"Title": "Einstellungen " + st.MemberName, "S": st, "Members": members, "Roles": order.ApprovalRoles,
+		"Rules": rules, "Errors": map[string]string{}, "Section": section}
+	if err != nil {
+		c.Status(status[apperr.CodeOf(err)])
+		data["Error"], data["Errors"] = apperr.MessageOf(err), fieldErrorMap(err)
+	}
+	return s.render(c, "settings", data)
+}
+
+// settingsDone goes back to the settings page with a flash.
+func (s *Server) settingsDone(c *fiber.Ctx, memberID int64, msg string) error {
+	s.flash(c, msg)
+	return c.Redirect(fmt.Sprintf("/settings?member=%d", memberID), fiber.StatusSeeOther)
+}
+
+// settingsFailed shows the page again with the error, unless the error
+// means the member is not visible at all.
+func (s *Server) settingsFailed(c *fiber.Ctx, memberID int64, err error, section string) error {
+	switch apperr.CodeOf(err) {
+	case apperr.Internal, apperr.NotFound, apperr.Unauthorized, apperr.Forbidden:
+		return err
+	}
+	return s.renderSettings(c, memberID, err, section)
+}
+
+// settingsRulesSubmit is POST /settings/rules: the whole approval chain;
+// rows with an empty stage are dropped.
+func (s *Server) settingsRulesSubmit(c *fiber.Ctx) error {
+	member := settingsMember(c)
+	version, err := parseVersion(c.FormValue("version"))
+	if err != nil {
+		return err
+	}
+	stages, roles, mins := formValues(c, "stage"), formValues(c, "role"), formValues(c, "min_gross")
+	if len(stages) != len(roles) || len(stages) != len(mins) {
+		return errMalformed{"Die Stufen sind unvollständig."}
+	}
+	var in []order.RuleInput
+	for i := range stages {
+		if strings.TrimSpace(stages[i]) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(stages[i]))
+		if err != nil {
+			n = -1
+		}
+		min := int64(0)
+		if raw := strings.TrimSpace(mins[i]); raw != "" {
+			if min, err = money.Parse(raw); err != nil {
+				return s.settingsFailed(c, member, apperr.Fields("Ungültiger Betrag.", apperr.FieldError{Field: fmt.Sprintf("rules[%d].min_gross_cents", len(in)), Message: "Bitte einen Betrag wie 25.000,00 angeben."}), "rules")
+			}
+		}
+		in = append(in, order.RuleInput{Stage: n, Role: roles[i], MinGrossCents: min})
+	}
+	if _, err := s.Orders.SetRules(c.UserContext(), *principal(c), member, version, in); err != nil {
+		return s.settingsFailed(c, member, err, "rules")
+	}
+	return s.settingsDone(c, member, "Die Genehmigungsstufen sind gespeichert. Laufende Bestellungen behalten ihre Stufen.")
+}
+
+// settingsCostCentreSubmit is POST /settings/cost-centres.
+func (s *Server) settingsCostCentreSubmit(c *fiber.Ctx) error {
+	member := settingsMember(c)
+	cc, err := s.Orders.AddCostCentre(c.UserContext(), *principal(c), member, order.CostCentreInput{Code: c.FormValue("code"), Name: c.FormValue("name")})
+	if err != nil {
+		return s.settingsFailed(c, member, err, "centres")
+	}
+	return s.settingsDone(c, member, "Kostenstelle „"+cc.Label()+"“ angelegt.")
+}
+
+// settingsCostCentreDelete is POST /settings/cost-centres/:id/delete.
+func (s *Server) settingsCostCentreDelete(c *fiber.Ctx) error {
+	member := settingsMember(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Orders.DeleteCostCentre(c.UserContext(), *principal(c), member, id); err != nil {
+		return s.settingsFailed(c, member, err, "centres")
+	}
+	return s.settingsDone(c, member, "Die Kostenstelle wurde entfernt.")
+}
+
+// settingsAddressSubmit is POST /settings/addresses.
+func (s *Server) settingsAddressSubmit(c *fiber.Ctx) error {
+	member := settingsMember(c)
+	a, err := s.Orders.AddAddress(c.UserContext(), *principal(c), member, order.AddressInput{Label: c.FormValue("label"), Address: c.FormValue("address")})
+	if err != nil {
+		return s.settingsFailed(c, member, err, "addresses")
+	}
+	return s.settingsDone(c, member, "Lieferadresse „"+a.Label+"“ angelegt.")
+}
+
+// settingsAddressDelete is POST /settings/addresses/:id/delete.
+func (s *Server) settingsAddressDelete(c *fiber.Ctx) error {
+	member := settingsMember(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Orders.DeleteAddress(c.UserContext(), *principal(c), member, id); err != nil {
+		return s.settingsFailed(c, member, err, "addresses")
+	}
+	return s.settingsDone(c, member, "Die Lieferadresse wurde entfernt.")
+}
