@@ -65,7 +65,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Accounts = account.NewService(bdb, a.Authz, cfg)
 	a.Carts = cart.NewService(bdb, a.Authz)
 	a.Orders = order.NewService(bdb, a.Authz)
-	a.Orders.BaseURL = "http://" + cfg.Addr
+	a.Orders.BaseURL = cfg.PublicURL()
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
 	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
 		bdb.Close()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,6 +15,9 @@ import (
 type Config struct {
 	DatabaseURL string // sqlite://path or postgres://…
 	Addr        string // listen address, e.g. 127.0.0.1:8080
+	// BaseURL is where users reach the shop, for links in e-mails; by
+	// default http:// and the listen address.
+	BaseURL string
 	// SecureCookies marks cookies Secure; set it whenever TLS terminates in
 	// front of the shop.
 	SecureCookies bool
@@ -63,6 +67,7 @@ func FromEnv() (Config, error) {
 	}
 	str("DATABASE_URL", &c.DatabaseURL)
 	str("COOPSHOP_ADDR", &c.Addr)
+	str("COOPSHOP_BASE_URL", &c.BaseURL)
 	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
 	str("STRIPE_WEBHOOK_SECRET", &c.StripeWebhookSecret)
 	str("STRIPE_API_BASE", &c.StripeAPIBase)
@@ -88,4 +93,12 @@ func FromEnv() (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// PublicURL is BaseURL, or http:// and the listen address when unset.
+func (c Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
 }
