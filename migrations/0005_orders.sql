@@ -100,7 +100,8 @@ CREATE TABLE order_lines (
     id                 {{pk}},
     order_id           BIGINT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
     line_no            INTEGER NOT NULL,
-    product_id         BIGINT NOT NULL REFERENCES products (id),
+    -- NULL = a free line taken over from an accepted quotation.
+    product_id         BIGINT REFERENCES products (id),
     sku                TEXT NOT NULL,
     name               TEXT NOT NULL,
     kind               TEXT NOT NULL DEFAULT '',

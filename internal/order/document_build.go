@@ -80,33 +80,12 @@ func oneLine(s string) string {
 	return strings.Join(parts, ", ")
 }
 
-// discounts reads the discount of each line of an order (set when it was
-// confirmed at the prices of a quotation), by line id.
-func discounts(ctx context.Context, idb bun.IDB, orderID int64) (map[int64]int64, error) {
-	var rows []struct {
-		ID         int64 `bun:"id"`
-		DiscountBP int64 `bun:"discount_bp"`
-	}
-	if err := idb.NewSelect().Table("order_lines").Column("id", "discount_bp").Where("order_id = ?", orderID).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("order line discounts: %w", err)
-	}
-	out := make(map[int64]int64, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.DiscountBP
-	}
-	return out, nil
-}
-
 // documentLines prints the order's lines with their price source.
-func documentLines(ctx context.Context, idb bun.IDB, o *Order) ([]document.Line, error) {
-	disc, err := discounts(ctx, idb, o.ID)
-	if err != nil {
-		return nil, err
-	}
+func documentLines(o *Order) []document.Line {
 	out := make([]document.Line, len(o.Lines))
 	for i, l := range o.Lines {
 		dl := document.Line{Position: i + 1, SKU: l.SKU, Text: l.Name, Quantity: l.Quantity, Unit: l.Unit,
-			UnitPriceCents: l.UnitPriceCents, DiscountBP: disc[l.ID], VATPercent: l.VATPercent, NetCents: l.NetCents}
+			UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents}
 		switch l.PriceSource {
 		case catalog.SourceContract:
 			dl.Detail = "Rahmenvertrag " + l.ContractNumber
@@ -120,7 +99,7 @@ func documentLines(ctx context.Context, idb bun.IDB, o *Order) ([]document.Line,
 		}
 		out[i] = dl
 	}
-	return out, nil
+	return out
 }
 
 // RequestDocument is the order request (Bestellanforderung) as the member
@@ -139,9 +118,7 @@ func RequestDocument(ctx context.Context, idb bun.IDB, o *Order) (document.Docum
 	if o.NeedsQuote() {
 		d.Intro += " Für Positionen ohne Rahmenvertragspreis erstellt der Vertrieb ein Angebot."
 	}
-	if d.Lines, err = documentLines(ctx, idb, o); err != nil {
-		return d, err
-	}
+	d.Lines = documentLines(o)
 	if o.Reason != "" {
 		d.Note = "Begründung: " + o.Reason
 	}
@@ -181,9 +158,7 @@ func ConfirmationDocument(ctx context.Context, idb bun.IDB, o *Order, day calend
 	}
 	d.Lines = c.Lines
 	if d.Lines == nil {
-		if d.Lines, err = documentLines(ctx, idb, o); err != nil {
-			return d, err
-		}
+		d.Lines = documentLines(o)
 	}
 	d.Terms = c.Terms
 	if d.Terms == nil {

@@ -120,7 +120,7 @@ type Line struct {
 	ID               int64              `bun:"id,pk,autoincrement"`
 	OrderID          int64              `bun:"order_id"`
 	LineNo           int                `bun:"line_no"`
-	ProductID        int64              `bun:"product_id"`
+	ProductID        int64              `bun:"product_id,nullzero"` // 0 (NULL): a free line, see Free
 	SKU              string             `bun:"sku"`
 	Name             string             `bun:"name"`
 	Kind             string             `bun:"kind"`
@@ -134,13 +134,20 @@ type Line struct {
 	ContractNumber   string             `bun:"contract_number"`
 	ContractLineID   *int64             `bun:"contract_line_id"`
 	ReservedQuantity int64              `bun:"reserved_quantity"`
+	DiscountBP       int64              `bun:"discount_bp"` // set from an accepted quotation
 
 	// Delivered is the quantity delivered so far, filled by Get.
 	Delivered int64 `bun:"-"`
 }
 
-// NeedsQuote tells whether the line has no contract price.
-func (l *Line) NeedsQuote() bool { return l.PriceSource != catalog.SourceContract }
+// Free tells whether the line has no product: a free line (installation,
+// project days) taken over from an accepted quotation. It never has a
+// contract line or a reserved quota.
+func (l *Line) Free() bool { return l.ProductID == 0 }
+
+// NeedsQuote tells whether the line has no contract price. A free line
+// comes from a quotation and needs none.
+func (l *Line) NeedsQuote() bool { return !l.Free() && l.PriceSource != catalog.SourceContract }
 
 // Open is the quantity still to deliver.
 func (l *Line) Open() int64 { return l.Quantity - l.Delivered }
@@ -206,7 +213,7 @@ type DeliveryLine struct {
 	ID          int64    `bun:"id,pk,autoincrement"`
 	DeliveryID  int64    `bun:"delivery_id"`
 	OrderLineID int64    `bun:"order_line_id"`
-	ProductID   int64    `bun:"product_id"`
+	ProductID   int64    `bun:"product_id"` // 0 for a free line
 	Quantity    int64    `bun:"quantity"`
 	Serials     []string `bun:"-"`
 }
@@ -298,10 +305,36 @@ func (o *Order) FullyDelivered() bool {
 	return true
 }
 
-// LineFor returns the order's line of a product, or nil.
+// LineFor returns the order's line of a product, or nil. Free lines have
+// no product and are never found here (see LineNo).
 func (o *Order) LineFor(productID int64) *Line {
+	if productID == 0 {
+		return nil
+	}
 	for _, l := range o.Lines {
 		if l.ProductID == productID {
+			return l
+		}
+	}
+	return nil
+}
+
+// LineNo returns the order's line with position no, or nil: the way to
+// name a free line, which has no product.
+func (o *Order) LineNo(no int) *Line {
+	for _, l := range o.Lines {
+		if l.LineNo == no {
+			return l
+		}
+	}
+	return nil
+}
+
+// LineByID returns the order's line with id, or nil (a delivery line
+// points at its order line by id).
+func (o *Order) LineByID(id int64) *Line {
+	for _, l := range o.Lines {
+		if l.ID == id {
 			return l
 		}
 	}

@@ -44,14 +44,30 @@ type QuotedLine struct {
 	NetCents       int64
 }
 
+// QuotedFreeLine is a free line of an accepted quotation (installation,
+// project days): it has no product and becomes an order line of its own,
+// so that the order's lines add up to its totals and deliveries and
+// invoices can reach it.
+type QuotedFreeLine struct {
+	Description    string
+	Quantity       int64
+	Unit           string
+	UnitPriceCents int64
+	DiscountBP     int64
+	VATPercent     int64
+	NetCents       int64
+}
+
 // Quoted is an accepted quotation as the order takes it over.
 type Quoted struct {
 	QuoteID int64
 	Number  string // as printed, "AN-2026-000045 v2"
-	// Lines has one entry per product line of the order; free lines
-	// (installation, project days) have no order line and count only in
-	// Totals and on the confirmation.
-	Lines  []QuotedLine
+	// Lines has one entry per product line of the order.
+	Lines []QuotedLine
+	// FreeLines are the quotation's lines without product, in their
+	// order; they are appended to the order's lines.
+	FreeLines []QuotedFreeLine
+	// Totals are the quotation's; the order's lines must add up to them.
 	Totals money.Totals
 	// Confirmation is what the order confirmation prints: every line of
 	// the quotation, its terms, the reference to it.
@@ -80,9 +96,11 @@ func quoteRun(ctx context.Context, tx bun.Tx, actor account.Principal, id int64,
 // ConfirmQuoted confirms order id at the prices of an accepted quotation,
 // inside the quote's transaction tx: each product line takes the quoted
 // quantity, unit price and discount (contract quotas follow a changed
-// quantity), the totals become the quotation's, the order moves from
-// quoting to confirmed under its version guard with an audit entry, and
-// the order confirmation is issued and stored.
+// quantity), each free line of the quotation becomes a new order line,
+// the totals are recomputed from all lines and must equal the
+// quotation's, the order moves from quoting to confirmed under its
+// version guard with an audit entry, and the order confirmation is issued
+// and stored.
 func (s *Service) ConfirmQuoted(ctx context.Context, tx bun.Tx, actor account.Principal, id int64, q Quoted) (*Order, error) {
 	r, err := quoteRun(ctx, tx, actor, id, StepQuoteAccepted)
 	if err != nil {
@@ -93,10 +111,17 @@ func (s *Service) ConfirmQuoted(ctx context.Context, tx bun.Tx, actor account.Pr
 	for _, ql := range q.Lines {
 		quoted[ql.ProductID] = ql
 	}
-	if len(quoted) != len(o.Lines) {
+	var lines []*Line // the product lines; an order in quoting has no free ones yet
+	lastNo := 0
+	for _, l := range o.Lines {
+		if !l.Free() {
+			lines = append(lines, l)
+		}
+		lastNo = max(lastNo, l.LineNo)
+	}
+	if len(quoted) != len(lines) {
 		return nil, apperr.New(apperr.Conflict, "Das Angebot %s passt nicht mehr zu den Positionen der Bestellung %s.", q.Number, o.Number)
 	}
-	lines := append([]*Line(nil), o.Lines...)
 	sort.Slice(lines, func(i, j int) bool { return lineKey(lines[i]) < lineKey(lines[j]) }) // quota rows in a fixed order
 	for _, l := range lines {
 		ql, ok := quoted[l.ProductID]
@@ -107,7 +132,20 @@ func (s *Service) ConfirmQuoted(ctx context.Context, tx bun.Tx, actor account.Pr
 			return nil, err
 		}
 	}
-	o.NetCents, o.VATCents, o.GrossCents = q.Totals.NetCents, q.Totals.VATCents, q.Totals.GrossCents
+	for i, fl := range q.FreeLines {
+		l, err := insertFreeLine(ctx, tx, o, lastNo+i+1, fl)
+		if err != nil {
+			return nil, err
+		}
+		o.Lines = append(o.Lines, l)
+	}
+	t := o.Totals()
+	if t.NetCents != q.Totals.NetCents || t.VATCents != q.Totals.VATCents || t.GrossCents != q.Totals.GrossCents {
+		return nil, fmt.Errorf("order %s: lines add up to %d/%d/%d net/VAT/gross, quotation %s to %d/%d/%d",
+			o.Number, t.NetCents, t.VATCents, t.GrossCents, q.Number, q.Totals.NetCents, q.Totals.VATCents, q.Totals.GrossCents)
+	}
+	o.NetCents, o.VATCents, o.GrossCents = t.NetCents, t.VATCents, t.GrossCents
+	r.detail["free_lines"] = len(q.FreeLines)
 	r.detail["quote_id"] = q.QuoteID
 	r.detail["quote"] = q.Number
 	r.detail["gross_cents"] = o.GrossCents
@@ -143,16 +181,32 @@ func (s *Service) takeQuotedLine(ctx context.Context, tx bun.Tx, o *Order, l *Li
 	if l.UnitPriceCents != ql.UnitPriceCents || ql.DiscountBP != 0 || l.PriceSource != catalog.SourceContract {
 		l.PriceSource = catalog.SourceQuote
 	}
-	l.Quantity, l.UnitPriceCents, l.NetCents = ql.Quantity, ql.UnitPriceCents, ql.NetCents
+	l.Quantity, l.UnitPriceCents, l.NetCents, l.DiscountBP = ql.Quantity, ql.UnitPriceCents, ql.NetCents, ql.DiscountBP
 	_, err := tx.NewUpdate().Model(l).
 		Set("quantity = ?, unit_price_cents = ?, net_cents = ?, price_source = ?, reserved_quantity = ?",
 			l.Quantity, l.UnitPriceCents, l.NetCents, l.PriceSource, l.ReservedQuantity).
-		Set("discount_bp = ?", ql.DiscountBP).
+		Set("discount_bp = ?", l.DiscountBP).
 		WherePK().Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("quoted price into order line: %w", err)
 	}
 	return nil
+}
+
+// insertFreeLine adds a free line of the accepted quotation to order o as
+// line no: no product, no contract line, nothing reserved, priced by the
+// quotation.
+func insertFreeLine(ctx context.Context, tx bun.Tx, o *Order, no int, fl QuotedFreeLine) (*Line, error) {
+	if fl.Quantity <= 0 || fl.NetCents != money.LineNet(fl.Quantity, fl.UnitPriceCents, fl.DiscountBP) {
+		return nil, fmt.Errorf("quoted free line %q of order %s does not add up", fl.Description, o.Number)
+	}
+	l := &Line{OrderID: o.ID, LineNo: no, SKU: "", Name: fl.Description, Kind: string(catalog.KindService), Unit: fl.Unit,
+		Quantity: fl.Quantity, UnitPriceCents: fl.UnitPriceCents, VATPercent: fl.VATPercent, NetCents: fl.NetCents,
+		PriceSource: catalog.SourceQuote, DiscountBP: fl.DiscountBP}
+	if _, err := tx.NewInsert().Model(l).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("insert free line into order %s: %w", o.Number, err)
+	}
+	return l, nil
 }
 
 // EndQuoting closes order id whose quotation was rejected or expired,

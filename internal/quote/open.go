@@ -35,9 +35,13 @@ func (s *Service) Open(ctx context.Context, tx bun.Tx, actor account.Principal, 
 		DraftedBy: &uid, CreatedAt: now, UpdatedAt: now}
 	q.addAuthor(uid)
 	for _, l := range o.Lines {
-		pid := l.ProductID
-		q.Lines = append(q.Lines, &Line{ProductID: &pid, SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, Unit: l.Unit,
-			UnitPriceCents: l.UnitPriceCents, VATPercent: l.VATPercent, NetCents: l.NetCents})
+		ql := &Line{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, Unit: l.Unit,
+			UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents}
+		if !l.Free() { // a free order line (from an earlier quotation) stays free
+			pid := l.ProductID
+			ql.ProductID = &pid
+		}
+		q.Lines = append(q.Lines, ql)
 	}
 	q.setTotals()
 	if err := insert(ctx, tx, q); err != nil {

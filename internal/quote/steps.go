@@ -228,6 +228,8 @@ func (s *Service) quoted(ctx context.Context, r *run) (quoted order.Quoted, err 
 	quoted.QuoteID, quoted.Number, quoted.Totals = q.ID, q.DisplayNumber(), q.Totals()
 	for _, l := range q.Lines {
 		if l.Free() {
+			quoted.FreeLines = append(quoted.FreeLines, order.QuotedFreeLine{Description: l.Description, Quantity: l.Quantity,
+				Unit: l.Unit, UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents})
 			continue
 		}
 		quoted.Lines = append(quoted.Lines, order.QuotedLine{ProductID: *l.ProductID, Quantity: l.Quantity,

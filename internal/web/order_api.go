@@ -174,8 +174,9 @@ func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 }
 
 // apiOrderDeliver is POST /api/v1/orders/{id}/deliveries
-// {"version"?, "lines":[{"product_id","quantity","serials"}], "note"}:
-// a (partial) delivery; 201 with the order.
+// {"version"?, "lines":[{"line_no"|"product_id","quantity","serials"}],
+// "note"}: a (partial) delivery; 201 with the order. A free line (no
+// product) is named by its line_no.
 func (s *Server) apiOrderDeliver(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {

@@ -79,13 +79,17 @@ type refJSON struct {
 	Email string `json:"email,omitempty"`
 }
 
+// orderLineJSON is one order line; product_id is null for a free line
+// taken over from an accepted quotation, which deliveries name by line_no.
 type orderLineJSON struct {
-	ProductID         int64               `json:"product_id"`
+	LineNo            int                 `json:"line_no"`
+	ProductID         *int64              `json:"product_id"`
 	SKU               string              `json:"sku"`
 	Name              string              `json:"name"`
 	Unit              string              `json:"unit"`
 	Quantity          int64               `json:"quantity"`
 	UnitPriceCents    int64               `json:"unit_price_cents"`
+	DiscountBP        int64               `json:"discount_bp"`
 	VATPercent        int64               `json:"vat_percent"`
 	NetCents          int64               `json:"net_cents"`
 	PriceSource       linePriceSourceJSON `json:"price_source"`
@@ -105,7 +109,8 @@ type approvalJSON struct {
 }
 
 type deliveryLineJSON struct {
-	ProductID int64    `json:"product_id"`
+	LineNo    int      `json:"line_no"`
+	ProductID *int64   `json:"product_id"` // null for a free line
 	Quantity  int64    `json:"quantity"`
 	Serials   []string `json:"serials"`
 }
@@ -171,8 +176,8 @@ func (s *Server) orderOf(p *account.Principal, o *order.Order, full bool) orderJ
 	out.NeedsQuote = o.NeedsQuote()
 	out.Lines = []orderLineJSON{}
 	for _, l := range o.Lines {
-		out.Lines = append(out.Lines, orderLineJSON{ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Unit: l.Unit, Quantity: l.Quantity,
-			UnitPriceCents: l.UnitPriceCents, VATPercent: l.VATPercent, NetCents: l.NetCents,
+		out.Lines = append(out.Lines, orderLineJSON{LineNo: l.LineNo, ProductID: productIDOf(l.ProductID), SKU: l.SKU, Name: l.Name, Unit: l.Unit,
+			Quantity: l.Quantity, UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents,
 			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered})
 	}
 	for _, d := range o.Deliveries {
@@ -182,12 +187,25 @@ func (s *Server) orderOf(p *account.Principal, o *order.Order, full bool) orderJ
 			if serials == nil {
 				serials = []string{}
 			}
-			dj.Lines = append(dj.Lines, deliveryLineJSON{ProductID: dl.ProductID, Quantity: dl.Quantity, Serials: serials})
+			dlj := deliveryLineJSON{ProductID: productIDOf(dl.ProductID), Quantity: dl.Quantity, Serials: serials}
+			if l := o.LineByID(dl.OrderLineID); l != nil {
+				dlj.LineNo = l.LineNo
+			}
+			dj.Lines = append(dj.Lines, dlj)
 		}
 		out.Deliveries = append(out.Deliveries, dj)
 	}
 	out.Steps = append(out.Steps, s.Orders.AllowedSteps(*p, o)...)
 	return out
+}
+
+// productIDOf is an order or delivery line's product for the JSON: null
+// (nil) for a free line, whose product id is 0.
+func productIDOf(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }
 
 // fieldErrorMap turns an error's field errors into field → message for

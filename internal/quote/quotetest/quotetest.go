@@ -78,3 +78,40 @@ func Line(f *ordertest.Fixture, lines []quote.LineInput, sku string) *quote.Line
 	}
 	return nil
 }
+
+// Installation is the free line of the issue: eight hours of on-site
+// installation at 95,00 € (19 % VAT), without product.
+var Installation = quote.LineInput{Description: "Vor-Ort-Installation, 8 Stunden", Quantity: 8, Unit: "Stunde", UnitPriceCents: 9500, VATPercent: 19}
+
+// AcceptedWith runs Quoting, prices the service line (95,00 €), adds the
+// free lines, has the version submitted, approved by the sales lead when
+// it needs that, sent, and accepted by the Börde approver. It returns the
+// confirmed order (as sales sees it) and the accepted version.
+func AcceptedWith(t testing.TB, f *ordertest.Fixture, qs *quote.Service, free ...quote.LineInput) (*order.Order, *quote.Quote) {
+	t.Helper()
+	ctx := context.Background()
+	sales := f.P(t, "vertrieb@kid.example")
+	must := func(q *quote.Quote, err error) *quote.Quote {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	o, q := Quoting(t, f, qs)
+	lines := Lines(q)
+	Line(f, lines, "T-SRV").UnitPriceCents = 9500
+	lines = append(lines, free...)
+	q = must(qs.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines}))
+	q = must(qs.Submit(ctx, sales, q.ID, q.Version, ""))
+	if q.State == quote.StateSubmitted {
+		q = must(qs.Approve(ctx, f.P(t, "vertriebsleitung@kid.example"), q.ID, q.Version, ""))
+	}
+	q = must(qs.Send(ctx, sales, q.ID, q.Version, ""))
+	q = must(qs.Accept(ctx, f.P(t, "genehmigung@boerde.example"), q.ID, q.Version, ""))
+	o, err := f.Orders.Get(ctx, sales, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, q
+}
