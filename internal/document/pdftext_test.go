@@ -2,50 +2,12 @@ package document
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"coopshop/internal/document/pdftext"
 	"coopshop/internal/money"
 )
-
-// pdfText runs "pdftotext -layout" on pdf and returns the pages (pdftotext
-// ends every page with a form feed). Without pdftotext the test is skipped,
-// unless COOPSHOP_REQUIRE_TOOLS=1 demands that it really runs (CI).
-func pdfText(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("COOPSHOP_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("pdftotext not installed (COOPSHOP_REQUIRE_TOOLS=1): %v", err)
-		}
-		t.Skipf("pdftotext not installed: %v (apt-get install poppler-utils)", err)
-	}
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	pages := strings.Split(string(out), "\f")
-	if last := len(pages) - 1; strings.TrimSpace(pages[last]) == "" {
-		pages = pages[:last]
-	}
-	return pages
-}
-
-func requireContains(t *testing.T, where, text string, wants ...string) {
-	t.Helper()
-	for _, want := range wants {
-		if !strings.Contains(text, want) {
-			t.Errorf("%s: missing %q in:\n%s", where, want, text)
-		}
-	}
-}
 
 func TestPDFTextEveryKind(t *testing.T) {
 	for _, kind := range Kinds {
@@ -55,11 +17,11 @@ func TestPDFTextEveryKind(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pages := pdfText(t, pdf)
+			pages := pdftext.Pages(t, pdf)
 			if len(pages) != 1 {
 				t.Fatalf("got %d pages, want 1", len(pages))
 			}
-			requireContains(t, string(kind), pages[0],
+			pdftext.Contains(t, string(kind), pages[0],
 				d.Title(),
 				"Landkreis Börde",
 				"Weißenfels",
@@ -97,11 +59,11 @@ func TestPDFTextInvoiceOnePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := pdfText(t, pdf)
+	pages := pdftext.Pages(t, pdf)
 	if len(pages) != 1 {
 		t.Fatalf("20-line invoice on %d pages, want 1", len(pages))
 	}
-	requireContains(t, "invoice", pages[0], "Rechnung RE-2026-000001", "Rechnungs-Nr.", "USt.",
+	pdftext.Contains(t, "invoice", pages[0], "Rechnung RE-2026-000001", "Rechnungs-Nr.", "USt.",
 		"CW-BAS-20", "Gesamtbetrag", money.Format(d.Totals().GrossCents), "Seite 1 von 1")
 }
 
@@ -125,7 +87,7 @@ func TestPDFTextDraftAndUnicode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			requireContains(t, tt.name, strings.Join(pdfText(t, pdf), "\f"), tt.wants...)
+			pdftext.Contains(t, tt.name, strings.Join(pdftext.Pages(t, pdf), "\f"), tt.wants...)
 		})
 	}
 }
@@ -146,22 +108,22 @@ func TestPDFTextLongQuote(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pages := pdfText(t, pdf)
+			pages := pdftext.Pages(t, pdf)
 			n := len(pages)
 			if n < 3 {
 				t.Fatalf("120 lines on %d pages, want at least 3", n)
 			}
 			for i, page := range pages {
 				where := fmt.Sprintf("page %d", i+1)
-				requireContains(t, where, page, fmt.Sprintf("Seite %d von %d", i+1, n), "Bezeichnung", "Einzelpreis", "Netto")
+				pdftext.Contains(t, where, page, fmt.Sprintf("Seite %d von %d", i+1, n), "Bezeichnung", "Einzelpreis", "Netto")
 				if i > 0 {
-					requireContains(t, where, page, "Angebot AN-2026-000045 v2 vom 22.11.2026", "Übertrag")
+					pdftext.Contains(t, where, page, "Angebot AN-2026-000045 v2 vom 22.11.2026", "Übertrag")
 				}
 				if i < n-1 {
-					requireContains(t, where, page, "Übertrag")
+					pdftext.Contains(t, where, page, "Übertrag")
 				}
 			}
-			requireContains(t, "last page", pages[n-1], "Gesamtbetrag", money.Format(tt.doc.Totals().GrossCents))
+			pdftext.Contains(t, "last page", pages[n-1], "Gesamtbetrag", money.Format(tt.doc.Totals().GrossCents))
 
 			// A row is whole when its description and its detail text are
 			// on the same page as its article number.
@@ -176,9 +138,9 @@ func TestPDFTextLongQuote(t *testing.T) {
 					t.Fatalf("%s not found", l.SKU)
 				}
 				first := strings.Fields(l.Text)[1] // "001"
-				requireContains(t, l.SKU, pages[page], "Artikel "+first, money.FormatNumber(l.NetCents))
+				pdftext.Contains(t, l.SKU, pages[page], "Artikel "+first, money.FormatNumber(l.NetCents))
 				if l.Detail != "" {
-					requireContains(t, l.SKU, pages[page], "Detail "+first)
+					pdftext.Contains(t, l.SKU, pages[page], "Detail "+first)
 				}
 			}
 		})

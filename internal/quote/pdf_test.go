@@ -4,56 +4,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/dbtest"
+	"coopshop/internal/document/pdftext"
 	"coopshop/internal/money"
 	"coopshop/internal/order/ordertest"
 	"coopshop/internal/quote"
 	"coopshop/internal/quote/quotetest"
 )
-
-// pdfText runs "pdftotext -layout" on pdf and returns the pages. Without
-// pdftotext the test is skipped, unless COOPSHOP_REQUIRE_TOOLS=1 (CI)
-// demands it (as internal/document/pdftext_test.go does).
-func pdfText(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("COOPSHOP_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("pdftotext not installed (COOPSHOP_REQUIRE_TOOLS=1): %v", err)
-		}
-		t.Skipf("pdftotext not installed: %v (apt-get install poppler-utils)", err)
-	}
-	in := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	pages := strings.Split(string(out), "\f")
-	if last := len(pages) - 1; strings.TrimSpace(pages[last]) == "" {
-		pages = pages[:last]
-	}
-	return pages
-}
-
-func requireText(t *testing.T, where, text string, wants ...string) {
-	t.Helper()
-	for _, want := range wants {
-		if !strings.Contains(text, want) {
-			t.Errorf("%s: missing %q in:\n%s", where, want, text)
-		}
-	}
-}
 
 // TestDocumentsText reads every document kind the order workflow issues,
 // as built from the database, back out of the PDF: the parties with
@@ -79,8 +41,8 @@ func TestDocumentsText(t *testing.T) {
 		if !bytes.Equal(req.Bytes, again.Bytes) {
 			t.Error("order request not byte-identical on the second rendering")
 		}
-		page := strings.Join(pdfText(t, req.Bytes), "\f")
-		requireText(t, "order request", page, "Bestellanforderung "+wf.Number, "Stadt Weißenfels", "06667 Weißenfels",
+		page := strings.Join(pdftext.Pages(t, req.Bytes), "\f")
+		pdftext.Contains(t, "order request", page, "Bestellanforderung "+wf.Number, "Stadt Weißenfels", "06667 Weißenfels",
 			"Leitweg-ID: 15084590-WEISSENFELS-64", "KID Magdeburg", "Wiebke Weiß", "1.149,00 €", "zzgl. 19 % USt auf 1.149,00 €",
 			"218,31 €", "1.367,31 €", "Rahmenvertrag T-RV-2026", "Seite 1 von 1", "Eingereicht")
 
@@ -94,8 +56,8 @@ func TestDocumentsText(t *testing.T) {
 		if !conf.Issued {
 			t.Error("confirmation not from the store")
 		}
-		page = strings.Join(pdfText(t, conf.Bytes), "\f")
-		requireText(t, "confirmation", page, "Auftragsbestätigung "+wf.Number, "Stadt Weißenfels", "Leitweg-ID: 15084590-WEISSENFELS-64",
+		page = strings.Join(pdftext.Pages(t, conf.Bytes), "\f")
+		pdftext.Contains(t, "confirmation", page, "Auftragsbestätigung "+wf.Number, "Stadt Weißenfels", "Leitweg-ID: 15084590-WEISSENFELS-64",
 			"Bearbeiter", "Volker Vogt", "1.367,31 €", "Zahlungsbedingungen", "Seite 1 von 1")
 
 		// The quotation of Landkreis Börde: the draft has the mark, the
@@ -113,7 +75,7 @@ func TestDocumentsText(t *testing.T) {
 		if draft.Issued {
 			t.Error("a draft came from the store")
 		}
-		requireText(t, "draft", strings.Join(pdfText(t, draft.Bytes), "\f"), "ENTWURF", "Angebot "+q.Number+" (Version 1)")
+		pdftext.Contains(t, "draft", strings.Join(pdftext.Pages(t, draft.Bytes), "\f"), "ENTWURF", "Angebot "+q.Number+" (Version 1)")
 		q, err = qs.Submit(ctx, sales, q.ID, q.Version, "")
 		wantCode(t, err, "")
 		q, err = qs.Approve(ctx, lead, q.ID, q.Version, "")
@@ -122,8 +84,8 @@ func TestDocumentsText(t *testing.T) {
 		wantCode(t, err, "")
 		sent, err := qs.PDF(ctx, f.P(t, "einkauf@boerde.example"), q.ID)
 		wantCode(t, err, "")
-		page = strings.Join(pdfText(t, sent.Bytes), "\f")
-		requireText(t, "quotation", page, "Angebot "+q.Number+" (Version 1)", "Angebots-Nr.", q.Number+" v1",
+		page = strings.Join(pdftext.Pages(t, sent.Bytes), "\f")
+		pdftext.Contains(t, "quotation", page, "Angebot "+q.Number+" (Version 1)", "Angebots-Nr.", q.Number+" v1",
 			"Landkreis Börde", "Gerikestraße 104", "39340 Haldensleben", "Leitweg-ID: 15083-BOERDE-14",
 			"Gültig bis", q.ValidUntil.German(), "Bearbeiter", "Volker Vogt", "Kostenstelle", "1100 – Hauptamt",
 			"Test-Vor-Ort-Einrichtung", "Installation und Einweisung vor", "Ort – pauschal", "Rabatt", "15 %",
@@ -139,8 +101,8 @@ func TestDocumentsText(t *testing.T) {
 		wantCode(t, err, "")
 		oc, err := f.Orders.PDF(ctx, sales, o.ID)
 		wantCode(t, err, "")
-		page = strings.Join(pdfText(t, oc.Bytes), "\f")
-		requireText(t, "confirmation of the quotation", page, "Auftragsbestätigung "+o.Number, "Landkreis Börde",
+		page = strings.Join(pdftext.Pages(t, oc.Bytes), "\f")
+		pdftext.Contains(t, "confirmation of the quotation", page, "Auftragsbestätigung "+o.Number, "Landkreis Börde",
 			"Referenz", "Angebot", q.Number+" v1", "Angenommen", "Birgit Böhm", "Installation und Einweisung vor", "Ort – pauschal",
 			"160,65", "3.052,24 €")
 	})
@@ -170,13 +132,13 @@ func TestLongQuotationPages(t *testing.T) {
 	}
 	file, err := qs.PDF(ctx, sales, q.ID)
 	wantCode(t, err, "")
-	pages := pdfText(t, file.Bytes)
+	pages := pdftext.Pages(t, file.Bytes)
 	n := len(pages)
 	if n < 3 {
 		t.Fatalf("120 lines on %d pages, want at least 3", n)
 	}
 	for i, p := range pages {
-		requireText(t, fmt.Sprintf("page %d", i+1), p, fmt.Sprintf("Seite %d von %d", i+1, n), "Bezeichnung", "Einzelpreis", "Netto", "ENTWURF")
+		pdftext.Contains(t, fmt.Sprintf("page %d", i+1), p, fmt.Sprintf("Seite %d von %d", i+1, n), "Bezeichnung", "Einzelpreis", "Netto", "ENTWURF")
 	}
-	requireText(t, "last page", pages[n-1], "Gesamtbetrag", money.Format(q.GrossCents))
+	pdftext.Contains(t, "last page", pages[n-1], "Gesamtbetrag", money.Format(q.GrossCents))
 }
