@@ -23,6 +23,7 @@ type orderView struct {
 	Error    string
 	Errors   map[string]string
 	Delivery deliveryForm
+	QuoteID  *int64 // the newest quotation version the viewer may see
 }
 
 func (s *Server) loadOrder(c *fiber.Ctx) (*order.Order, error) {
@@ -46,6 +47,7 @@ func (s *Server) orderPage(c *fiber.Ctx) error {
 func (s *Server) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) error {
 	p := principal(c)
 	v.Order = o
+	v.QuoteID = s.latestQuoteID(p, o)
 	v.Steps = map[string]bool{}
 	for _, st := range s.Orders.AllowedSteps(*p, o) {
 		v.Steps[string(st)] = true

@@ -114,6 +114,9 @@ func TestOrderPagesMainPath(t *testing.T) {
 		}
 		page = sales.Get(orderPath)
 		mustHave(t, "confirmed", page, 200, `data-testid="state">Bestätigt`, `data-testid="deliver"`)
+		if strings.Contains(page.Body, `data-testid="order-quote"`) {
+			t.Error("an order confirmed under contract, without any quotation, links to one")
+		}
 		res = sales.PostForm(orderPath+"/deliveries", url.Values{"version": {regexpValue(page.Body, "version")}, "product_id": {fmt.Sprint(mon.ID)}, "quantity": {"4"}, "serials": {"M1 M2 M3 M4"}, "note": {""}})
 		if res.Status != 303 {
 			t.Fatalf("deliver: %d %.400s", res.Status, res.Body)
