@@ -153,7 +153,7 @@ func migrate(ctx context.Context, cfg config.Config, args []string, out io.Write
 func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: coopshop seed\nCreates the demo organisations, catalog and logins (password "+demo.Password+").\nFor demonstrations only: never run it against a production database.")
+		fmt.Fprintln(fs.Output(), "Usage: coopshop seed\nCreates the demo organisations, catalog, orders and logins (password "+demo.Password+").\nFor demonstrations only: never run it against a production database.")
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -169,6 +169,19 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 	}
 	if created {
 		fmt.Fprintln(out, "Demodaten angelegt.")
+		// The demo orders go through the real services, after the step
+		// transaction has committed: numbers, audit entries and documents
+		// come about as in real use.
+		orders, err := demo.SeedWorkflow(ctx, demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
+		if err != nil {
+			return fmt.Errorf("demo orders: %w", err)
+		}
+		if len(orders) > 0 {
+			fmt.Fprintln(out, "\nDemo-Bestellungen:")
+			for _, line := range orders {
+				fmt.Fprintln(out, "  "+line)
+			}
+		}
 	} else {
 		fmt.Fprintln(out, "Demodaten sind bereits vorhanden.")
 	}

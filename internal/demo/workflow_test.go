@@ -1,0 +1,197 @@
+package demo_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/app"
+	"coopshop/internal/audit"
+	"coopshop/internal/dbtest"
+	"coopshop/internal/demo"
+	"coopshop/internal/document"
+	"coopshop/internal/order"
+	"coopshop/internal/quote"
+	"coopshop/internal/webtest"
+)
+
+func workflowDeps(a *app.App) demo.WorkflowDeps {
+	return demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes}
+}
+
+func principal(t *testing.T, a *app.App, email string) account.Principal {
+	t.Helper()
+	ctx := context.Background()
+	u, err := account.UserByEmail(ctx, a.DB, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Accounts.Principal(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *p
+}
+
+// ids lists the ids of orders for comparing inboxes.
+func ids(orders []*order.Order) []int64 {
+	out := make([]int64, 0, len(orders))
+	for _, o := range orders {
+		out = append(out, o.ID)
+	}
+	return out
+}
+
+// TestSeedWorkflow checks that every inbox of the demo has its work after
+// SeedWorkflow, produced by the real services, and that a second run adds
+// nothing.
+func TestSeedWorkflow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		a := webtest.New(t, bdb)
+		lines, err := demo.SeedWorkflow(ctx, workflowDeps(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := order.List(ctx, bdb, order.Filter{Limit: 500, Lines: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(lines) != len(all) || len(all) != 6 {
+			t.Fatalf("%d report lines, %d orders; want 6 each: %q", len(lines), len(all), lines)
+		}
+		byKey := map[string]*order.Order{}
+		for _, o := range all {
+			if o.IdempotencyKey == nil {
+				t.Fatalf("order %s without idempotency key", o.Number)
+			}
+			byKey[*o.IdempotencyKey] = o
+		}
+		small, large := byKey["demo-boerde-arbeitsplaetze"], byKey["demo-boerde-notebooks"]
+		delivering, quoting := byKey["demo-boerde-thinclients"], byKey["demo-boerde-wlan"]
+		waitingWSF, approvedWSF := byKey["demo-weissenfels-schulen"], byKey["demo-weissenfels-bauamt"]
+
+		states := []struct {
+			o     *order.Order
+			state order.State
+		}{
+			{small, order.StateSubmitted}, {large, order.StateSubmitted}, {delivering, order.StateConfirmed},
+			{quoting, order.StateQuoting}, {waitingWSF, order.StateSubmitted}, {approvedWSF, order.StateApproved},
+		}
+		for i, s := range states {
+			if s.o == nil {
+				t.Fatalf("order %d missing: %v", i, byKey)
+			}
+			if s.o.State != s.state {
+				t.Errorf("%s: state %s, want %s", s.o.Number, s.o.State, s.state)
+			}
+		}
+		if large.GrossCents <= 25000_00 {
+			t.Errorf("large order %s gross %d, want above 25.000 €", large.Number, large.GrossCents)
+		}
+
+		inboxes := []struct {
+			email string
+			want  []int64
+		}{
+			{"genehmigung@boerde.example", []int64{small.ID}},
+			{"kaemmerei@boerde.example", []int64{small.ID, large.ID}}, // approver at stage 1 too
+			{"amtsleitung@boerde.example", []int64{small.ID}},         // decided stage 1 of the large one
+			{"genehmigung@weissenfels.example", []int64{waitingWSF.ID}},
+		}
+		for _, ib := range inboxes {
+			got, err := a.Orders.Inbox(ctx, principal(t, a, ib.email))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := ids(got); !slices.Equal(g, ib.want) {
+				t.Errorf("inbox of %s: %v, want %v", ib.email, g, ib.want)
+			}
+			for _, o := range got {
+				if o.ID == large.ID {
+					if st := o.OpenStage(); st == nil || st.StageNo != 2 {
+						t.Errorf("large order waits at %+v, want stage 2", st)
+					}
+				}
+			}
+		}
+
+		sales := principal(t, a, "vertrieb@kid.example")
+		inbox, err := a.Orders.SalesInbox(ctx, sales)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := ids(inbox); !slices.Equal(g, []int64{approvedWSF.ID}) {
+			t.Errorf("sales inbox %v, want [%d]", g, approvedWSF.ID)
+		}
+
+		// The confirmed order: confirmation stored, six of ten thin clients delivered.
+		if ok, err := document.Exists(ctx, bdb, order.DocumentEntity, delivering.ID, document.KindOrderConfirmation); err != nil || !ok {
+			t.Errorf("order confirmation of %s stored: %v %v", delivering.Number, ok, err)
+		}
+		d, err := a.Orders.Get(ctx, sales, delivering.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var delivered, ordered int64
+		for _, l := range d.Lines {
+			delivered += l.Delivered
+			ordered += l.Quantity
+		}
+		if len(d.Deliveries) != 1 || delivered != 6 || ordered != 20 || d.FullyDelivered() {
+			t.Errorf("deliveries %d, delivered %d of %d", len(d.Deliveries), delivered, ordered)
+		}
+
+		// The sent quote, as the member sees it.
+		buyer := principal(t, a, "einkauf@boerde.example")
+		qs, err := a.Quotes.List(ctx, buyer, quote.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(qs) != 1 || qs[0].State != quote.StateSent || qs[0].OrderID != quoting.ID {
+			t.Fatalf("quotes of einkauf@boerde.example: %+v", qs)
+		}
+		q, err := a.Quotes.Get(ctx, buyer, qs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Quotes.Allowed(buyer, q, quote.StepAccept) {
+			t.Errorf("einkauf@boerde.example may not accept %s", q.DisplayNumber())
+		}
+		if want := a.Quotes.Today().AddDays(30); q.ValidUntil != want {
+			t.Errorf("valid until %s, want %s", q.ValidUntil, want)
+		}
+		var free, discounted bool
+		for _, l := range q.Lines {
+			free = free || (l.Free() && l.Description == "Projektleitung, 1 Tag")
+			discounted = discounted || (l.DiscountBP > 0 && l.DiscountBP <= 1000)
+			if l.UnitPriceCents == 0 {
+				t.Errorf("quote line %q without price", l.Description)
+			}
+		}
+		if !free || !discounted || q.NeedsApproval {
+			t.Errorf("quote lines: free %v, discount %v, needs approval %v", free, discounted, q.NeedsApproval)
+		}
+		if ok, err := document.Exists(ctx, bdb, quote.DocumentEntity, q.ID, document.KindQuote); err != nil || !ok {
+			t.Errorf("quote document stored: %v %v", ok, err)
+		}
+
+		// Every order came through the services: one audit entry per submission.
+		submits, err := bdb.NewSelect().Model((*audit.Entry)(nil)).Where("action = ?", "order.submit").Count(ctx)
+		if err != nil || submits != 6 {
+			t.Errorf("order.submit audit entries: %d %v", submits, err)
+		}
+
+		// A second run adds nothing.
+		again, err := demo.SeedWorkflow(ctx, workflowDeps(a))
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second run: %q %v", again, err)
+		}
+		if n, err := bdb.NewSelect().Model((*order.Order)(nil)).Count(ctx); err != nil || n != 6 {
+			t.Errorf("orders after second run: %d %v", n, err)
+		}
+	})
+}
