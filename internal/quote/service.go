@@ -312,6 +312,11 @@ func (s *Service) LatestFor(ctx context.Context, actor account.Principal, orderI
 	return LatestIDForOrder(ctx, s.DB, orderID, !s.seesInternal(actor))
 }
 
+// LatestForMany is LatestFor for a page of orders, in one query.
+func (s *Service) LatestForMany(ctx context.Context, actor account.Principal, orderIDs []int64) (map[int64]int64, error) {
+	return LatestIDsForOrders(ctx, s.DB, orderIDs, !s.seesInternal(actor))
+}
+
 // checkComment trims a comment and enforces the step's need for one.
 func checkComment(comment string, st Step) (string, error) {
 	c := strings.TrimSpace(comment)

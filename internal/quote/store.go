@@ -131,19 +131,33 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Quote, error) {
 // member may see (a draft of the next version is not yet theirs). The
 // order API fills quote_id with it.
 func LatestIDForOrder(ctx context.Context, idb bun.IDB, orderID int64, memberView bool) (int64, error) {
-	var id int64
-	q := idb.NewSelect().Model((*Quote)(nil)).Column("id").Where("order_id = ?", orderID).OrderExpr("version_no DESC").Limit(1)
+	ids, err := LatestIDsForOrders(ctx, idb, []int64{orderID}, memberView)
+	return ids[orderID], err
+}
+
+// LatestIDsForOrders is LatestIDForOrder for a page of orders in one
+// query: order id → newest quote version id, absent when there is none.
+func LatestIDsForOrders(ctx context.Context, idb bun.IDB, orderIDs []int64, memberView bool) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(orderIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		OrderID int64 `bun:"order_id"`
+		ID      int64 `bun:"id"`
+	}
+	q := idb.NewSelect().Model((*Quote)(nil)).Column("order_id", "id").
+		Where("order_id IN (?)", bun.List(orderIDs)).OrderExpr("order_id, version_no")
 	if memberView {
 		q.Where("state NOT IN (?)", bun.List([]State{StateDraft, StateSubmitted, StateApproved}))
 	}
-	err := q.Scan(ctx, &id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("latest quotes of orders: %w", err)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("latest quote of order %d: %w", orderID, err)
+	for _, r := range rows { // ascending versions: the last one wins
+		out[r.OrderID] = r.ID
 	}
-	return id, nil
+	return out, nil
 }
 
 // dueForExpiry lists the sent versions whose validity ended before day

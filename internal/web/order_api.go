@@ -44,7 +44,7 @@ func (s *Server) apiOrderSubmit(c *fiber.Ctx) error {
 		c.Set("Idempotent-Replayed", "true")
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/orders/"+strconv.FormatInt(o.ID, 10))
-	return c.Status(fiber.StatusCreated).JSON(s.orderOf(p, o, true))
+	return c.Status(fiber.StatusCreated).JSON(s.orderOf(c.UserContext(), p, o, true))
 }
 
 // apiOrders is GET /api/v1/orders?state=&limit=&cursor=: newest first;
@@ -66,8 +66,9 @@ func (s *Server) apiOrders(c *fiber.Ctx) error {
 		return err
 	}
 	out := list[orderJSON]{Items: []orderJSON{}}
+	quotes := s.latestQuoteIDs(c.UserContext(), p, orders...)
 	for _, o := range orders {
-		out.Items = append(out.Items, s.orderOf(p, o, false))
+		out.Items = append(out.Items, s.orderWithQuote(p, o, false, quotes))
 	}
 	if len(orders) == f.Limit {
 		cur := strconv.FormatInt(orders[len(orders)-1].ID, 10)
@@ -87,7 +88,7 @@ func (s *Server) apiOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.orderOf(p, o, true))
+	return c.JSON(s.orderOf(c.UserContext(), p, o, true))
 }
 
 // stepBody is the body of the step endpoints.
@@ -149,7 +150,7 @@ func (s *Server) apiOrderStep(st order.Step) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(s.orderOf(p, o, true))
+		return c.JSON(s.orderOf(c.UserContext(), p, o, true))
 	}
 }
 
@@ -170,7 +171,7 @@ func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.orderOf(p, o, true))
+	return c.Status(fiber.StatusCreated).JSON(s.orderOf(c.UserContext(), p, o, true))
 }
 
 // apiOrderDeliver is POST /api/v1/orders/{id}/deliveries
@@ -194,7 +195,7 @@ func (s *Server) apiOrderDeliver(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.orderOf(p, o, true))
+	return c.Status(fiber.StatusCreated).JSON(s.orderOf(c.UserContext(), p, o, true))
 }
 
 // apiOrderEdit is PATCH /api/v1/orders/{id}: the requester changes a
@@ -220,5 +221,5 @@ func (s *Server) apiOrderEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.orderOf(p, o, true))
+	return c.JSON(s.orderOf(c.UserContext(), p, o, true))
 }

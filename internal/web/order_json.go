@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"time"
 
 	"coopshop/internal/account"
@@ -151,7 +152,14 @@ type orderJSON struct {
 	Steps []order.Step `json:"steps"`
 }
 
-func (s *Server) orderOf(p *account.Principal, o *order.Order, full bool) orderJSON {
+// orderOf is one order as the API shows it.
+func (s *Server) orderOf(ctx context.Context, p *account.Principal, o *order.Order, full bool) orderJSON {
+	return s.orderWithQuote(p, o, full, s.latestQuoteIDs(ctx, p, o))
+}
+
+// orderWithQuote builds the JSON with quote_id taken from quotes (order id
+// → newest visible quote version), so that a list asks for them once.
+func (s *Server) orderWithQuote(p *account.Principal, o *order.Order, full bool, quotes map[int64]int64) orderJSON {
 	out := orderJSON{ID: o.ID, Number: o.Number, State: o.State, StateLabel: o.State.Label(), Version: o.Version,
 		Member: refJSON{ID: o.OrgID, Name: o.MemberName}, Requester: refJSON{ID: o.RequesterID, Name: o.RequesterName, Email: o.RequesterEmail},
 		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, DesiredDate: o.DesiredDate,
@@ -169,7 +177,9 @@ func (s *Server) orderOf(p *account.Principal, o *order.Order, full bool) orderJ
 		}
 		out.Approvals = append(out.Approvals, a)
 	}
-	out.QuoteID = s.latestQuoteID(p, o) // quote_json.go
+	if id, ok := quotes[o.ID]; ok {
+		out.QuoteID = &id
+	}
 	if !full {
 		return out
 	}

@@ -47,7 +47,9 @@ func (s *Server) orderPage(c *fiber.Ctx) error {
 func (s *Server) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) error {
 	p := principal(c)
 	v.Order = o
-	v.QuoteID = s.latestQuoteID(p, o)
+	if id, ok := s.latestQuoteIDs(c.UserContext(), p, o)[o.ID]; ok {
+		v.QuoteID = &id
+	}
 	v.Steps = map[string]bool{}
 	for _, st := range s.Orders.AllowedSteps(*p, o) {
 		v.Steps[string(st)] = true

@@ -75,6 +75,30 @@ func TestQuoteAPI(t *testing.T) {
 		}
 		wantStatus(t, buyer.Get(path), http.StatusNotFound)
 		wantStatus(t, buyer.Get(path+"/pdf"), http.StatusNotFound)
+		// The order list carries quote_id per order: the draft for sales,
+		// nothing yet for the member.
+		listQuoteID := func(c *webtest.Client) *int64 {
+			var l struct {
+				Items []struct {
+					ID      int64  `json:"id"`
+					QuoteID *int64 `json:"quote_id"`
+				}
+			}
+			c.Get("/api/v1/orders?state=quoting").JSON(t, &l)
+			for _, it := range l.Items {
+				if it.ID == o.ID {
+					return it.QuoteID
+				}
+			}
+			t.Fatalf("order %d not in the list", o.ID)
+			return nil
+		}
+		if id := listQuoteID(sales); id == nil || *id != q.ID {
+			t.Errorf("sales' order list: quote_id %v, want %d", id, q.ID)
+		}
+		if id := listQuoteID(buyer); id != nil {
+			t.Errorf("member's order list shows the draft %d", *id)
+		}
 		draftPDF := sales.Get(path + "/pdf")
 		wantStatus(t, draftPDF, 200)
 		if !strings.HasPrefix(draftPDF.Body, "%PDF-") || draftPDF.Header.Get("Content-Type") != "application/pdf" {

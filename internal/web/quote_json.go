@@ -157,20 +157,24 @@ func (in quoteInJSON) input() (quote.Input, error) {
 var quoteStates = map[order.State]bool{order.StateQuoting: true, order.StateConfirmed: true, order.StateDelivered: true,
 	order.StateInvoiced: true, order.StatePaid: true, order.StateClosed: true, order.StateWithdrawn: true}
 
-// latestQuoteID is the order JSON's quote_id: the newest version of the
-// order's quotation the caller may see (a member does not see the draft
-// of a revision yet), nil when there is none.
-func (s *Server) latestQuoteID(p *account.Principal, o *order.Order) *int64 {
-	if s.Quotes == nil || p == nil || !quoteStates[o.State] {
+// latestQuoteIDs is the order JSON's quote_id for a page of orders: the
+// newest version of each order's quotation the caller may see (a member
+// does not see the draft of a revision yet), absent when there is none.
+// One query for the page, none when no order can have a quotation.
+func (s *Server) latestQuoteIDs(ctx context.Context, p *account.Principal, orders ...*order.Order) map[int64]int64 {
+	var ids []int64
+	for _, o := range orders {
+		if quoteStates[o.State] {
+			ids = append(ids, o.ID)
+		}
+	}
+	if s.Quotes == nil || p == nil || len(ids) == 0 {
 		return nil
 	}
-	id, err := s.Quotes.LatestFor(context.Background(), *p, o.ID)
+	latest, err := s.Quotes.LatestForMany(ctx, *p, ids)
 	if err != nil {
-		s.Log.Warn("latest quote of order", "order", o.ID, "err", err)
+		s.Log.WarnContext(ctx, "latest quotes of orders", "err", err)
 		return nil
 	}
-	if id == 0 {
-		return nil
-	}
-	return &id
+	return latest
 }
