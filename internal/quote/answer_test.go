@@ -1,0 +1,135 @@
+package quote_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/audit"
+	"coopshop/internal/calendar"
+	"coopshop/internal/dbtest"
+	"coopshop/internal/order"
+	"coopshop/internal/order/ordertest"
+	"coopshop/internal/quote"
+	"coopshop/internal/quote/quotetest"
+)
+
+// TestRejectClosesOrder: a rejection needs a reason, closes the order and
+// gives its contract quota back.
+func TestRejectClosesOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		f := ordertest.Seed(t, bdb)
+		qs := quotetest.Service(f)
+		sales, buyer := f.P(t, "vertrieb@kid.example"), f.P(t, "einkauf@boerde.example")
+		o, q := quotetest.Quoting(t, f, qs)
+		q = priceAndSend(t, f, qs, q)
+		if n := used(t, f, "T-NB"); n != 2 {
+			t.Fatalf("quota used %d", n)
+		}
+		_, err := qs.Reject(ctx, buyer, q.ID, q.Version, "")
+		wantCode(t, err, apperr.Invalid)
+		// Sales cannot answer for the member.
+		_, err = qs.Reject(ctx, sales, q.ID, q.Version, "zu teuer")
+		wantCode(t, err, apperr.Forbidden)
+		q, err = qs.Reject(ctx, buyer, q.ID, q.Version, "Zu teuer.")
+		wantCode(t, err, "")
+		if q.State != quote.StateRejected {
+			t.Fatalf("state %s", q.State)
+		}
+		o, err = f.Orders.Get(ctx, sales, o.ID)
+		wantCode(t, err, "")
+		if o.State != order.StateClosed {
+			t.Fatalf("order %s", o.State)
+		}
+		if n := used(t, f, "T-NB"); n != 0 {
+			t.Errorf("quota used %d after rejection, want 0", n)
+		}
+		if got, want := actions(t, bdb, "order", o.ID), "order.submit order.approve order.quote order.quote_ended"; got != want {
+			t.Errorf("order audit %q, want %q", got, want)
+		}
+	})
+}
+
+// priceAndSend prices the service line without discount (no approval
+// needed) and sends the version.
+func priceAndSend(t *testing.T, f *ordertest.Fixture, qs *quote.Service, q *quote.Quote) *quote.Quote {
+	t.Helper()
+	ctx := context.Background()
+	sales := f.P(t, "vertrieb@kid.example")
+	lines := quotetest.Lines(q)
+	quotetest.Line(f, lines, "T-SRV").UnitPriceCents = 9500
+	quotetest.Line(f, lines, "T-DOCK").DiscountBP = 500
+	q, err := qs.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines})
+	wantCode(t, err, "")
+	q, err = qs.Submit(ctx, sales, q.ID, q.Version, "")
+	wantCode(t, err, "")
+	if q.State != quote.StateApproved {
+		t.Fatalf("5 %% discount, 2.000 €: %s, want approved without the lead", q.State)
+	}
+	q, err = qs.Send(ctx, sales, q.ID, q.Version, "")
+	wantCode(t, err, "")
+	return q
+}
+
+// TestExpiry: a sent version past its validity cannot be accepted (409
+// naming the day) and expires, as does one the periodic job finds; the
+// orders are closed, by the system.
+func TestExpiry(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		f := ordertest.Seed(t, bdb)
+		qs := quotetest.Service(f)
+		buyer := f.P(t, "einkauf@boerde.example")
+		o1, q1 := quotetest.Quoting(t, f, qs)
+		q1 = priceAndSend(t, f, qs, q1)
+		o2, q2 := quotetest.Quoting(t, f, qs)
+		q2 = priceAndSend(t, f, qs, q2)
+
+		// Nothing is due today.
+		if n, err := qs.ExpireDue(ctx); err != nil || n != 0 {
+			t.Fatalf("expired %d (%v) on day one", n, err)
+		}
+		// The last valid day still accepts; the day after does not.
+		last := q1.ValidUntil
+		qs.Today = func() calendar.Date { return last.AddDays(1) }
+		_, err := qs.Accept(ctx, buyer, q1.ID, q1.Version, "")
+		wantCode(t, err, apperr.Conflict)
+		want := "Das Angebot ist seit dem " + last.AddDays(1).German() + " abgelaufen"
+		if !strings.Contains(apperr.MessageOf(err), want) {
+			t.Errorf("message %q lacks %q", apperr.MessageOf(err), want)
+		}
+		q1, err = qs.Get(ctx, buyer, q1.ID)
+		wantCode(t, err, "")
+		if q1.State != quote.StateExpired {
+			t.Fatalf("q1 %s after the late acceptance", q1.State)
+		}
+		// Asking again says the same.
+		_, err = qs.Accept(ctx, buyer, q1.ID, 0, "")
+		if !strings.Contains(apperr.MessageOf(err), want) {
+			t.Errorf("second attempt: %q", apperr.MessageOf(err))
+		}
+
+		n, err := qs.ExpireDue(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("job expired %d (%v), want 1", n, err)
+		}
+		for _, id := range []int64{o1.ID, o2.ID} {
+			o, err := f.Orders.Get(ctx, buyer, id)
+			wantCode(t, err, "")
+			if o.State != order.StateClosed {
+				t.Errorf("order %s %s", o.Number, o.State)
+			}
+		}
+		entries, err := audit.List(ctx, bdb, audit.Filter{Entity: "quote", EntityID: q2.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if entries[0].Action != "quote.expire" || entries[0].ActorID != nil {
+			t.Errorf("last entry %s by %v, want quote.expire by the system", entries[0].Action, entries[0].ActorID)
+		}
+	})
+}

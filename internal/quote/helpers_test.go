@@ -1,0 +1,85 @@
+package quote_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/audit"
+	"coopshop/internal/authz"
+	"coopshop/internal/notify"
+	"coopshop/internal/order/ordertest"
+)
+
+func wantCode(t *testing.T, err error, code apperr.Code) {
+	t.Helper()
+	if code == "" {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if got := apperr.CodeOf(err); got != code {
+		t.Fatalf("got %v (%s), want %s", err, got, code)
+	}
+}
+
+func used(t *testing.T, f *ordertest.Fixture, sku string) int64 {
+	t.Helper()
+	var n int64
+	err := f.DB.NewSelect().Table("contract_lines").Column("used_total").
+		Where("product_id = ? AND contract_id = ?", f.Products[sku].ID, f.Contract.ID).Scan(context.Background(), &n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func actions(t *testing.T, idb bun.IDB, entity string, id int64) string {
+	t.Helper()
+	entries, err := audit.List(context.Background(), idb, audit.Filter{Entity: entity, EntityID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := len(entries) - 1; i >= 0; i-- {
+		out = append(out, entries[i].Action)
+	}
+	return strings.Join(out, " ")
+}
+
+func recipients(t *testing.T, idb bun.IDB, quoteID int64, event string) []string {
+	t.Helper()
+	rows, err := notify.ForEntity(context.Background(), idb, "quote", quoteID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		if r.Event == event {
+			out = append(out, r.Recipient)
+		}
+	}
+	return out
+}
+
+// grantSecondLead makes the admin a sales lead too, so that a version the
+// demo sales lead worked on can still be approved by someone.
+func grantSecondLead(t *testing.T, f *ordertest.Fixture) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := account.UserByEmail(ctx, f.DB, "admin@kid.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := authz.Grant(ctx, f.DB, u.ID, u.OrgID, authz.RoleSalesLead); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Authz.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
