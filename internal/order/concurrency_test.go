@@ -159,7 +159,7 @@ func TestConcurrentIdempotentSubmitPG(t *testing.T) {
 			t.Fatalf("number %d is %s, want %s (gapless)", i, n, want)
 		}
 	}
-	if u := used(t, f, "T-NB"); u != buyers {
+	if u := f.Used(t, "T-NB"); u != buyers {
 		t.Fatalf("notebook quota used %d, want %d", u, buyers)
 	}
 }

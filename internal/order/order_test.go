@@ -16,30 +16,6 @@ import (
 	"coopshop/internal/order/ordertest"
 )
 
-func wantCode(t *testing.T, err error, code apperr.Code) {
-	t.Helper()
-	if code == "" {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	if got := apperr.CodeOf(err); got != code {
-		t.Fatalf("got %v (%s), want %s", err, got, code)
-	}
-}
-
-func used(t *testing.T, f *ordertest.Fixture, sku string) int64 {
-	t.Helper()
-	var n int64
-	err := f.DB.NewSelect().Table("contract_lines").Column("used_total").
-		Where("product_id = ? AND contract_id = ?", f.Products[sku].ID, f.Contract.ID).Scan(context.Background(), &n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func recipients(t *testing.T, f *ordertest.Fixture, orderID int64, event string) []string {
 	t.Helper()
 	rows, err := notify.ForEntity(context.Background(), f.DB, "order", orderID)
@@ -100,7 +76,7 @@ func TestLargeBoerdeOrder(t *testing.T) {
 		if l.SKU != "T-NB" || l.UnitPriceCents != 84900 || l.PriceSource != catalog.SourceContract || l.ContractNumber != "T-RV-2026" || l.ReservedQuantity != 30 {
 			t.Fatalf("line %+v", l)
 		}
-		if n := used(t, f, "T-NB"); n != 30 {
+		if n := f.Used(t, "T-NB"); n != 30 {
 			t.Fatalf("quota used %d, want 30", n)
 		}
 		// The cart is empty now.
@@ -128,7 +104,7 @@ func TestLargeBoerdeOrder(t *testing.T) {
 		for _, w := range wrong {
 			t.Run(w.name, func(t *testing.T) {
 				_, err := svc.Approve(ctx, f.P(t, w.email), o.ID, w.v, "")
-				wantCode(t, err, w.want)
+				ordertest.WantCode(t, err, w.want)
 			})
 		}
 		// Refused steps leave neither notifications nor audit entries.
@@ -140,20 +116,20 @@ func TestLargeBoerdeOrder(t *testing.T) {
 		}
 
 		o, err := svc.Approve(ctx, f.P(t, "amtsleitung@boerde.example"), o.ID, 1, "Fachlich geprüft.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateSubmitted || o.CurrentStage != 2 || o.Version != 2 {
 			t.Fatalf("after stage 1: %s stage %d v%d", o.State, o.CurrentStage, o.Version)
 		}
 		// The stage-1 approver may not also decide stage 2, nor may an
 		// approver without member_admin.
 		_, err = svc.Approve(ctx, f.P(t, "amtsleitung@boerde.example"), o.ID, 2, "")
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 		if got := recipients(t, f, o.ID, "order.approve"); !sameSet(got, "kaemmerei@boerde.example", "einkauf@boerde.example") {
 			t.Errorf("after stage 1 mails to %v", got)
 		}
 
 		o, err = svc.Approve(ctx, f.P(t, "kaemmerei@boerde.example"), o.ID, 2, "Haushaltsmittel vorhanden.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateApproved || o.CurrentStage != 0 {
 			t.Fatalf("after stage 2: %s stage %d", o.State, o.CurrentStage)
 		}
@@ -163,15 +139,15 @@ func TestLargeBoerdeOrder(t *testing.T) {
 		}
 		// Approvers cannot confirm; sales can.
 		_, err = svc.Confirm(ctx, f.P(t, "kaemmerei@boerde.example"), o.ID, o.Version)
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 		o, err = svc.Confirm(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateConfirmed {
 			t.Fatalf("state %s", o.State)
 		}
 		// Confirmed: no withdrawal any more.
 		_, err = svc.Withdraw(ctx, f.P(t, "einkauf@boerde.example"), o.ID, o.Version, "")
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 
 		// Partial delivery with serials, then the rest.
 		nb := f.Products["T-NB"].ID
@@ -180,17 +156,17 @@ func TestLargeBoerdeOrder(t *testing.T) {
 			serials[i] = "SN-" + string(rune('A'+i))
 		}
 		o, err = svc.Deliver(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version, order.DeliveryInput{Lines: []order.DeliveryLineInput{{ProductID: nb, Quantity: 10, Serials: serials}}})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateConfirmed || o.Lines[0].Delivered != 10 {
 			t.Fatalf("after partial: %s delivered %d", o.State, o.Lines[0].Delivered)
 		}
 		// Too much, and a serial twice.
 		_, err = svc.Deliver(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version, order.DeliveryInput{Lines: []order.DeliveryLineInput{{ProductID: nb, Quantity: 21}}})
-		wantCode(t, err, apperr.Invalid)
+		ordertest.WantCode(t, err, apperr.Invalid)
 		_, err = svc.Deliver(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version, order.DeliveryInput{Lines: []order.DeliveryLineInput{{ProductID: nb, Quantity: 1, Serials: []string{"SN-A"}}}})
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		o, err = svc.Deliver(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version, order.DeliveryInput{Lines: []order.DeliveryLineInput{{ProductID: nb, Quantity: 20}}})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateDelivered || len(o.Deliveries) != 2 || len(o.Deliveries[0].Lines[0].Serials) != 10 {
 			t.Fatalf("after all: %s, %d deliveries", o.State, len(o.Deliveries))
 		}
@@ -225,26 +201,26 @@ func TestQuotePath(t *testing.T) {
 			t.Fatal("order needs no quote")
 		}
 		o, err := f.Orders.Approve(ctx, f.P(t, "genehmigung@boerde.example"), o.ID, o.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateApproved {
 			t.Fatalf("state %s", o.State)
 		}
 		_, err = f.Orders.Confirm(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version)
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		if !strings.Contains(apperr.MessageOf(err), "Test-Vor-Ort-Einrichtung") || !strings.Contains(apperr.MessageOf(err), "Angebot") {
 			t.Errorf("message %q", apperr.MessageOf(err))
 		}
 		o, err = f.Orders.StartQuote(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateQuoting {
 			t.Fatalf("state %s", o.State)
 		}
 		// A contract-only order cannot go to quoting.
 		o2 := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-MON": 1})
 		o2, err = f.Orders.Approve(ctx, f.P(t, "genehmigung@boerde.example"), o2.ID, o2.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		_, err = f.Orders.StartQuote(ctx, f.P(t, "vertrieb@kid.example"), o2.ID, o2.Version)
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 	})
 }
 
@@ -257,15 +233,15 @@ func TestQuotaReleased(t *testing.T) {
 		buyer, approver := f.P(t, "einkauf@boerde.example"), f.P(t, "genehmigung@boerde.example")
 
 		o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-SSD": 4})
-		if used(t, f, "T-SSD") != 4 {
-			t.Fatalf("used %d", used(t, f, "T-SSD"))
+		if f.Used(t, "T-SSD") != 4 {
+			t.Fatalf("used %d", f.Used(t, "T-SSD"))
 		}
 		_, err := f.Orders.Reject(ctx, approver, o.ID, o.Version, "  ")
-		wantCode(t, err, apperr.Invalid) // a rejection needs a reason
+		ordertest.WantCode(t, err, apperr.Invalid) // a rejection needs a reason
 		o, err = f.Orders.Reject(ctx, approver, o.ID, o.Version, "Kein Bedarf.")
-		wantCode(t, err, "")
-		if o.State != order.StateRejected || used(t, f, "T-SSD") != 0 || o.Lines[0].ReservedQuantity != 0 {
-			t.Fatalf("after reject: %s used %d", o.State, used(t, f, "T-SSD"))
+		ordertest.WantCode(t, err, "")
+		if o.State != order.StateRejected || f.Used(t, "T-SSD") != 0 || o.Lines[0].ReservedQuantity != 0 {
+			t.Fatalf("after reject: %s used %d", o.State, f.Used(t, "T-SSD"))
 		}
 		if got := recipients(t, f, o.ID, "order.reject"); !sameSet(got, "einkauf@boerde.example") {
 			t.Errorf("reject mails to %v", got)
@@ -273,39 +249,39 @@ func TestQuotaReleased(t *testing.T) {
 
 		o = f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-SSD": 5})
 		_, err = f.Orders.Withdraw(ctx, f.P(t, "kaemmerei@boerde.example"), o.ID, o.Version, "")
-		wantCode(t, err, apperr.Forbidden) // not the requester
+		ordertest.WantCode(t, err, apperr.Forbidden) // not the requester
 		o, err = f.Orders.Withdraw(ctx, buyer, o.ID, o.Version, "Doch nicht nötig.")
-		wantCode(t, err, "")
-		if o.State != order.StateWithdrawn || used(t, f, "T-SSD") != 0 {
-			t.Fatalf("after withdraw: %s used %d", o.State, used(t, f, "T-SSD"))
+		ordertest.WantCode(t, err, "")
+		if o.State != order.StateWithdrawn || f.Used(t, "T-SSD") != 0 {
+			t.Fatalf("after withdraw: %s used %d", o.State, f.Used(t, "T-SSD"))
 		}
 
 		o = f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-SSD": 6, "T-MON": 1})
 		o, err = f.Orders.Return(ctx, approver, o.ID, o.Version, "Bitte nur 3 SSDs.")
-		wantCode(t, err, "")
-		if o.State != order.StateReturned || used(t, f, "T-SSD") != 0 {
-			t.Fatalf("after return: %s used %d", o.State, used(t, f, "T-SSD"))
+		ordertest.WantCode(t, err, "")
+		if o.State != order.StateReturned || f.Used(t, "T-SSD") != 0 {
+			t.Fatalf("after return: %s used %d", o.State, f.Used(t, "T-SSD"))
 		}
 		in := order.EditInput{Input: ordertest.Header("Geänderter Bedarf"), Lines: []order.LineInput{
 			{ProductID: f.Products["T-SSD"].ID, Quantity: 3}, {ProductID: f.Products["T-MON"].ID, Quantity: 0}, {ProductID: f.Products["T-NB"].ID, Quantity: 1}}}
 		_, err = f.Orders.Edit(ctx, approver, o.ID, o.Version, in)
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 		o, err = f.Orders.Edit(ctx, buyer, o.ID, o.Version, in)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if len(o.Lines) != 2 || o.Reason != "Geänderter Bedarf" || o.GrossCents != 3*5950+101031 {
 			t.Fatalf("after edit: %d lines, reason %q, gross %d", len(o.Lines), o.Reason, o.GrossCents)
 		}
 		o, err = f.Orders.Resubmit(ctx, buyer, o.ID, o.Version)
-		wantCode(t, err, "")
-		if o.State != order.StateSubmitted || o.Round != 2 || o.CurrentStage != 1 || len(o.RoundStages()) != 1 || used(t, f, "T-SSD") != 3 {
-			t.Fatalf("after resubmit: %s round %d stage %d stages %d used %d", o.State, o.Round, o.CurrentStage, len(o.RoundStages()), used(t, f, "T-SSD"))
+		ordertest.WantCode(t, err, "")
+		if o.State != order.StateSubmitted || o.Round != 2 || o.CurrentStage != 1 || len(o.RoundStages()) != 1 || f.Used(t, "T-SSD") != 3 {
+			t.Fatalf("after resubmit: %s round %d stage %d stages %d used %d", o.State, o.Round, o.CurrentStage, len(o.RoundStages()), f.Used(t, "T-SSD"))
 		}
 		if len(o.Stages) != 2 || o.Stages[0].State != order.StageReturned {
 			t.Fatalf("history of stages %+v", o.Stages)
 		}
 		// The approver who returned it may decide the new round.
 		o, err = f.Orders.Approve(ctx, approver, o.ID, o.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateApproved {
 			t.Fatalf("state %s", o.State)
 		}
@@ -321,27 +297,27 @@ func TestSubmitChecks(t *testing.T) {
 		buyer := f.P(t, "einkauf@boerde.example")
 
 		_, _, err := f.Orders.Submit(ctx, buyer, ordertest.Header("x"))
-		wantCode(t, err, apperr.Invalid) // empty cart
+		ordertest.WantCode(t, err, apperr.Invalid) // empty cart
 
 		f.Fill(t, "einkauf@boerde.example", map[string]int64{"T-MON": 2})
 		_, _, err = f.Orders.Submit(ctx, buyer, order.Input{CostCentre: "9999", DeliveryAddress: "", Reason: ""})
-		wantCode(t, err, apperr.Invalid)
+		ordertest.WantCode(t, err, apperr.Invalid)
 		if n := len(apperr.FieldsOf(err)); n != 3 {
 			t.Errorf("%d field errors, want 3: %v", n, apperr.FieldsOf(err))
 		}
 		// Sales cannot submit.
 		_, _, err = f.Orders.Submit(ctx, f.P(t, "vertrieb@kid.example"), ordertest.Header("x"))
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 
 		in := ordertest.Header("Ersatz")
 		in.IdempotencyKey = "key-1"
 		o1, replay, err := f.Orders.Submit(ctx, buyer, in)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if replay {
 			t.Fatal("first submission is a replay")
 		}
 		o2, replay, err := f.Orders.Submit(ctx, buyer, in)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if !replay || o2.ID != o1.ID {
 			t.Fatalf("replay %v, ids %d %d", replay, o1.ID, o2.ID)
 		}
@@ -352,28 +328,28 @@ func TestSubmitChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 		v, err := f.Carts.View(ctx, buyer)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if !v.Lines[0].Changed && !v.Lines[1].Changed {
 			t.Error("cart does not flag the changed price")
 		}
 		_, _, err = f.Orders.Submit(ctx, buyer, ordertest.Header("x"))
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		msg := apperr.MessageOf(err)
 		if !strings.Contains(msg, "Test-Monitor") || !strings.Contains(msg, "150,00 €") || !strings.Contains(msg, "160,00 €") || strings.Contains(msg, "Notebook") {
 			t.Errorf("message %q", msg)
 		}
 		o3, _, err := f.Orders.Submit(ctx, buyer, ordertest.Header("x"))
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o3.NetCents != 16000+84900 {
 			t.Errorf("net %d", o3.NetCents)
 		}
 
 		// A member without rules: approved at once.
 		_, err = f.Orders.SetRules(ctx, f.P(t, "admin@kid.example"), f.Weissen, 1, nil)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		f.Fill(t, "einkauf@weissenfels.example", map[string]int64{"T-MON": 1})
 		o4, _, err := f.Orders.Submit(ctx, f.P(t, "einkauf@weissenfels.example"), order.Input{CostCentre: "4000", DeliveryAddress: "Markt 1", Reason: "Schule"})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o4.State != order.StateApproved || len(o4.Stages) != 0 {
 			t.Fatalf("state %s stages %d", o4.State, len(o4.Stages))
 		}
@@ -393,12 +369,12 @@ func TestQuotaGoneAtSubmit(t *testing.T) {
 		other := f.Submit(t, "einkauf@weissenfels.example", map[string]int64{"T-SSD": 5})
 		_ = other
 		_, _, err := f.Orders.Submit(ctx, f.P(t, "einkauf@boerde.example"), ordertest.Header("x"))
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		if msg := apperr.MessageOf(err); !strings.Contains(msg, "Test-SSD") || !strings.Contains(msg, "reicht nur noch für 5") {
 			t.Errorf("message %q", msg)
 		}
-		if used(t, f, "T-SSD") != 5 {
-			t.Errorf("used %d", used(t, f, "T-SSD"))
+		if f.Used(t, "T-SSD") != 5 {
+			t.Errorf("used %d", f.Used(t, "T-SSD"))
 		}
 	})
 }
@@ -411,19 +387,19 @@ func TestRulesDoNotMoveRunningOrders(t *testing.T) {
 		o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-MON": 1})
 		admin := f.P(t, "kaemmerei@boerde.example")
 		_, err := f.Orders.SetRules(ctx, admin, f.Boerde, 1, []order.RuleInput{{Stage: 1, Role: "member_admin", MinGrossCents: 0}})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		// Stale settings version.
 		_, err = f.Orders.SetRules(ctx, admin, f.Boerde, 1, nil)
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		// Another member's settings: invisible.
 		_, err = f.Orders.SetRules(ctx, admin, f.Weissen, 1, nil)
-		wantCode(t, err, apperr.NotFound)
+		ordertest.WantCode(t, err, apperr.NotFound)
 		o, err = f.Orders.Get(ctx, admin, o.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.OpenStage().Role != "approver" {
 			t.Fatalf("running order's stage asks for %s", o.OpenStage().Role)
 		}
 		_, err = f.Orders.Approve(ctx, f.P(t, "genehmigung@boerde.example"), o.ID, o.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 	})
 }

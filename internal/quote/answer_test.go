@@ -27,25 +27,25 @@ func TestRejectClosesOrder(t *testing.T) {
 		sales, buyer := f.P(t, "vertrieb@kid.example"), f.P(t, "einkauf@boerde.example")
 		o, q := quotetest.Quoting(t, f, qs)
 		q = priceAndSend(t, f, qs, q)
-		if n := used(t, f, "T-NB"); n != 2 {
+		if n := f.Used(t, "T-NB"); n != 2 {
 			t.Fatalf("quota used %d", n)
 		}
 		_, err := qs.Reject(ctx, buyer, q.ID, q.Version, "")
-		wantCode(t, err, apperr.Invalid)
+		ordertest.WantCode(t, err, apperr.Invalid)
 		// Sales cannot answer for the member.
 		_, err = qs.Reject(ctx, sales, q.ID, q.Version, "zu teuer")
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 		q, err = qs.Reject(ctx, buyer, q.ID, q.Version, "Zu teuer.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if q.State != quote.StateRejected {
 			t.Fatalf("state %s", q.State)
 		}
 		o, err = f.Orders.Get(ctx, sales, o.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateClosed {
 			t.Fatalf("order %s", o.State)
 		}
-		if n := used(t, f, "T-NB"); n != 0 {
+		if n := f.Used(t, "T-NB"); n != 0 {
 			t.Errorf("quota used %d after rejection, want 0", n)
 		}
 		if got, want := actions(t, bdb, "order", o.ID), "order.submit order.approve order.quote order.quote_ended"; got != want {
@@ -64,14 +64,14 @@ func priceAndSend(t *testing.T, f *ordertest.Fixture, qs *quote.Service, q *quot
 	quotetest.Line(f, lines, "T-SRV").UnitPriceCents = 9500
 	quotetest.Line(f, lines, "T-DOCK").DiscountBP = 500
 	q, err := qs.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines})
-	wantCode(t, err, "")
+	ordertest.WantCode(t, err, "")
 	q, err = qs.Submit(ctx, sales, q.ID, q.Version, "")
-	wantCode(t, err, "")
+	ordertest.WantCode(t, err, "")
 	if q.State != quote.StateApproved {
 		t.Fatalf("5 %% discount, 2.000 €: %s, want approved without the lead", q.State)
 	}
 	q, err = qs.Send(ctx, sales, q.ID, q.Version, "")
-	wantCode(t, err, "")
+	ordertest.WantCode(t, err, "")
 	return q
 }
 
@@ -97,13 +97,13 @@ func TestExpiry(t *testing.T) {
 		last := q1.ValidUntil
 		qs.Today = func() calendar.Date { return last.AddDays(1) }
 		_, err := qs.Accept(ctx, buyer, q1.ID, q1.Version, "")
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		want := "Das Angebot ist seit dem " + last.AddDays(1).German() + " abgelaufen"
 		if !strings.Contains(apperr.MessageOf(err), want) {
 			t.Errorf("message %q lacks %q", apperr.MessageOf(err), want)
 		}
 		q1, err = qs.Get(ctx, buyer, q1.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if q1.State != quote.StateExpired {
 			t.Fatalf("q1 %s after the late acceptance", q1.State)
 		}
@@ -119,7 +119,7 @@ func TestExpiry(t *testing.T) {
 		}
 		for _, id := range []int64{o1.ID, o2.ID} {
 			o, err := f.Orders.Get(ctx, buyer, id)
-			wantCode(t, err, "")
+			ordertest.WantCode(t, err, "")
 			if o.State != order.StateClosed {
 				t.Errorf("order %s %s", o.Number, o.State)
 			}

@@ -61,11 +61,11 @@ func TestConcurrentAnswers(t *testing.T) {
 				t.Fatalf("round %d: nobody won: %v", round, errs)
 			}
 			got, err := qs.Get(ctx, buyer, q.ID)
-			wantCode(t, err, "")
+			ordertest.WantCode(t, err, "")
 			o, err = f.Orders.Get(ctx, buyer, o.ID)
-			wantCode(t, err, "")
+			ordertest.WantCode(t, err, "")
 			stored, err := document.Exists(ctx, bdb, order.DocumentEntity, o.ID, document.KindOrderConfirmation)
-			wantCode(t, err, "")
+			ordertest.WantCode(t, err, "")
 			if won == 0 && (got.State != quote.StateAccepted || o.State != order.StateConfirmed || !stored) {
 				t.Errorf("round %d: accepted, but quote %s, order %s, confirmation stored %v", round, got.State, o.State, stored)
 			}

@@ -75,7 +75,7 @@ func TestEditChecks(t *testing.T) {
 					in.Lines = &ls
 				}
 				_, err := qs.Update(ctx, sales, q.ID, q.Version, in)
-				wantCode(t, err, apperr.Invalid)
+				ordertest.WantCode(t, err, apperr.Invalid)
 				found := false
 				for _, fe := range apperr.FieldsOf(err) {
 					found = found || fe.Field == tt.field
@@ -88,12 +88,12 @@ func TestEditChecks(t *testing.T) {
 		// Nothing was stored; a draft with an unpriced service cannot be
 		// submitted.
 		after, err := qs.Get(ctx, sales, q.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if after.Version != q.Version || len(after.Lines) != 3 {
 			t.Fatalf("draft changed: v%d, %d lines", after.Version, len(after.Lines))
 		}
 		_, err = qs.Submit(ctx, sales, q.ID, q.Version, "")
-		wantCode(t, err, apperr.Invalid)
+		ordertest.WantCode(t, err, apperr.Invalid)
 		if !strings.Contains(apperr.FieldsOf(err)[0].Message, "Test-Vor-Ort-Einrichtung") {
 			t.Errorf("submit message %+v", apperr.FieldsOf(err))
 		}
@@ -104,7 +104,7 @@ func TestEditChecks(t *testing.T) {
 		}
 		note := "x"
 		_, err = qs.Update(ctx, auditor, q.ID, q.Version, quote.Input{Note: &note})
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 	})
 }
 
@@ -121,13 +121,13 @@ func TestReturnToDraft(t *testing.T) {
 		quotetest.Line(f, lines, "T-SRV").UnitPriceCents = 9500
 		quotetest.Line(f, lines, "T-NB").DiscountBP = 2000
 		q, err := qs.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		q, err = qs.Submit(ctx, sales, q.ID, q.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		_, err = qs.Return(ctx, lead, q.ID, q.Version, "")
-		wantCode(t, err, apperr.Invalid)
+		ordertest.WantCode(t, err, apperr.Invalid)
 		q, err = qs.Return(ctx, lead, q.ID, q.Version, "20 % sind zu viel.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if q.State != quote.StateDraft || q.SubmittedBy != nil {
 			t.Fatalf("after return %s", q.State)
 		}
@@ -194,11 +194,11 @@ func TestWithdrawnWhileQuoting(t *testing.T) {
 		o, q := quotetest.Quoting(t, f, qs)
 		q = priceAndSend(t, f, qs, q)
 		o, err := f.Orders.Withdraw(ctx, buyer, o.ID, o.Version, "Nicht mehr nötig.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		_, err = qs.Accept(ctx, buyer, q.ID, q.Version, "")
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		_, err = qs.Revise(ctx, buyer, q.ID, q.Version, "anders")
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		qs.Today = func() calendar.Date { return q.ValidUntil.AddDays(1) }
 		if n, err := qs.ExpireDue(ctx); err != nil || n != 1 {
 			t.Fatalf("expired %d (%v)", n, err)

@@ -8,36 +8,11 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
-	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/notify"
 	"coopshop/internal/order/ordertest"
 )
-
-func wantCode(t *testing.T, err error, code apperr.Code) {
-	t.Helper()
-	if code == "" {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	if got := apperr.CodeOf(err); got != code {
-		t.Fatalf("got %v (%s), want %s", err, got, code)
-	}
-}
-
-func used(t *testing.T, f *ordertest.Fixture, sku string) int64 {
-	t.Helper()
-	var n int64
-	err := f.DB.NewSelect().Table("contract_lines").Column("used_total").
-		Where("product_id = ? AND contract_id = ?", f.Products[sku].ID, f.Contract.ID).Scan(context.Background(), &n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 func actions(t *testing.T, idb bun.IDB, entity string, id int64) string {
 	t.Helper()

@@ -33,7 +33,7 @@ func TestDocumentsText(t *testing.T) {
 		// 2 × 150,00 = 1.149,00 net, 19 % = 218,31, gross 1.367,31 €.
 		wf := f.Submit(t, "einkauf@weissenfels.example", map[string]int64{"T-NB": 1, "T-MON": 2})
 		req, err := f.Orders.PDF(ctx, wfBuyer, wf.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if req.Issued || req.Name != wf.Number+".pdf" {
 			t.Errorf("order request %s issued %v", req.Name, req.Issued)
 		}
@@ -48,11 +48,11 @@ func TestDocumentsText(t *testing.T) {
 
 		// Its confirmation, stored when sales confirms.
 		wf, err = f.Orders.Approve(ctx, f.P(t, "genehmigung@weissenfels.example"), wf.ID, wf.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		wf, err = f.Orders.Confirm(ctx, sales, wf.ID, wf.Version)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		conf, err := f.Orders.PDF(ctx, wfBuyer, wf.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if !conf.Issued {
 			t.Error("confirmation not from the store")
 		}
@@ -69,21 +69,21 @@ func TestDocumentsText(t *testing.T) {
 		quotetest.Line(f, lines, "T-DOCK").DiscountBP = 1500
 		lines = append(lines, quote.LineInput{Description: "Installation und Einweisung vor Ort – pauschal", Quantity: 1, Unit: "pauschal", UnitPriceCents: 45000, VATPercent: 19})
 		q, err = qs.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		draft, err := qs.PDF(ctx, sales, q.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if draft.Issued {
 			t.Error("a draft came from the store")
 		}
 		pdftext.Contains(t, "draft", strings.Join(pdftext.Pages(t, draft.Bytes), "\f"), "ENTWURF", "Angebot "+q.Number+" (Version 1)")
 		q, err = qs.Submit(ctx, sales, q.ID, q.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		q, err = qs.Approve(ctx, lead, q.ID, q.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		q, err = qs.Send(ctx, sales, q.ID, q.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		sent, err := qs.PDF(ctx, f.P(t, "einkauf@boerde.example"), q.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		page = strings.Join(pdftext.Pages(t, sent.Bytes), "\f")
 		pdftext.Contains(t, "quotation", page, "Angebot "+q.Number+" (Version 1)", "Angebots-Nr.", q.Number+" v1",
 			"Landkreis Börde", "Gerikestraße 104", "39340 Haldensleben", "Leitweg-ID: 15083-BOERDE-14",
@@ -98,9 +98,9 @@ func TestDocumentsText(t *testing.T) {
 		// Accepted: the confirmation carries the quoted lines, the free
 		// line included, and the quotation's total.
 		q, err = qs.Accept(ctx, f.P(t, "einkauf@boerde.example"), q.ID, q.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		oc, err := f.Orders.PDF(ctx, sales, o.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		page = strings.Join(pdftext.Pages(t, oc.Bytes), "\f")
 		pdftext.Contains(t, "confirmation of the quotation", page, "Auftragsbestätigung "+o.Number, "Landkreis Börde",
 			"Referenz", "Angebot", q.Number+" v1", "Angenommen", "Birgit Böhm", "Installation und Einweisung vor", "Ort – pauschal",
@@ -124,14 +124,14 @@ func TestLongQuotationPages(t *testing.T) {
 			Quantity: int64(1 + i%3), Unit: "Tag", UnitPriceCents: 72000 + int64(i), DiscountBP: int64(i%3) * 250, VATPercent: 19})
 	}
 	q, err := qs.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines})
-	wantCode(t, err, "")
+	ordertest.WantCode(t, err, "")
 	d, err := qs.Document(ctx, bdb, q)
-	wantCode(t, err, "")
+	ordertest.WantCode(t, err, "")
 	if len(d.Lines) != 120 || d.Totals().GrossCents != q.GrossCents {
 		t.Fatalf("%d lines, gross %d vs %d", len(d.Lines), d.Totals().GrossCents, q.GrossCents)
 	}
 	file, err := qs.PDF(ctx, sales, q.ID)
-	wantCode(t, err, "")
+	ordertest.WantCode(t, err, "")
 	pages := pdftext.Pages(t, file.Bytes)
 	n := len(pages)
 	if n < 3 {

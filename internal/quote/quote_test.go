@@ -47,9 +47,9 @@ func TestQuotationLifeCycle(t *testing.T) {
 		}
 		// Members never see a draft, not even its PDF.
 		_, err := qs.Get(ctx, buyer, v1.ID)
-		wantCode(t, err, apperr.NotFound)
+		ordertest.WantCode(t, err, apperr.NotFound)
 		_, err = qs.PDF(ctx, buyer, v1.ID)
-		wantCode(t, err, apperr.NotFound)
+		ordertest.WantCode(t, err, apperr.NotFound)
 
 		// Sales prices the service, gives 15 % on the docking station and
 		// adds the installation as a free line.
@@ -59,7 +59,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 		lines = append(lines, quote.LineInput{Description: "Installation und Einweisung vor Ort", Quantity: 1, Unit: "pauschal", UnitPriceCents: 45000, VATPercent: 19})
 		note := "Die Einweisung erfolgt im Kreishaus Haldensleben."
 		v1, err = qs.Update(ctx, sales, v1.ID, v1.Version, quote.Input{Lines: &lines, Note: &note})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		// by hand: 19 % on 1.698,00 + 160,65 + 450,00 = 2.308,65 → 438,64;
 		// 7 % on 285,00 → 19,95; gross 2.593,65 + 458,59 = 3.052,24
 		if v1.NetCents != 259365 || v1.VATCents != 45859 || v1.GrossCents != 305224 || !v1.NeedsApproval {
@@ -67,10 +67,10 @@ func TestQuotationLifeCycle(t *testing.T) {
 		}
 		// A stale version is refused.
 		_, err = qs.Update(ctx, sales, v1.ID, v1.Version-1, quote.Input{Note: &note})
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 
 		v1, err = qs.Submit(ctx, sales, v1.ID, v1.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if v1.State != quote.StateSubmitted {
 			t.Fatalf("15 %% discount: state %s, want submitted", v1.State)
 		}
@@ -79,16 +79,16 @@ func TestQuotationLifeCycle(t *testing.T) {
 		}
 		// Not yet approved: it cannot be sent; sales cannot approve.
 		_, err = qs.Send(ctx, sales, v1.ID, v1.Version, "")
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		_, err = qs.Approve(ctx, sales, v1.ID, v1.Version, "")
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 		v1, err = qs.Approve(ctx, lead, v1.ID, v1.Version, "Rabatt abgestimmt.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if v1.State != quote.StateApproved || v1.ApprovedBy == nil || *v1.ApprovedBy != lead.User.ID {
 			t.Fatalf("after approval %s", v1.State)
 		}
 		v1, err = qs.Send(ctx, sales, v1.ID, v1.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if v1.State != quote.StateSent || v1.SentAt == nil {
 			t.Fatalf("after send %s", v1.State)
 		}
@@ -99,9 +99,9 @@ func TestQuotationLifeCycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		pdf1, err := qs.PDF(ctx, buyer, v1.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		pdf1b, err := qs.PDF(ctx, sales, v1.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if !pdf1.Issued || !bytes.Equal(pdf1.Bytes, pdf1b.Bytes) || pdf1.SHA256 != document.Checksum(pdf1b.Bytes) {
 			t.Fatal("v1 PDF not served identically from the store")
 		}
@@ -110,15 +110,15 @@ func TestQuotationLifeCycle(t *testing.T) {
 		}
 		// Weißenfels cannot see Börde's quotation.
 		_, err = qs.Get(ctx, f.P(t, "einkauf@weissenfels.example"), v1.ID)
-		wantCode(t, err, apperr.NotFound)
+		ordertest.WantCode(t, err, apperr.NotFound)
 		_, err = qs.Accept(ctx, f.P(t, "einkauf@weissenfels.example"), v1.ID, v1.Version, "")
-		wantCode(t, err, apperr.NotFound)
+		ordertest.WantCode(t, err, apperr.NotFound)
 
 		// The member asks for a revision; the comment is required.
 		_, err = qs.Revise(ctx, buyer, v1.ID, v1.Version, "  ")
-		wantCode(t, err, apperr.Invalid)
+		ordertest.WantCode(t, err, apperr.Invalid)
 		v1, err = qs.Revise(ctx, buyer, v1.ID, v1.Version, "Bitte Rabatt auf die Dockingstation erhöhen.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if v1.State != quote.StateRevision || v1.AnswerComment != "Bitte Rabatt auf die Dockingstation erhöhen." {
 			t.Fatalf("after revise %s %q", v1.State, v1.AnswerComment)
 		}
@@ -128,12 +128,12 @@ func TestQuotationLifeCycle(t *testing.T) {
 			t.Fatalf("latest: member %d sales %d, v1 %d", memberLatest, salesLatest, v1.ID)
 		}
 		v2, err := qs.Get(ctx, sales, salesLatest)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if v2.Number != v1.Number || v2.VersionNo != 2 || v2.State != quote.StateDraft || v2.GrossCents != v1.GrossCents || len(v2.Lines) != 4 || v2.Note != note {
 			t.Fatalf("v2 %s v%d %s gross %d lines %d", v2.Number, v2.VersionNo, v2.State, v2.GrossCents, len(v2.Lines))
 		}
 		_, err = qs.Get(ctx, buyer, v2.ID)
-		wantCode(t, err, apperr.NotFound)
+		ordertest.WantCode(t, err, apperr.NotFound)
 		if vs, err := qs.Versions(ctx, buyer, v1.ID); err != nil || len(vs) != 1 {
 			t.Fatalf("member sees %d versions (%v)", len(vs), err)
 		}
@@ -147,14 +147,14 @@ func TestQuotationLifeCycle(t *testing.T) {
 		quotetest.Line(f, lines, "T-DOCK").DiscountBP = 1200
 		quotetest.Line(f, lines, "T-SRV").UnitPriceCents = 9000
 		v2, err = qs.Update(ctx, lead, v2.ID, v2.Version, quote.Input{Lines: &lines})
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		v2, err = qs.Submit(ctx, sales, v2.ID, v2.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if v2.State != quote.StateSubmitted {
 			t.Fatalf("12 %%: %s", v2.State)
 		}
 		_, err = qs.Approve(ctx, lead, v2.ID, v2.Version, "")
-		wantCode(t, err, apperr.Forbidden)
+		ordertest.WantCode(t, err, apperr.Forbidden)
 		if !strings.Contains(apperr.MessageOf(err), "Vier-Augen") {
 			t.Errorf("denial %q", apperr.MessageOf(err))
 		}
@@ -164,9 +164,9 @@ func TestQuotationLifeCycle(t *testing.T) {
 		grantSecondLead(t, f)
 		second := f.P(t, "admin@kid.example")
 		v2, err = qs.Approve(ctx, second, v2.ID, v2.Version, "")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		v2, err = qs.Send(ctx, sales, v2.ID, v2.Version, "Wie besprochen.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if got := recipients(t, bdb, v2.ID, "quote.send"); len(got) != 4 {
 			// purchaser, both approvers, Kämmerei (approver too)
 			t.Errorf("send mail to %v", got)
@@ -175,14 +175,14 @@ func TestQuotationLifeCycle(t *testing.T) {
 		// The approver accepts; the order is confirmed at the quoted prices.
 		approver := f.P(t, "genehmigung@boerde.example")
 		_, err = qs.Accept(ctx, approver, v2.ID, v2.Version-1, "")
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 		v2, err = qs.Accept(ctx, approver, v2.ID, v2.Version, "Einverstanden.")
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if v2.State != quote.StateAccepted || v2.AnsweredBy == nil || *v2.AnsweredBy != approver.User.ID {
 			t.Fatalf("v2 %s", v2.State)
 		}
 		o, err = f.Orders.Get(ctx, sales, o.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if o.State != order.StateConfirmed || o.GrossCents != v2.GrossCents || o.NetCents != v2.NetCents {
 			t.Fatalf("order %s gross %d net %d, quote %d/%d", o.State, o.GrossCents, o.NetCents, v2.GrossCents, v2.NetCents)
 		}
@@ -210,9 +210,9 @@ func TestQuotationLifeCycle(t *testing.T) {
 
 		// The confirmation is stored and served byte-identically.
 		opdf, err := f.Orders.PDF(ctx, buyer, o.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		opdf2, err := f.Orders.PDF(ctx, sales, o.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if !opdf.Issued || !bytes.Equal(opdf.Bytes, opdf2.Bytes) {
 			t.Fatal("order confirmation not served from the store")
 		}
@@ -222,7 +222,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 
 		// v1 is still readable and unchanged, with its stored PDF.
 		old, err := qs.Get(ctx, buyer, v1.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if old.State != quote.StateRevision || old.GrossCents != 305224 || old.Version != v1.Version || len(old.Lines) != 4 {
 			t.Errorf("v1 changed: %s gross %d", old.State, old.GrossCents)
 		}
@@ -232,13 +232,13 @@ func TestQuotationLifeCycle(t *testing.T) {
 			}
 		}
 		pdf1c, err := qs.PDF(ctx, buyer, v1.ID)
-		wantCode(t, err, "")
+		ordertest.WantCode(t, err, "")
 		if !bytes.Equal(pdf1.Bytes, pdf1c.Bytes) {
 			t.Error("v1 PDF changed")
 		}
 		// Nothing more can happen to an answered version.
 		_, err = qs.Accept(ctx, buyer, v1.ID, 0, "")
-		wantCode(t, err, apperr.Conflict)
+		ordertest.WantCode(t, err, apperr.Conflict)
 
 		if got, want := actions(t, bdb, "quote", v1.ID), "quote.create quote.edit quote.submit quote.approve quote.send quote.revise"; got != want {
 			t.Errorf("v1 audit %q, want %q", got, want)

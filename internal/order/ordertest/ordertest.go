@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
+	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/cart"
@@ -159,3 +160,30 @@ func (f *Fixture) Submit(t testing.TB, email string, items map[string]int64) *or
 
 // Quiet is a logger that discards everything.
 func Quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// WantCode fails the test unless err has the application error code
+// (the empty code: no error at all).
+func WantCode(t testing.TB, err error, code apperr.Code) {
+	t.Helper()
+	if code == "" {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if got := apperr.CodeOf(err); got != code {
+		t.Fatalf("got %v (%s), want %s", err, got, code)
+	}
+}
+
+// Used is how much of the fixture contract's line for sku is reserved.
+func (f *Fixture) Used(t testing.TB, sku string) int64 {
+	t.Helper()
+	var n int64
+	err := f.DB.NewSelect().Table("contract_lines").Column("used_total").
+		Where("product_id = ? AND contract_id = ?", f.Products[sku].ID, f.Contract.ID).Scan(context.Background(), &n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
