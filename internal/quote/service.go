@@ -64,8 +64,8 @@ type run struct {
 //
 //  1. lock (PostgreSQL) and load the version; invisible to the actor → 404
 //     (members never see internal states);
-//  2. the version the actor saw (0: whatever is current) and the state
-//     must match → else 409;
+//  2. the version the actor saw (a user must name one: 0 is a 422) and
+//     the state must match → else 409;
 //  3. the enforcer must allow the step's action on the version; approving
 //     also on behalf of every author of it (four-eyes) → else 403;
 //  4. fn does the step's own checks and changes and names the new state;
@@ -74,6 +74,9 @@ type run struct {
 //
 // The system actor (the expiry job) skips 1's visibility and 3.
 func (s *Service) step(ctx context.Context, actor account.Principal, id, version int64, st Step, fn func(ctx context.Context, r *run) (State, error)) (*Quote, error) {
+	if version <= 0 && !isSystem(actor) { // a user names the version seen; 0 is no "current"
+		return nil, apperr.MissingVersion()
+	}
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if db.IsPostgres(tx) {
 			if _, err := tx.ExecContext(ctx, "SELECT id FROM quotes WHERE id = ? FOR UPDATE", id); err != nil {
