@@ -25,15 +25,19 @@ func (in orderInputJSON) input() order.Input {
 }
 
 // apiOrderSubmit is POST /api/v1/orders: the caller's cart becomes an
-// order request (201). The Idempotency-Key header makes a repetition
-// answer the same order (201 again, with Idempotent-Replayed: true).
+// order request (201). The Idempotency-Key header makes a repetition with
+// the same body answer the same order (201 again, with
+// Idempotent-Replayed: true); another body under the key is a 422.
 func (s *Server) apiOrderSubmit(c *fiber.Ctx) error {
 	var in orderInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	oi := in.input()
-	oi.IdempotencyKey = strings.TrimSpace(c.Get("Idempotency-Key"))
+	var err error
+	if oi.Idempotency, err = idempotencyOf(c); err != nil {
+		return err
+	}
 	p := principal(c)
 	o, replay, err := s.Orders.Submit(c.UserContext(), *p, oi)
 	if err != nil {
