@@ -12,8 +12,8 @@ import (
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
 	"coopshop/internal/dbtest"
-	"coopshop/internal/order"
 	"coopshop/internal/idempotency"
+	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 )
 

@@ -11,8 +11,8 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/catalog"
 	"coopshop/internal/dbtest"
-	"coopshop/internal/notify"
 	"coopshop/internal/idempotency"
+	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 )
