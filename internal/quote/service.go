@@ -340,3 +340,20 @@ func checkComment(comment string, st Step) (string, error) {
 	}
 	return c, nil
 }
+
+// AuditScope is the visibility of a quote version's audit trail
+// (audit.Reader): the provider's staff read all of it; a member reads a
+// version only once it was sent, and then only from the sending on –
+// nothing of its drafting, discounts or internal approval. A version the
+// member may not see (a draft, another member's) and an unknown id are a
+// 404, as Get answers.
+func (s *Service) AuditScope(ctx context.Context, who authz.Subject, id int64) (audit.Scope, error) {
+	actor := account.Principal{Subject: who}
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return audit.Scope{}, err
+	}
+	if s.seesInternal(actor) {
+		return audit.Scope{}, nil
+	}
+	return audit.Scope{From: "quote." + string(StepSend)}, nil
+}
