@@ -242,3 +242,17 @@ func symmetricDiff(a, b []string) []string {
 	}
 	return out
 }
+
+// AuditScope is the visibility of a user's audit trail (audit.Reader,
+// logins, roles): whoever may list the user reads it – a member admin its
+// own member's users; another member's user and an unknown id are a 404.
+func (s *Service) AuditScope(ctx context.Context, who authz.Subject, id int64) (audit.Scope, error) {
+	u, err := GetUser(ctx, s.DB, id)
+	if err != nil {
+		return audit.Scope{}, err
+	}
+	if err := s.Authz.Can(ctx, who, "list", authz.Object{Kind: "user", ID: u.ID, OrgID: u.OrgID}); err != nil {
+		return audit.Scope{}, err
+	}
+	return audit.Scope{}, nil
+}

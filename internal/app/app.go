@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
+	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
 	"coopshop/internal/config"
@@ -33,6 +34,8 @@ type App struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
+	// Audit reads the trail for users, with each entity's visibility.
+	Audit *audit.Reader
 	// Notifier sends the outbox's mails while Serve runs.
 	Notifier *notify.Dispatcher
 	Web      *web.Server
@@ -67,16 +70,32 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL = cfg.PublicURL()
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
+	a.Audit = newAuditReader(a)
 	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
 		bdb.Close()
 		return nil, err
 	}
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Audit: a.Audit})
 	if err != nil {
 		bdb.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// newAuditReader wires the audit trail's readers to the visibility of each
+// kind of entity, as its own service decides it. A kind not named here is
+// read by the provider's staff only.
+func newAuditReader(a *App) *audit.Reader {
+	r := audit.NewReader(a.DB, a.Authz)
+	r.Register("order", a.Orders.AuditScope)
+	r.Register("quote", a.Quotes.AuditScope)
+	r.Register("user", a.Accounts.AuditScope)
+	// A member's settings: their trail names the member; its admins see it.
+	for _, kind := range []string{"cost_centre", "delivery_address", "approval_rules"} {
+		r.Register(kind, r.OrgScoped(kind, "settings", "manage"))
+	}
+	return r
 }
 
 // Migrate applies pending migrations and logs what it applied.

@@ -86,13 +86,16 @@ func Write(ctx context.Context, idb bun.IDB, r Record) error {
 // Filter narrows a listing. Zero fields do not filter.
 type Filter struct {
 	Entity   string
+	Entities []string // any of these kinds
 	EntityID int64
 	OrgID    int64
 	BeforeID int64 // cursor: entries older than this id
+	FromID   int64 // entries from this id on
 	Limit    int
 }
 
-// List returns entries newest first.
+// List returns entries newest first, unfiltered by who reads them: for
+// the domain's own use and tests. Users read the trail through Reader.
 func List(ctx context.Context, idb bun.IDB, f Filter) ([]Entry, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
@@ -102,8 +105,14 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]Entry, error) {
 	if f.Entity != "" {
 		q.Where("entity = ?", f.Entity)
 	}
+	if len(f.Entities) > 0 {
+		q.Where("entity IN (?)", bun.In(f.Entities))
+	}
 	if f.EntityID != 0 {
 		q.Where("entity_id = ?", f.EntityID)
+	}
+	if f.FromID != 0 {
+		q.Where("id >= ?", f.FromID)
 	}
 	if f.OrgID != 0 {
 		q.Where("organisation_id = ?", f.OrgID)

@@ -8,6 +8,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/cart"
+	"coopshop/internal/idempotency"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 )
@@ -156,7 +157,7 @@ func (w *workflow) place(ctx context.Context, d demoOrder) (*order.Order, error)
 		return nil, fmt.Errorf("delivery address %s: %w", d.label, err)
 	}
 	o, _, err := w.Orders.Submit(ctx, buyer, order.Input{CostCentre: d.centre, DeliveryAddressID: addr.ID, Reason: d.reason,
-		DesiredDate: w.Orders.Today().AddDays(d.desiredInDays), IdempotencyKey: d.key})
+		DesiredDate: w.Orders.Today().AddDays(d.desiredInDays), Idempotency: idempotency.Request{Key: d.key}})
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/idempotency"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 )
@@ -114,7 +115,7 @@ func TestConcurrentIdempotentSubmitPG(t *testing.T) {
 			defer wg.Done()
 			<-start
 			in := ordertest.Header("parallel")
-			in.IdempotencyKey = fmt.Sprintf("key-%02d", b)
+			in.Idempotency = idempotency.Request{Key: fmt.Sprintf("key-%02d", b), Hash: "same"}
 			o, _, err := f.Orders.Submit(ctx, principals[b], in)
 			mu.Lock()
 			defer mu.Unlock()
@@ -122,10 +123,10 @@ func TestConcurrentIdempotentSubmitPG(t *testing.T) {
 				errs = append(errs, err)
 				return
 			}
-			if byKey[in.IdempotencyKey] == nil {
-				byKey[in.IdempotencyKey] = map[int64]int{}
+			if byKey[in.Idempotency.Key] == nil {
+				byKey[in.Idempotency.Key] = map[int64]int{}
 			}
-			byKey[in.IdempotencyKey][o.ID]++
+			byKey[in.Idempotency.Key][o.ID]++
 		}(i % buyers)
 	}
 	close(start)

@@ -137,7 +137,7 @@ func (s *Service) Resubmit(ctx context.Context, actor account.Principal, id, ver
 	if !errors.As(err, &moved) {
 		return o, err
 	}
-	if _, err := s.refreeze(ctx, actor, id); err != nil {
+	if _, err := s.refreeze(ctx, actor, id, version); err != nil {
 		return nil, err
 	}
 	return nil, pricesChanged(moved.changes)
@@ -145,8 +145,8 @@ func (s *Service) Resubmit(ctx context.Context, actor account.Principal, id, ver
 
 // refreeze takes today's prices into a returned order (an edit step), so
 // that the purchaser sees what changed before submitting again.
-func (s *Service) refreeze(ctx context.Context, actor account.Principal, id int64) (*Order, error) {
-	return s.step(ctx, actor, id, 0, StepEdit, func(ctx context.Context, r *run) (State, error) {
+func (s *Service) refreeze(ctx context.Context, actor account.Principal, id, version int64) (*Order, error) {
+	return s.step(ctx, actor, id, version, StepEdit, func(ctx context.Context, r *run) (State, error) {
 		o := r.order
 		want := make([]wanted, len(o.Lines))
 		for i, l := range o.Lines {

@@ -11,6 +11,7 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/catalog"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/idempotency"
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
@@ -310,7 +311,7 @@ func TestSubmitChecks(t *testing.T) {
 		ordertest.WantCode(t, err, apperr.Forbidden)
 
 		in := ordertest.Header("Ersatz")
-		in.IdempotencyKey = "key-1"
+		in.Idempotency = idempotency.Request{Key: "key-1", Hash: "body"}
 		o1, replay, err := f.Orders.Submit(ctx, buyer, in)
 		ordertest.WantCode(t, err, "")
 		if replay {
@@ -321,6 +322,20 @@ func TestSubmitChecks(t *testing.T) {
 		if !replay || o2.ID != o1.ID {
 			t.Fatalf("replay %v, ids %d %d", replay, o1.ID, o2.ID)
 		}
+		// The same key for another request is refused, and nothing is
+		// submitted: the cart stays as it is.
+		f.Fill(t, "einkauf@boerde.example", map[string]int64{"T-SSD": 1})
+		other := in
+		other.Idempotency.Hash = "another body"
+		_, _, err = f.Orders.Submit(ctx, buyer, other)
+		ordertest.WantCode(t, err, apperr.Invalid)
+		if fe := apperr.FieldsOf(err); len(fe) != 1 || fe[0].Field != idempotency.Header {
+			t.Fatalf("fields %+v, want %s", fe, idempotency.Header)
+		}
+		if v, err := f.Carts.View(ctx, buyer); err != nil || len(v.Lines) != 1 {
+			t.Fatalf("cart after the refused key: %v, %v", v, err)
+		}
+		ordertest.WantCode(t, f.Carts.Remove(ctx, buyer, f.Products["T-SSD"].ID), "")
 
 		// A price change since the cart was filled refuses once, naming it.
 		f.Fill(t, "einkauf@boerde.example", map[string]int64{"T-MON": 1, "T-NB": 1})

@@ -52,14 +52,17 @@ type run struct {
 // transaction:
 //
 //  1. lock (PostgreSQL) and load the order; invisible to the actor → 404;
-//  2. the version the actor saw (0: whatever is current) and the state
-//     must match → else 409;
+//  2. the version the actor saw (a user must name one: 0 is a 422) and
+//     the state must match → else 409;
 //  3. the enforcer must allow the step's action on the order object (its
 //     open stage, amount, requester, earlier approvers) → else 403;
 //  4. fn does the step's own checks and changes and names the new state;
 //  5. one guarded UPDATE … WHERE id AND version AND state writes the
 //     order (0 rows → 409), then the audit entry and the notifications.
 func (s *Service) step(ctx context.Context, actor account.Principal, id, version int64, st Step, fn func(ctx context.Context, r *run) (State, error)) (*Order, error) {
+	if version <= 0 && actor.User != nil && actor.User.ID != 0 { // a user names the version seen; 0 is no "current"
+		return nil, apperr.MissingVersion()
+	}
 	var out *Order
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		o, err := loadFor(ctx, tx, id, true)
@@ -256,4 +259,14 @@ func (s *Service) SalesInbox(ctx context.Context, actor account.Principal) ([]*O
 		return nil, err
 	}
 	return List(ctx, s.DB, Filter{States: []State{StateApproved}, Oldest: true, Limit: 500, Lines: true})
+}
+
+// AuditScope is the visibility of an order's audit trail (audit.Reader):
+// whoever may see the order reads its whole trail; another member's order
+// and an unknown id are a 404, as Get answers.
+func (s *Service) AuditScope(ctx context.Context, who authz.Subject, id int64) (audit.Scope, error) {
+	if _, err := s.Get(ctx, account.Principal{Subject: who}, id); err != nil {
+		return audit.Scope{}, err
+	}
+	return audit.Scope{}, nil
 }

@@ -17,6 +17,7 @@ import (
 	"coopshop/internal/cart"
 	"coopshop/internal/catalog"
 	"coopshop/internal/db"
+	"coopshop/internal/idempotency"
 	"coopshop/internal/money"
 	"coopshop/internal/notify"
 )
@@ -31,8 +32,15 @@ type Input struct {
 	DeliveryAddress   string        // a free address
 	Reason            string        // why it is needed (Begründung)
 	DesiredDate       calendar.Date // optional
-	IdempotencyKey    string        // the same key gives the same order
+	// Idempotency is the client's Idempotency-Key with the hash of its
+	// request: the same key and body give the same order, the same key
+	// with another body a 422.
+	Idempotency idempotency.Request
 }
+
+// SubmitEndpoint names order submission among the creations that keep
+// idempotency keys.
+const SubmitEndpoint = "order.submit"
 
 // header is the checked input as frozen on the order.
 type header struct {
@@ -92,8 +100,8 @@ func checkHeader(ctx context.Context, idb bun.IDB, memberID int64, in Input, tod
 	if !h.desired.IsZero() && h.desired.Before(today) {
 		fe = append(fe, apperr.FieldError{Field: "desired_date", Message: "Der Wunschtermin liegt in der Vergangenheit."})
 	}
-	if len(in.IdempotencyKey) > 200 {
-		fe = append(fe, apperr.FieldError{Field: "idempotency_key", Message: "Der Idempotency-Key ist zu lang (höchstens 200 Zeichen)."})
+	if len(in.Idempotency.Key) > idempotency.MaxKeyLen {
+		fe = append(fe, apperr.FieldError{Field: idempotency.Header, Message: "Der Idempotency-Key ist zu lang (höchstens 200 Zeichen)."})
 	}
 	if fe != nil {
 		return h, apperr.Fields("Bitte prüfen Sie die Angaben zur Bestellung.", fe...)
@@ -280,10 +288,9 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 	if err := s.Authz.Can(ctx, actor.Subject, "submit", authz.Object{Kind: "order", OrgID: actor.User.OrgID}); err != nil {
 		return nil, false, err
 	}
-	if in.IdempotencyKey != "" {
-		if o, err := s.byKey(ctx, s.DB, actor.User.ID, in.IdempotencyKey); o != nil || err != nil {
-			return o, o != nil, err
-		}
+	key := in.Idempotency.For(actor.User.ID, SubmitEndpoint)
+	if o, err := s.byKey(ctx, s.DB, key); o != nil || err != nil {
+		return o, o != nil, err
 	}
 	today := s.Today()
 	h, err := checkHeader(ctx, s.DB, actor.User.OrgID, in, today)
@@ -298,15 +305,13 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 		if err != nil {
 			return err
 		}
-		if in.IdempotencyKey != "" {
-			// A twin submission with the same key may have committed while
-			// this one waited for the cart.
-			if prior, err := s.byKey(ctx, tx, actor.User.ID, in.IdempotencyKey); prior != nil || err != nil {
-				if prior != nil {
-					id, replay = prior.ID, true
-				}
-				return err
+		// A twin submission with the same key may have committed while
+		// this one waited for the cart.
+		if prior, err := s.byKey(ctx, tx, key); prior != nil || err != nil {
+			if prior != nil {
+				id, replay = prior.ID, true
 			}
+			return err
 		}
 		var items []cart.Item
 		if c != nil {
@@ -343,9 +348,8 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 			CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
 			SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
 			RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
-		if in.IdempotencyKey != "" {
-			key := in.IdempotencyKey
-			o.IdempotencyKey = &key
+		if !key.Empty() {
+			o.IdempotencyKey = &key.Key
 		}
 		stages, state, err := planRound(ctx, tx, o)
 		if err != nil {
@@ -372,6 +376,9 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 		if err := cart.Clear(ctx, tx, c.ID); err != nil {
 			return err
 		}
+		if err := idempotency.Remember(ctx, tx, key, o.ID, now); err != nil {
+			return err
+		}
 		if err := audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "order.submit", Entity: "order", EntityID: o.ID,
 			Version: o.Version, OrgID: o.OrgID, Detail: map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents,
 				"lines": len(o.Lines), "stages": len(o.RoundStages())}}); err != nil {
@@ -384,8 +391,8 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 		id, created = o.ID, o
 		return notify.Enqueue(ctx, tx, mails...)
 	})
-	if db.IsUniqueViolation(err) && in.IdempotencyKey != "" {
-		if o, err := s.byKey(ctx, s.DB, actor.User.ID, in.IdempotencyKey); o != nil || err != nil {
+	if db.IsUniqueViolation(err) && !key.Empty() {
+		if o, err := s.byKey(ctx, s.DB, key); o != nil || err != nil {
 			return o, o != nil, err
 		}
 	}
@@ -422,15 +429,10 @@ func insertLines(ctx context.Context, tx bun.Tx, o *Order) error {
 }
 
 // byKey finds the order a requester submitted with an idempotency key.
-func (s *Service) byKey(ctx context.Context, idb bun.IDB, requesterID int64, key string) (*Order, error) {
-	var id int64
-	err := idb.NewSelect().Model((*Order)(nil)).Column("id").
-		Where("requester_id = ? AND idempotency_key = ?", requesterID, key).Scan(ctx, &id)
-	if isNoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("order by idempotency key: %w", err)
+func (s *Service) byKey(ctx context.Context, idb bun.IDB, key idempotency.Scoped) (*Order, error) {
+	id, err := idempotency.Prior(ctx, idb, key)
+	if err != nil || id == 0 {
+		return nil, err
 	}
 	return load(ctx, idb, id)
 }

@@ -108,7 +108,7 @@ func TestExpiry(t *testing.T) {
 			t.Fatalf("q1 %s after the late acceptance", q1.State)
 		}
 		// Asking again says the same.
-		_, err = qs.Accept(ctx, buyer, q1.ID, 0, "")
+		_, err = qs.Accept(ctx, buyer, q1.ID, q1.Version, "")
 		if !strings.Contains(apperr.MessageOf(err), want) {
 			t.Errorf("second attempt: %q", apperr.MessageOf(err))
 		}

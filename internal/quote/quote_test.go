@@ -237,7 +237,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 			t.Error("v1 PDF changed")
 		}
 		// Nothing more can happen to an answered version.
-		_, err = qs.Accept(ctx, buyer, v1.ID, 0, "")
+		_, err = qs.Accept(ctx, buyer, v1.ID, v1.Version, "")
 		ordertest.WantCode(t, err, apperr.Conflict)
 
 		if got, want := actions(t, bdb, "quote", v1.ID), "quote.create quote.edit quote.submit quote.approve quote.send quote.revise"; got != want {

@@ -64,8 +64,8 @@ type run struct {
 //
 //  1. lock (PostgreSQL) and load the version; invisible to the actor → 404
 //     (members never see internal states);
-//  2. the version the actor saw (0: whatever is current) and the state
-//     must match → else 409;
+//  2. the version the actor saw (a user must name one: 0 is a 422) and
+//     the state must match → else 409;
 //  3. the enforcer must allow the step's action on the version; approving
 //     also on behalf of every author of it (four-eyes) → else 403;
 //  4. fn does the step's own checks and changes and names the new state;
@@ -74,6 +74,9 @@ type run struct {
 //
 // The system actor (the expiry job) skips 1's visibility and 3.
 func (s *Service) step(ctx context.Context, actor account.Principal, id, version int64, st Step, fn func(ctx context.Context, r *run) (State, error)) (*Quote, error) {
+	if version <= 0 && !isSystem(actor) { // a user names the version seen; 0 is no "current"
+		return nil, apperr.MissingVersion()
+	}
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if db.IsPostgres(tx) {
 			if _, err := tx.ExecContext(ctx, "SELECT id FROM quotes WHERE id = ? FOR UPDATE", id); err != nil {
@@ -336,4 +339,21 @@ func checkComment(comment string, st Step) (string, error) {
 		return "", apperr.Fields("Der Kommentar ist zu lang.", apperr.FieldError{Field: "comment", Message: fmt.Sprintf("Höchstens %d Zeichen.", maxText)})
 	}
 	return c, nil
+}
+
+// AuditScope is the visibility of a quote version's audit trail
+// (audit.Reader): the provider's staff read all of it; a member reads a
+// version only once it was sent, and then only from the sending on –
+// nothing of its drafting, discounts or internal approval. A version the
+// member may not see (a draft, another member's) and an unknown id are a
+// 404, as Get answers.
+func (s *Service) AuditScope(ctx context.Context, who authz.Subject, id int64) (audit.Scope, error) {
+	actor := account.Principal{Subject: who}
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return audit.Scope{}, err
+	}
+	if s.seesInternal(actor) {
+		return audit.Scope{}, nil
+	}
+	return audit.Scope{From: "quote." + string(StepSend)}, nil
 }

@@ -136,7 +136,7 @@ func (s *Server) apiProductAnswer(c *fiber.Ctx, id int64, st int) error {
 }
 
 func missingVersion() error {
-	return apperr.Fields("Die Version fehlt.", apperr.FieldError{Field: "version", Message: "Bitte senden Sie die Version, die Sie zuletzt gelesen haben."})
+	return apperr.MissingVersion()
 }
 
 // patchJSON applies a JSON merge patch (RFC 7396, flat) to current and

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
 )
 
 // maxJSONBytes bounds API request bodies; larger ones are refused with 400.
@@ -34,6 +36,36 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 		return errMalformed{"Nach dem JSON-Objekt folgen weitere Daten."}
 	}
 	return nil
+}
+
+// versioned is embedded in the JSON body of every state change (API.md
+// conventions): the version of the entity the client last saw. The
+// domain's guarded update turns a stale one into a 409.
+type versioned struct {
+	Version *int64 `json:"version"`
+}
+
+// seen is the version the body names; absent, 0 or negative is the 422
+// naming "version", never "whatever is current".
+func (v versioned) seen() (int64, error) {
+	if v.Version == nil || *v.Version <= 0 {
+		return 0, apperr.MissingVersion()
+	}
+	return *v.Version, nil
+}
+
+// decodeChange reads the body of a state change into dst, a struct that
+// embeds versioned, and returns the version it names. It is the one place
+// where every JSON state change is checked for its version; an empty body
+// names none.
+func decodeChange(c *fiber.Ctx, dst interface{ seen() (int64, error) }) (int64, error) {
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return 0, apperr.MissingVersion()
+	}
+	if err := decodeJSON(c, dst); err != nil {
+		return 0, err
+	}
+	return dst.seen()
 }
 
 // paramID reads a numeric path parameter; anything else is a 404.

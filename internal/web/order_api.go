@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
 	"coopshop/internal/order"
 )
@@ -26,15 +25,19 @@ func (in orderInputJSON) input() order.Input {
 }
 
 // apiOrderSubmit is POST /api/v1/orders: the caller's cart becomes an
-// order request (201). The Idempotency-Key header makes a repetition
-// answer the same order (201 again, with Idempotent-Replayed: true).
+// order request (201). The Idempotency-Key header makes a repetition with
+// the same body answer the same order (201 again, with
+// Idempotent-Replayed: true); another body under the key is a 422.
 func (s *Server) apiOrderSubmit(c *fiber.Ctx) error {
 	var in orderInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	oi := in.input()
-	oi.IdempotencyKey = strings.TrimSpace(c.Get("Idempotency-Key"))
+	var err error
+	if oi.Idempotency, err = idempotencyOf(c); err != nil {
+		return err
+	}
 	p := principal(c)
 	o, replay, err := s.Orders.Submit(c.UserContext(), *p, oi)
 	if err != nil {
@@ -91,30 +94,10 @@ func (s *Server) apiOrder(c *fiber.Ctx) error {
 	return c.JSON(s.orderOf(c.UserContext(), p, o, true))
 }
 
-// stepBody is the body of the step endpoints.
+// stepBody is the body of the step endpoints: {"version","comment"}.
 type stepBody struct {
-	Version *int64 `json:"version"`
+	versioned
 	Comment string `json:"comment"`
-}
-
-// readStep reads {"version","comment"}; version is required unless
-// optional (an empty body then means "the current version").
-func readStep(c *fiber.Ctx, optional bool) (stepBody, error) {
-	var b stepBody
-	if optional && len(strings.TrimSpace(string(c.Body()))) == 0 {
-		return b, nil
-	}
-	if err := decodeJSON(c, &b); err != nil {
-		return b, err
-	}
-	if b.Version == nil && !optional {
-		return b, apperr.Fields("Die Version fehlt.", apperr.FieldError{Field: "version", Message: "Bitte die Version angeben, die Sie zuletzt gesehen haben."})
-	}
-	if b.Version == nil {
-		var zero int64
-		b.Version = &zero
-	}
-	return b, nil
 }
 
 // apiOrderStep runs one step endpoint: POST /api/v1/orders/{id}/<step>.
@@ -124,7 +107,8 @@ func (s *Server) apiOrderStep(st order.Step) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		b, err := readStep(c, false)
+		var b stepBody
+		version, err := decodeChange(c, &b)
 		if err != nil {
 			return err
 		}
@@ -133,17 +117,17 @@ func (s *Server) apiOrderStep(st order.Step) fiber.Handler {
 		var o *order.Order
 		switch st {
 		case order.StepApprove:
-			o, err = s.Orders.Approve(ctx, *p, id, *b.Version, b.Comment)
+			o, err = s.Orders.Approve(ctx, *p, id, version, b.Comment)
 		case order.StepReject:
-			o, err = s.Orders.Reject(ctx, *p, id, *b.Version, b.Comment)
+			o, err = s.Orders.Reject(ctx, *p, id, version, b.Comment)
 		case order.StepReturn:
-			o, err = s.Orders.Return(ctx, *p, id, *b.Version, b.Comment)
+			o, err = s.Orders.Return(ctx, *p, id, version, b.Comment)
 		case order.StepWithdraw:
-			o, err = s.Orders.Withdraw(ctx, *p, id, *b.Version, b.Comment)
+			o, err = s.Orders.Withdraw(ctx, *p, id, version, b.Comment)
 		case order.StepConfirm:
-			o, err = s.Orders.Confirm(ctx, *p, id, *b.Version)
+			o, err = s.Orders.Confirm(ctx, *p, id, version)
 		case order.StepResubmit:
-			o, err = s.Orders.Resubmit(ctx, *p, id, *b.Version)
+			o, err = s.Orders.Resubmit(ctx, *p, id, version)
 		default:
 			return fiber.ErrNotFound
 		}
@@ -156,18 +140,19 @@ func (s *Server) apiOrderStep(st order.Step) fiber.Handler {
 
 // apiOrderQuote is POST /api/v1/orders/{id}/quotes: sales opens a
 // quotation for an approved order with lines that need one (201 with the
-// order, now quoting). The body {"version"} is optional.
+// order, now quoting). The body {"version"} names the order's version.
 func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	b, err := readStep(c, true)
+	var b stepBody
+	version, err := decodeChange(c, &b)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	o, err := s.Orders.StartQuote(c.UserContext(), *p, id, *b.Version)
+	o, err := s.Orders.StartQuote(c.UserContext(), *p, id, version)
 	if err != nil {
 		return err
 	}
@@ -175,27 +160,32 @@ func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 }
 
 // apiOrderDeliver is POST /api/v1/orders/{id}/deliveries
-// {"version"?, "lines":[{"line_no"|"product_id","quantity","serials"}],
-// "note"}: a (partial) delivery; 201 with the order. A free line (no
-// product) is named by its line_no.
+// {"version", "lines":[{"line_no"|"product_id","quantity","serials"}],
+// "note"}: a (partial) delivery of the order's version seen; 201 with the
+// delivery {"id","delivered_on","lines"}. A free line (no product) is
+// named by its line_no.
 func (s *Server) apiOrderDeliver(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	var in struct {
-		Version int64 `json:"version"`
+		versioned
 		order.DeliveryInput
 	}
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	p := principal(c)
-	o, err := s.Orders.Deliver(c.UserContext(), *p, id, in.Version, in.DeliveryInput)
+	version, err := decodeChange(c, &in)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.orderOf(c.UserContext(), p, o, true))
+	p := principal(c)
+	o, err := s.Orders.Deliver(c.UserContext(), *p, id, version, in.DeliveryInput)
+	if err != nil {
+		return err
+	}
+	// Deliver appends the delivery it recorded to the order it returns.
+	d := o.Deliveries[len(o.Deliveries)-1]
+	c.Set(fiber.HeaderLocation, "/api/v1/orders/"+strconv.FormatInt(o.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(deliveryOf(o, d))
 }
 
 // apiOrderEdit is PATCH /api/v1/orders/{id}: the requester changes a
@@ -206,18 +196,16 @@ func (s *Server) apiOrderEdit(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Version *int64 `json:"version"`
+		versioned
 		orderInputJSON
 		Lines []order.LineInput `json:"lines"`
 	}
-	if err := decodeJSON(c, &in); err != nil {
+	version, err := decodeChange(c, &in)
+	if err != nil {
 		return err
 	}
-	if in.Version == nil {
-		return apperr.Fields("Die Version fehlt.", apperr.FieldError{Field: "version", Message: "Bitte die Version angeben, die Sie zuletzt gesehen haben."})
-	}
 	p := principal(c)
-	o, err := s.Orders.Edit(c.UserContext(), *p, id, *in.Version, order.EditInput{Input: in.input(), Lines: in.Lines})
+	o, err := s.Orders.Edit(c.UserContext(), *p, id, version, order.EditInput{Input: in.input(), Lines: in.Lines})
 	if err != nil {
 		return err
 	}

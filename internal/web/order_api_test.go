@@ -168,12 +168,44 @@ func TestOrderAPIBoerdePath(t *testing.T) {
 			t.Fatalf("state %s", o.State)
 		}
 		orderWantStatus(t, step("einkauf@boerde.example", "withdraw", o.Version, ""), 409, "withdraw after confirmation")
-		res = sales.JSON("POST", path+"/deliveries", map[string]any{"lines": []map[string]any{{"product_id": nb, "quantity": 2, "serials": []string{"NB-1", "NB-2"}}}})
+		deliveryLines := []map[string]any{{"product_id": nb, "quantity": 2, "serials": []string{"NB-1", "NB-2"}}}
+		res = sales.JSON("POST", path+"/deliveries", map[string]any{"lines": deliveryLines})
+		orderWantStatus(t, res, 422, "delivery without version")
+		wantFieldError(t, res, "version")
+		orderWantStatus(t, sales.JSON("POST", path+"/deliveries", map[string]any{"version": 0, "lines": deliveryLines}), 422, "delivery with version 0")
+		orderWantStatus(t, sales.JSON("POST", path+"/deliveries", map[string]any{"version": o.Version - 1, "lines": deliveryLines}), 409, "stale delivery")
+		res = sales.JSON("POST", path+"/deliveries", map[string]any{"version": o.Version, "lines": deliveryLines})
 		orderWantStatus(t, res, 201, "delivery")
-		res.JSON(t, &o)
-		if o.State != "confirmed" || o.Lines[0].DeliveredQuantity != 2 {
-			t.Fatalf("after delivery %+v", o)
+		var delivery struct {
+			ID          int64
+			DeliveredOn string `json:"delivered_on"`
+			Lines       []struct {
+				LineNo    int    `json:"line_no"`
+				ProductID *int64 `json:"product_id"`
+				Quantity  int64
+				Serials   []string
+			}
+			State *string // an order's field: the delivery has none
 		}
+		res.JSON(t, &delivery)
+		if delivery.ID == 0 || len(delivery.DeliveredOn) != 10 || delivery.State != nil || len(delivery.Lines) != 1 ||
+			delivery.Lines[0].LineNo != 1 || delivery.Lines[0].Quantity != 2 || len(delivery.Lines[0].Serials) != 2 {
+			t.Fatalf("delivery answer %s", res.Body)
+		}
+		var withDeliveries struct {
+			apiOrderBody
+			Deliveries []struct {
+				ID          int64
+				DeliveredOn string `json:"delivered_on"`
+			}
+		}
+		sales.Get(path).JSON(t, &withDeliveries)
+		o = withDeliveries.apiOrderBody
+		if o.State != "confirmed" || o.Lines[0].DeliveredQuantity != 2 || len(withDeliveries.Deliveries) != 1 ||
+			withDeliveries.Deliveries[0].ID != delivery.ID || withDeliveries.Deliveries[0].DeliveredOn != delivery.DeliveredOn {
+			t.Fatalf("after delivery %+v", withDeliveries)
+		}
+		orderWantStatus(t, sales.JSON("POST", path+"/deliveries", map[string]any{"version": o.Version - 1, "lines": deliveryLines}), 409, "delivery of a version seen before the last")
 
 		// Quote path: a quote-only line.
 		orderWantStatus(t, buyer.JSON("PUT", fmt.Sprintf("/api/v1/cart/items/%d", f.Products["T-SRV"].ID), map[string]int{"quantity": 8}), 200, "cart srv")
@@ -192,6 +224,9 @@ func TestOrderAPIBoerdePath(t *testing.T) {
 			t.Errorf("detail %q", detail)
 		}
 		orderWantStatus(t, client("einkauf@boerde.example").JSON("POST", qpath+"/quotes", map[string]any{}), 403, "purchaser opens a quote")
+		orderWantStatus(t, sales.JSON("POST", qpath+"/quotes", map[string]any{}), 422, "quote without version")
+		orderWantStatus(t, sales.JSON("POST", qpath+"/quotes", map[string]any{"version": 0}), 422, "quote with version 0")
+		orderWantStatus(t, sales.JSON("POST", qpath+"/quotes", map[string]any{"version": q.Version - 1}), 409, "stale quote")
 		res = sales.JSON("POST", qpath+"/quotes", map[string]any{"version": q.Version})
 		orderWantStatus(t, res, 201, "quote")
 		res.JSON(t, &q)

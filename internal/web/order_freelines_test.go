@@ -110,10 +110,11 @@ func TestOrderWithFreeLine(t *testing.T) {
 				lines = append(lines, map[string]any{"product_id": *l.ProductID, "quantity": l.Quantity})
 			}
 		}
-		res = api.JSON("POST", path+"/deliveries", map[string]any{"lines": lines})
+		api.Get(path).JSON(t, &got)
+		res = api.JSON("POST", path+"/deliveries", map[string]any{"version": got.Version, "lines": lines})
 		wantStatus(t, res, 201)
 		got = apiFreeLineOrder{}
-		res.JSON(t, &got)
+		api.Get(path).JSON(t, &got)
 		if got.State != "delivered" || len(got.Deliveries) != 2 {
 			t.Fatalf("after deliveries: %s, %d deliveries", got.State, len(got.Deliveries))
 		}
@@ -126,7 +127,7 @@ func TestOrderWithFreeLine(t *testing.T) {
 			}
 		}
 		// A delivered order takes no further delivery, by line_no neither.
-		res = api.JSON("POST", path+"/deliveries", map[string]any{"lines": []map[string]any{{"line_no": free.LineNo, "quantity": 1}}})
+		res = api.JSON("POST", path+"/deliveries", map[string]any{"version": got.Version, "lines": []map[string]any{{"line_no": free.LineNo, "quantity": 1}}})
 		wantStatus(t, res, 409)
 	})
 }

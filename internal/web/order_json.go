@@ -116,11 +116,34 @@ type deliveryLineJSON struct {
 	Serials   []string `json:"serials"`
 }
 
+// deliveryJSON is one delivery: the answer of POST …/deliveries and an
+// entry of the order's deliveries[]. delivered_on is the day (Berlin) it
+// was recorded.
 type deliveryJSON struct {
-	No         int                `json:"no"`
-	RecordedAt time.Time          `json:"recorded_at"`
-	Note       string             `json:"note"`
-	Lines      []deliveryLineJSON `json:"lines"`
+	ID          int64              `json:"id"`
+	No          int                `json:"no"`
+	DeliveredOn calendar.Date      `json:"delivered_on"`
+	RecordedAt  time.Time          `json:"recorded_at"`
+	Note        string             `json:"note"`
+	Lines       []deliveryLineJSON `json:"lines"`
+}
+
+// deliveryOf is delivery d of order o as the API shows it.
+func deliveryOf(o *order.Order, d *order.Delivery) deliveryJSON {
+	dj := deliveryJSON{ID: d.ID, No: d.DeliveryNo, DeliveredOn: calendar.Of(d.RecordedAt), RecordedAt: d.RecordedAt, Note: d.Note,
+		Lines: []deliveryLineJSON{}}
+	for _, dl := range d.Lines {
+		serials := dl.Serials
+		if serials == nil {
+			serials = []string{}
+		}
+		dlj := deliveryLineJSON{ProductID: productIDOf(dl.ProductID), Quantity: dl.Quantity, Serials: serials}
+		if l := o.LineByID(dl.OrderLineID); l != nil {
+			dlj.LineNo = l.LineNo
+		}
+		dj.Lines = append(dj.Lines, dlj)
+	}
+	return dj
 }
 
 type orderJSON struct {
@@ -191,19 +214,7 @@ func (s *Server) orderWithQuote(p *account.Principal, o *order.Order, full bool,
 			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered})
 	}
 	for _, d := range o.Deliveries {
-		dj := deliveryJSON{No: d.DeliveryNo, RecordedAt: d.RecordedAt, Note: d.Note}
-		for _, dl := range d.Lines {
-			serials := dl.Serials
-			if serials == nil {
-				serials = []string{}
-			}
-			dlj := deliveryLineJSON{ProductID: productIDOf(dl.ProductID), Quantity: dl.Quantity, Serials: serials}
-			if l := o.LineByID(dl.OrderLineID); l != nil {
-				dlj.LineNo = l.LineNo
-			}
-			dj.Lines = append(dj.Lines, dlj)
-		}
-		out.Deliveries = append(out.Deliveries, dj)
+		out.Deliveries = append(out.Deliveries, deliveryOf(o, d))
 	}
 	out.Steps = append(out.Steps, s.Orders.AllowedSteps(*p, o)...)
 	return out

@@ -65,7 +65,7 @@ func (s *Server) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) error {
 		v.Errors = map[string]string{}
 	}
 	if s.Authz.Allowed(p.Subject, "read", auditObject(o)) {
-		entries, err := audit.List(c.UserContext(), s.DB, audit.Filter{Entity: "order", EntityID: o.ID, Limit: 100})
+		entries, _, err := s.Audit.List(c.UserContext(), p.Subject, audit.Query{Entity: "order", EntityID: o.ID, Limit: 100})
 		if err != nil {
 			return err
 		}

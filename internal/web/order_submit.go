@@ -19,7 +19,11 @@ func (s *Server) orderSubmit(c *fiber.Ctx) error {
 		CostCentre: c.FormValue("cost_centre"), AddressID: c.FormValue("delivery_address_id"), Address: c.FormValue("delivery_address"),
 		Reason: c.FormValue("reason"), DesiredDate: strings.TrimSpace(c.FormValue("desired_date")), Key: c.FormValue("idempotency_key"),
 	}
-	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason, IdempotencyKey: f.Key}
+	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason}
+	var err error
+	if in.Idempotency, err = idempotencyOfForm(c, f.Key); err != nil {
+		return s.renderCart(c, f, err)
+	}
 	if id, err := strconv.ParseInt(f.AddressID, 10, 64); err == nil && id > 0 {
 		in.DeliveryAddressID = id
 	} else {

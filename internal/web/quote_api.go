@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/document"
 	"coopshop/internal/quote"
 )
@@ -87,18 +86,16 @@ func (s *Server) apiQuoteUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	var in quoteInJSON
-	if err := decodeJSON(c, &in); err != nil {
+	version, err := decodeChange(c, &in)
+	if err != nil {
 		return err
-	}
-	if in.Version == nil {
-		return apperr.Fields("Die Version fehlt.", apperr.FieldError{Field: "version", Message: "Bitte die Version angeben, die Sie zuletzt gesehen haben."})
 	}
 	qi, err := in.input()
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	q, err := s.Quotes.Update(c.UserContext(), *p, id, *in.Version, qi)
+	q, err := s.Quotes.Update(c.UserContext(), *p, id, version, qi)
 	if err != nil {
 		return err
 	}
@@ -134,11 +131,12 @@ func (s *Server) apiQuoteStep(st quote.Step) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		b, err := readStep(c, false)
+		var b stepBody
+		version, err := decodeChange(c, &b)
 		if err != nil {
 			return err
 		}
-		q, err := s.quoteStep(c, st, id, *b.Version, b.Comment)
+		q, err := s.quoteStep(c, st, id, version, b.Comment)
 		if err != nil {
 			return err
 		}

@@ -118,7 +118,7 @@ type quoteLineInJSON struct {
 // quoteInJSON is the body of PATCH /api/v1/quotes/{id}; absent fields
 // stay as they are.
 type quoteInJSON struct {
-	Version       *int64             `json:"version"`
+	versioned
 	Lines         *[]quoteLineInJSON `json:"lines"`
 	ValidUntil    *calendar.Date     `json:"valid_until"`
 	PaymentTerms  *string            `json:"payment_terms"`

@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
+	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
 	"coopshop/internal/config"
@@ -33,6 +34,7 @@ type Deps struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
+	Audit    *audit.Reader
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

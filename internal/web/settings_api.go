@@ -3,7 +3,6 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/order"
 )
 
@@ -56,17 +55,15 @@ func (s *Server) apiRulesPut(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Version *int64            `json:"version"`
-		Rules   []order.RuleInput `json:"rules"`
+		versioned
+		Rules []order.RuleInput `json:"rules"`
 	}
-	if err := decodeJSON(c, &in); err != nil {
+	version, err := decodeChange(c, &in)
+	if err != nil {
 		return err
 	}
-	if in.Version == nil {
-		return apperr.Fields("Die Version fehlt.", apperr.FieldError{Field: "version", Message: "Bitte die Version der Einstellungen angeben."})
-	}
 	p := principal(c)
-	if _, err := s.Orders.SetRules(c.UserContext(), *p, id, *in.Version, in.Rules); err != nil {
+	if _, err := s.Orders.SetRules(c.UserContext(), *p, id, version, in.Rules); err != nil {
 		return err
 	}
 	return s.apiSettings(c)
@@ -101,13 +98,14 @@ func (s *Server) apiCostCentreUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Version int64 `json:"version"`
+		versioned
 		order.CostCentreInput
 	}
-	if err := decodeJSON(c, &in); err != nil {
+	version, err := decodeChange(c, &in)
+	if err != nil {
 		return err
 	}
-	cc, err := s.Orders.UpdateCostCentre(c.UserContext(), *principal(c), id, ccID, in.Version, in.CostCentreInput)
+	cc, err := s.Orders.UpdateCostCentre(c.UserContext(), *principal(c), id, ccID, version, in.CostCentreInput)
 	if err != nil {
 		return err
 	}
@@ -158,13 +156,14 @@ func (s *Server) apiAddressUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Version int64 `json:"version"`
+		versioned
 		order.AddressInput
 	}
-	if err := decodeJSON(c, &in); err != nil {
+	version, err := decodeChange(c, &in)
+	if err != nil {
 		return err
 	}
-	a, err := s.Orders.UpdateAddress(c.UserContext(), *principal(c), id, aID, in.Version, in.AddressInput)
+	a, err := s.Orders.UpdateAddress(c.UserContext(), *principal(c), id, aID, version, in.AddressInput)
 	if err != nil {
 		return err
 	}

@@ -105,13 +105,14 @@ func (s *Server) apiUserRoles(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Version int64    `json:"version"`
-		Roles   []string `json:"roles"`
+		versioned
+		Roles []string `json:"roles"`
 	}
-	if err := decodeJSON(c, &in); err != nil {
+	version, err := decodeChange(c, &in)
+	if err != nil {
 		return err
 	}
-	if err := s.Accounts.SetRoles(c.UserContext(), *principal(c), u.ID, in.Version, in.Roles); err != nil {
+	if err := s.Accounts.SetRoles(c.UserContext(), *principal(c), u.ID, version, in.Roles); err != nil {
 		return err
 	}
 	u, err = account.GetUser(c.UserContext(), s.DB, u.ID)
