@@ -17,6 +17,7 @@ import (
 	"coopshop/internal/cart"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/member"
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
@@ -32,6 +33,7 @@ type App struct {
 	Accounts *account.Service
 	Carts    *cart.Service
 	Orders   *order.Service
+	Members  *member.Service
 	Quotes   *quote.Service
 	// Notifier sends the outbox's mails while Serve runs.
 	Notifier *notify.Dispatcher
@@ -66,12 +68,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Carts = cart.NewService(bdb, a.Authz)
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL = cfg.PublicURL()
+	a.Members = member.NewService(bdb, a.Authz)
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
 	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
 		bdb.Close()
 		return nil, err
 	}
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Quotes: a.Quotes})
 	if err != nil {
 		bdb.Close()
 		return nil, err

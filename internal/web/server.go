@@ -17,6 +17,7 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
 	"coopshop/internal/config"
+	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/static"
@@ -32,6 +33,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Carts    *cart.Service
 	Orders   *order.Service
+	Members  *member.Service
 	Quotes   *quote.Service
 }
 

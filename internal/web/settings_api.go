@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
-	"coopshop/internal/order"
+	"coopshop/internal/member"
 )
 
 // settingsJSON is a member's order settings.
@@ -12,22 +12,22 @@ type settingsJSON struct {
 	MemberID          int64              `json:"member_id"`
 	Member            string             `json:"member"`
 	Version           int64              `json:"version"`
-	CostCentres       []order.CostCentre `json:"cost_centres"`
-	DeliveryAddresses []order.Address    `json:"delivery_addresses"`
-	ApprovalRules     []order.Rule       `json:"approval_rules"`
+	CostCentres       []member.CostCentre `json:"cost_centres"`
+	DeliveryAddresses []member.Address    `json:"delivery_addresses"`
+	ApprovalRules     []member.Rule       `json:"approval_rules"`
 }
 
-func settingsOf(st *order.Settings) settingsJSON {
+func settingsOf(st *member.Settings) settingsJSON {
 	out := settingsJSON{MemberID: st.MemberID, Member: st.MemberName, Version: st.Version,
 		CostCentres: st.CostCentres, DeliveryAddresses: st.Addresses, ApprovalRules: st.Rules}
 	if out.CostCentres == nil {
-		out.CostCentres = []order.CostCentre{}
+		out.CostCentres = []member.CostCentre{}
 	}
 	if out.DeliveryAddresses == nil {
-		out.DeliveryAddresses = []order.Address{}
+		out.DeliveryAddresses = []member.Address{}
 	}
 	if out.ApprovalRules == nil {
-		out.ApprovalRules = []order.Rule{}
+		out.ApprovalRules = []member.Rule{}
 	}
 	return out
 }
@@ -40,7 +40,7 @@ func (s *Server) apiSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.Orders.MemberSettings(c.UserContext(), *principal(c), id)
+	st, err := s.Members.Settings(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) apiRulesPut(c *fiber.Ctx) error {
 	}
 	var in struct {
 		Version *int64            `json:"version"`
-		Rules   []order.RuleInput `json:"rules"`
+		Rules   []member.RuleInput `json:"rules"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
@@ -66,7 +66,7 @@ func (s *Server) apiRulesPut(c *fiber.Ctx) error {
 		return apperr.Fields("Die Version fehlt.", apperr.FieldError{Field: "version", Message: "Bitte die Version der Einstellungen angeben."})
 	}
 	p := principal(c)
-	if _, err := s.Orders.SetRules(c.UserContext(), *p, id, *in.Version, in.Rules); err != nil {
+	if _, err := s.Members.SetRules(c.UserContext(), *p, id, *in.Version, in.Rules); err != nil {
 		return err
 	}
 	return s.apiSettings(c)
@@ -78,11 +78,11 @@ func (s *Server) apiCostCentreCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in order.CostCentreInput
+	var in member.CostCentreInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	cc, err := s.Orders.AddCostCentre(c.UserContext(), *principal(c), id, in)
+	cc, err := s.Members.AddCostCentre(c.UserContext(), *principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -102,12 +102,12 @@ func (s *Server) apiCostCentreUpdate(c *fiber.Ctx) error {
 	}
 	var in struct {
 		Version int64 `json:"version"`
-		order.CostCentreInput
+		member.CostCentreInput
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	cc, err := s.Orders.UpdateCostCentre(c.UserContext(), *principal(c), id, ccID, in.Version, in.CostCentreInput)
+	cc, err := s.Members.UpdateCostCentre(c.UserContext(), *principal(c), id, ccID, in.Version, in.CostCentreInput)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) apiCostCentreDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Orders.DeleteCostCentre(c.UserContext(), *principal(c), id, ccID); err != nil {
+	if err := s.Members.DeleteCostCentre(c.UserContext(), *principal(c), id, ccID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -136,11 +136,11 @@ func (s *Server) apiAddressCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in order.AddressInput
+	var in member.AddressInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	a, err := s.Orders.AddAddress(c.UserContext(), *principal(c), id, in)
+	a, err := s.Members.AddAddress(c.UserContext(), *principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -159,12 +159,12 @@ func (s *Server) apiAddressUpdate(c *fiber.Ctx) error {
 	}
 	var in struct {
 		Version int64 `json:"version"`
-		order.AddressInput
+		member.AddressInput
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	a, err := s.Orders.UpdateAddress(c.UserContext(), *principal(c), id, aID, in.Version, in.AddressInput)
+	a, err := s.Members.UpdateAddress(c.UserContext(), *principal(c), id, aID, in.Version, in.AddressInput)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (s *Server) apiAddressDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Orders.DeleteAddress(c.UserContext(), *principal(c), id, aID); err != nil {
+	if err := s.Members.DeleteAddress(c.UserContext(), *principal(c), id, aID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
