@@ -15,6 +15,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
+	"coopshop/internal/catalog"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
 	"coopshop/internal/member"
@@ -34,6 +35,7 @@ type App struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Members  *member.Service
+	Catalog  *catalog.Service
 	Quotes   *quote.Service
 	// Notifier sends the outbox's mails while Serve runs.
 	Notifier *notify.Dispatcher
@@ -69,12 +71,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL = cfg.PublicURL()
 	a.Members = member.NewService(bdb, a.Authz)
+	a.Catalog = catalog.NewService(bdb, a.Authz)
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
 	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
 		bdb.Close()
 		return nil, err
 	}
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Quotes: a.Quotes})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Ready: a.ready})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -147,6 +150,11 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// ready pings the database and names its dialect, for /readyz.
+func (a *App) ready(ctx context.Context) (string, error) {
+	return a.DB.Dialect().Name().String(), a.DB.PingContext(ctx)
 }
 
 // Close releases the database.

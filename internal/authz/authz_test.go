@@ -187,6 +187,10 @@ func TestAttributeConditions(t *testing.T) {
 			{"purchaser manages the own member's settings", "einkauf@boerde.example", "manage", authz.Object{Kind: "settings", ID: f.boerde, OrgID: f.boerde}, apperr.Forbidden},
 			{"sales manages a member's settings it may read", "vertrieb@kid.example", "manage", authz.Object{Kind: "settings", ID: f.boerde, OrgID: f.boerde}, apperr.Forbidden},
 			{"member admin manages another member's settings", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "settings", ID: f.weissen, OrgID: f.weissen}, apperr.NotFound},
+			{"purchaser reads every organisation's contracts (the provider's view)", "einkauf@boerde.example", "read", authz.AcrossOrgs("contract"), apperr.Forbidden},
+			{"member admin reads every organisation's contracts", "kaemmerei@boerde.example", "read", authz.AcrossOrgs("contract"), apperr.Forbidden},
+			{"sales reads every organisation's contracts", "vertrieb@kid.example", "read", authz.AcrossOrgs("contract"), ""},
+			{"catalog manager reads every organisation's contracts", "katalog@kid.example", "read", authz.AcrossOrgs("contract"), ""},
 			{"anonymous", "nobody", "read", order("einkauf@boerde.example", 1, ""), apperr.Unauthorized},
 		}
 		for _, tt := range tests {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
@@ -122,12 +121,12 @@ func (f *contractForm) input() (catalog.ContractInput, formErrors) {
 
 // catalogContractsManagePage is /catalog/manage/contracts.
 func (s *Server) catalogContractsManagePage(c *fiber.Ctx) error {
-	today := calendar.Today()
-	cs, _, err := catalog.VisibleContracts(c.UserContext(), s.DB, catalog.Viewer{}, today, 0, "")
+	p := principal(c)
+	cs, _, err := s.Catalog.Contracts(c.UserContext(), *p, 0, "")
 	if err != nil {
 		return err
 	}
-	rows, err := s.contractRows(c, catalog.Viewer{}, cs, today)
+	rows, err := s.contractRows(c, s.Catalog.ViewerFor(*p), cs, s.Catalog.Today())
 	if err != nil {
 		return err
 	}
@@ -135,15 +134,9 @@ func (s *Server) catalogContractsManagePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderContractForm(c *fiber.Ctx, f contractForm, err error) error {
-	orgs, oerr := account.ListOrganisations(c.UserContext(), s.DB)
-	if oerr != nil {
-		return oerr
-	}
-	var members []account.Organisation
-	for _, o := range orgs {
-		if o.Kind == account.KindMember {
-			members = append(members, o)
-		}
+	members, merr := s.Catalog.Members(c.UserContext(), *principal(c))
+	if merr != nil {
+		return merr
 	}
 	title := "Neuer Rahmenvertrag"
 	if f.ID != 0 {
@@ -192,7 +185,7 @@ func (s *Server) contractCreateSubmit(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderContractForm(c, f, invalidForm(errs))
 	}
-	ct, err := catalog.AddContract(c.UserContext(), s.DB, principal(c).Actor(), in)
+	ct, err := s.Catalog.AddContract(c.UserContext(), *principal(c), in)
 	if formOutcome(err) {
 		return s.renderContractForm(c, f, err)
 	}
@@ -208,7 +201,7 @@ func (s *Server) contractEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := catalog.GetContract(c.UserContext(), s.DB, id)
+	ct, err := s.Catalog.Contract(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -224,7 +217,7 @@ func (s *Server) contractUpdateSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	old, err := catalog.GetContract(c.UserContext(), s.DB, id)
+	old, err := s.Catalog.Contract(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -243,7 +236,7 @@ func (s *Server) contractUpdateSubmit(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderContractForm(c, f, invalidForm(errs))
 	}
-	ct, err := catalog.UpdateContract(c.UserContext(), s.DB, principal(c).Actor(), id, version, in)
+	ct, err := s.Catalog.UpdateContract(c.UserContext(), *principal(c), id, version, in)
 	if formOutcome(err) {
 		return s.renderContractForm(c, f, err)
 	}

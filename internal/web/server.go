@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
+	"coopshop/internal/catalog"
 	"coopshop/internal/config"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
@@ -34,7 +36,11 @@ type Deps struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Members  *member.Service
+	Catalog  *catalog.Service
 	Quotes   *quote.Service
+	// Ready checks that the database answers, for /readyz, and names its
+	// dialect.
+	Ready func(ctx context.Context) (dialect string, err error)
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
