@@ -10,7 +10,6 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/money"
 )
@@ -174,7 +173,7 @@ func (s *Server) renderContractForm(c *fiber.Ctx, f contractForm, err error) err
 }
 
 func (s *Server) contractNewPage(c *fiber.Ctx) error {
-	today := calendar.Today()
+	today := s.Catalog.Today()
 	return s.renderContractForm(c, contractForm{Active: true, AllMembers: true, Members: map[int64]bool{},
 		ValidFrom: today.String(), ValidTo: today.AddMonths(24).AddDays(-1).String()}, nil)
 }

@@ -29,6 +29,9 @@ import (
 // Deps are the domain services the handlers use.
 type Deps struct {
 	Config   config.Config
+	// DB is left only for the audit trail (audit.go, and the order page's
+	// trail in order_page.go) until an audit service takes its place; every
+	// other handler goes through a domain service.
 	DB       *bun.DB
 	Authz    *authz.Authorizer
 	Accounts *account.Service

@@ -10,8 +10,8 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
-	"coopshop/internal/money"
 	"coopshop/internal/member"
+	"coopshop/internal/money"
 )
 
 // settingsMember is the member whose settings a page is about: the

@@ -9,9 +9,9 @@ import (
 
 // settingsJSON is a member's order settings.
 type settingsJSON struct {
-	MemberID          int64              `json:"member_id"`
-	Member            string             `json:"member"`
-	Version           int64              `json:"version"`
+	MemberID          int64               `json:"member_id"`
+	Member            string              `json:"member"`
+	Version           int64               `json:"version"`
 	CostCentres       []member.CostCentre `json:"cost_centres"`
 	DeliveryAddresses []member.Address    `json:"delivery_addresses"`
 	ApprovalRules     []member.Rule       `json:"approval_rules"`
@@ -56,7 +56,7 @@ func (s *Server) apiRulesPut(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Version *int64            `json:"version"`
+		Version *int64             `json:"version"`
 		Rules   []member.RuleInput `json:"rules"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
