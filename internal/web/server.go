@@ -28,7 +28,7 @@ import (
 
 // Deps are the domain services the handlers use.
 type Deps struct {
-	Config   config.Config
+	Config config.Config
 	// DB is left only for the audit trail (audit.go, and the order page's
 	// trail in order_page.go) until an audit service takes its place; every
 	// other handler goes through a domain service.
