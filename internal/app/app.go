@@ -16,8 +16,10 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
+	"coopshop/internal/catalog"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/member"
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
@@ -33,6 +35,8 @@ type App struct {
 	Accounts *account.Service
 	Carts    *cart.Service
 	Orders   *order.Service
+	Members  *member.Service
+	Catalog  *catalog.Service
 	Quotes   *quote.Service
 	// Audit reads the trail for users, with each entity's visibility.
 	Audit *audit.Reader
@@ -69,13 +73,15 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Carts = cart.NewService(bdb, a.Authz)
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL = cfg.PublicURL()
+	a.Members = member.NewService(bdb, a.Authz)
+	a.Catalog = catalog.NewService(bdb, a.Authz)
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
 	a.Audit = newAuditReader(a)
 	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
 		bdb.Close()
 		return nil, err
 	}
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Audit: a.Audit})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Ready: a.ready, Audit: a.Audit})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -163,6 +169,11 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// ready pings the database and names its dialect, for /readyz.
+func (a *App) ready(ctx context.Context) (string, error) {
+	return a.DB.Dialect().Name().String(), a.DB.PingContext(ctx)
 }
 
 // Close releases the database.

@@ -84,6 +84,9 @@ func (a *Authorizer) visible(s Subject, o Object) bool {
 	switch o.Kind {
 	case "user", "role":
 		o.Kind, action = "user", "list"
+	case "settings":
+		// A member's settings are seen by whoever reads its orders.
+		o.Kind = "order"
 	}
 	return a.Allowed(s, action, Object{Kind: o.Kind, ID: o.ID, OrgID: o.OrgID})
 }

@@ -184,6 +184,13 @@ func TestAttributeConditions(t *testing.T) {
 			{"member admin manages an own user", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde}, ""},
 			{"member admin grants a provider role", "kaemmerei@boerde.example", "assign", authz.Object{Kind: "role", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde, TargetRole: "admin"}, apperr.Forbidden},
 			{"admin manages any member's user", "admin@kid.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, ""},
+			{"purchaser manages the own member's settings", "einkauf@boerde.example", "manage", authz.Object{Kind: "settings", ID: f.boerde, OrgID: f.boerde}, apperr.Forbidden},
+			{"sales manages a member's settings it may read", "vertrieb@kid.example", "manage", authz.Object{Kind: "settings", ID: f.boerde, OrgID: f.boerde}, apperr.Forbidden},
+			{"member admin manages another member's settings", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "settings", ID: f.weissen, OrgID: f.weissen}, apperr.NotFound},
+			{"purchaser reads every organisation's contracts (the provider's view)", "einkauf@boerde.example", "read", authz.AcrossOrgs("contract"), apperr.Forbidden},
+			{"member admin reads every organisation's contracts", "kaemmerei@boerde.example", "read", authz.AcrossOrgs("contract"), apperr.Forbidden},
+			{"sales reads every organisation's contracts", "vertrieb@kid.example", "read", authz.AcrossOrgs("contract"), ""},
+			{"catalog manager reads every organisation's contracts", "katalog@kid.example", "read", authz.AcrossOrgs("contract"), ""},
 			{"anonymous", "nobody", "read", order("einkauf@boerde.example", 1, ""), apperr.Unauthorized},
 		}
 		for _, tt := range tests {

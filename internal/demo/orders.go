@@ -8,7 +8,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
-	"coopshop/internal/order"
+	"coopshop/internal/member"
 )
 
 // The members' order settings: approval chains, cost centres and delivery
@@ -16,14 +16,14 @@ import (
 func init() { Steps = append(Steps, seedOrderSettings) }
 
 type memberSettings struct {
-	rules     []order.Rule
+	rules     []member.Rule
 	centres   [][2]string // code, name
 	addresses [][2]string // label, address
 }
 
 var orderSettings = map[string]memberSettings{
 	"Landkreis Börde": {
-		rules: []order.Rule{
+		rules: []member.Rule{
 			{StageNo: 1, Role: authz.RoleApprover, MinGrossCents: 0},
 			{StageNo: 2, Role: authz.RoleMemberAdmin, MinGrossCents: 25000_00},
 		},
@@ -34,7 +34,7 @@ var orderSettings = map[string]memberSettings{
 		},
 	},
 	"Stadt Weißenfels": {
-		rules:   []order.Rule{{StageNo: 1, Role: authz.RoleApprover, MinGrossCents: 0}},
+		rules:   []member.Rule{{StageNo: 1, Role: authz.RoleApprover, MinGrossCents: 0}},
 		centres: [][2]string{{"1100", "Hauptamt"}, {"4000", "Schulen"}, {"6100", "Bauamt"}},
 		addresses: [][2]string{
 			{"Rathaus", "Stadt Weißenfels\nHauptamt – IT\nMarkt 1\n06667 Weißenfels"},
@@ -51,7 +51,7 @@ func seedOrderSettings(ctx context.Context, tx bun.Tx) error {
 		ms, ok := orderSettings[m.Name]
 		if !ok {
 			ms = memberSettings{
-				rules:     []order.Rule{{StageNo: 1, Role: authz.RoleApprover, MinGrossCents: 0}},
+				rules:     []member.Rule{{StageNo: 1, Role: authz.RoleApprover, MinGrossCents: 0}},
 				centres:   [][2]string{{"1000", "Allgemeine Verwaltung"}},
 				addresses: [][2]string{{"Verwaltung", fmt.Sprintf("%s\n%s\n%s %s", m.Name, m.Street, m.Zip, m.City)}},
 			}
@@ -63,12 +63,12 @@ func seedOrderSettings(ctx context.Context, tx bun.Tx) error {
 			}
 		}
 		for _, c := range ms.centres {
-			if _, err := tx.NewInsert().Model(&order.CostCentre{OrgID: m.ID, Code: c[0], Name: c[1], Active: true, Version: 1}).Exec(ctx); err != nil {
+			if _, err := tx.NewInsert().Model(&member.CostCentre{OrgID: m.ID, Code: c[0], Name: c[1], Active: true, Version: 1}).Exec(ctx); err != nil {
 				return fmt.Errorf("cost centre of %s: %w", m.Name, err)
 			}
 		}
 		for _, a := range ms.addresses {
-			if _, err := tx.NewInsert().Model(&order.Address{OrgID: m.ID, Label: a[0], Address: a[1], Active: true, Version: 1}).Exec(ctx); err != nil {
+			if _, err := tx.NewInsert().Model(&member.Address{OrgID: m.ID, Label: a[0], Address: a[1], Active: true, Version: 1}).Exec(ctx); err != nil {
 				return fmt.Errorf("delivery address of %s: %w", m.Name, err)
 			}
 		}

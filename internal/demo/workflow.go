@@ -9,6 +9,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/cart"
 	"coopshop/internal/idempotency"
+	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 )
@@ -152,7 +153,7 @@ func (w *workflow) place(ctx context.Context, d demoOrder) (*order.Order, error)
 			return nil, fmt.Errorf("cart %s: %w", it.sku, err)
 		}
 	}
-	addr := new(order.Address)
+	addr := new(member.Address)
 	if err := w.DB.NewSelect().Model(addr).Where("organisation_id = ? AND label = ?", buyer.User.OrgID, d.label).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("delivery address %s: %w", d.label, err)
 	}

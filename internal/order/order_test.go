@@ -12,6 +12,7 @@ import (
 	"coopshop/internal/catalog"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/idempotency"
+	"coopshop/internal/member"
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
@@ -360,7 +361,7 @@ func TestSubmitChecks(t *testing.T) {
 		}
 
 		// A member without rules: approved at once.
-		_, err = f.Orders.SetRules(ctx, f.P(t, "admin@kid.example"), f.Weissen, 1, nil)
+		_, err = f.Members.SetRules(ctx, f.P(t, "admin@kid.example"), f.Weissen, 1, nil)
 		ordertest.WantCode(t, err, "")
 		f.Fill(t, "einkauf@weissenfels.example", map[string]int64{"T-MON": 1})
 		o4, _, err := f.Orders.Submit(ctx, f.P(t, "einkauf@weissenfels.example"), order.Input{CostCentre: "4000", DeliveryAddress: "Markt 1", Reason: "Schule"})
@@ -401,13 +402,13 @@ func TestRulesDoNotMoveRunningOrders(t *testing.T) {
 		f := ordertest.Seed(t, bdb)
 		o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-MON": 1})
 		admin := f.P(t, "kaemmerei@boerde.example")
-		_, err := f.Orders.SetRules(ctx, admin, f.Boerde, 1, []order.RuleInput{{Stage: 1, Role: "member_admin", MinGrossCents: 0}})
+		_, err := f.Members.SetRules(ctx, admin, f.Boerde, 1, []member.RuleInput{{Stage: 1, Role: "member_admin", MinGrossCents: 0}})
 		ordertest.WantCode(t, err, "")
 		// Stale settings version.
-		_, err = f.Orders.SetRules(ctx, admin, f.Boerde, 1, nil)
+		_, err = f.Members.SetRules(ctx, admin, f.Boerde, 1, nil)
 		ordertest.WantCode(t, err, apperr.Conflict)
 		// Another member's settings: invisible.
-		_, err = f.Orders.SetRules(ctx, admin, f.Weissen, 1, nil)
+		_, err = f.Members.SetRules(ctx, admin, f.Weissen, 1, nil)
 		ordertest.WantCode(t, err, apperr.NotFound)
 		o, err = f.Orders.Get(ctx, admin, o.ID)
 		ordertest.WantCode(t, err, "")

@@ -2,48 +2,20 @@ package order
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 
-	"github.com/uptrace/bun"
-
-	"coopshop/internal/authz"
+	"coopshop/internal/member"
 )
-
-// Rule is one stage of a member's approval chain: orders whose gross total
-// is at least MinGrossCents need the approval of someone holding Role.
-type Rule struct {
-	bun.BaseModel `bun:"table:approval_rules,alias:ar"`
-
-	ID            int64  `bun:"id,pk,autoincrement" json:"-"`
-	OrgID         int64  `bun:"organisation_id" json:"-"`
-	StageNo       int    `bun:"stage_no" json:"stage"`
-	Role          string `bun:"role" json:"role"`
-	MinGrossCents int64  `bun:"min_gross_cents" json:"min_gross_cents"`
-}
-
-// ApprovalRoles are the roles a stage may ask for: those that hold the
-// order approve permission on the member's side.
-var ApprovalRoles = []string{authz.RoleApprover, authz.RoleMemberAdmin}
-
-// Rules lists a member's approval chain by stage number.
-func Rules(ctx context.Context, idb bun.IDB, memberID int64) ([]Rule, error) {
-	var out []Rule
-	if err := idb.NewSelect().Model(&out).Where("organisation_id = ?", memberID).OrderExpr("stage_no").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("approval rules: %w", err)
-	}
-	return out, nil
-}
 
 // chain computes the stages an order of gross cents needs: every rule
 // whose minimum it reaches, in rule order, numbered 1..n. An order that
 // reaches none needs no approval.
-func chain(rules []Rule, gross int64) []*Stage {
+func chain(rules []member.Rule, gross int64) []*Stage {
 	sort.Slice(rules, func(i, j int) bool { return rules[i].StageNo < rules[j].StageNo })
 	var out []*Stage
 	for _, r := range rules {
-		if gross >= r.MinGrossCents && slices.Contains(ApprovalRoles, r.Role) {
+		if gross >= r.MinGrossCents && slices.Contains(member.ApprovalRoles, r.Role) {
 			out = append(out, &Stage{StageNo: len(out) + 1, Role: r.Role, MinGrossCents: r.MinGrossCents, State: StagePending})
 		}
 	}
@@ -53,7 +25,7 @@ func chain(rules []Rule, gross int64) []*Stage {
 // ChainFor is the approval chain an order of gross cents would get at
 // the member today, for the checkout page ("Genehmigung durch …").
 func (s *Service) ChainFor(ctx context.Context, memberID, gross int64) ([]*Stage, error) {
-	rules, err := Rules(ctx, s.DB, memberID)
+	rules, err := member.Rules(ctx, s.DB, memberID)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"coopshop/internal/catalog"
 	"coopshop/internal/db"
 	"coopshop/internal/idempotency"
+	"coopshop/internal/member"
 	"coopshop/internal/money"
 	"coopshop/internal/notify"
 )
@@ -51,9 +52,9 @@ type header struct {
 // checkHeader validates the input against the member's settings and
 // collects every field error at once.
 func checkHeader(ctx context.Context, idb bun.IDB, memberID int64, in Input, today calendar.Date) (header, error) {
-	var centres []CostCentre
-	if err := idb.NewSelect().Model(&centres).Where("organisation_id = ? AND active", memberID).Scan(ctx); err != nil {
-		return header{}, fmt.Errorf("cost centres: %w", err)
+	centres, err := member.ActiveCostCentres(ctx, idb, memberID)
+	if err != nil {
+		return header{}, err
 	}
 	var h header
 	var fe []apperr.FieldError
@@ -75,10 +76,9 @@ func checkHeader(ctx context.Context, idb bun.IDB, memberID int64, in Input, tod
 	}
 	switch {
 	case in.DeliveryAddressID != 0:
-		a := new(Address)
-		err := idb.NewSelect().Model(a).Where("id = ? AND organisation_id = ? AND active", in.DeliveryAddressID, memberID).Scan(ctx)
-		if err != nil && !isNoRows(err) {
-			return header{}, fmt.Errorf("delivery address: %w", err)
+		a, err := member.ActiveAddress(ctx, idb, memberID, in.DeliveryAddressID)
+		if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+			return header{}, err
 		}
 		if err == nil {
 			h.address = a.Text()
@@ -250,7 +250,7 @@ func lineKey(l *Line) int64 {
 func planRound(ctx context.Context, idb bun.IDB, o *Order) ([]*Stage, State, error) {
 	t := o.Totals()
 	o.NetCents, o.VATCents, o.GrossCents = t.NetCents, t.VATCents, t.GrossCents
-	rules, err := Rules(ctx, idb, o.OrgID)
+	rules, err := member.Rules(ctx, idb, o.OrgID)
 	if err != nil {
 		return nil, "", err
 	}

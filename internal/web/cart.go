@@ -43,7 +43,7 @@ func (s *Server) renderCart(c *fiber.Ctx, f checkoutForm, err error) error {
 	if verr != nil {
 		return verr
 	}
-	st, serr := s.Orders.MemberSettings(ctx, *p, p.User.OrgID)
+	st, serr := s.Members.Settings(ctx, *p, p.User.OrgID)
 	if serr != nil {
 		return serr
 	}

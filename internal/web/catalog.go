@@ -6,35 +6,22 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/account"
 	"coopshop/internal/apperr"
-	"coopshop/internal/authz"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/money"
 )
 
-// catalogViewer is who the caller is for prices and contract visibility: a
-// member user sees the member's prices and contracts, the provider's staff
-// see list prices and every contract.
-func catalogViewer(p *account.Principal) catalog.Viewer {
-	if p.Subject.OrgKind == account.KindMember {
-		return catalog.Viewer{MemberID: p.User.OrgID}
-	}
-	return catalog.Viewer{}
-}
-
 // catalogManager tells whether the caller maintains the catalog (sees
 // inactive products, edit links).
 func (s *Server) catalogManager(c *fiber.Ctx) bool {
-	return s.Authz.Allowed(principal(c).Subject, "manage", authz.On("catalog"))
+	return s.Catalog.CanManage(*principal(c))
 }
 
-// catalogFilter reads ?q=&category=&kind=&contract=&limit=&cursor=. Members
-// may filter only by contracts they can see: any other is a 404, as if it
-// did not exist.
-func (s *Server) catalogFilter(c *fiber.Ctx, v catalog.Viewer, today calendar.Date) (catalog.Filter, error) {
-	f := catalog.Filter{Q: c.Query("q"), Kind: c.Query("kind"), Cursor: c.Query("cursor"), ActiveOnly: true}
+// catalogFilter reads ?q=&category=&kind=&contract=&limit=&cursor=&inactive=.
+// Which contracts and inactive products the caller may filter by is the
+// catalog service's decision (catalog.Service.Search).
+func (s *Server) catalogFilter(c *fiber.Ctx) (catalog.Filter, error) {
+	f := catalog.Filter{Q: c.Query("q"), Kind: c.Query("kind"), Cursor: c.Query("cursor"), ActiveOnly: c.Query("inactive") != "true"}
 	var errs []apperr.FieldError
 	num := func(name string) int64 {
 		raw := c.Query(name)
@@ -58,14 +45,6 @@ func (s *Server) catalogFilter(c *fiber.Ctx, v catalog.Viewer, today calendar.Da
 	}
 	if len(errs) > 0 {
 		return f, apperr.Fields("Ungültige Suchangaben.", errs...)
-	}
-	if c.Query("inactive") == "true" && s.catalogManager(c) {
-		f.ActiveOnly = false
-	}
-	if f.ContractID != 0 {
-		if _, err := catalog.VisibleContract(c.UserContext(), s.DB, v, f.ContractID, today); err != nil {
-			return f, err
-		}
 	}
 	return f, nil
 }
@@ -192,10 +171,12 @@ func (it catalogItem) RentalText() string {
 	return fmt.Sprintf("%d Monate à %s", *r.TermMonths, money.Format(*rate))
 }
 
-// catalogItems prices products for the viewer; products the resolver
+// catalogItems prices products for the caller; products the resolver
 // leaves out (inactive ones, for members) are left out.
-func (s *Server) catalogItems(c *fiber.Ctx, v catalog.Viewer, products []*catalog.Product, today calendar.Date) ([]catalogItem, error) {
-	prices, err := catalog.Prices(c.UserContext(), s.DB, v, products, today)
+func (s *Server) catalogItems(c *fiber.Ctx, products []*catalog.Product) ([]catalogItem, error) {
+	p := principal(c)
+	v := s.Catalog.ViewerFor(*p)
+	prices, err := s.Catalog.Prices(c.UserContext(), *p, products)
 	if err != nil {
 		return nil, err
 	}
@@ -218,18 +199,14 @@ func (s *Server) catalogProduct(c *fiber.Ctx) (catalogItem, error) {
 	if err != nil {
 		return catalogItem{}, err
 	}
-	p, err := catalog.GetProduct(c.UserContext(), s.DB, id)
+	p, err := s.Catalog.Product(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return catalogItem{}, err
 	}
-	v := catalogViewer(principal(c))
-	if !p.Active && !s.catalogManager(c) {
-		return catalogItem{}, apperr.New(apperr.NotFound, "Produkt nicht gefunden.")
+	if !p.Active { // only those who maintain the catalog get here
+		return newCatalogItem(p, catalog.ListPrice(p), s.Catalog.ViewerFor(*principal(c)).Provider()), nil
 	}
-	if !p.Active {
-		return newCatalogItem(p, catalog.ListPrice(p), v.Provider()), nil
-	}
-	items, err := s.catalogItems(c, v, []*catalog.Product{p}, calendar.Today())
+	items, err := s.catalogItems(c, []*catalog.Product{p})
 	if err != nil {
 		return catalogItem{}, err
 	}

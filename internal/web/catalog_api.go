@@ -9,24 +9,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 )
 
 // apiProducts is GET /api/v1/products: the catalog with the caller's
 // prices, searched and filtered, in pages.
 func (s *Server) apiProducts(c *fiber.Ctx) error {
-	v := catalogViewer(principal(c))
-	today := calendar.Today()
-	f, err := s.catalogFilter(c, v, today)
+	f, err := s.catalogFilter(c)
 	if err != nil {
 		return err
 	}
-	page, err := catalog.Search(c.UserContext(), s.DB, f)
+	page, err := s.Catalog.Search(c.UserContext(), *principal(c), f)
 	if err != nil {
 		return err
 	}
-	items, err := s.catalogItems(c, v, page.Products, today)
+	items, err := s.catalogItems(c, page.Products)
 	if err != nil {
 		return err
 	}
@@ -48,7 +45,7 @@ func (s *Server) apiProduct(c *fiber.Ctx) error {
 
 // apiCategories is GET /api/v1/categories.
 func (s *Server) apiCategories(c *fiber.Ctx) error {
-	cats, err := catalog.Categories(c.UserContext(), s.DB)
+	cats, err := s.Catalog.Categories(c.UserContext(), *principal(c))
 	if err != nil {
 		return err
 	}
@@ -65,7 +62,7 @@ func (s *Server) apiProductCreate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := catalog.AddProduct(c.UserContext(), s.DB, principal(c).Actor(), in)
+	p, err := s.Catalog.AddProduct(c.UserContext(), *principal(c), in)
 	if err != nil {
 		return err
 	}
@@ -80,7 +77,7 @@ func (s *Server) apiProductUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := catalog.GetProduct(c.UserContext(), s.DB, id)
+	p, err := s.Catalog.Product(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -89,7 +86,7 @@ func (s *Server) apiProductUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := catalog.UpdateProduct(c.UserContext(), s.DB, principal(c).Actor(), id, version, in); err != nil {
+	if _, err := s.Catalog.UpdateProduct(c.UserContext(), *principal(c), id, version, in); err != nil {
 		return err
 	}
 	return s.apiProductAnswer(c, id, fiber.StatusOK)
@@ -110,21 +107,20 @@ func (s *Server) apiProductDeactivate(c *fiber.Ctx) error {
 	if in.Version <= 0 {
 		return missingVersion()
 	}
-	if _, err := catalog.DeactivateProduct(c.UserContext(), s.DB, principal(c).Actor(), id, in.Version); err != nil {
+	if _, err := s.Catalog.DeactivateProduct(c.UserContext(), *principal(c), id, in.Version); err != nil {
 		return err
 	}
 	return s.apiProductAnswer(c, id, fiber.StatusOK)
 }
 
 func (s *Server) apiProductAnswer(c *fiber.Ctx, id int64, st int) error {
-	p, err := catalog.GetProduct(c.UserContext(), s.DB, id)
+	p, err := s.Catalog.Product(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
-	v := catalogViewer(principal(c))
-	it := newCatalogItem(p, catalog.ListPrice(p), v.Provider())
+	it := newCatalogItem(p, catalog.ListPrice(p), s.Catalog.ViewerFor(*principal(c)).Provider())
 	if p.Active {
-		items, err := s.catalogItems(c, v, []*catalog.Product{p}, calendar.Today())
+		items, err := s.catalogItems(c, []*catalog.Product{p})
 		if err != nil {
 			return err
 		}

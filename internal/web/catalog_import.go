@@ -85,7 +85,7 @@ func (s *Server) catalogImportSubmit(c *fiber.Ctx) error {
 		return fmt.Errorf("open upload: %w", err)
 	}
 	defer f.Close()
-	rep, err := catalog.Import(c.UserContext(), s.DB, principal(c).Actor(), kind, f, dryRun)
+	rep, err := s.Catalog.Import(c.UserContext(), *principal(c), kind, f, dryRun)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict {
 			c.Status(fiber.StatusConflict)
@@ -166,7 +166,7 @@ func (s *Server) apiCatalogImport(c *fiber.Ctx) error {
 		}
 		body = bytes.NewReader(c.Body())
 	}
-	rep, err := catalog.Import(c.UserContext(), s.DB, principal(c).Actor(), kind, body, dryRun)
+	rep, err := s.Catalog.Import(c.UserContext(), *principal(c), kind, body, dryRun)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func fieldMap(errs []apperr.FieldError) map[string]string {
 // searchable, with edit and deactivate.
 func (s *Server) catalogManagePage(c *fiber.Ctx) error {
 	f := catalog.Filter{Q: c.Query("q"), Kind: c.Query("kind"), Cursor: c.Query("cursor"), Limit: 50}
-	page, err := catalog.Search(c.UserContext(), s.DB, f)
+	page, err := s.Catalog.Search(c.UserContext(), *principal(c), f)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) catalogManagePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderProductForm(c *fiber.Ctx, f productForm, err error) error {
-	cats, cerr := catalog.Categories(c.UserContext(), s.DB)
+	cats, cerr := s.Catalog.Categories(c.UserContext(), *principal(c))
 	if cerr != nil {
 		return cerr
 	}
@@ -173,7 +173,7 @@ func (s *Server) productCreateSubmit(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderProductForm(c, f, invalidForm(errs))
 	}
-	p, err := catalog.AddProduct(c.UserContext(), s.DB, principal(c).Actor(), in)
+	p, err := s.Catalog.AddProduct(c.UserContext(), *principal(c), in)
 	if formOutcome(err) {
 		return s.renderProductForm(c, f, err)
 	}
@@ -193,7 +193,7 @@ func (s *Server) productEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := catalog.GetProduct(c.UserContext(), s.DB, id)
+	p, err := s.Catalog.Product(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (s *Server) productUpdateSubmit(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderProductForm(c, f, invalidForm(errs))
 	}
-	p, err := catalog.UpdateProduct(c.UserContext(), s.DB, principal(c).Actor(), id, version, in)
+	p, err := s.Catalog.UpdateProduct(c.UserContext(), *principal(c), id, version, in)
 	if formOutcome(err) {
 		return s.renderProductForm(c, f, err)
 	}
@@ -235,7 +235,7 @@ func (s *Server) productDeactivateSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := catalog.DeactivateProduct(c.UserContext(), s.DB, principal(c).Actor(), id, version)
+	p, err := s.Catalog.DeactivateProduct(c.UserContext(), *principal(c), id, version)
 	if apperr.CodeOf(err) == apperr.Conflict {
 		s.flash(c, apperr.MessageOf(err))
 		return c.Redirect("/catalog/manage", fiber.StatusSeeOther)

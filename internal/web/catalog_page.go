@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/authz"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 )
 
@@ -27,27 +26,27 @@ func kindOptions() []option {
 // catalogPage is /catalog: categories at the side, search and filters, the
 // products with the caller's prices.
 func (s *Server) catalogPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	v := catalogViewer(principal(c))
-	today := calendar.Today()
-	f, err := s.catalogFilter(c, v, today)
+	ctx, p := c.UserContext(), principal(c)
+	v := s.Catalog.ViewerFor(*p)
+	today := s.Catalog.Today()
+	f, err := s.catalogFilter(c)
 	if err != nil {
 		return err
 	}
 	f.Limit = 30
-	page, err := catalog.Search(ctx, s.DB, f)
+	page, err := s.Catalog.Search(ctx, *p, f)
 	if err != nil {
 		return err
 	}
-	items, err := s.catalogItems(c, v, page.Products, today)
+	items, err := s.catalogItems(c, page.Products)
 	if err != nil {
 		return err
 	}
-	cats, err := catalog.Categories(ctx, s.DB)
+	cats, err := s.Catalog.Categories(ctx, *p)
 	if err != nil {
 		return err
 	}
-	contracts, _, err := catalog.VisibleContracts(ctx, s.DB, v, today, 0, "")
+	contracts, _, err := s.Catalog.Contracts(ctx, *p, 0, "")
 	if err != nil {
 		return err
 	}

@@ -74,13 +74,13 @@ func newContractJSON(ct *catalog.Contract, v catalog.Viewer, today calendar.Date
 // apiContracts is GET /api/v1/contracts: members see the contracts they
 // are eligible for that are valid now or later; the provider sees all.
 func (s *Server) apiContracts(c *fiber.Ctx) error {
-	v := catalogViewer(principal(c))
-	today := calendar.Today()
+	p := principal(c)
+	v, today := s.Catalog.ViewerFor(*p), s.Catalog.Today()
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	if limit <= 0 || limit > catalog.MaxLimit {
 		limit = catalog.DefaultLimit
 	}
-	cs, next, err := catalog.VisibleContracts(c.UserContext(), s.DB, v, today, limit, c.Query("cursor"))
+	cs, next, err := s.Catalog.Contracts(c.UserContext(), *p, limit, c.Query("cursor"))
 	if err != nil {
 		return err
 	}
@@ -101,13 +101,12 @@ func (s *Server) apiContract(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := catalogViewer(principal(c))
-	today := calendar.Today()
-	ct, err := catalog.VisibleContract(c.UserContext(), s.DB, v, id, today)
+	p := principal(c)
+	ct, err := s.Catalog.Contract(c.UserContext(), *p, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(newContractJSON(ct, v, today))
+	return c.JSON(newContractJSON(ct, s.Catalog.ViewerFor(*p), s.Catalog.Today()))
 }
 
 // apiContractCreate is POST /api/v1/contracts. Left out, active is true.
@@ -116,11 +115,12 @@ func (s *Server) apiContractCreate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	ct, err := catalog.AddContract(c.UserContext(), s.DB, principal(c).Actor(), in)
+	p := principal(c)
+	ct, err := s.Catalog.AddContract(c.UserContext(), *p, in)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newContractJSON(ct, catalog.Viewer{}, calendar.Today()))
+	return c.Status(fiber.StatusCreated).JSON(newContractJSON(ct, s.Catalog.ViewerFor(*p), s.Catalog.Today()))
 }
 
 // apiContractUpdate is PATCH /api/v1/contracts/{id}: the fields sent
@@ -131,7 +131,8 @@ func (s *Server) apiContractUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := catalog.GetContract(c.UserContext(), s.DB, id)
+	p := principal(c)
+	ct, err := s.Catalog.Contract(c.UserContext(), *p, id)
 	if err != nil {
 		return err
 	}
@@ -140,9 +141,9 @@ func (s *Server) apiContractUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err = catalog.UpdateContract(c.UserContext(), s.DB, principal(c).Actor(), id, version, in)
+	ct, err = s.Catalog.UpdateContract(c.UserContext(), *p, id, version, in)
 	if err != nil {
 		return err
 	}
-	return c.JSON(newContractJSON(ct, catalog.Viewer{}, calendar.Today()))
+	return c.JSON(newContractJSON(ct, s.Catalog.ViewerFor(*p), s.Catalog.Today()))
 }

@@ -8,10 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/money"
 )
@@ -122,12 +120,12 @@ func (f *contractForm) input() (catalog.ContractInput, formErrors) {
 
 // catalogContractsManagePage is /catalog/manage/contracts.
 func (s *Server) catalogContractsManagePage(c *fiber.Ctx) error {
-	today := calendar.Today()
-	cs, _, err := catalog.VisibleContracts(c.UserContext(), s.DB, catalog.Viewer{}, today, 0, "")
+	p := principal(c)
+	cs, _, err := s.Catalog.Contracts(c.UserContext(), *p, 0, "")
 	if err != nil {
 		return err
 	}
-	rows, err := s.contractRows(c, catalog.Viewer{}, cs, today)
+	rows, err := s.contractRows(c, s.Catalog.ViewerFor(*p), cs, s.Catalog.Today())
 	if err != nil {
 		return err
 	}
@@ -135,15 +133,9 @@ func (s *Server) catalogContractsManagePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderContractForm(c *fiber.Ctx, f contractForm, err error) error {
-	orgs, oerr := account.ListOrganisations(c.UserContext(), s.DB)
-	if oerr != nil {
-		return oerr
-	}
-	var members []account.Organisation
-	for _, o := range orgs {
-		if o.Kind == account.KindMember {
-			members = append(members, o)
-		}
+	members, merr := s.Catalog.Members(c.UserContext(), *principal(c))
+	if merr != nil {
+		return merr
 	}
 	title := "Neuer Rahmenvertrag"
 	if f.ID != 0 {
@@ -181,7 +173,7 @@ func (s *Server) renderContractForm(c *fiber.Ctx, f contractForm, err error) err
 }
 
 func (s *Server) contractNewPage(c *fiber.Ctx) error {
-	today := calendar.Today()
+	today := s.Catalog.Today()
 	return s.renderContractForm(c, contractForm{Active: true, AllMembers: true, Members: map[int64]bool{},
 		ValidFrom: today.String(), ValidTo: today.AddMonths(24).AddDays(-1).String()}, nil)
 }
@@ -192,7 +184,7 @@ func (s *Server) contractCreateSubmit(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderContractForm(c, f, invalidForm(errs))
 	}
-	ct, err := catalog.AddContract(c.UserContext(), s.DB, principal(c).Actor(), in)
+	ct, err := s.Catalog.AddContract(c.UserContext(), *principal(c), in)
 	if formOutcome(err) {
 		return s.renderContractForm(c, f, err)
 	}
@@ -208,7 +200,7 @@ func (s *Server) contractEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct, err := catalog.GetContract(c.UserContext(), s.DB, id)
+	ct, err := s.Catalog.Contract(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -224,7 +216,7 @@ func (s *Server) contractUpdateSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	old, err := catalog.GetContract(c.UserContext(), s.DB, id)
+	old, err := s.Catalog.Contract(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -243,7 +235,7 @@ func (s *Server) contractUpdateSubmit(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderContractForm(c, f, invalidForm(errs))
 	}
-	ct, err := catalog.UpdateContract(c.UserContext(), s.DB, principal(c).Actor(), id, version, in)
+	ct, err := s.Catalog.UpdateContract(c.UserContext(), *principal(c), id, version, in)
 	if formOutcome(err) {
 		return s.renderContractForm(c, f, err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
@@ -41,7 +40,7 @@ func (l contractLineJSON) QuotaText() string {
 func (s *Server) contractRows(c *fiber.Ctx, v catalog.Viewer, cs []*catalog.Contract, today calendar.Date) ([]contractRow, error) {
 	names := map[int64]string{}
 	if v.Provider() {
-		orgs, err := account.ListOrganisations(c.UserContext(), s.DB)
+		orgs, err := s.Catalog.Members(c.UserContext(), *principal(c))
 		if err != nil {
 			return nil, err
 		}
@@ -78,9 +77,9 @@ func (s *Server) contractRows(c *fiber.Ctx, v catalog.Viewer, cs []*catalog.Cont
 
 // contractsPage is /contracts: the framework contracts the caller may see.
 func (s *Server) contractsPage(c *fiber.Ctx) error {
-	v := catalogViewer(principal(c))
-	today := calendar.Today()
-	cs, _, err := catalog.VisibleContracts(c.UserContext(), s.DB, v, today, 0, "")
+	p := principal(c)
+	v, today := s.Catalog.ViewerFor(*p), s.Catalog.Today()
+	cs, _, err := s.Catalog.Contracts(c.UserContext(), *p, 0, "")
 	if err != nil {
 		return err
 	}
@@ -99,9 +98,9 @@ func (s *Server) contractPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := catalogViewer(principal(c))
-	today := calendar.Today()
-	ct, err := catalog.VisibleContract(c.UserContext(), s.DB, v, id, today)
+	p := principal(c)
+	v, today := s.Catalog.ViewerFor(*p), s.Catalog.Today()
+	ct, err := s.Catalog.Contract(c.UserContext(), *p, id)
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,9 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.DB.PingContext(ctx); err != nil {
+	dialect, err := s.Ready(ctx)
+	if err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": err.Error()})
 	}
-	return c.JSON(fiber.Map{"status": "ok", "database": s.DB.Dialect().Name().String()})
+	return c.JSON(fiber.Map{"status": "ok", "database": dialect})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 )
 
@@ -30,7 +29,7 @@ func (s *Server) ensureSession(c *fiber.Ctx) error {
 	if session(c) != nil {
 		return nil
 	}
-	token, sess, err := account.NewSession(c.UserContext(), s.DB, 0, s.Config.SessionTTL)
+	token, sess, err := s.Accounts.StartSession(c.UserContext(), 0)
 	if err != nil {
 		return err
 	}
@@ -74,9 +73,9 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	}
 	// Rotate: the pre-login session ends, a new id is issued.
 	if old, ok := c.Locals(localSessionToken).(string); ok {
-		account.DeleteSession(c.UserContext(), s.DB, old)
+		s.Accounts.EndSession(c.UserContext(), old)
 	}
-	token, sess, err := account.NewSession(c.UserContext(), s.DB, p.User.ID, s.Config.SessionTTL)
+	token, sess, err := s.Accounts.StartSession(c.UserContext(), p.User.ID)
 	if err != nil {
 		return err
 	}
@@ -94,7 +93,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	if token, ok := c.Locals(localSessionToken).(string); ok {
-		if err := account.DeleteSession(c.UserContext(), s.DB, token); err != nil {
+		if err := s.Accounts.EndSession(c.UserContext(), token); err != nil {
 			return err
 		}
 	}

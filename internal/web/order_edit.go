@@ -43,7 +43,7 @@ func (s *Server) orderEditPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderOrderEdit(c *fiber.Ctx, o *order.Order, f orderEditForm, err error) error {
-	st, serr := s.Orders.MemberSettings(c.UserContext(), *principal(c), o.OrgID)
+	st, serr := s.Members.Settings(c.UserContext(), *principal(c), o.OrgID)
 	if serr != nil {
 		return serr
 	}

@@ -56,7 +56,7 @@ func (s *Server) render(c *fiber.Ctx, view string, data fiber.Map) error {
 	p := page{Data: data, Active: c.Path()}
 	if sess := session(c); sess != nil {
 		p.CSRF = sess.CSRFToken
-		p.Flash = account.TakeFlash(c.UserContext(), s.DB, sess)
+		p.Flash = s.Accounts.TakeFlash(c.UserContext(), sess)
 	}
 	if pr := principal(c); pr != nil && !isBearer(c) {
 		p.Principal = pr
@@ -75,7 +75,7 @@ func (s *Server) render(c *fiber.Ctx, view string, data fiber.Map) error {
 // flash stores a message for the next page of this browser session.
 func (s *Server) flash(c *fiber.Ctx, msg string) {
 	if sess := session(c); sess != nil {
-		account.SetFlash(c.UserContext(), s.DB, sess, msg)
+		s.Accounts.SetFlash(c.UserContext(), sess, msg)
 	}
 }
 

@@ -158,7 +158,7 @@ func (s *Server) routes() []route {
 		allow("POST", "/api/v1/orders/:id/quotes", "order", "quote", s.apiOrderQuote),
 		allow("POST", "/api/v1/orders/:id/deliveries", "order", "deliver", s.apiOrderDeliver),
 		// A member's order settings: read by whoever may read its orders
-		// (checked per member in internal/order), changed by its admin.
+		// (checked per member in internal/member), changed by its admin.
 		allow("GET", "/api/v1/members/:id/settings", "order", "read", s.apiSettings),
 		allow("PUT", "/api/v1/members/:id/approval-rules", "settings", "manage", s.apiRulesPut),
 		allow("POST", "/api/v1/members/:id/cost-centres", "settings", "manage", s.apiCostCentreCreate),

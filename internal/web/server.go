@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -17,7 +18,9 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
+	"coopshop/internal/catalog"
 	"coopshop/internal/config"
+	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/static"
@@ -26,15 +29,23 @@ import (
 
 // Deps are the domain services the handlers use.
 type Deps struct {
-	Config   config.Config
+	Config config.Config
+	// DB is left only for the audit trail (audit.go, and the order page's
+	// trail in order_page.go) until an audit service takes its place; every
+	// other handler goes through a domain service.
 	DB       *bun.DB
 	Authz    *authz.Authorizer
 	Accounts *account.Service
 	Log      *slog.Logger
 	Carts    *cart.Service
 	Orders   *order.Service
+	Members  *member.Service
+	Catalog  *catalog.Service
 	Quotes   *quote.Service
 	Audit    *audit.Reader
+	// Ready checks that the database answers, for /readyz, and names its
+	// dialect.
+	Ready func(ctx context.Context) (dialect string, err error)
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -9,8 +10,8 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
+	"coopshop/internal/member"
 	"coopshop/internal/money"
-	"coopshop/internal/order"
 )
 
 // settingsMember is the member whose settings a page is about: the
@@ -39,23 +40,14 @@ func (s *Server) settingsPage(c *fiber.Ctx) error {
 func (s *Server) renderSettings(c *fiber.Ctx, memberID int64, err error, section string) error {
 	ctx, p := c.UserContext(), principal(c)
 	// Members to switch between: all the viewer may manage.
-	var members []account.Organisation
-	orgs, oerr := account.ListOrganisations(ctx, s.DB)
-	if oerr != nil {
-		return oerr
+	members, merr := s.Members.Manageable(ctx, *p)
+	if merr != nil {
+		return merr
 	}
-	for _, o := range orgs {
-		if o.Kind == account.KindMember && s.Orders.CanManageSettings(*p, o.ID) {
-			members = append(members, o)
-		}
-	}
-	if p.User.Org != nil && p.User.Org.Kind != account.KindMember && memberID == p.User.OrgID && len(members) > 0 {
+	if memberID == p.User.OrgID && len(members) > 0 && !slices.ContainsFunc(members, func(o account.Organisation) bool { return o.ID == memberID }) {
 		memberID = members[0].ID // the provider's admin starts with the first member
 	}
-	if !s.Orders.CanManageSettings(*p, memberID) {
-		return s.Authz.Can(ctx, p.Subject, "manage", order.SettingsObject(memberID))
-	}
-	st, serr := s.Orders.MemberSettings(ctx, *p, memberID)
+	st, serr := s.Members.Editable(ctx, *p, memberID)
 	if serr != nil {
 		return serr
 	}
@@ -65,7 +57,7 @@ func (s *Server) renderSettings(c *fiber.Ctx, memberID int64, err error, section
 		rules.Role = append(rules.Role, r.Role)
 		rules.Min = append(rules.Min, money.FormatNumber(r.MinGrossCents))
 	}
-	data := fiber.Map{"Title": "Einstellungen " + st.MemberName, "S": st, "Members": members, "Roles": order.ApprovalRoles,
+	data := fiber.Map{"Title": "Einstellungen " + st.MemberName, "S": st, "Members": members, "Roles": member.ApprovalRoles,
 		"Rules": rules, "Errors": map[string]string{}, "Section": section}
 	if err != nil {
 		c.Status(status[apperr.CodeOf(err)])
@@ -93,7 +85,7 @@ func (s *Server) settingsFailed(c *fiber.Ctx, memberID int64, err error, section
 // settingsRulesSubmit is POST /settings/rules: the whole approval chain;
 // rows with an empty stage are dropped.
 func (s *Server) settingsRulesSubmit(c *fiber.Ctx) error {
-	member := settingsMember(c)
+	memberID := settingsMember(c)
 	version, err := parseVersion(c.FormValue("version"))
 	if err != nil {
 		return err
@@ -102,7 +94,7 @@ func (s *Server) settingsRulesSubmit(c *fiber.Ctx) error {
 	if len(stages) != len(roles) || len(stages) != len(mins) {
 		return errMalformed{"Die Stufen sind unvollständig."}
 	}
-	var in []order.RuleInput
+	var in []member.RuleInput
 	for i := range stages {
 		if strings.TrimSpace(stages[i]) == "" {
 			continue
@@ -114,59 +106,59 @@ func (s *Server) settingsRulesSubmit(c *fiber.Ctx) error {
 		min := int64(0)
 		if raw := strings.TrimSpace(mins[i]); raw != "" {
 			if min, err = money.Parse(raw); err != nil {
-				return s.settingsFailed(c, member, apperr.Fields("Ungültiger Betrag.", apperr.FieldError{Field: fmt.Sprintf("rules[%d].min_gross_cents", len(in)), Message: "Bitte einen Betrag wie 25.000,00 angeben."}), "rules")
+				return s.settingsFailed(c, memberID, apperr.Fields("Ungültiger Betrag.", apperr.FieldError{Field: fmt.Sprintf("rules[%d].min_gross_cents", len(in)), Message: "Bitte einen Betrag wie 25.000,00 angeben."}), "rules")
 			}
 		}
-		in = append(in, order.RuleInput{Stage: n, Role: roles[i], MinGrossCents: min})
+		in = append(in, member.RuleInput{Stage: n, Role: roles[i], MinGrossCents: min})
 	}
-	if _, err := s.Orders.SetRules(c.UserContext(), *principal(c), member, version, in); err != nil {
-		return s.settingsFailed(c, member, err, "rules")
+	if _, err := s.Members.SetRules(c.UserContext(), *principal(c), memberID, version, in); err != nil {
+		return s.settingsFailed(c, memberID, err, "rules")
 	}
-	return s.settingsDone(c, member, "Die Genehmigungsstufen sind gespeichert. Laufende Bestellungen behalten ihre Stufen.")
+	return s.settingsDone(c, memberID, "Die Genehmigungsstufen sind gespeichert. Laufende Bestellungen behalten ihre Stufen.")
 }
 
 // settingsCostCentreSubmit is POST /settings/cost-centres.
 func (s *Server) settingsCostCentreSubmit(c *fiber.Ctx) error {
-	member := settingsMember(c)
-	cc, err := s.Orders.AddCostCentre(c.UserContext(), *principal(c), member, order.CostCentreInput{Code: c.FormValue("code"), Name: c.FormValue("name")})
+	memberID := settingsMember(c)
+	cc, err := s.Members.AddCostCentre(c.UserContext(), *principal(c), memberID, member.CostCentreInput{Code: c.FormValue("code"), Name: c.FormValue("name")})
 	if err != nil {
-		return s.settingsFailed(c, member, err, "centres")
+		return s.settingsFailed(c, memberID, err, "centres")
 	}
-	return s.settingsDone(c, member, "Kostenstelle „"+cc.Label()+"“ angelegt.")
+	return s.settingsDone(c, memberID, "Kostenstelle „"+cc.Label()+"“ angelegt.")
 }
 
 // settingsCostCentreDelete is POST /settings/cost-centres/:id/delete.
 func (s *Server) settingsCostCentreDelete(c *fiber.Ctx) error {
-	member := settingsMember(c)
+	memberID := settingsMember(c)
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.Orders.DeleteCostCentre(c.UserContext(), *principal(c), member, id); err != nil {
-		return s.settingsFailed(c, member, err, "centres")
+	if err := s.Members.DeleteCostCentre(c.UserContext(), *principal(c), memberID, id); err != nil {
+		return s.settingsFailed(c, memberID, err, "centres")
 	}
-	return s.settingsDone(c, member, "Die Kostenstelle wurde entfernt.")
+	return s.settingsDone(c, memberID, "Die Kostenstelle wurde entfernt.")
 }
 
 // settingsAddressSubmit is POST /settings/addresses.
 func (s *Server) settingsAddressSubmit(c *fiber.Ctx) error {
-	member := settingsMember(c)
-	a, err := s.Orders.AddAddress(c.UserContext(), *principal(c), member, order.AddressInput{Label: c.FormValue("label"), Address: c.FormValue("address")})
+	memberID := settingsMember(c)
+	a, err := s.Members.AddAddress(c.UserContext(), *principal(c), memberID, member.AddressInput{Label: c.FormValue("label"), Address: c.FormValue("address")})
 	if err != nil {
-		return s.settingsFailed(c, member, err, "addresses")
+		return s.settingsFailed(c, memberID, err, "addresses")
 	}
-	return s.settingsDone(c, member, "Lieferadresse „"+a.Label+"“ angelegt.")
+	return s.settingsDone(c, memberID, "Lieferadresse „"+a.Label+"“ angelegt.")
 }
 
 // settingsAddressDelete is POST /settings/addresses/:id/delete.
 func (s *Server) settingsAddressDelete(c *fiber.Ctx) error {
-	member := settingsMember(c)
+	memberID := settingsMember(c)
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.Orders.DeleteAddress(c.UserContext(), *principal(c), member, id); err != nil {
-		return s.settingsFailed(c, member, err, "addresses")
+	if err := s.Members.DeleteAddress(c.UserContext(), *principal(c), memberID, id); err != nil {
+		return s.settingsFailed(c, memberID, err, "addresses")
 	}
-	return s.settingsDone(c, member, "Die Lieferadresse wurde entfernt.")
+	return s.settingsDone(c, memberID, "Die Lieferadresse wurde entfernt.")
 }

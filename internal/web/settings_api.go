@@ -3,30 +3,30 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/order"
+	"coopshop/internal/member"
 )
 
 // settingsJSON is a member's order settings.
 type settingsJSON struct {
-	MemberID          int64              `json:"member_id"`
-	Member            string             `json:"member"`
-	Version           int64              `json:"version"`
-	CostCentres       []order.CostCentre `json:"cost_centres"`
-	DeliveryAddresses []order.Address    `json:"delivery_addresses"`
-	ApprovalRules     []order.Rule       `json:"approval_rules"`
+	MemberID          int64               `json:"member_id"`
+	Member            string              `json:"member"`
+	Version           int64               `json:"version"`
+	CostCentres       []member.CostCentre `json:"cost_centres"`
+	DeliveryAddresses []member.Address    `json:"delivery_addresses"`
+	ApprovalRules     []member.Rule       `json:"approval_rules"`
 }
 
-func settingsOf(st *order.Settings) settingsJSON {
+func settingsOf(st *member.Settings) settingsJSON {
 	out := settingsJSON{MemberID: st.MemberID, Member: st.MemberName, Version: st.Version,
 		CostCentres: st.CostCentres, DeliveryAddresses: st.Addresses, ApprovalRules: st.Rules}
 	if out.CostCentres == nil {
-		out.CostCentres = []order.CostCentre{}
+		out.CostCentres = []member.CostCentre{}
 	}
 	if out.DeliveryAddresses == nil {
-		out.DeliveryAddresses = []order.Address{}
+		out.DeliveryAddresses = []member.Address{}
 	}
 	if out.ApprovalRules == nil {
-		out.ApprovalRules = []order.Rule{}
+		out.ApprovalRules = []member.Rule{}
 	}
 	return out
 }
@@ -39,7 +39,7 @@ func (s *Server) apiSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.Orders.MemberSettings(c.UserContext(), *principal(c), id)
+	st, err := s.Members.Settings(c.UserContext(), *principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -56,14 +56,14 @@ func (s *Server) apiRulesPut(c *fiber.Ctx) error {
 	}
 	var in struct {
 		versioned
-		Rules []order.RuleInput `json:"rules"`
+		Rules []member.RuleInput `json:"rules"`
 	}
 	version, err := decodeChange(c, &in)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if _, err := s.Orders.SetRules(c.UserContext(), *p, id, version, in.Rules); err != nil {
+	if _, err := s.Members.SetRules(c.UserContext(), *p, id, version, in.Rules); err != nil {
 		return err
 	}
 	return s.apiSettings(c)
@@ -75,11 +75,11 @@ func (s *Server) apiCostCentreCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in order.CostCentreInput
+	var in member.CostCentreInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	cc, err := s.Orders.AddCostCentre(c.UserContext(), *principal(c), id, in)
+	cc, err := s.Members.AddCostCentre(c.UserContext(), *principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -99,13 +99,13 @@ func (s *Server) apiCostCentreUpdate(c *fiber.Ctx) error {
 	}
 	var in struct {
 		versioned
-		order.CostCentreInput
+		member.CostCentreInput
 	}
 	version, err := decodeChange(c, &in)
 	if err != nil {
 		return err
 	}
-	cc, err := s.Orders.UpdateCostCentre(c.UserContext(), *principal(c), id, ccID, version, in.CostCentreInput)
+	cc, err := s.Members.UpdateCostCentre(c.UserContext(), *principal(c), id, ccID, version, in.CostCentreInput)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (s *Server) apiCostCentreDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Orders.DeleteCostCentre(c.UserContext(), *principal(c), id, ccID); err != nil {
+	if err := s.Members.DeleteCostCentre(c.UserContext(), *principal(c), id, ccID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -134,11 +134,11 @@ func (s *Server) apiAddressCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in order.AddressInput
+	var in member.AddressInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	a, err := s.Orders.AddAddress(c.UserContext(), *principal(c), id, in)
+	a, err := s.Members.AddAddress(c.UserContext(), *principal(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -157,13 +157,13 @@ func (s *Server) apiAddressUpdate(c *fiber.Ctx) error {
 	}
 	var in struct {
 		versioned
-		order.AddressInput
+		member.AddressInput
 	}
 	version, err := decodeChange(c, &in)
 	if err != nil {
 		return err
 	}
-	a, err := s.Orders.UpdateAddress(c.UserContext(), *principal(c), id, aID, version, in.AddressInput)
+	a, err := s.Members.UpdateAddress(c.UserContext(), *principal(c), id, aID, version, in.AddressInput)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (s *Server) apiAddressDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Orders.DeleteAddress(c.UserContext(), *principal(c), id, aID); err != nil {
+	if err := s.Members.DeleteAddress(c.UserContext(), *principal(c), id, aID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -41,14 +41,7 @@ func (s *Server) loadManagedUser(c *fiber.Ctx) (*account.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := account.GetUser(c.UserContext(), s.DB, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Authz.Can(c.UserContext(), principal(c).Subject, "list", authz.Object{Kind: "user", ID: u.ID, OrgID: u.OrgID}); err != nil {
-		return nil, err
-	}
-	return u, nil
+	return s.Accounts.ManagedUser(c.UserContext(), *principal(c), id)
 }
 
 func (s *Server) userPage(c *fiber.Ctx) error {
@@ -60,8 +53,7 @@ func (s *Server) userPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderUser(c *fiber.Ctx, u *account.User, roles []string, errMsg string) error {
-	p := principal(c)
-	canManage := s.Authz.Allowed(p.Subject, "manage", authz.Object{Kind: "user", ID: u.ID, OrgID: u.OrgID})
+	canManage := s.Accounts.CanManageUser(*principal(c), u)
 	return s.render(c, "user", fiber.Map{
 		"Target": u, "Roles": roles, "Available": authz.RolesFor(u.Org.Kind), "CanManage": canManage, "Error": errMsg,
 	})
@@ -115,7 +107,7 @@ func (s *Server) apiUserRoles(c *fiber.Ctx) error {
 	if err := s.Accounts.SetRoles(c.UserContext(), *principal(c), u.ID, version, in.Roles); err != nil {
 		return err
 	}
-	u, err = account.GetUser(c.UserContext(), s.DB, u.ID)
+	u, err = s.Accounts.ManagedUser(c.UserContext(), *principal(c), u.ID)
 	if err != nil {
 		return err
 	}

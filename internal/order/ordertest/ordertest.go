@@ -21,6 +21,7 @@ import (
 	"coopshop/internal/catalog"
 	"coopshop/internal/config"
 	"coopshop/internal/demo"
+	"coopshop/internal/member"
 	"coopshop/internal/order"
 )
 
@@ -30,6 +31,7 @@ type Fixture struct {
 	Authz    *authz.Authorizer
 	Accounts *account.Service
 	Orders   *order.Service
+	Members  *member.Service
 	Carts    *cart.Service
 	Boerde   int64
 	Weissen  int64
@@ -108,6 +110,7 @@ func Attach(t testing.TB, bdb *bun.DB) *Fixture {
 	}
 	f.Accounts = account.NewService(bdb, f.Authz, config.Default())
 	f.Orders = order.NewService(bdb, f.Authz)
+	f.Members = member.NewService(bdb, f.Authz)
 	f.Carts = cart.NewService(bdb, f.Authz)
 	return f
 }
