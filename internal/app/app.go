@@ -15,9 +15,10 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
-	"coopshop/internal/notify"
+	"coopshop/internal/job"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/internal/web"
@@ -33,8 +34,9 @@ type App struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
-	// Notifier sends the outbox's mails while Serve runs.
-	Notifier *notify.Dispatcher
+	// Jobs runs the background work of the steps (mails, notifications,
+	// documents) while Serve runs.
+	Jobs *job.Runner
 	Web      *web.Server
 	Log      *slog.Logger
 }
@@ -67,10 +69,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL = cfg.PublicURL()
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
-	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
+	sender, err := newSender(cfg, log)
+	if err != nil {
 		bdb.Close()
 		return nil, err
 	}
+	a.Jobs = job.NewRunner(bdb, clock.System(), log)
+	a.registerJobs(sender)
 	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
 	if err != nil {
 		bdb.Close()
@@ -93,12 +98,15 @@ func (a *App) Migrate(ctx context.Context) error {
 }
 
 // Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
-// requests in flight finish (up to Config.ShutdownTimeout).
+// requests in flight finish (up to Config.ShutdownTimeout), and so does the
+// job the runner is running.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
-	defer stop()
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); a.Jobs.Run(bg) }()
+	// On the way out the runner finishes the job it is running.
+	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
-	go a.Notifier.Run(bg)
 	go a.Quotes.RunExpiry(bg, time.Minute, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()

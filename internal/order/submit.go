@@ -18,7 +18,6 @@ import (
 	"coopshop/internal/catalog"
 	"coopshop/internal/db"
 	"coopshop/internal/money"
-	"coopshop/internal/notify"
 )
 
 // NumberPrefix starts every order request number: BA-2026-000123.
@@ -377,12 +376,8 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 				"lines": len(o.Lines), "stages": len(o.RoundStages())}}); err != nil {
 			return err
 		}
-		mails, err := s.mailsAfter(ctx, tx, o, StepSubmit, actor, "")
-		if err != nil {
-			return err
-		}
 		id, created = o.ID, o
-		return notify.Enqueue(ctx, tx, mails...)
+		return enqueueNotify(ctx, &run{tx: tx, actor: actor, order: o}, StepSubmit)
 	})
 	if db.IsUniqueViolation(err) && in.IdempotencyKey != "" {
 		if o, err := s.byKey(ctx, s.DB, actor.User.ID, in.IdempotencyKey); o != nil || err != nil {
