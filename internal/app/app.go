@@ -34,11 +34,11 @@ type App struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
-	// Jobs runs the background work of the steps (mails, notifications,
-	// documents) while Serve runs.
-	Jobs *job.Runner
 	Web      *web.Server
 	Log      *slog.Logger
+	// Jobs runs the background work of the steps (mails, notifications,
+	// PDFs) while Serve runs.
+	Jobs *job.Runner
 }
 
 // New opens the database, applies pending migrations and wires the

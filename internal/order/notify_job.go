@@ -23,7 +23,7 @@ func enqueueNotify(ctx context.Context, r *run, st Step) error {
 }
 
 // NotifyJob is the handler of the order step jobs (notify.StepKind
-//("order")): it loads the order, works out the recipients of the step –
+// ("order")): it loads the order, works out the recipients of the step –
 // the enforcer asked per candidate – and enqueues the mails (mailsAfter,
 // texts unchanged). An order that changed again since the step gets no
 // mails for it: they would describe a state that is gone, and the later
