@@ -17,10 +17,11 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
 	"coopshop/internal/catalog"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/job"
 	"coopshop/internal/member"
-	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/internal/web"
@@ -40,10 +41,11 @@ type App struct {
 	Quotes   *quote.Service
 	// Audit reads the trail for users, with each entity's visibility.
 	Audit *audit.Reader
-	// Notifier sends the outbox's mails while Serve runs.
-	Notifier *notify.Dispatcher
-	Web      *web.Server
-	Log      *slog.Logger
+	Web   *web.Server
+	Log   *slog.Logger
+	// Jobs runs the background work of the steps (mails, notifications,
+	// PDFs) while Serve runs.
+	Jobs *job.Runner
 }
 
 // New opens the database, applies pending migrations and wires the
@@ -77,10 +79,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Catalog = catalog.NewService(bdb, a.Authz)
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
 	a.Audit = newAuditReader(a)
-	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
+	sender, err := newSender(cfg, log)
+	if err != nil {
 		bdb.Close()
 		return nil, err
 	}
+	a.Jobs = job.NewRunner(bdb, clock.System(), log)
+	a.registerJobs(sender)
 	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Ready: a.ready, Audit: a.Audit})
 	if err != nil {
 		bdb.Close()
@@ -118,12 +123,15 @@ func (a *App) Migrate(ctx context.Context) error {
 }
 
 // Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
-// requests in flight finish (up to Config.ShutdownTimeout).
+// requests in flight finish (up to Config.ShutdownTimeout), and so does the
+// job the runner is running.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
-	defer stop()
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); a.Jobs.Run(bg) }()
+	// On the way out the runner finishes the job it is running.
+	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
-	go a.Notifier.Run(bg)
 	go a.Quotes.RunExpiry(bg, time.Minute, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()

@@ -3,22 +3,26 @@ package app
 import (
 	"log/slog"
 
-	"github.com/uptrace/bun"
-
 	"coopshop/internal/config"
+	"coopshop/internal/document"
 	"coopshop/internal/notify"
 )
 
-// newNotifier builds the outbox dispatcher: mails through SMTP_URL, or
-// into the log when it is not set (demo, development).
-func newNotifier(cfg config.Config, bdb *bun.DB, log *slog.Logger) (*notify.Dispatcher, error) {
-	var sender notify.Sender = notify.LogSender{Log: log}
+// newSender is where mails go: through SMTP_URL, or into the log when it
+// is not set (demo, development).
+func newSender(cfg config.Config, log *slog.Logger) (notify.Sender, error) {
 	if cfg.SMTPURL != "" {
-		s, err := notify.NewSMTPSender(cfg.SMTPURL)
-		if err != nil {
-			return nil, err
-		}
-		sender = s
+		return notify.NewSMTPSender(cfg.SMTPURL)
 	}
-	return &notify.Dispatcher{DB: bdb, Sender: sender, Log: log}, nil
+	return notify.LogSender{Log: log}, nil
+}
+
+// registerJobs gives the runner a handler for every kind of job the steps
+// write: the mails, the step notifications of orders and quotations (their
+// recipients are worked out there), the documents issued after a step.
+func (a *App) registerJobs(sender notify.Sender) {
+	notify.Register(a.Jobs, sender)
+	a.Jobs.Handle(notify.StepKind("order"), a.Orders.NotifyJob)
+	a.Jobs.Handle(notify.StepKind("quote"), a.Quotes.NotifyJob)
+	document.Register(a.Jobs, a.DB)
 }

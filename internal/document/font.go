@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // fontFamily is the family name every text is set in. See FONTS.md for the
@@ -44,33 +46,29 @@ type fontSet struct {
 	regularTTF, boldTTF []byte // with a text hyphen (ttfcmap.go), for the UTF-8 path
 }
 
-// cp1252High maps the bytes 0x80–0x9F of Windows-1252 to Unicode; 0 marks
-// the five unassigned bytes. 0x00–0x7F and 0xA0–0xFF equal Latin-1.
-var cp1252High = [32]rune{
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-}
+// cp1252 is Windows-1252 as golang.org/x/text defines it. It decodes the
+// five bytes Windows-1252 leaves unassigned (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+// to U+FFFD; the fonts have no glyph for those, so cp1252Rune and
+// inCP1252 treat them, like every control, as holes.
+var cp1252 = charmap.Windows1252
 
-// cp1252Encode is the inverse of cp1252High.
-var cp1252Encode = func() map[rune]byte {
-	m := make(map[rune]byte, len(cp1252High))
-	for i, r := range cp1252High {
-		if r != 0 {
-			m[r] = byte(0x80 + i)
-		}
+// cp1252Rune is the printable character byte c stands for in the fonts, 0
+// for none (a control or an unassigned byte).
+func cp1252Rune(c byte) rune {
+	r := cp1252.DecodeByte(c)
+	if r < 0x20 || (r >= 0x7F && r < 0xA0) || r == utf8.RuneError {
+		return 0
 	}
-	return m
-}()
+	return r
+}
 
 // inCP1252 reports whether r is printable in the Windows-1252 fonts.
 func inCP1252(r rune) bool {
 	if (r >= 0x20 && r < 0x7F) || (r >= 0xA0 && r <= 0xFF) {
 		return true
 	}
-	_, ok := cp1252Encode[r]
-	return ok
+	c, ok := cp1252.EncodeRune(r)
+	return ok && r != 0 && cp1252Rune(c) == r
 }
 
 // encodeCP1252 converts sanitized UTF-8 text to Windows-1252 bytes for the
@@ -89,15 +87,12 @@ func encodeCP1252(s string) string {
 	}
 	b := make([]byte, 0, len(s))
 	for _, r := range s {
-		switch {
-		case r < 0x80 || (r >= 0xA0 && r <= 0xFF):
+		if r < 0x80 {
 			b = append(b, byte(r))
-		default:
-			if c, ok := cp1252Encode[r]; ok {
-				b = append(b, c)
-			} else {
-				b = append(b, '?')
-			}
+		} else if c, ok := cp1252.EncodeRune(r); ok && cp1252Rune(c) == r {
+			b = append(b, c)
+		} else {
+			b = append(b, '?')
 		}
 	}
 	return string(b)
@@ -112,8 +107,8 @@ func cp1252Repertoire() string {
 			b.WriteRune(r)
 		}
 	}
-	for _, r := range cp1252High {
-		if r != 0 {
+	for c := 0x80; c < 0xA0; c++ {
+		if r := cp1252Rune(byte(c)); r != 0 {
 			b.WriteRune(r)
 		}
 	}
@@ -127,11 +122,8 @@ func cp1252Repertoire() string {
 func cp1252Map() string {
 	var b strings.Builder
 	for c := 0; c < 256; c++ {
-		r := rune(c)
-		if c >= 0x80 && c < 0xA0 {
-			r = cp1252High[c-0x80]
-		}
-		if (c < 0x20 || c == 0x7F) || r == 0 {
+		r := cp1252Rune(byte(c))
+		if r == 0 {
 			fmt.Fprintf(&b, "!%02X U+%04X .notdef\n", c, c)
 			continue
 		}

@@ -77,3 +77,28 @@ func TestCP1252Map(t *testing.T) {
 		}
 	}
 }
+
+// TestCP1252HighBytes pins what the fonts print for 0x80–0x9F, the part
+// where Windows-1252 differs from Latin-1, as it was hand-written before
+// the table came from golang.org/x/text: an upgrade that changed it would
+// change issued PDFs.
+func TestCP1252HighBytes(t *testing.T) {
+	want := [32]rune{
+		0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+		0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+		0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+		0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+	}
+	for i, r := range want {
+		c := byte(0x80 + i)
+		if got := cp1252Rune(c); got != r {
+			t.Errorf("byte %#x prints %U, want %U", c, got, r)
+		}
+		if r != 0 && (!inCP1252(r) || encodeCP1252(string(r)) != string([]byte{c})) {
+			t.Errorf("%U does not encode to %#x", r, c)
+		}
+		if inCP1252(rune(c)) || encodeCP1252(string(rune(c))) != "?" {
+			t.Errorf("the C1 control %U counts as printable", rune(c))
+		}
+	}
+}

@@ -167,13 +167,18 @@ func Latest(ctx context.Context, idb bun.IDB, entity string, entityID int64, kin
 	return s, nil
 }
 
-// Exists tells whether a document of a kind is stored for an entity,
-// without loading its bytes.
+// Exists tells whether a document of a kind is issued for an entity:
+// stored, or waiting for its issue job (IssueLater), without loading or
+// rendering it.
 func Exists(ctx context.Context, idb bun.IDB, entity string, entityID int64, kind Kind) (bool, error) {
 	ok, err := idb.NewSelect().Model((*Stored)(nil)).
 		Where("entity = ? AND entity_id = ? AND kind = ?", entity, entityID, kind).Exists(ctx)
 	if err != nil {
 		return false, fmt.Errorf("document exists: %w", err)
 	}
-	return ok, nil
+	if ok {
+		return true, nil
+	}
+	reqs, err := pending(ctx, idb, entity, entityID, kind, 0)
+	return len(reqs) > 0, err
 }

@@ -16,8 +16,12 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"coopshop/internal/clock"
+	"coopshop/internal/db"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/job"
 	"coopshop/internal/notify"
+	"coopshop/migrations"
 )
 
 // fakeSMTP is a tiny in-process SMTP server that records what it gets
@@ -153,19 +157,10 @@ func TestNewSMTPSenderRefusesBadURLs(t *testing.T) {
 	}
 }
 
-func countRows(t *testing.T, bdb *bun.DB, where string) int {
-	t.Helper()
-	n, err := bdb.NewSelect().Table("outbox").Where(where).Count(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(n)
-}
-
-// TestDispatcherRetries: messages exist only when their transaction
-// commits; a failed send is retried after the backoff and then marked
-// sent; nothing is sent twice.
-func TestDispatcherRetries(t *testing.T) {
+// TestMailJobsRetry: mails exist only when their transaction commits; a
+// failed send is retried after the backoff and then done; nothing is sent
+// twice.
+func TestMailJobsRetry(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
 		srv := startSMTP(t, 1)
@@ -176,55 +171,148 @@ func TestDispatcherRetries(t *testing.T) {
 		msgs := []notify.Message{
 			{Event: "order.submit", To: "a@boerde.example", Subject: "Eins", Body: "1", Entity: "order", EntityID: 1},
 			{Event: "order.submit", To: "b@boerde.example", Subject: "Zwei", Body: "2", Entity: "order", EntityID: 1},
+			{Event: "order.submit", To: "", Subject: "Niemand", Entity: "order", EntityID: 1},
 		}
 		if err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return notify.Enqueue(ctx, tx, msgs...) }); err != nil {
 			t.Fatal(err)
 		}
 		errRollback := errors.New("rollback")
 		err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := notify.Enqueue(ctx, tx, notify.Message{To: "c@boerde.example", Subject: "Nie"}); err != nil {
+			if err := notify.Enqueue(ctx, tx, notify.Message{To: "c@boerde.example", Subject: "Nie", Entity: "order", EntityID: 1}); err != nil {
 				return err
 			}
 			return errRollback
 		})
-		if !errors.Is(err, errRollback) || countRows(t, bdb, "1=1") != 2 {
-			t.Fatalf("rolled-back message stored (%v, %d rows)", err, countRows(t, bdb, "1=1"))
+		rows := forOrder(t, bdb)
+		if !errors.Is(err, errRollback) || len(rows) != 2 {
+			t.Fatalf("rolled-back or empty message stored (%v, %d rows)", err, len(rows))
 		}
 
-		now := time.Now().UTC()
-		d := &notify.Dispatcher{DB: bdb, Sender: sender, Now: func() time.Time { return now }, Log: quietLog()}
-		sent, failed, err := d.RunOnce(ctx)
-		if err != nil || sent != 1 || failed != 1 {
-			t.Fatalf("round 1: sent %d failed %d err %v", sent, failed, err)
+		clk := clock.NewManual(time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC))
+		r := job.NewRunner(bdb, clk, quietLog())
+		notify.Register(r, sender)
+		if n, err := r.Drain(ctx); err != nil || n != 2 {
+			t.Fatalf("round 1: ran %d, %v", n, err)
 		}
 		// Not due yet: nothing happens.
-		if sent, failed, err := d.RunOnce(ctx); err != nil || sent+failed != 0 {
-			t.Fatalf("round 2: sent %d failed %d err %v", sent, failed, err)
+		if n, err := r.Drain(ctx); err != nil || n != 0 {
+			t.Fatalf("round 2: ran %d, %v", n, err)
 		}
-		if n := countRows(t, bdb, "sent_at IS NULL AND last_error LIKE '%451%'"); n != 1 {
-			t.Fatalf("%d messages waiting with the error", n)
+		waiting := 0
+		for _, row := range forOrder(t, bdb) {
+			if row.SentAt == nil && strings.Contains(row.LastError, "451") {
+				waiting++
+			}
 		}
-		now = now.Add(notify.Backoff(1) + time.Second)
-		sent, failed, err = d.RunOnce(ctx)
-		if err != nil || sent != 1 || failed != 0 {
-			t.Fatalf("round 3: sent %d failed %d err %v", sent, failed, err)
+		if waiting != 1 {
+			t.Fatalf("%d messages waiting with the error", waiting)
+		}
+		clk.Advance(job.Backoff(1) + time.Second)
+		if n, err := r.Drain(ctx); err != nil || n != 1 {
+			t.Fatalf("round 3: ran %d, %v", n, err)
 		}
 		got, rcpts := srv.messages()
 		if len(got) != 2 || !sameElems(rcpts, "a@boerde.example", "b@boerde.example") {
 			t.Fatalf("delivered %v", rcpts)
 		}
-		if n := countRows(t, bdb, "sent_at IS NULL"); n != 0 {
-			t.Fatalf("%d unsent", n)
+		for _, row := range forOrder(t, bdb) {
+			if row.SentAt == nil || row.State != job.StateDone {
+				t.Errorf("unsent: %+v", row)
+			}
 		}
-		now = now.Add(24 * time.Hour)
-		if sent, _, _ := d.RunOnce(ctx); sent != 0 {
+		clk.Advance(24 * time.Hour)
+		if n, _ := r.Drain(ctx); n != 0 {
 			t.Fatal("sent again")
 		}
 	})
 }
 
-// TestClaimsDoNotOverlapPG: two dispatchers at once never claim the same
-// message (FOR UPDATE SKIP LOCKED plus the lease).
+func forOrder(t *testing.T, bdb *bun.DB) []notify.Row {
+	t.Helper()
+	rows, err := notify.ForEntity(context.Background(), bdb, "order", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestEnqueueOnceDeduplicates: a step job that runs twice (after a crash)
+// enqueues its mails once.
+func TestEnqueueOnceDeduplicates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		m := notify.Message{To: "a@boerde.example", Subject: "s", Entity: "order", EntityID: 1}
+		for range 2 {
+			if err := notify.EnqueueOnce(ctx, bdb, "job:7", m, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if rows := forOrder(t, bdb); len(rows) != 2 {
+			t.Fatalf("%d mails, want 2", len(rows))
+		}
+	})
+}
+
+// TestOutboxMovesIntoJobs: migration 0011 turns the outbox of 0005 into
+// mail jobs (unsent ones pending with their attempts and error, sent ones
+// done) and its down migration brings the outbox back.
+func TestOutboxMovesIntoJobs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		m, err := db.NewMigrator(bdb, migrations.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			mig, err := m.Down(ctx)
+			if err != nil || mig == nil {
+				t.Fatalf("down to 0010: %v %v", mig, err)
+			}
+			if mig.Version == 11 {
+				break
+			}
+		}
+		now := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+		_, err = bdb.NewRaw(`INSERT INTO outbox (event, recipient, subject, body, entity, entity_id, created_at, due_at, attempts, last_error, sent_at)
+			VALUES ('order.submit', 'a@boerde.example', 'Zur Genehmigung', 'Größe 1.234,56 €', 'order', 5, ?, ?, 2, '451 later', NULL),
+			       ('order.approve', 'b@boerde.example', 'Genehmigt', 'ok', 'order', 5, ?, ?, 1, '', ?)`,
+			now, now.Add(time.Minute), now, now, now.Add(time.Second)).Exec(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := notify.ForEntity(ctx, bdb, "order", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 {
+			t.Fatalf("%d mail jobs, want 2", len(rows))
+		}
+		p, s := rows[0], rows[1]
+		if p.To != "a@boerde.example" || p.Body != "Größe 1.234,56 €" || p.Event != "order.submit" || p.State != job.StatePending ||
+			p.Attempts != 2 || p.LastError != "451 later" || p.SentAt != nil || p.EntityID != 5 {
+			t.Errorf("pending: %+v", p)
+		}
+		if s.To != "b@boerde.example" || s.State != job.StateDone || s.SentAt == nil || !s.SentAt.Equal(now.Add(time.Second)) {
+			t.Errorf("sent: %+v", s)
+		}
+		j, err := job.Get(ctx, bdb, p.JobID)
+		if err != nil || j.RunAt == nil || !j.RunAt.Equal(now.Add(time.Minute)) {
+			t.Errorf("pending job due at %v (%v)", j.RunAt, err)
+		}
+		rec := &recorder{}
+		r := job.NewRunner(bdb, clock.NewManual(now.Add(time.Hour)), quietLog())
+		notify.Register(r, rec)
+		if n, err := r.Drain(ctx); err != nil || n != 1 || rec.n != 1 {
+			t.Errorf("migrated mail sent %d times (%d jobs, %v)", rec.n, n, err)
+		}
+	})
+}
+
+// TestClaimsDoNotOverlapPG: four runners at once send each of 200 mails
+// once.
 func TestClaimsDoNotOverlapPG(t *testing.T) {
 	bdb := dbtest.Open(t, "postgres")
 	ctx := context.Background()
@@ -241,16 +329,10 @@ func TestClaimsDoNotOverlapPG(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d := &notify.Dispatcher{DB: bdb, Sender: rec, Batch: 7, Log: quietLog()}
-			for {
-				sent, _, err := d.RunOnce(ctx)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if sent == 0 {
-					return
-				}
+			r := job.NewRunner(bdb, nil, quietLog())
+			notify.Register(r, rec)
+			if _, err := r.Drain(ctx); err != nil {
+				t.Error(err)
 			}
 		}()
 	}

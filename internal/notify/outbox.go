@@ -1,8 +1,11 @@
 // Package notify delivers the e-mails that tell people what to do next.
-// Domain steps write them into the outbox table in their own transaction
-// (Enqueue), so a notification exists exactly when its step was committed;
-// the Dispatcher sends them afterwards, retrying until the mail server has
-// taken each one.
+// Each e-mail is a job of kind KindMail (internal/job), written in the
+// transaction of the step that causes it (Enqueue), so a mail exists
+// exactly when its step committed; the job runner sends it afterwards
+// (MailHandler), retrying until the mail server has taken it. Steps whose
+// recipients are costly to work out (the enforcer asked per candidate)
+// enqueue one small step job instead (EnqueueStep); its handler, in the
+// domain package, computes the mails and enqueues them (EnqueueOnce).
 package notify
 
 import (
@@ -11,66 +14,81 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"coopshop/internal/job"
 )
 
-// Message is one e-mail to one recipient.
+// KindMail is the job kind of one e-mail; its payload is a Message.
+const KindMail = "mail"
+
+// Message is one e-mail to one recipient. The JSON names are those of the
+// mail jobs' payload (migration 0011 writes them too).
 type Message struct {
-	Event    string // what happened, e.g. "order.approve"
-	To       string // e-mail address
-	Subject  string
-	Body     string // plain text
-	Entity   string // what it is about, e.g. "order"
-	EntityID int64
+	Event    string `json:"event"` // what happened, e.g. "order.approve"
+	To       string `json:"to"`    // e-mail address
+	Subject  string `json:"subject"`
+	Body     string `json:"body"` // plain text
+	Entity   string `json:"entity"`
+	EntityID int64  `json:"entity_id"` // what it is about, e.g. "order" 7
 }
 
-// Row is a message in the outbox with its delivery state.
+// Row is a mail job with its delivery state, as ForEntity lists it.
 type Row struct {
-	bun.BaseModel `bun:"table:outbox,alias:ob"`
-
-	ID        int64      `bun:"id,pk,autoincrement"`
-	Event     string     `bun:"event"`
-	Recipient string     `bun:"recipient"`
-	Subject   string     `bun:"subject"`
-	Body      string     `bun:"body"`
-	Entity    string     `bun:"entity"`
-	EntityID  int64      `bun:"entity_id"`
-	CreatedAt time.Time  `bun:"created_at"`
-	DueAt     time.Time  `bun:"due_at"`
-	Attempts  int        `bun:"attempts"`
-	LastError string     `bun:"last_error"`
-	SentAt    *time.Time `bun:"sent_at"`
+	Message
+	JobID     int64
+	State     job.State
+	Attempts  int
+	LastError string
+	CreatedAt time.Time
+	SentAt    *time.Time // when the mail server took it
 }
 
-// Message returns the row's message.
-func (r *Row) Message() Message {
-	return Message{Event: r.Event, To: r.Recipient, Subject: r.Subject, Body: r.Body, Entity: r.Entity, EntityID: r.EntityID}
-}
-
-// Enqueue writes messages into the outbox inside the caller's transaction.
-// Messages without a recipient are dropped.
+// Enqueue writes one mail job per message inside the caller's
+// transaction. Messages without a recipient are dropped.
 func Enqueue(ctx context.Context, idb bun.IDB, msgs ...Message) error {
-	now := time.Now().UTC()
-	rows := make([]Row, 0, len(msgs))
-	for _, m := range msgs {
+	return enqueue(ctx, idb, "", msgs)
+}
+
+// EnqueueOnce is Enqueue for a handler that may run twice (a job retried
+// after a crash): the i-th message gets the dedupe key key:i:recipient, so
+// a second run enqueues nothing new.
+func EnqueueOnce(ctx context.Context, idb bun.IDB, key string, msgs ...Message) error {
+	return enqueue(ctx, idb, key, msgs)
+}
+
+func enqueue(ctx context.Context, idb bun.IDB, key string, msgs []Message) error {
+	for i, m := range msgs {
 		if m.To == "" {
 			continue
 		}
-		rows = append(rows, Row{Event: m.Event, Recipient: m.To, Subject: m.Subject, Body: m.Body,
-			Entity: m.Entity, EntityID: m.EntityID, CreatedAt: now, DueAt: now})
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	if _, err := idb.NewInsert().Model(&rows).Exec(ctx); err != nil {
-		return fmt.Errorf("enqueue notifications: %w", err)
+		opts := []job.Option{job.About(m.Entity, m.EntityID)}
+		if key != "" {
+			opts = append(opts, job.Dedupe(fmt.Sprintf("%s:%d:%s", key, i, m.To)))
+		}
+		if err := job.Enqueue(ctx, idb, KindMail, m, opts...); err != nil {
+			return fmt.Errorf("enqueue notification: %w", err)
+		}
 	}
 	return nil
 }
 
-// ForEntity lists the messages about an entity, sent or not, oldest first
+// ForEntity lists the mails about an entity, sent or not, oldest first
 // (for tests and the admin's view).
 func ForEntity(ctx context.Context, idb bun.IDB, entity string, id int64) ([]Row, error) {
-	var out []Row
-	err := idb.NewSelect().Model(&out).Where("entity = ? AND entity_id = ?", entity, id).OrderExpr("id").Scan(ctx)
-	return out, err
+	jobs, err := job.ForEntity(ctx, idb, KindMail, entity, id, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Row, 0, len(jobs))
+	for _, j := range jobs {
+		r := Row{JobID: j.ID, State: j.State, Attempts: j.Attempts, LastError: j.LastError, CreatedAt: j.CreatedAt}
+		if err := j.Decode(&r.Message); err != nil {
+			return nil, err
+		}
+		if j.State == job.StateDone {
+			r.SentAt = j.DoneAt
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

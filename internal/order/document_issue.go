@@ -15,17 +15,18 @@ import (
 // DocumentEntity is the documents table's name for orders.
 const DocumentEntity = "order"
 
-// issueConfirmation renders the order confirmation and stores it with its
-// SHA-256 inside the confirming step's transaction: the confirmation
-// exists exactly when the order is confirmed, and every download serves
-// these bytes. version is the order's version after the step.
+// issueConfirmation issues the order confirmation inside the confirming
+// step's transaction: the confirmation is issued exactly when the order is
+// confirmed. It is rendered and stored with its SHA-256 by a job after the
+// commit (document.IssueLater), or by the first download if that comes
+// first, with the same bytes; every download serves those. version is the
+// order's version after the step.
 func issueConfirmation(ctx context.Context, tx bun.Tx, o *Order, version int64, day calendar.Date, c Confirmation) error {
 	d, err := ConfirmationDocument(ctx, tx, o, day, c)
 	if err != nil {
 		return err
 	}
-	_, err = document.Issue(ctx, tx, document.Ref{Entity: DocumentEntity, EntityID: o.ID, Version: version, OrgID: o.OrgID}, d)
-	return err
+	return document.IssueLater(ctx, tx, document.Ref{Entity: DocumentEntity, EntityID: o.ID, Version: version, OrgID: o.OrgID}, d)
 }
 
 // confirmedStates are the states in which an order has its confirmation.
@@ -43,7 +44,7 @@ func (s *Service) PDF(ctx context.Context, actor account.Principal, id int64) (*
 		return nil, err
 	}
 	if confirmedStates[o.State] {
-		st, err := document.Latest(ctx, s.DB, DocumentEntity, o.ID, document.KindOrderConfirmation)
+		st, err := document.LatestIssued(ctx, s.DB, DocumentEntity, o.ID, document.KindOrderConfirmation)
 		if apperr.CodeOf(err) == apperr.NotFound {
 			return nil, apperr.New(apperr.NotFound, "Zur Bestellung %s ist keine Auftragsbestätigung gespeichert.", o.Number)
 		}

@@ -20,6 +20,9 @@ import (
 
 func recipients(t *testing.T, f *ordertest.Fixture, orderID int64, event string) []string {
 	t.Helper()
+	if _, err := f.Jobs.Drain(context.Background()); err != nil { // the step jobs work out the recipients
+		t.Fatal(err)
+	}
 	rows, err := notify.ForEntity(context.Background(), f.DB, "order", orderID)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +30,7 @@ func recipients(t *testing.T, f *ordertest.Fixture, orderID int64, event string)
 	var out []string
 	for _, r := range rows {
 		if r.Event == event {
-			out = append(out, r.Recipient)
+			out = append(out, r.To)
 		}
 	}
 	return out

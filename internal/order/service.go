@@ -13,7 +13,6 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/money"
-	"coopshop/internal/notify"
 )
 
 // Service is the order use cases.
@@ -136,11 +135,7 @@ func (s *Service) commitStep(ctx context.Context, r *run, st Step, from, to Stat
 		EntityID: o.ID, Version: o.Version, OrgID: o.OrgID, Detail: r.detail}); err != nil {
 		return err
 	}
-	mails, err := s.mailsAfter(ctx, r.tx, o, st, r.actor, r.comment)
-	if err != nil {
-		return err
-	}
-	return notify.Enqueue(ctx, r.tx, mails...)
+	return enqueueNotify(ctx, r, st)
 }
 
 // visible answers 404 for an order the actor may not see at all.

@@ -20,7 +20,6 @@ import (
 	"coopshop/internal/idempotency"
 	"coopshop/internal/member"
 	"coopshop/internal/money"
-	"coopshop/internal/notify"
 )
 
 // NumberPrefix starts every order request number: BA-2026-000123.
@@ -384,12 +383,8 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 				"lines": len(o.Lines), "stages": len(o.RoundStages())}}); err != nil {
 			return err
 		}
-		mails, err := s.mailsAfter(ctx, tx, o, StepSubmit, actor, "")
-		if err != nil {
-			return err
-		}
 		id, created = o.ID, o
-		return notify.Enqueue(ctx, tx, mails...)
+		return enqueueNotify(ctx, &run{tx: tx, actor: actor, order: o}, StepSubmit)
 	})
 	if db.IsUniqueViolation(err) && !key.Empty() {
 		if o, err := s.byKey(ctx, s.DB, key); o != nil || err != nil {

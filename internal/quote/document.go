@@ -68,7 +68,8 @@ func documentLines(q *Quote) []document.Line {
 }
 
 // PDF is the quotation version as a PDF for whoever may see it: once sent,
-// the stored document (the same bytes on every download); before, a
+// the stored document (the same bytes on every download; rendered and
+// stored here when the issue job has not run yet); before, a
 // preview rendered on the fly with the draft mark (only the provider sees
 // those versions).
 func (s *Service) PDF(ctx context.Context, actor account.Principal, id int64) (*document.File, error) {
@@ -80,7 +81,7 @@ func (s *Service) PDF(ctx context.Context, actor account.Principal, id int64) (*
 		return nil, err
 	}
 	if q.State.Issued() {
-		st, err := document.Get(ctx, s.DB, DocumentEntity, q.ID, document.KindQuote, int64(q.VersionNo))
+		st, err := document.GetIssued(ctx, s.DB, DocumentEntity, q.ID, document.KindQuote, int64(q.VersionNo))
 		if apperr.CodeOf(err) == apperr.NotFound {
 			return nil, apperr.New(apperr.NotFound, "Zum Angebot %s ist kein Dokument gespeichert.", q.DisplayNumber())
 		}

@@ -131,7 +131,7 @@ func TestReturnToDraft(t *testing.T) {
 		if q.State != quote.StateDraft || q.SubmittedBy != nil {
 			t.Fatalf("after return %s", q.State)
 		}
-		if got := recipients(t, bdb, q.ID, "quote.return"); len(got) != 1 || got[0] != "vertrieb@kid.example" {
+		if got := recipients(t, f, q.ID, "quote.return"); len(got) != 1 || got[0] != "vertrieb@kid.example" {
 			t.Errorf("return mail to %v", got)
 		}
 	})

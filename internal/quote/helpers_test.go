@@ -27,16 +27,19 @@ func actions(t *testing.T, idb bun.IDB, entity string, id int64) string {
 	return strings.Join(out, " ")
 }
 
-func recipients(t *testing.T, idb bun.IDB, quoteID int64, event string) []string {
+func recipients(t *testing.T, f *ordertest.Fixture, quoteID int64, event string) []string {
 	t.Helper()
-	rows, err := notify.ForEntity(context.Background(), idb, "quote", quoteID)
+	if _, err := f.Jobs.Drain(context.Background()); err != nil { // the step jobs work out the recipients
+		t.Fatal(err)
+	}
+	rows, err := notify.ForEntity(context.Background(), f.DB, "quote", quoteID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, r := range rows {
 		if r.Event == event {
-			out = append(out, r.Recipient)
+			out = append(out, r.To)
 		}
 	}
 	return out

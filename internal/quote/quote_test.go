@@ -74,7 +74,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 		if v1.State != quote.StateSubmitted {
 			t.Fatalf("15 %% discount: state %s, want submitted", v1.State)
 		}
-		if got := recipients(t, bdb, v1.ID, "quote.submit"); len(got) != 1 || got[0] != "vertriebsleitung@kid.example" {
+		if got := recipients(t, f, v1.ID, "quote.submit"); len(got) != 1 || got[0] != "vertriebsleitung@kid.example" {
 			t.Errorf("approval mail to %v", got)
 		}
 		// Not yet approved: it cannot be sent; sales cannot approve.
@@ -167,7 +167,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 		ordertest.WantCode(t, err, "")
 		v2, err = qs.Send(ctx, sales, v2.ID, v2.Version, "Wie besprochen.")
 		ordertest.WantCode(t, err, "")
-		if got := recipients(t, bdb, v2.ID, "quote.send"); len(got) != 4 {
+		if got := recipients(t, f, v2.ID, "quote.send"); len(got) != 4 {
 			// purchaser, both approvers, Kämmerei (approver too)
 			t.Errorf("send mail to %v", got)
 		}
@@ -249,7 +249,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 		if got, want := actions(t, bdb, "order", o.ID), "order.submit order.approve order.quote order.quote_accepted"; got != want {
 			t.Errorf("order audit %q, want %q", got, want)
 		}
-		if got := recipients(t, bdb, v2.ID, "quote.accept"); len(got) == 0 {
+		if got := recipients(t, f, v2.ID, "quote.accept"); len(got) == 0 {
 			t.Error("sales not told about the acceptance")
 		}
 	})

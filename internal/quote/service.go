@@ -14,7 +14,6 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/db"
-	"coopshop/internal/notify"
 	"coopshop/internal/order"
 )
 
@@ -162,11 +161,7 @@ func (s *Service) commit(ctx context.Context, r *run, st Step, from, to State) e
 		EntityID: q.ID, Version: q.Version, OrgID: q.OrgID, Detail: r.detail}); err != nil {
 		return err
 	}
-	mails, err := s.mailsAfter(ctx, r.tx, r, st)
-	if err != nil {
-		return err
-	}
-	return notify.Enqueue(ctx, r.tx, mails...)
+	return enqueueNotify(ctx, r, st)
 }
 
 func stale(q *Quote) error {

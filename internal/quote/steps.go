@@ -84,9 +84,10 @@ func (s *Service) Return(ctx context.Context, actor account.Principal, id, versi
 	})
 }
 
-// Send issues the version to the member: its PDF is rendered once, dated
-// today, and stored with its SHA-256 in the same transaction, and from
-// now on every download serves those bytes.
+// Send issues the version to the member: its PDF, dated today, is issued
+// in the same transaction and rendered and stored with its SHA-256 right
+// after it (document.IssueLater); from then on every download serves
+// those bytes.
 func (s *Service) Send(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
 	c, err := checkComment(comment, StepSend)
 	if err != nil {
@@ -113,11 +114,10 @@ func (s *Service) Send(ctx context.Context, actor account.Principal, id, version
 			return "", err
 		}
 		d.Draft = false // it is being sent right now
-		st, err := document.Issue(ctx, r.tx, document.Ref{Entity: DocumentEntity, EntityID: q.ID, Version: int64(q.VersionNo), OrgID: q.OrgID}, d)
-		if err != nil {
+		// Rendered and stored after the commit (or by the first download).
+		if err := document.IssueLater(ctx, r.tx, document.Ref{Entity: DocumentEntity, EntityID: q.ID, Version: int64(q.VersionNo), OrgID: q.OrgID}, d); err != nil {
 			return "", err
 		}
-		r.detail["sha256"] = st.SHA256
 		r.detail["gross_cents"] = q.GrossCents
 		r.detail["valid_until"] = q.ValidUntil.String()
 		return StateSent, nil

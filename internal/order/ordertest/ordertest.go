@@ -21,7 +21,10 @@ import (
 	"coopshop/internal/catalog"
 	"coopshop/internal/config"
 	"coopshop/internal/demo"
+	"coopshop/internal/document"
+	"coopshop/internal/job"
 	"coopshop/internal/member"
+	"coopshop/internal/notify"
 	"coopshop/internal/order"
 )
 
@@ -45,6 +48,10 @@ type Fixture struct {
 	//	T-ACC-01 … T-ACC-20  accessories under contract, 10,00 € + n cents
 	Products map[string]*catalog.Product
 	Contract *catalog.Contract
+	// Jobs runs the background work of the steps (notifications, issued
+	// documents; no mails) when a test asks for it (Drain); quotetest adds
+	// the quote handlers.
+	Jobs *job.Runner
 }
 
 func ptr(v int64) *int64 { return &v }
@@ -112,6 +119,9 @@ func Attach(t testing.TB, bdb *bun.DB) *Fixture {
 	f.Orders = order.NewService(bdb, f.Authz)
 	f.Members = member.NewService(bdb, f.Authz)
 	f.Carts = cart.NewService(bdb, f.Authz)
+	f.Jobs = job.NewRunner(bdb, nil, Quiet())
+	f.Jobs.Handle(notify.StepKind("order"), f.Orders.NotifyJob)
+	document.Register(f.Jobs, bdb)
 	return f
 }
 

@@ -7,14 +7,18 @@ import (
 	"context"
 	"testing"
 
+	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 	"coopshop/internal/quote"
 )
 
-// Service wires the quote service into the fixture's order service.
+// Service wires the quote service into the fixture's order service and
+// its step notifications into the fixture's job runner.
 func Service(f *ordertest.Fixture) *quote.Service {
-	return quote.NewService(f.DB, f.Authz, f.Orders)
+	qs := quote.NewService(f.DB, f.Authz, f.Orders)
+	f.Jobs.Handle(notify.StepKind("quote"), qs.NotifyJob)
+	return qs
 }
 
 // Items are the lines of the order Quoting submits: two notebooks under

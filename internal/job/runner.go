@@ -1,0 +1,286 @@
+package job
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/clock"
+	"coopshop/internal/db"
+)
+
+// Handler does the work of one job. It runs outside any transaction (a
+// handler that writes opens its own) and may run more than once for the
+// same job (a crash after the work, before the job was marked done). An
+// error retries the job later; a Permanent one fails it at once.
+type Handler func(ctx context.Context, j *Job) error
+
+// Runner claims and runs due jobs of the kinds it has handlers for. Jobs
+// of other kinds are left to runners that know them.
+type Runner struct {
+	DB    *bun.DB
+	Clock clock.Clock
+	Log   *slog.Logger
+	// Interval is the pause between polls when nothing is due (default 1 s).
+	Interval time.Duration
+	// Lease is how long a claimed job is left to its runner (default
+	// 5 min); a job still running after that is claimed again. Handlers
+	// must finish well within it.
+	Lease time.Duration
+	// Backoff is the wait after n failed attempts (default Backoff).
+	Backoff func(attempts int) time.Duration
+	// ID names this runner in locked_by (default host-pid-random).
+	ID string
+
+	mu       sync.RWMutex
+	handlers map[string]Handler
+}
+
+// NewRunner makes a runner over bdb with the given clock and logger (nil:
+// the system clock, slog.Default).
+func NewRunner(bdb *bun.DB, c clock.Clock, log *slog.Logger) *Runner {
+	if c == nil {
+		c = clock.System()
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return &Runner{DB: bdb, Clock: c, Log: log, ID: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))}
+}
+
+// Handle registers h for kind; a second handler for the same kind replaces
+// the first.
+func (r *Runner) Handle(kind string, h Handler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.handlers == nil {
+		r.handlers = map[string]Handler{}
+	}
+	r.handlers[kind] = h
+}
+
+func (r *Runner) kinds() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.handlers))
+	for k := range r.handlers {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (r *Runner) handler(kind string) Handler {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.handlers[kind]
+}
+
+func (r *Runner) lease() time.Duration {
+	if r.Lease > 0 {
+		return r.Lease
+	}
+	return 5 * time.Minute
+}
+
+func (r *Runner) backoff(n int) time.Duration {
+	if r.Backoff != nil {
+		return r.Backoff(n)
+	}
+	return Backoff(n)
+}
+
+func (r *Runner) now() time.Time { return r.Clock.Now().UTC() }
+
+// due is the condition of a claimable job: pending and due, or running
+// with its lease over; and tries left.
+const due = `((state = 'pending' AND (run_at IS NULL OR run_at <= ?)) OR (state = 'running' AND locked_until <= ?))
+	AND attempts < max_attempts AND kind IN (?)`
+
+// claim takes one due job: it is set running, its attempts counted and
+// leased to this runner. nil when nothing is due.
+func (r *Runner) claim(ctx context.Context) (*Job, error) {
+	kinds := r.kinds()
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	now := r.now()
+	until := now.Add(r.lease())
+	for {
+		var id int64
+		if db.IsPostgres(r.DB) {
+			// The row lock of the subquery makes concurrent runners skip
+			// each other's candidates instead of waiting for them.
+			var jobs []*Job
+			err := r.DB.NewRaw(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?
+				WHERE id = (SELECT id FROM jobs WHERE `+due+` ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+				RETURNING *`, r.ID, until, now, now, bun.In(kinds)).Scan(ctx, &jobs)
+			if err != nil {
+				return nil, fmt.Errorf("claim job: %w", err)
+			}
+			if len(jobs) == 0 {
+				return nil, nil
+			}
+			return jobs[0], nil
+		}
+		// SQLite: look first (a read takes no write lock, so idle polls do
+		// not queue behind writers), then take the row with an UPDATE that
+		// repeats the condition; SQLite's single writer makes it atomic,
+		// and 0 rows means another runner was quicker.
+		err := r.DB.NewRaw(`SELECT id FROM jobs WHERE `+due+` ORDER BY id LIMIT 1`, now, now, bun.In(kinds)).Scan(ctx, &id)
+		if isNoRows(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find due job: %w", err)
+		}
+		res, err := r.DB.NewRaw(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?
+			WHERE id = ? AND `+due, r.ID, until, id, now, now, bun.In(kinds)).Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("claim job %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return Get(ctx, r.DB, id)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// RunOnce claims one due job and runs it; ran is false when nothing was
+// due. The job's own error is handled (retry or fail) and not returned;
+// err is a failure to talk to the database.
+func (r *Runner) RunOnce(ctx context.Context) (ran bool, err error) {
+	if err := r.sweep(ctx); err != nil {
+		return false, err
+	}
+	j, err := r.claim(ctx)
+	if err != nil || j == nil {
+		return false, err
+	}
+	runErr := r.call(ctx, j)
+	return true, r.finish(ctx, j, runErr)
+}
+
+// call runs the job's handler; a panic is the job's error.
+func (r *Runner) call(ctx context.Context, j *Job) (err error) {
+	h := r.handler(j.Kind)
+	if h == nil {
+		return fmt.Errorf("no handler for job kind %q", j.Kind)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job %d (%s) panicked: %v\n%s", j.ID, j.Kind, p, debug.Stack())
+		}
+	}()
+	return h(ctx, j)
+}
+
+// finish records the outcome, guarded by the claim: a runner whose lease
+// ran out and whose job was claimed again changes nothing.
+func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
+	now := r.now()
+	q := r.DB.NewUpdate().Model((*Job)(nil)).
+		Set("locked_by = ''").Set("locked_until = NULL").
+		Where("id = ? AND state = ? AND locked_by = ? AND attempts = ?", j.ID, StateRunning, r.ID, j.Attempts)
+	switch {
+	case runErr == nil:
+		q.Set("state = ?, done_at = ?, last_error = ''", StateDone, now)
+	case IsPermanent(runErr) || j.Attempts >= j.MaxAttempts:
+		q.Set("state = ?, done_at = ?, last_error = ?", StateFailed, now, clip(runErr.Error()))
+		r.Log.Error("job failed for good", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", runErr)
+	default:
+		next := now.Add(r.backoff(j.Attempts))
+		q.Set("state = ?, run_at = ?, last_error = ?", StatePending, next, clip(runErr.Error()))
+		r.Log.Warn("job failed, will retry", "id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", next, "err", runErr)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("finish job %d: %w", j.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		r.Log.Warn("job lease lost before it finished; another runner took it over", "id", j.ID, "kind", j.Kind)
+	}
+	return nil
+}
+
+// sweep fails running jobs whose lease ended with no tries left (a job
+// that kills its process every time would otherwise never end).
+func (r *Runner) sweep(ctx context.Context) error {
+	now := r.now()
+	// One quick look first, so that idle runners do not write.
+	ok, err := r.DB.NewSelect().Model((*Job)(nil)).
+		Where("state = ? AND locked_until <= ? AND attempts >= max_attempts", StateRunning, now).Exists(ctx)
+	if err != nil || !ok {
+		return err
+	}
+	_, err = r.DB.NewUpdate().Model((*Job)(nil)).
+		Set("state = ?, done_at = ?, locked_by = '', locked_until = NULL", StateFailed, now).
+		Set("last_error = CASE WHEN last_error = '' THEN 'lease expired' ELSE last_error END").
+		Where("state = ? AND locked_until <= ? AND attempts >= max_attempts", StateRunning, now).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("sweep jobs: %w", err)
+	}
+	return nil
+}
+
+// Drain runs due jobs until none is due and returns how many it ran: for
+// tests and for commands that want the background work done now.
+func (r *Runner) Drain(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		ran, err := r.RunOnce(ctx)
+		if err != nil || !ran {
+			return n, err
+		}
+		n++
+	}
+}
+
+// Run claims and runs jobs until ctx ends: job after job while some are
+// due, else a pause of Interval. When ctx ends a running job is finished
+// (its handler keeps a context that is not cancelled) and Run returns.
+func (r *Runner) Run(ctx context.Context) {
+	interval := r.Interval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	work := context.WithoutCancel(ctx)
+	for ctx.Err() == nil {
+		ran, err := r.RunOnce(work)
+		if err != nil {
+			r.Log.Error("jobs", "err", err)
+		}
+		if ran && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(interval):
+		}
+	}
+}
+
+func clip(s string) string {
+	if len(s) > 2000 {
+		return s[:2000]
+	}
+	return s
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

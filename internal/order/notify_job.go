@@ -1,0 +1,57 @@
+package order
+
+import (
+	"context"
+	"fmt"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/job"
+	"coopshop/internal/notify"
+)
+
+// enqueueNotify writes the step job of a step on o (whose Version is the
+// one after the step) in the step's transaction: who hears of the step is
+// worked out by NotifyJob after the commit, not in the request.
+func enqueueNotify(ctx context.Context, r *run, st Step) error {
+	var actorID int64
+	if r.actor.User != nil {
+		actorID = r.actor.User.ID
+	}
+	return notify.EnqueueStep(ctx, r.tx, notify.StepEvent{Entity: "order", ID: r.order.ID, Step: string(st),
+		ActorID: actorID, Comment: r.comment, Version: r.order.Version})
+}
+
+// NotifyJob is the handler of the order step jobs (notify.StepKind
+// ("order")): it loads the order, works out the recipients of the step –
+// the enforcer asked per candidate – and enqueues the mails (mailsAfter,
+// texts unchanged). An order that changed again since the step gets no
+// mails for it: they would describe a state that is gone, and the later
+// step has its own job.
+func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
+	var ev notify.StepEvent
+	if err := j.Decode(&ev); err != nil {
+		return err
+	}
+	o, err := load(ctx, s.DB, ev.ID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return job.Permanent(err)
+	}
+	if err != nil {
+		return err
+	}
+	if o.Version != ev.Version {
+		return nil
+	}
+	var actor account.Principal // the system
+	if ev.ActorID != 0 {
+		if actor.User, err = account.GetUser(ctx, s.DB, ev.ActorID); err != nil {
+			return err
+		}
+	}
+	mails, err := s.mailsAfter(ctx, s.DB, o, Step(ev.Step), actor, ev.Comment)
+	if err != nil {
+		return err
+	}
+	return notify.EnqueueOnce(ctx, s.DB, fmt.Sprintf("job:%d", j.ID), mails...)
+}

@@ -1,0 +1,62 @@
+package order_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/dbtest"
+	"coopshop/internal/job"
+	"coopshop/internal/notify"
+	"coopshop/internal/order/ordertest"
+)
+
+// TestRecipientsWorkedOutInTheJob: a step writes one small step job and
+// no mail; the job works out the recipients (the enforcer per candidate)
+// and enqueues the mails. A step overtaken by the next one before its job
+// ran sends nothing: its mails would describe a state that is gone.
+func TestRecipientsWorkedOutInTheJob(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		f := ordertest.Seed(t, bdb)
+		o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-NB": 30})
+
+		mails, err := notify.ForEntity(ctx, bdb, "order", o.ID)
+		ordertest.WantCode(t, err, "")
+		steps, err := job.ForEntity(ctx, bdb, notify.StepKind("order"), "order", o.ID, true)
+		ordertest.WantCode(t, err, "")
+		if len(mails) != 0 || len(steps) != 1 {
+			t.Fatalf("after the request: %d mails, %d step jobs; want 0 and 1", len(mails), len(steps))
+		}
+		var ev notify.StepEvent
+		if err := steps[0].Decode(&ev); err != nil || ev != (notify.StepEvent{Entity: "order", ID: o.ID, Step: "submit",
+			ActorID: f.P(t, "einkauf@boerde.example").User.ID, Version: o.Version}) {
+			t.Fatalf("step job %+v (%v)", ev, err)
+		}
+		if got := recipients(t, f, o.ID, "order.submit"); !sameSet(got, "kaemmerei@boerde.example", "amtsleitung@boerde.example") {
+			t.Errorf("stage 1 mails to %v", got)
+		}
+
+		// Submitted and approved (one stage) before any job ran.
+		small := f.Submit(t, "einkauf@weissenfels.example", map[string]int64{"T-MON": 1})
+		_, err = f.Orders.Approve(ctx, f.P(t, "genehmigung@weissenfels.example"), small.ID, small.Version, "Passt.")
+		ordertest.WantCode(t, err, "")
+		if got := recipients(t, f, small.ID, "order.submit"); len(got) != 0 {
+			t.Errorf("overtaken submit still mailed %v", got)
+		}
+		if got := recipients(t, f, small.ID, "order.approve"); !sameSet(got, "einkauf@weissenfels.example", "vertrieb@kid.example", "vertriebsleitung@kid.example") {
+			t.Errorf("approval mailed %v", got)
+		}
+		// A job that runs again (a crash before it was marked done) adds
+		// no mails.
+		for _, j := range steps {
+			if err := f.Orders.NotifyJob(ctx, j); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := recipients(t, f, o.ID, "order.submit"); len(got) != 2 {
+			t.Errorf("the repeated job mailed again: %v", got)
+		}
+	})
+}
