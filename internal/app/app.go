@@ -15,11 +15,13 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
+	"coopshop/internal/sales"
 	"coopshop/internal/web"
 	"coopshop/migrations"
 )
@@ -33,6 +35,9 @@ type App struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
+	Sales    *sales.Service
+	// Clock is the one clock of the services (the system's).
+	Clock clock.Clock
 	// Notifier sends the outbox's mails while Serve runs.
 	Notifier *notify.Dispatcher
 	Web      *web.Server
@@ -53,7 +58,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // of dbtest. It closes bdb when it fails.
 func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB) (*App, error) {
 	var err error
-	a := &App{Config: cfg, DB: bdb, Log: log}
+	a := &App{Config: cfg, DB: bdb, Log: log, Clock: clock.System()}
 	if err := a.Migrate(ctx); err != nil {
 		bdb.Close()
 		return nil, err
@@ -65,13 +70,16 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Accounts = account.NewService(bdb, a.Authz, cfg)
 	a.Carts = cart.NewService(bdb, a.Authz)
 	a.Orders = order.NewService(bdb, a.Authz)
-	a.Orders.BaseURL = cfg.PublicURL()
-	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
+	a.Orders.BaseURL, a.Orders.Clock = cfg.PublicURL(), a.Clock
+	a.Quotes = quote.NewService(bdb, a.Authz)
+	a.Quotes.BaseURL, a.Quotes.Clock = cfg.PublicURL(), a.Clock
+	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
+	a.Sales.Clock = a.Clock
 	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
 		bdb.Close()
 		return nil, err
 	}
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -99,7 +107,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer stop()
 	go a.housekeeping(bg)
 	go a.Notifier.Run(bg)
-	go a.Quotes.RunExpiry(bg, time.Minute, a.Log)
+	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {

@@ -56,7 +56,7 @@ func TestSeedWorkflow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, err := order.List(ctx, bdb, order.Filter{Limit: 500, Lines: true})
+		all, err := order.List(ctx, bdb, order.Filter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ const DocumentEntity = "order"
 // SHA-256 inside the confirming step's transaction: the confirmation
 // exists exactly when the order is confirmed, and every download serves
 // these bytes. version is the order's version after the step.
-func issueConfirmation(ctx context.Context, tx bun.Tx, o *Order, version int64, day calendar.Date, c Confirmation) error {
+func issueConfirmation(ctx context.Context, tx bun.IDB, o *Order, version int64, day calendar.Date, c Confirmation) error {
 	d, err := ConfirmationDocument(ctx, tx, o, day, c)
 	if err != nil {
 		return err

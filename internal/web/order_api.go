@@ -155,8 +155,9 @@ func (s *Server) apiOrderStep(st order.Step) fiber.Handler {
 }
 
 // apiOrderQuote is POST /api/v1/orders/{id}/quotes: sales opens a
-// quotation for an approved order with lines that need one (201 with the
-// order, now quoting). The body {"version"} is optional.
+// quotation for an approved order with lines that need one; 201 with the
+// created quotation (its draft v1), as API.md says. The body {"version"}
+// is optional.
 func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -167,11 +168,12 @@ func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 		return err
 	}
 	p := principal(c)
-	o, err := s.Orders.StartQuote(c.UserContext(), *p, id, *b.Version)
+	q, err := s.Sales.OpenQuote(c.UserContext(), *p, id, *b.Version)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.orderOf(c.UserContext(), p, o, true))
+	c.Location("/api/v1/quotes/" + strconv.FormatInt(q.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(s.quoteOf(p, q, true))
 }
 
 // apiOrderDeliver is POST /api/v1/orders/{id}/deliveries

@@ -117,10 +117,10 @@ func (s *Server) quoteStep(c *fiber.Ctx, st quote.Step, id, version int64, comme
 		return s.Quotes.Return(ctx, p, id, version, comment)
 	case quote.StepSend:
 		return s.Quotes.Send(ctx, p, id, version, comment)
-	case quote.StepAccept:
-		return s.Quotes.Accept(ctx, p, id, version, comment)
-	case quote.StepReject:
-		return s.Quotes.Reject(ctx, p, id, version, comment)
+	case quote.StepAccept: // the member's stage decision; the last confirms the order
+		return s.Sales.Accept(ctx, p, id, version, comment)
+	case quote.StepReject: // closes the order too
+		return s.Sales.Reject(ctx, p, id, version, comment)
 	case quote.StepRevise:
 		return s.Quotes.Revise(ctx, p, id, version, comment)
 	}

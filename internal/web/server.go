@@ -19,6 +19,7 @@ import (
 	"coopshop/internal/config"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
+	"coopshop/internal/sales"
 	"coopshop/static"
 	"coopshop/views"
 )
@@ -33,6 +34,9 @@ type Deps struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
+	// Sales takes the steps that span order and quotation (open a
+	// quotation, accept, reject).
+	Sales *sales.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
