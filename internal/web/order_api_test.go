@@ -194,9 +194,17 @@ func TestOrderAPIBoerdePath(t *testing.T) {
 		orderWantStatus(t, client("einkauf@boerde.example").JSON("POST", qpath+"/quotes", map[string]any{}), 403, "purchaser opens a quote")
 		res = sales.JSON("POST", qpath+"/quotes", map[string]any{"version": q.Version})
 		orderWantStatus(t, res, 201, "quote")
+		// 201 with the created quotation (API.md), not the order.
+		var created apiQuote
+		res.JSON(t, &created)
+		if created.State != "draft" || created.VersionNo != 1 || created.OrderID != q.ID || !strings.HasPrefix(created.Number, "AN-") ||
+			res.Header.Get("Location") != fmt.Sprintf("/api/v1/quotes/%d", created.ID) {
+			t.Fatalf("created %+v at %q", created, res.Header.Get("Location"))
+		}
+		res = sales.Get(qpath)
 		res.JSON(t, &q)
 		if q.State != "quoting" {
-			t.Fatalf("state %s", q.State)
+			t.Fatalf("order state %s", q.State)
 		}
 	})
 }

@@ -14,8 +14,23 @@ import (
 // apiQuotes is GET /api/v1/quotes?order_id=&state=&latest=&limit=&cursor=:
 // newest first; members see their own member's sent and answered
 // versions, the provider all. latest=1 keeps only the newest version of
-// each quotation.
+// each quotation. awaiting=me lists instead the sent versions whose open
+// approval stage the caller may decide (the inbox), oldest first.
 func (s *Server) apiQuotes(c *fiber.Ctx) error {
+	if aw := c.Query("awaiting"); aw != "" {
+		if aw != "me" {
+			return apperr.Fields("Unbekannter Filter.", apperr.FieldError{Field: "awaiting", Message: "Erlaubt ist nur „me“."})
+		}
+		qs, err := s.Quotes.Inbox(c.UserContext(), *principal(c))
+		if err != nil {
+			return err
+		}
+		out := list[quoteJSON]{Items: []quoteJSON{}}
+		for _, q := range qs {
+			out.Items = append(out.Items, s.quoteOf(principal(c), q, false))
+		}
+		return c.JSON(out)
+	}
 	f := quote.Filter{Limit: 50}
 	if st := c.Query("state"); st != "" {
 		for _, part := range strings.Split(st, ",") {
