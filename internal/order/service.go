@@ -40,7 +40,9 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 		Head: func(o *Order) workflow.Head[State] {
 			return workflow.Head[State]{ID: o.ID, OrgID: o.OrgID, Version: o.Version, State: o.State}
 		},
-		SetHead: func(o *Order, version int64, st State, now time.Time) { o.Version, o.State, o.UpdatedAt = version, st, now },
+		SetHead: func(o *Order, version int64, st State, now time.Time) {
+			o.Version, o.State, o.UpdatedAt = version, st, now
+		},
 		Visible: s.visible,
 		Authorize: func(ctx context.Context, actor account.Principal, st Step, o *Order) error {
 			if err := s.Authz.Can(ctx, actor.Subject, st.Action(), o.Object()); err != nil {

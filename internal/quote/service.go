@@ -42,8 +42,10 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 		Head: func(q *Quote) workflow.Head[State] {
 			return workflow.Head[State]{ID: q.ID, OrgID: q.OrgID, Version: q.Version, State: q.State}
 		},
-		SetHead: func(q *Quote, version int64, st State, now time.Time) { q.Version, q.State, q.UpdatedAt = version, st, now },
-		Visible: s.visible,
+		SetHead: func(q *Quote, version int64, st State, now time.Time) {
+			q.Version, q.State, q.UpdatedAt = version, st, now
+		},
+		Visible:   s.visible,
 		Authorize: s.authorize,
 		Stale:     stale,
 		WrongState: func(st Step, q *Quote) error {

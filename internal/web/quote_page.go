@@ -245,7 +245,7 @@ func (s *Server) renderQuote(c *fiber.Ctx, q *quote.Quote, v quoteView) error {
 	return s.render(c, "quote", fiber.Map{
 		"Title": "Angebot " + q.DisplayNumber(), "Q": q, "Editing": editing, "Provider": provider, "V": v,
 		"Lines": lines, "Totals": shown.Totals(), "Approval": shown.ApprovalReasons(), "Steps": steps, "Versions": versions,
-		"Amounts": q.Amounts(),
+		"Amounts":  q.Amounts(),
 		"VATRates": quote.VATRates, "ApprovalDiscount": quote.Percent(quote.ApprovalDiscountBP), "ApprovalGross": int64(quote.ApprovalGrossCents),
 	})
 }
