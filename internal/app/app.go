@@ -24,6 +24,7 @@ import (
 	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
+	"coopshop/internal/sales"
 	"coopshop/internal/web"
 	"coopshop/migrations"
 )
@@ -39,6 +40,9 @@ type App struct {
 	Members  *member.Service
 	Catalog  *catalog.Service
 	Quotes   *quote.Service
+	Sales    *sales.Service
+	// Clock is the one clock of the services (the system's).
+	Clock clock.Clock
 	// Audit reads the trail for users, with each entity's visibility.
 	Audit *audit.Reader
 	Web   *web.Server
@@ -62,7 +66,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // of dbtest. It closes bdb when it fails.
 func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB) (*App, error) {
 	var err error
-	a := &App{Config: cfg, DB: bdb, Log: log}
+	a := &App{Config: cfg, DB: bdb, Log: log, Clock: clock.System()}
 	if err := a.Migrate(ctx); err != nil {
 		bdb.Close()
 		return nil, err
@@ -74,19 +78,22 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Accounts = account.NewService(bdb, a.Authz, cfg)
 	a.Carts = cart.NewService(bdb, a.Authz)
 	a.Orders = order.NewService(bdb, a.Authz)
-	a.Orders.BaseURL = cfg.PublicURL()
+	a.Orders.BaseURL, a.Orders.Clock = cfg.PublicURL(), a.Clock
 	a.Members = member.NewService(bdb, a.Authz)
 	a.Catalog = catalog.NewService(bdb, a.Authz)
-	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
+	a.Quotes = quote.NewService(bdb, a.Authz)
+	a.Quotes.BaseURL, a.Quotes.Clock = cfg.PublicURL(), a.Clock
+	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
+	a.Sales.Clock = a.Clock
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
 		bdb.Close()
 		return nil, err
 	}
-	a.Jobs = job.NewRunner(bdb, clock.System(), log)
+	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Ready: a.ready, Audit: a.Audit})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -132,7 +139,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	// On the way out the runner finishes the job it is running.
 	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
-	go a.Quotes.RunExpiry(bg, time.Minute, a.Log)
+	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {

@@ -43,9 +43,9 @@ var matrix = map[string]string{
 	"quote submit":      "...YY....",
 	"quote approve":     "....Y....",
 	"quote send":        "...YY....",
-	"quote accept":      "YY.......",
-	"quote reject":      "YY.......",
-	"quote revise":      "YY.......",
+	"quote accept":      ".YY......",
+	"quote reject":      "YYY......",
+	"quote revise":      "YYY......",
 	"invoice read":      "YYY...YYY",
 	"invoice create":    "......Y..",
 	"invoice credit":    "......Y..",
@@ -158,6 +158,11 @@ func TestAttributeConditions(t *testing.T) {
 			}
 			return o
 		}
+		quoteFor := func(requester string, grossEUR int64, stage string, prior ...string) authz.Object {
+			o := order(requester, grossEUR, stage, prior...)
+			o.Kind = "quote"
+			return o
+		}
 		tests := []struct {
 			name    string
 			subject string
@@ -180,6 +185,16 @@ func TestAttributeConditions(t *testing.T) {
 			{"purchaser withdraws a colleague's order", "purchaser", "withdraw", order("einkauf@boerde.example", 100, ""), apperr.Forbidden},
 			{"sales lead approves a colleague's quote", "vertriebsleitung@kid.example", "approve", authz.Object{Kind: "quote", ID: 5, OrgID: f.boerde, OwnerID: s["vertrieb@kid.example"].UserID}, ""},
 			{"sales lead approves own quote draft", "vertriebsleitung@kid.example", "approve", authz.Object{Kind: "quote", ID: 5, OrgID: f.boerde, OwnerID: s["vertriebsleitung@kid.example"].UserID}, apperr.Forbidden},
+			// Accepting a quotation is the member's approval of its amount
+			// (migration 0012): the same conditions as an order's stage.
+			{"purchaser accepts a quote", "einkauf@boerde.example", "accept", quoteFor("einkauf@boerde.example", 100, "approver"), apperr.Forbidden},
+			{"approver accepts stage 1 of a quote", "genehmigung@boerde.example", "accept", quoteFor("einkauf@boerde.example", 20000, "approver"), ""},
+			{"approver accepts a quote above the limit", "genehmigung@boerde.example", "accept", quoteFor("einkauf@boerde.example", 30000, "approver"), apperr.Forbidden},
+			{"requester accepts the quote of own order", "kaemmerei@boerde.example", "accept", quoteFor("kaemmerei@boerde.example", 100, "approver"), apperr.Forbidden},
+			{"approver accepts a member_admin stage", "amtsleitung@boerde.example", "accept", quoteFor("einkauf@boerde.example", 30000, "member_admin", "genehmigung@boerde.example"), apperr.Forbidden},
+			{"member admin accepts stage 2", "kaemmerei@boerde.example", "accept", quoteFor("einkauf@boerde.example", 30000, "member_admin", "amtsleitung@boerde.example"), ""},
+			{"one person, two quote stages", "kaemmerei@boerde.example", "accept", quoteFor("einkauf@boerde.example", 30000, "member_admin", "kaemmerei@boerde.example"), apperr.Forbidden},
+			{"Weißenfels approver accepts a Börde quote", "genehmigung@weissenfels.example", "accept", quoteFor("einkauf@boerde.example", 100, "approver"), apperr.NotFound},
 			{"member admin manages a Weißenfels user", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, apperr.NotFound},
 			{"member admin manages an own user", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde}, ""},
 			{"member admin grants a provider role", "kaemmerei@boerde.example", "assign", authz.Object{Kind: "role", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde, TargetRole: "admin"}, apperr.Forbidden},

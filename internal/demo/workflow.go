@@ -10,8 +10,10 @@ import (
 	"coopshop/internal/cart"
 	"coopshop/internal/idempotency"
 	"coopshop/internal/member"
+	"coopshop/internal/clock"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
+	"coopshop/internal/sales"
 )
 
 // WorkflowDeps are the real services SeedWorkflow acts through, so that the
@@ -23,6 +25,7 @@ type WorkflowDeps struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
+	Sales    *sales.Service
 }
 
 // demoItem is a cart line by article number.
@@ -76,7 +79,7 @@ var demoOrders = []demoOrder{
 		items:         []demoItem{{"NET-SWITCH-24-POE", 2}, {"NET-WLAN-AP", 6}, {"SVC-VOR-ORT", 16}},
 		approvals:     []decision{{"genehmigung@boerde.example", "Einverstanden, bitte Angebot für die Installation abwarten."}},
 		sales:         quoteAndSend,
-		summary:       "im Angebot, Angebot versendet (wartet auf Annahme durch einkauf@boerde.example)"},
+		summary:       "im Angebot, Angebot versendet (wartet auf Annahme durch genehmigung@boerde.example)"},
 	{key: "demo-weissenfels-schulen", purchaser: "einkauf@weissenfels.example", centre: "4000", label: "Rathaus",
 		reason:        "Acht Arbeitsplätze für das Schulsekretariat der Grundschule Nord (Neueinstellungen zum Schulhalbjahr).",
 		desiredInDays: 28,
@@ -158,7 +161,7 @@ func (w *workflow) place(ctx context.Context, d demoOrder) (*order.Order, error)
 		return nil, fmt.Errorf("delivery address %s: %w", d.label, err)
 	}
 	o, _, err := w.Orders.Submit(ctx, buyer, order.Input{CostCentre: d.centre, DeliveryAddressID: addr.ID, Reason: d.reason,
-		DesiredDate: w.Orders.Today().AddDays(d.desiredInDays), Idempotency: idempotency.Request{Key: d.key}})
+		DesiredDate: clock.Today(w.Orders.Clock).AddDays(d.desiredInDays), Idempotency: idempotency.Request{Key: d.key}})
 	if err != nil {
 		return nil, err
 	}
@@ -228,16 +231,9 @@ func quoteAndSend(ctx context.Context, w *workflow, o *order.Order) (*order.Orde
 	if err != nil {
 		return nil, err
 	}
-	if o, err = w.Orders.StartQuote(ctx, sales, o.ID, o.Version); err != nil {
-		return nil, fmt.Errorf("start quote: %w", err)
-	}
-	qid, err := w.Quotes.LatestFor(ctx, sales, o.ID)
+	q, err := w.Sales.OpenQuote(ctx, sales, o.ID, o.Version)
 	if err != nil {
-		return nil, err
-	}
-	q, err := w.Quotes.Get(ctx, sales, qid)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open quote: %w", err)
 	}
 	var lines []quote.LineInput
 	for _, l := range q.Lines {
@@ -252,7 +248,7 @@ func quoteAndSend(ctx context.Context, w *workflow, o *order.Order) (*order.Orde
 	}
 	lines = append(lines, quote.LineInput{Description: projectDescription, Quantity: 1, Unit: "Tag",
 		UnitPriceCents: projectDayCents, VATPercent: 19})
-	valid := w.Quotes.Today().AddDays(quote.ValidityDays)
+	valid := clock.Today(w.Quotes.Clock).AddDays(quote.ValidityDays)
 	note := "Die Installation umfasst Montage der Access-Points, Verkabelung im Serverraum und Einmessung der Funkausleuchtung."
 	if q, err = w.Quotes.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines, ValidUntil: &valid, Note: &note}); err != nil {
 		return nil, fmt.Errorf("edit quote: %w", err)

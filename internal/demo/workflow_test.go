@@ -10,6 +10,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/app"
 	"coopshop/internal/audit"
+	"coopshop/internal/clock"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/demo"
 	"coopshop/internal/document"
@@ -19,7 +20,7 @@ import (
 )
 
 func workflowDeps(a *app.App) demo.WorkflowDeps {
-	return demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes}
+	return demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales}
 }
 
 func principal(t *testing.T, a *app.App, email string) account.Principal {
@@ -56,7 +57,7 @@ func TestSeedWorkflow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, err := order.List(ctx, bdb, order.Filter{Limit: 500, Lines: true})
+		all, err := order.List(ctx, bdb, order.Filter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,10 +159,21 @@ func TestSeedWorkflow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !a.Quotes.Allowed(buyer, q, quote.StepAccept) {
-			t.Errorf("einkauf@boerde.example may not accept %s", q.DisplayNumber())
+		// Accepting is the member's approval of the quote's amount: the
+		// purchaser may answer otherwise, the approver of stage 1 accepts
+		// and finds the quote in the inbox.
+		if a.Quotes.Allowed(buyer, q, quote.StepAccept) || !a.Quotes.Allowed(buyer, q, quote.StepRevise) {
+			t.Errorf("einkauf@boerde.example: accept %v, revise %v; want only revise", a.Quotes.Allowed(buyer, q, quote.StepAccept),
+				a.Quotes.Allowed(buyer, q, quote.StepRevise))
 		}
-		if want := a.Quotes.Today().AddDays(30); q.ValidUntil != want {
+		approver := principal(t, a, "genehmigung@boerde.example")
+		if !a.Quotes.Allowed(approver, q, quote.StepAccept) {
+			t.Errorf("genehmigung@boerde.example may not accept %s", q.DisplayNumber())
+		}
+		if qin, err := a.Quotes.Inbox(ctx, approver); err != nil || len(qin) != 1 || qin[0].ID != q.ID {
+			t.Errorf("quote inbox of genehmigung@boerde.example: %v %v", qin, err)
+		}
+		if want := clock.Today(a.Quotes.Clock).AddDays(30); q.ValidUntil != want {
 			t.Errorf("valid until %s, want %s", q.ValidUntil, want)
 		}
 		var free, discounted bool
@@ -177,6 +189,15 @@ func TestSeedWorkflow(t *testing.T) {
 		}
 		if ok, err := document.Exists(ctx, bdb, quote.DocumentEntity, q.ID, document.KindQuote); err != nil || !ok {
 			t.Errorf("quote document stored: %v %v", ok, err)
+		}
+
+		// The demo flow goes on: the approver's acceptance confirms the order.
+		accepted, err := a.Sales.Accept(ctx, approver, q.ID, q.Version, "")
+		if err != nil || accepted.State != quote.StateAccepted {
+			t.Fatalf("accept the demo quote: %v", err)
+		}
+		if o, err := a.Orders.Get(ctx, sales, quoting.ID); err != nil || o.State != order.StateConfirmed {
+			t.Errorf("demo order after the acceptance: %v", err)
 		}
 
 		// Every order came through the services: one audit entry per submission.

@@ -21,7 +21,7 @@ const DocumentEntity = "order"
 // commit (document.IssueLater), or by the first download if that comes
 // first, with the same bytes; every download serves those. version is the
 // order's version after the step.
-func issueConfirmation(ctx context.Context, tx bun.Tx, o *Order, version int64, day calendar.Date, c Confirmation) error {
+func issueConfirmation(ctx context.Context, tx bun.IDB, o *Order, version int64, day calendar.Date, c Confirmation) error {
 	d, err := ConfirmationDocument(ctx, tx, o, day, c)
 	if err != nil {
 		return err

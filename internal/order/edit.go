@@ -30,7 +30,7 @@ type LineInput struct {
 func (s *Service) Edit(ctx context.Context, actor account.Principal, id, version int64, in EditInput) (*Order, error) {
 	return s.step(ctx, actor, id, version, StepEdit, func(ctx context.Context, r *run) (State, error) {
 		o := r.order
-		h, err := checkHeader(ctx, r.tx, o.OrgID, in.Input, s.Today())
+		h, err := checkHeader(ctx, r.tx, o.OrgID, in.Input, s.today())
 		if err != nil {
 			return "", err
 		}
@@ -58,7 +58,7 @@ func (s *Service) Edit(ctx context.Context, actor account.Principal, id, version
 		if fe != nil {
 			return "", apperr.Fields("Bitte prüfen Sie die Positionen.", fe...)
 		}
-		lines, changes, err := freeze(ctx, r.tx, o.OrgID, want, s.Today())
+		lines, changes, err := freeze(ctx, r.tx, o.OrgID, want, s.today())
 		if err != nil {
 			return "", err
 		}
@@ -108,7 +108,7 @@ func (s *Service) Resubmit(ctx context.Context, actor account.Principal, id, ver
 		for i, l := range o.Lines {
 			want[i] = wanted{ProductID: l.ProductID, Quantity: l.Quantity, Seen: l.price()}
 		}
-		lines, changes, err := freeze(ctx, r.tx, o.OrgID, want, s.Today())
+		lines, changes, err := freeze(ctx, r.tx, o.OrgID, want, s.today())
 		if err != nil {
 			return "", err
 		}
@@ -152,7 +152,7 @@ func (s *Service) refreeze(ctx context.Context, actor account.Principal, id, ver
 		for i, l := range o.Lines {
 			want[i] = wanted{ProductID: l.ProductID, Quantity: l.Quantity, Seen: l.price()}
 		}
-		fresh, _, err := freeze(ctx, r.tx, o.OrgID, want, s.Today())
+		fresh, _, err := freeze(ctx, r.tx, o.OrgID, want, s.today())
 		if err != nil {
 			return "", err
 		}

@@ -2,8 +2,9 @@ package order
 
 import (
 	"fmt"
-	"slices"
 	"strings"
+
+	"coopshop/internal/workflow"
 )
 
 // Step is something that happens to an order.
@@ -23,39 +24,46 @@ const (
 	StepDeliver  Step = "deliver"  // sales records a (partial) delivery
 )
 
+// The two ways out of the quoting state (DESIGN §3): the member accepts
+// the quotation and the order is confirmed at the quoted prices, or the
+// quotation is rejected or expires and the order is closed. internal/sales
+// takes them in the transaction of the quotation's step, authorized by
+// that step's decision (a workflow.Permit) or as the system (expiry); they
+// are not buttons of the order page.
+const (
+	StepQuoteAccepted Step = "quote_accepted"
+	StepQuoteEnded    Step = "quote_ended"
+)
+
 // stateCart is the pseudo-state before submission.
 const stateCart State = ""
 
-// transition is one row of the state machine: from which states a step
-// may start, which states it may end in, which permission (order
-// <action>) the enforcer must grant on the order, and what the audit trail
-// calls it. Checks beyond state and permission live in the step's own
-// function (submit.go, decide.go, provider.go, deliver.go).
-type transition struct {
-	From   []State
-	To     []State
-	Action string
-}
-
-// machine is the whole life of an order in one table.
-var machine = map[Step]transition{
-	StepSubmit:   {From: []State{stateCart}, To: []State{StateSubmitted, StateApproved}, Action: "submit"},
-	StepEdit:     {From: []State{StateReturned}, To: []State{StateReturned}, Action: "edit"},
-	StepResubmit: {From: []State{StateReturned}, To: []State{StateSubmitted, StateApproved}, Action: "edit"},
-	StepApprove:  {From: []State{StateSubmitted}, To: []State{StateSubmitted, StateApproved}, Action: "approve"},
-	StepReject:   {From: []State{StateSubmitted}, To: []State{StateRejected}, Action: "reject"},
-	StepReturn:   {From: []State{StateSubmitted}, To: []State{StateReturned}, Action: "return"},
-	StepWithdraw: {From: []State{StateSubmitted, StateReturned, StateApproved, StateQuoting}, To: []State{StateWithdrawn}, Action: "withdraw"},
-	StepConfirm:  {From: []State{StateApproved}, To: []State{StateConfirmed}, Action: "confirm"},
-	StepQuote:    {From: []State{StateApproved}, To: []State{StateQuoting}, Action: "quote"},
-	StepDeliver:  {From: []State{StateConfirmed}, To: []State{StateConfirmed, StateDelivered}, Action: "deliver"},
+// machine is the whole life of an order in one table: from which states a
+// step may start, which states it may end in, and who may take it (the
+// permission order <action> the enforcer must grant, or the decision on
+// the quotation that causes it). Checks beyond state and permission live
+// in the step's own function (submit.go, decide.go, provider.go,
+// deliver.go, quoted.go).
+var machine = workflow.Machine[Step, State]{
+	StepSubmit:        {From: []State{stateCart}, To: []State{StateSubmitted, StateApproved}, Action: "submit"},
+	StepEdit:          {From: []State{StateReturned}, To: []State{StateReturned}, Action: "edit"},
+	StepResubmit:      {From: []State{StateReturned}, To: []State{StateSubmitted, StateApproved}, Action: "edit"},
+	StepApprove:       {From: []State{StateSubmitted}, To: []State{StateSubmitted, StateApproved}, Action: "approve"},
+	StepReject:        {From: []State{StateSubmitted}, To: []State{StateRejected}, Action: "reject"},
+	StepReturn:        {From: []State{StateSubmitted}, To: []State{StateReturned}, Action: "return"},
+	StepWithdraw:      {From: []State{StateSubmitted, StateReturned, StateApproved, StateQuoting}, To: []State{StateWithdrawn}, Action: "withdraw"},
+	StepConfirm:       {From: []State{StateApproved}, To: []State{StateConfirmed}, Action: "confirm"},
+	StepQuote:         {From: []State{StateApproved}, To: []State{StateQuoting}, Action: "quote"},
+	StepDeliver:       {From: []State{StateConfirmed}, To: []State{StateConfirmed, StateDelivered}, Action: "deliver"},
+	StepQuoteAccepted: {From: []State{StateQuoting}, To: []State{StateConfirmed}, Permits: []string{"quote.accept"}},
+	StepQuoteEnded:    {From: []State{StateQuoting}, To: []State{StateClosed}, Permits: []string{"quote.reject"}, System: true},
 }
 
 // Steps in the order the order page offers them.
 var Steps = []Step{StepApprove, StepReturn, StepReject, StepConfirm, StepQuote, StepDeliver, StepEdit, StepResubmit, StepWithdraw}
 
 // Action is the permission the step needs on the order.
-func (s Step) Action() string { return machine[s].Action }
+func (s Step) Action() string { return machine.Action(s) }
 
 // Label is the German name of a step for buttons and the audit trail.
 func (s Step) Label() string {
@@ -80,24 +88,19 @@ func (s Step) Label() string {
 		return "Angebot erstellen"
 	case StepDeliver:
 		return "Lieferung erfassen"
+	case StepQuoteAccepted:
+		return "Angebot angenommen"
+	case StepQuoteEnded:
+		return "Angebot beendet"
 	}
 	return string(s)
 }
 
 // StartsFrom tells whether the step may start in state st.
-func (s Step) StartsFrom(st State) bool {
-	t, ok := machine[s]
-	return ok && slices.Contains(t.From, st)
-}
+func (s Step) StartsFrom(st State) bool { return machine.StartsFrom(s, st) }
 
-// endsIn checks the machine's promise for the step's result; a step that
-// ends elsewhere is a programming error, caught before the commit.
-func (s Step) endsIn(st State) error {
-	if !slices.Contains(machine[s].To, st) {
-		return fmt.Errorf("order state machine: step %s may not end in %q", s, st)
-	}
-	return nil
-}
+// endsIn checks the machine's promise for the step's result.
+func (s Step) endsIn(st State) error { return machine.EndsIn(s, st) }
 
 // wrongState is the conflict a step gets in a state it cannot start from.
 func wrongState(s Step, st State) string {

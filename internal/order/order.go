@@ -135,6 +135,7 @@ type Line struct {
 	ContractLineID   *int64             `bun:"contract_line_id"`
 	ReservedQuantity int64              `bun:"reserved_quantity"`
 	DiscountBP       int64              `bun:"discount_bp"` // set from an accepted quotation
+	TermMonths       int64              `bun:"term_months"` // a rental's term, frozen at submit (approval amounts)
 
 	// Delivered is the quantity delivered so far, filled by Get.
 	Delivered int64 `bun:"-"`
@@ -284,10 +285,11 @@ func (o *Order) priorActors() []int64 {
 }
 
 // Object is the order as the enforcer sees it. For the open stage it
-// carries the stage's role, the gross amount for the approver's limit and
-// the earlier approvers for four-eyes across stages.
+// carries the stage's role, the approval amount (Amounts) for the
+// approver's limit and the earlier approvers for four-eyes across stages.
+// It needs the order's lines.
 func (o *Order) Object() authz.Object {
-	obj := authz.Object{Kind: "order", ID: o.ID, OrgID: o.OrgID, OwnerID: o.RequesterID, AmountCents: o.GrossCents}
+	obj := authz.Object{Kind: "order", ID: o.ID, OrgID: o.OrgID, OwnerID: o.RequesterID, AmountCents: o.Amounts().ApprovalGrossCents}
 	if st := o.OpenStage(); st != nil {
 		obj.StageRole = st.Role
 		obj.PriorActors = o.priorActors()

@@ -215,7 +215,16 @@ func TestQuotePath(t *testing.T) {
 		if !strings.Contains(apperr.MessageOf(err), "Test-Vor-Ort-Einrichtung") || !strings.Contains(apperr.MessageOf(err), "Angebot") {
 			t.Errorf("message %q", apperr.MessageOf(err))
 		}
-		o, err = f.Orders.StartQuote(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version)
+		// The order's half of opening a quotation runs in the caller's
+		// transaction (internal/sales adds the draft).
+		startQuote := func(id, version int64) (o *order.Order, err error) {
+			err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				o, err = f.Orders.StartQuote(ctx, tx, f.P(t, "vertrieb@kid.example"), id, version)
+				return err
+			})
+			return o, err
+		}
+		o, err = startQuote(o.ID, o.Version)
 		ordertest.WantCode(t, err, "")
 		if o.State != order.StateQuoting {
 			t.Fatalf("state %s", o.State)
@@ -224,7 +233,7 @@ func TestQuotePath(t *testing.T) {
 		o2 := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-MON": 1})
 		o2, err = f.Orders.Approve(ctx, f.P(t, "genehmigung@boerde.example"), o2.ID, o2.Version, "")
 		ordertest.WantCode(t, err, "")
-		_, err = f.Orders.StartQuote(ctx, f.P(t, "vertrieb@kid.example"), o2.ID, o2.Version)
+		_, err = startQuote(o2.ID, o2.Version)
 		ordertest.WantCode(t, err, apperr.Conflict)
 	})
 }

@@ -9,13 +9,8 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
+	"coopshop/internal/workflow"
 )
-
-// QuoteOpener creates the quotation draft for an order entering the
-// quoting state, in the step's transaction, and returns its id. The quote
-// package plugs itself in here (Service.OpenQuote); without it the order
-// only changes state.
-type QuoteOpener func(ctx context.Context, tx bun.Tx, actor account.Principal, o *Order) (quoteID int64, err error)
 
 // Confirm is sales' confirmation of an approved order whose lines all have
 // contract prices (the Auftragsbestätigung).
@@ -35,19 +30,14 @@ func (s *Service) Confirm(ctx context.Context, actor account.Principal, id, vers
 }
 
 // StartQuote moves an approved order with lines that need a quotation
-// into the quoting state (and, with a QuoteOpener, creates the draft).
-func (s *Service) StartQuote(ctx context.Context, actor account.Principal, id, version int64) (*Order, error) {
-	return s.step(ctx, actor, id, version, StepQuote, func(ctx context.Context, r *run) (State, error) {
+// into the quoting state, inside the caller's transaction tx: the order's
+// half of opening a quotation (internal/sales creates the draft in the
+// same transaction). The enforcer decides on order quote.
+func (s *Service) StartQuote(ctx context.Context, tx bun.IDB, actor account.Principal, id, version int64) (*Order, error) {
+	return s.stepIn(ctx, tx, workflow.User(actor), id, version, StepQuote, func(ctx context.Context, r *run) (State, error) {
 		if len(quoteLines(r.order)) == 0 {
 			return "", apperr.New(apperr.Conflict,
 				"Alle Positionen haben Rahmenvertragspreise: Bitte bestätigen Sie die Bestellung, statt ein Angebot zu erstellen.")
-		}
-		if s.OpenQuote != nil {
-			qid, err := s.OpenQuote(ctx, r.tx, r.actor, r.order)
-			if err != nil {
-				return "", err
-			}
-			r.detail["quote_id"] = qid
 		}
 		return StateQuoting, nil
 	})

@@ -4,36 +4,22 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/uptrace/bun"
 
-	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
-	"coopshop/internal/db"
+	"coopshop/internal/document"
 	"coopshop/internal/money"
+	"coopshop/internal/workflow"
 )
 
-// The two ways out of the quoting state (DESIGN §3): the member accepts
-// the quotation and the order is confirmed at the quoted prices, or the
-// quotation is rejected or expires and the order is closed. The quote
-// package takes these steps inside its own transaction, after it has
-// decided who may (quote accept/reject, or the expiry job); they are not
-// buttons of the order page.
-const (
-	StepQuoteAccepted Step = "quote_accepted"
-	StepQuoteEnded    Step = "quote_ended"
-)
-
-func init() {
-	// Rows of the machine in machine.go, kept beside the functions that
-	// take them. Action is the permission on the quotation, which the
-	// quote package checks.
-	machine[StepQuoteAccepted] = transition{From: []State{StateQuoting}, To: []State{StateConfirmed}, Action: "accept"}
-	machine[StepQuoteEnded] = transition{From: []State{StateQuoting}, To: []State{StateClosed}, Action: "reject"}
-}
+// The order's side of its quotation (DESIGN §3). internal/sales takes
+// these steps in the quotation's transaction: StartQuote opens the
+// quoting, ConfirmQuoted and EndQuoting are the two ways out of it.
+// StateOf and DocumentFrame are the narrow reads the quote package needs
+// of its order.
 
 // QuotedLine is the accepted price of one product line of the order.
 type QuotedLine struct {
@@ -74,95 +60,73 @@ type Quoted struct {
 	Confirmation Confirmation
 }
 
-// quoteRun starts a quote-driven step on order id inside the caller's
-// transaction: lock (PostgreSQL), load, check the state. The caller has
-// authorized the actor on the quotation.
-func quoteRun(ctx context.Context, tx bun.Tx, actor account.Principal, id int64, st Step) (*run, error) {
-	if db.IsPostgres(tx) {
-		if _, err := tx.ExecContext(ctx, "SELECT id FROM orders WHERE id = ? FOR UPDATE", id); err != nil {
-			return nil, fmt.Errorf("lock order: %w", err)
-		}
-	}
-	o, err := load(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !st.StartsFrom(o.State) {
-		return nil, apperr.New(apperr.Conflict, "Die Bestellung %s ist im Status „%s“, nicht mehr in der Angebotsphase.", o.Number, o.State.Label())
-	}
-	return &run{tx: tx, actor: actor, order: o, now: time.Now().UTC(), detail: map[string]any{"from": o.State}}, nil
-}
-
 // ConfirmQuoted confirms order id at the prices of an accepted quotation,
-// inside the quote's transaction tx: each product line takes the quoted
-// quantity, unit price and discount (contract quotas follow a changed
-// quantity), each free line of the quotation becomes a new order line,
-// the totals are recomputed from all lines and must equal the
-// quotation's, the order moves from quoting to confirmed under its
+// inside the transaction tx of the quotation's acceptance, authorized by
+// that acceptance (by carries its workflow.Permit "quote.accept" for
+// q.QuoteID; the machine row accepts nothing else): each product line
+// takes the quoted quantity, unit price and discount (contract quotas
+// follow a changed quantity), each free line of the quotation becomes a
+// new order line, the totals are recomputed from all lines and must equal
+// the quotation's, the order moves from quoting to confirmed under its
 // version guard with an audit entry, and the order confirmation is issued
 // and stored.
-func (s *Service) ConfirmQuoted(ctx context.Context, tx bun.Tx, actor account.Principal, id int64, q Quoted) (*Order, error) {
-	r, err := quoteRun(ctx, tx, actor, id, StepQuoteAccepted)
-	if err != nil {
-		return nil, err
+func (s *Service) ConfirmQuoted(ctx context.Context, tx bun.IDB, by workflow.By, id int64, q Quoted) (*Order, error) {
+	if p, ok := by.Permit(); !ok || p.EntityID() != q.QuoteID {
+		return nil, fmt.Errorf("order %d: confirming at quoted prices needs the acceptance of quotation %d", id, q.QuoteID)
 	}
-	o := r.order
-	quoted := make(map[int64]QuotedLine, len(q.Lines))
-	for _, ql := range q.Lines {
-		quoted[ql.ProductID] = ql
-	}
-	var lines []*Line // the product lines; an order in quoting has no free ones yet
-	lastNo := 0
-	for _, l := range o.Lines {
-		if !l.Free() {
-			lines = append(lines, l)
+	return s.stepIn(ctx, tx, by, id, 0, StepQuoteAccepted, func(ctx context.Context, r *run) (State, error) {
+		o := r.order
+		quoted := make(map[int64]QuotedLine, len(q.Lines))
+		for _, ql := range q.Lines {
+			quoted[ql.ProductID] = ql
 		}
-		lastNo = max(lastNo, l.LineNo)
-	}
-	if len(quoted) != len(lines) {
-		return nil, apperr.New(apperr.Conflict, "Das Angebot %s passt nicht mehr zu den Positionen der Bestellung %s.", q.Number, o.Number)
-	}
-	sort.Slice(lines, func(i, j int) bool { return lineKey(lines[i]) < lineKey(lines[j]) }) // quota rows in a fixed order
-	for _, l := range lines {
-		ql, ok := quoted[l.ProductID]
-		if !ok {
-			return nil, apperr.New(apperr.Conflict, "Das Angebot %s enthält „%s“ nicht.", q.Number, l.Name)
+		var lines []*Line // the product lines; an order in quoting has no free ones yet
+		lastNo := 0
+		for _, l := range o.Lines {
+			if !l.Free() {
+				lines = append(lines, l)
+			}
+			lastNo = max(lastNo, l.LineNo)
 		}
-		if err := s.takeQuotedLine(ctx, tx, o, l, ql); err != nil {
-			return nil, err
+		if len(quoted) != len(lines) {
+			return "", apperr.New(apperr.Conflict, "Das Angebot %s passt nicht mehr zu den Positionen der Bestellung %s.", q.Number, o.Number)
 		}
-	}
-	for i, fl := range q.FreeLines {
-		l, err := insertFreeLine(ctx, tx, o, lastNo+i+1, fl)
-		if err != nil {
-			return nil, err
+		sort.Slice(lines, func(i, j int) bool { return lineKey(lines[i]) < lineKey(lines[j]) }) // quota rows in a fixed order
+		for _, l := range lines {
+			ql, ok := quoted[l.ProductID]
+			if !ok {
+				return "", apperr.New(apperr.Conflict, "Das Angebot %s enthält „%s“ nicht.", q.Number, l.Name)
+			}
+			if err := s.takeQuotedLine(ctx, r.tx, o, l, ql); err != nil {
+				return "", err
+			}
 		}
-		o.Lines = append(o.Lines, l)
-	}
-	t := o.Totals()
-	if t.NetCents != q.Totals.NetCents || t.VATCents != q.Totals.VATCents || t.GrossCents != q.Totals.GrossCents {
-		return nil, fmt.Errorf("order %s: lines add up to %d/%d/%d net/VAT/gross, quotation %s to %d/%d/%d",
-			o.Number, t.NetCents, t.VATCents, t.GrossCents, q.Number, q.Totals.NetCents, q.Totals.VATCents, q.Totals.GrossCents)
-	}
-	o.NetCents, o.VATCents, o.GrossCents = t.NetCents, t.VATCents, t.GrossCents
-	r.detail["free_lines"] = len(q.FreeLines)
-	r.detail["quote_id"] = q.QuoteID
-	r.detail["quote"] = q.Number
-	r.detail["gross_cents"] = o.GrossCents
-	if err := StepQuoteAccepted.endsIn(StateConfirmed); err != nil {
-		return nil, err
-	}
-	if err := s.commitStep(ctx, r, StepQuoteAccepted, StateQuoting, StateConfirmed); err != nil {
-		return nil, err
-	}
-	if err := issueConfirmation(ctx, tx, o, o.Version, calendar.Of(r.now), q.Confirmation); err != nil {
-		return nil, err
-	}
-	return o, nil
+		for i, fl := range q.FreeLines {
+			l, err := insertFreeLine(ctx, r.tx, o, lastNo+i+1, fl)
+			if err != nil {
+				return "", err
+			}
+			o.Lines = append(o.Lines, l)
+		}
+		t := o.Totals()
+		if t.NetCents != q.Totals.NetCents || t.VATCents != q.Totals.VATCents || t.GrossCents != q.Totals.GrossCents {
+			return "", fmt.Errorf("order %s: lines add up to %d/%d/%d net/VAT/gross, quotation %s to %d/%d/%d",
+				o.Number, t.NetCents, t.VATCents, t.GrossCents, q.Number, q.Totals.NetCents, q.Totals.VATCents, q.Totals.GrossCents)
+		}
+		o.NetCents, o.VATCents, o.GrossCents = t.NetCents, t.VATCents, t.GrossCents
+		r.detail["free_lines"] = len(q.FreeLines)
+		r.detail["quote_id"] = q.QuoteID
+		r.detail["quote"] = q.Number
+		r.detail["gross_cents"] = o.GrossCents
+		if err := issueConfirmation(ctx, r.tx, o, o.Version+1, calendar.Of(r.now), q.Confirmation); err != nil {
+			return "", err
+		}
+		return StateConfirmed, nil
+	})
 }
 
 // takeQuotedLine writes the quoted price into one order line.
-func (s *Service) takeQuotedLine(ctx context.Context, tx bun.Tx, o *Order, l *Line, ql QuotedLine) error {
+func (s *Service) takeQuotedLine(ctx context.Context, tx bun.IDB, o *Order, l *Line, ql QuotedLine) error {
 	if ql.Quantity <= 0 || ql.NetCents != money.LineNet(ql.Quantity, ql.UnitPriceCents, ql.DiscountBP) {
 		return fmt.Errorf("quoted line %d of order %s does not add up", ql.ProductID, o.Number)
 	}
@@ -196,7 +160,7 @@ func (s *Service) takeQuotedLine(ctx context.Context, tx bun.Tx, o *Order, l *Li
 // insertFreeLine adds a free line of the accepted quotation to order o as
 // line no: no product, no contract line, nothing reserved, priced by the
 // quotation.
-func insertFreeLine(ctx context.Context, tx bun.Tx, o *Order, no int, fl QuotedFreeLine) (*Line, error) {
+func insertFreeLine(ctx context.Context, tx bun.IDB, o *Order, no int, fl QuotedFreeLine) (*Line, error) {
 	if fl.Quantity <= 0 || fl.NetCents != money.LineNet(fl.Quantity, fl.UnitPriceCents, fl.DiscountBP) {
 		return nil, fmt.Errorf("quoted free line %q of order %s does not add up", fl.Description, o.Number)
 	}
@@ -209,28 +173,48 @@ func insertFreeLine(ctx context.Context, tx bun.Tx, o *Order, no int, fl QuotedF
 	return l, nil
 }
 
-// EndQuoting closes order id whose quotation was rejected or expired,
-// inside the quote's transaction tx: reserved quotas are given back, the
-// order moves from quoting to closed under its version guard, with an
-// audit entry that carries reason. actor is the member who rejected, or
-// the system (a Principal with an empty User) for an expiry.
-func (s *Service) EndQuoting(ctx context.Context, tx bun.Tx, actor account.Principal, id, quoteID int64, reason string) (*Order, error) {
-	r, err := quoteRun(ctx, tx, actor, id, StepQuoteEnded)
-	if err != nil {
-		return nil, err
+// EndQuoting closes order id whose quotation quoteID was rejected or
+// expired, inside the transaction tx of that step: reserved quotas are
+// given back, the order moves from quoting to closed under its version
+// guard, with an audit entry that carries reason. by is the rejection's
+// Permit ("quote.reject" for quoteID) or the system (an expiry).
+func (s *Service) EndQuoting(ctx context.Context, tx bun.IDB, by workflow.By, id, quoteID int64, reason string) (*Order, error) {
+	if p, ok := by.Permit(); ok && p.EntityID() != quoteID {
+		return nil, fmt.Errorf("order %d: ending the quoting needs the rejection of quotation %d", id, quoteID)
 	}
-	r.comment = reason
-	r.detail["quote_id"] = quoteID
-	if err := release(ctx, tx, r.order); err != nil {
-		return nil, err
-	}
-	if err := s.commitStep(ctx, r, StepQuoteEnded, StateQuoting, StateClosed); err != nil {
-		return nil, err
-	}
-	return r.order, nil
+	return s.stepIn(ctx, tx, by, id, 0, StepQuoteEnded, func(ctx context.Context, r *run) (State, error) {
+		r.comment = reason
+		r.detail["quote_id"] = quoteID
+		return StateClosed, release(ctx, r.tx, r.order)
+	})
 }
 
-// Load reads order id with its lines inside or outside a transaction,
-// without asking who wants it: for the quote package, which has authorized
-// its caller on the quotation (documents, validation of quoted lines).
-func Load(ctx context.Context, idb bun.IDB, id int64) (*Order, error) { return load(ctx, idb, id) }
+// StateOf reads the number and state of order id inside or outside a
+// transaction: for the quotation's steps, which must know whether the
+// order still waits for its quotation. It shows nobody the order itself.
+func StateOf(ctx context.Context, idb bun.IDB, id int64) (number string, st State, err error) {
+	var row struct {
+		Number string `bun:"number"`
+		State  State  `bun:"state"`
+	}
+	err = idb.NewSelect().Model((*Order)(nil)).Column("number", "state").Where("id = ?", id).Scan(ctx, &row)
+	if isNoRows(err) {
+		return "", "", errNotFound
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("state of order %d: %w", id, err)
+	}
+	return row.Number, row.State, nil
+}
+
+// DocumentFrame is the printed frame of a document about order id
+// (letterhead, the member's address with Leitweg-ID, cost centre,
+// delivery address), dated day: the quotation prints itself into it. It
+// reads only the data a document of the order shows.
+func DocumentFrame(ctx context.Context, idb bun.IDB, id int64, kind document.Kind, day calendar.Date) (document.Document, error) {
+	o, err := load(ctx, idb, id)
+	if err != nil {
+		return document.Document{}, err
+	}
+	return DocumentBase(ctx, idb, o, kind, day)
+}

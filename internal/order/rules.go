@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/uptrace/bun"
+
 	"coopshop/internal/member"
 )
 
@@ -25,9 +27,16 @@ func chain(rules []member.Rule, gross int64) []*Stage {
 // ChainFor is the approval chain an order of gross cents would get at
 // the member today, for the checkout page ("Genehmigung durch …").
 func (s *Service) ChainFor(ctx context.Context, memberID, gross int64) ([]*Stage, error) {
-	rules, err := member.Rules(ctx, s.DB, memberID)
+	return Chain(ctx, s.DB, memberID, gross)
+}
+
+// Chain is the approval chain the member's current rules give an amount
+// (an order's or a quotation's approval amount, see Amounts), inside or
+// outside a transaction: the stages to decide, numbered 1..n, pending.
+func Chain(ctx context.Context, idb bun.IDB, memberID, amountCents int64) ([]*Stage, error) {
+	rules, err := member.Rules(ctx, idb, memberID)
 	if err != nil {
 		return nil, err
 	}
-	return chain(rules, gross), nil
+	return chain(rules, amountCents), nil
 }

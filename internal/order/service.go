@@ -12,7 +12,9 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 	"coopshop/internal/money"
+	"coopshop/internal/workflow"
 )
 
 // Service is the order use cases.
@@ -22,22 +24,55 @@ type Service struct {
 	// BaseURL prefixes the links in notification mails, e.g.
 	// "https://shop.kid.example"; empty leaves them relative.
 	BaseURL string
-	// Today is the day prices are resolved for (calendar.Today).
-	Today func() calendar.Date
-	// OpenQuote, when set, creates the quotation draft as an order enters
-	// the quoting state.
-	OpenQuote QuoteOpener
+	// Clock tells now and today (the day prices are resolved for).
+	Clock clock.Clock
+
+	flow *workflow.Kind[*Order, Step, State]
 }
 
-// NewService wires the order service.
+// NewService wires the order service on the system clock.
 func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
-	return &Service{DB: bdb, Authz: az, Today: calendar.Today}
+	s := &Service{DB: bdb, Authz: az, Clock: clock.System()}
+	s.flow = &workflow.Kind[*Order, Step, State]{
+		Entity: "order", Table: "orders", Model: (*Order)(nil), Machine: machine,
+		Now:  func() time.Time { return s.Clock.Now().UTC() },
+		Load: load,
+		Head: func(o *Order) workflow.Head[State] {
+			return workflow.Head[State]{ID: o.ID, OrgID: o.OrgID, Version: o.Version, State: o.State}
+		},
+		SetHead: func(o *Order, version int64, st State, now time.Time) {
+			o.Version, o.State, o.UpdatedAt = version, st, now
+		},
+		Visible: s.visible,
+		Authorize: func(ctx context.Context, actor account.Principal, st Step, o *Order) error {
+			if err := s.Authz.Can(ctx, actor.Subject, st.Action(), o.Object()); err != nil {
+				return explainDenial(err, st, o)
+			}
+			return nil
+		},
+		Stale:      stale,
+		WrongState: func(st Step, o *Order) error { return apperr.New(apperr.Conflict, "%s", wrongState(st, o.State)) },
+		Columns: func(q *bun.UpdateQuery, o *Order) *bun.UpdateQuery {
+			return q.Set("round = ?", o.Round).
+				Set("current_stage = ?", o.CurrentStage).
+				Set("cost_centre = ?, delivery_address = ?, reason = ?, desired_date = ?", o.CostCentre, o.DeliveryAddress, o.Reason, o.DesiredDate).
+				Set("net_cents = ?, vat_cents = ?, gross_cents = ?", o.NetCents, o.VATCents, o.GrossCents)
+		},
+		After: func(ctx context.Context, r *workflow.Run[*Order, Step, State]) error {
+			return enqueueNotify(ctx, &run{tx: r.Tx, actor: r.Actor(), order: r.Entity, comment: r.Comment}, r.Step)
+		},
+	}
+	return s
 }
 
-// run is one step in progress: the order as loaded in the step's
-// transaction, and what the step adds to the audit entry and the outbox.
+// today is the service clock's day in Berlin.
+func (s *Service) today() calendar.Date { return clock.Today(s.Clock) }
+
+// run is one step in progress as the step functions of this package see
+// it: the order as loaded in the step's transaction, and what the step
+// adds to the audit entry and the outbox.
 type run struct {
-	tx     bun.Tx
+	tx     bun.IDB
 	actor  account.Principal
 	order  *Order
 	now    time.Time
@@ -47,95 +82,43 @@ type run struct {
 	comment string
 }
 
-// step executes one transition of the machine on order id, in one
-// transaction:
-//
-//  1. lock (PostgreSQL) and load the order; invisible to the actor → 404;
-//  2. the version the actor saw (a user must name one: 0 is a 422) and
-//     the state must match → else 409;
-//  3. the enforcer must allow the step's action on the order object (its
-//     open stage, amount, requester, earlier approvers) → else 403;
-//  4. fn does the step's own checks and changes and names the new state;
-//  5. one guarded UPDATE … WHERE id AND version AND state writes the
-//     order (0 rows → 409), then the audit entry and the notifications.
+// step executes one transition of the machine on order id in a
+// transaction of its own, through the step engine (internal/workflow):
+// lock, version and state check, the enforcer's decision on the order
+// object (its open stage, approval amount, requester, earlier approvers),
+// fn, the guarded update, the audit entry and the notifications. A user
+// names the version they saw: 0 is no "current" (422).
 func (s *Service) step(ctx context.Context, actor account.Principal, id, version int64, st Step, fn func(ctx context.Context, r *run) (State, error)) (*Order, error) {
-	if version <= 0 && actor.User != nil && actor.User.ID != 0 { // a user names the version seen; 0 is no "current"
+	if version <= 0 {
 		return nil, apperr.MissingVersion()
 	}
-	var out *Order
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		o, err := loadFor(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := s.visible(ctx, actor, o); err != nil {
-			return err
-		}
-		if version != 0 && o.Version != version {
-			return stale(o)
-		}
-		if !st.StartsFrom(o.State) {
-			return apperr.New(apperr.Conflict, "%s", wrongState(st, o.State))
-		}
-		if err := s.Authz.Can(ctx, actor.Subject, st.Action(), o.Object()); err != nil {
-			return explainDenial(err, st, o)
-		}
-		r := &run{tx: tx, actor: actor, order: o, now: time.Now().UTC(), detail: map[string]any{"from": o.State}}
-		from := o.State
-		to, err := fn(ctx, r)
-		if err != nil {
-			return err
-		}
-		if err := st.endsIn(to); err != nil {
-			return err
-		}
-		out = o
-		return s.commitStep(ctx, r, st, from, to)
-	})
+	r, err := s.flow.InTx(ctx, s.DB, workflow.User(actor), id, version, st, adapt(fn))
 	if err != nil {
 		return nil, err
 	}
 	// The steps keep the loaded order in step with what they wrote, so it
 	// is returned as it is instead of being read again.
-	return out, nil
+	return r.Entity, nil
 }
 
-// commitStep writes the order after a step: the guarded update, the audit
-// entry, the notifications.
-func (s *Service) commitStep(ctx context.Context, r *run, st Step, from, to State) error {
-	o := r.order
-	res, err := r.tx.NewUpdate().Model((*Order)(nil)).
-		Set("state = ?", to).
-		Set("version = version + 1").
-		Set("round = ?", o.Round).
-		Set("current_stage = ?", o.CurrentStage).
-		Set("cost_centre = ?, delivery_address = ?, reason = ?, desired_date = ?", o.CostCentre, o.DeliveryAddress, o.Reason, o.DesiredDate).
-		Set("net_cents = ?, vat_cents = ?, gross_cents = ?", o.NetCents, o.VATCents, o.GrossCents).
-		Set("updated_at = ?", r.now).
-		Where("id = ? AND version = ? AND state = ?", o.ID, o.Version, from).
-		Exec(ctx)
+// stepIn is step inside the caller's transaction tx, taken as by says
+// (a Permit of the quotation's decision, or the system).
+func (s *Service) stepIn(ctx context.Context, tx bun.IDB, by workflow.By, id, version int64, st Step, fn func(ctx context.Context, r *run) (State, error)) (*Order, error) {
+	r, err := s.flow.Step(ctx, tx, by, id, version, st, adapt(fn))
 	if err != nil {
-		return fmt.Errorf("update order: %w", err)
+		return nil, err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return stale(o)
+	return r.Entity, nil
+}
+
+// adapt lets the step functions of this package work on their run.
+func adapt(fn func(ctx context.Context, r *run) (State, error)) func(context.Context, *workflow.Run[*Order, Step, State]) (State, error) {
+	return func(ctx context.Context, w *workflow.Run[*Order, Step, State]) (State, error) {
+		r := &run{tx: w.Tx, actor: w.Actor(), order: w.Entity, now: w.Now, detail: w.Detail}
+		to, err := fn(ctx, r)
+		w.Comment = r.comment
+		return to, err
 	}
-	o.Version++
-	o.State = to
-	o.UpdatedAt = r.now
-	r.detail["to"] = to
-	if r.comment != "" {
-		r.detail["comment"] = r.comment
-	}
-	var who audit.Actor // the system (an expiry job) when there is no user
-	if r.actor.User != nil {
-		who = r.actor.Actor()
-	}
-	if err := audit.Write(ctx, r.tx, audit.Record{Actor: who, Action: "order." + string(st), Entity: "order",
-		EntityID: o.ID, Version: o.Version, OrgID: o.OrgID, Detail: r.detail}); err != nil {
-		return err
-	}
-	return enqueueNotify(ctx, r, st)
 }
 
 // visible answers 404 for an order the actor may not see at all.
@@ -164,7 +147,7 @@ func explainDenial(err error, st Step, o *Order) error {
 			return apperr.Wrap(err, apperr.Forbidden, fmt.Sprintf(
 				"Sie dürfen Stufe %d dieser Bestellung nicht entscheiden. Sie verlangt die Rolle „%s“ mit einer Freigabegrenze von mindestens %s; "+
 					"die eigene Bestellung und eine zweite Stufe derselben Bestellung darf niemand entscheiden.",
-				stage.StageNo, authz.RoleLabel(stage.Role), money.Format(o.GrossCents)))
+				stage.StageNo, authz.RoleLabel(stage.Role), money.Format(o.Amounts().ApprovalGrossCents)))
 		}
 	case StepWithdraw:
 		return apperr.Wrap(err, apperr.Forbidden, "Nur wer die Bestellung angefordert hat, kann sie zurückziehen.")
@@ -253,7 +236,7 @@ func (s *Service) SalesInbox(ctx context.Context, actor account.Principal) ([]*O
 	if err := s.Authz.Can(ctx, actor.Subject, "confirm", authz.AcrossOrgs("order")); err != nil {
 		return nil, err
 	}
-	return List(ctx, s.DB, Filter{States: []State{StateApproved}, Oldest: true, Limit: 500, Lines: true})
+	return List(ctx, s.DB, Filter{States: []State{StateApproved}, Oldest: true, Limit: 500})
 }
 
 // AuditScope is the visibility of an order's audit trail (audit.Reader):

@@ -96,11 +96,10 @@ type Filter struct {
 	BeforeID int64   // cursor: orders older than this id
 	Limit    int
 	Oldest   bool // oldest first (inboxes) instead of newest first
-	Lines    bool // load the lines too
 }
 
-// List returns orders without their lines, with member and requester
-// names and, for the inbox, their stages.
+// List returns orders with their lines (the approval amounts and the
+// enforcer's object need them), member and requester names and stages.
 func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Order, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
@@ -108,14 +107,12 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Order, error) {
 	var out []*Order
 	q := withNames(idb.NewSelect().Model(&out)).
 		Relation("Stages", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("os.round, os.stage_no") }).
+		Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("ol.line_no") }).
 		Limit(int64(f.Limit))
 	if f.Oldest {
 		q.OrderExpr("o.submitted_at, o.id")
 	} else {
 		q.OrderExpr("o.id DESC")
-	}
-	if f.Lines {
-		q.Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("ol.line_no") })
 	}
 	if f.OrgID != 0 {
 		q.Where("o.organisation_id = ?", f.OrgID)

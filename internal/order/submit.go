@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -153,6 +152,9 @@ func freeze(ctx context.Context, idb bun.IDB, memberID int64, want []wanted, day
 		l := &Line{LineNo: i + 1, ProductID: prod.ID, SKU: prod.SKU, Name: prod.Name, Kind: prod.Kind, Unit: prod.Unit,
 			Quantity: w.Quantity, UnitPriceCents: p.UnitCents, VATPercent: p.VATPercent,
 			NetCents: money.LineNet(w.Quantity, p.UnitCents, 0), PriceSource: p.Source, ContractNumber: p.ContractNumber}
+		if prod.Kind == catalog.KindRental && prod.RentalTermMonths != nil {
+			l.TermMonths = *prod.RentalTermMonths
+		}
 		if p.Source == catalog.SourceContract {
 			cid, lid := p.ContractID, p.ContractLineID
 			l.ContractID, l.ContractLineID = &cid, &lid
@@ -201,7 +203,7 @@ func pricesChanged(changes []string) error {
 
 // reserve counts the contract lines against their quotas, in contract
 // line order so that concurrent submissions cannot deadlock.
-func reserve(ctx context.Context, tx bun.Tx, memberID int64, lines []*Line) error {
+func reserve(ctx context.Context, tx bun.IDB, memberID int64, lines []*Line) error {
 	sorted := append([]*Line(nil), lines...)
 	sort.Slice(sorted, func(i, j int) bool { return lineKey(sorted[i]) < lineKey(sorted[j]) })
 	for _, l := range sorted {
@@ -218,7 +220,7 @@ func reserve(ctx context.Context, tx bun.Tx, memberID int64, lines []*Line) erro
 
 // release gives the reserved quotas of an order back (rejection,
 // withdrawal, return for changes).
-func release(ctx context.Context, tx bun.Tx, o *Order) error {
+func release(ctx context.Context, tx bun.IDB, o *Order) error {
 	sorted := append([]*Line(nil), o.Lines...)
 	sort.Slice(sorted, func(i, j int) bool { return lineKey(sorted[i]) < lineKey(sorted[j]) })
 	for _, l := range sorted {
@@ -244,7 +246,7 @@ func lineKey(l *Line) int64 {
 }
 
 // planRound freezes the totals and computes the approval chain from the
-// member's current rules: the stages to insert and the state the order
+// member's current rules and the order's approval amount (Amounts): the stages to insert and the state the order
 // enters (approved at once when no stage applies).
 func planRound(ctx context.Context, idb bun.IDB, o *Order) ([]*Stage, State, error) {
 	t := o.Totals()
@@ -253,7 +255,7 @@ func planRound(ctx context.Context, idb bun.IDB, o *Order) ([]*Stage, State, err
 	if err != nil {
 		return nil, "", err
 	}
-	stages := chain(rules, o.GrossCents)
+	stages := chain(rules, o.Amounts().ApprovalGrossCents)
 	if len(stages) == 0 {
 		o.CurrentStage = 0
 		return nil, StateApproved, nil
@@ -263,7 +265,7 @@ func planRound(ctx context.Context, idb bun.IDB, o *Order) ([]*Stage, State, err
 }
 
 // insertStages stores the chain of the order's current round.
-func insertStages(ctx context.Context, tx bun.Tx, o *Order, stages []*Stage) error {
+func insertStages(ctx context.Context, tx bun.IDB, o *Order, stages []*Stage) error {
 	if len(stages) == 0 {
 		return nil
 	}
@@ -291,7 +293,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 	if o, err := s.byKey(ctx, s.DB, key); o != nil || err != nil {
 		return o, o != nil, err
 	}
-	today := s.Today()
+	today := s.today()
 	h, err := checkHeader(ctx, s.DB, actor.User.OrgID, in, today)
 	if err != nil {
 		return nil, false, err
@@ -342,7 +344,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 		if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.Clock.Now().UTC()
 		o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
 			CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
 			SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
@@ -413,7 +415,7 @@ func (l *Line) price() catalog.Price {
 	return p
 }
 
-func insertLines(ctx context.Context, tx bun.Tx, o *Order) error {
+func insertLines(ctx context.Context, tx bun.IDB, o *Order) error {
 	for _, l := range o.Lines {
 		l.OrderID = o.ID
 	}

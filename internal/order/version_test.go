@@ -52,7 +52,6 @@ func TestStepsRefuseVersionZero(t *testing.T) {
 			}},
 			{"resubmit", returned, func(v int64) (*order.Order, error) { return f.Orders.Resubmit(ctx, buyer, returned.ID, v) }},
 			{"confirm", approved, func(v int64) (*order.Order, error) { return f.Orders.Confirm(ctx, sales, approved.ID, v) }},
-			{"quote", quotable, func(v int64) (*order.Order, error) { return f.Orders.StartQuote(ctx, sales, quotable.ID, v) }},
 			{"deliver", confirmed, func(v int64) (*order.Order, error) {
 				return f.Orders.Deliver(ctx, sales, confirmed.ID, v, order.DeliveryInput{Lines: []order.DeliveryLineInput{{LineNo: 1, Quantity: 1}}})
 			}},

@@ -9,7 +9,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
-	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
@@ -24,18 +24,19 @@ func TestRejectClosesOrder(t *testing.T) {
 		ctx := context.Background()
 		f := ordertest.Seed(t, bdb)
 		qs := quotetest.Service(f)
+		ss := quotetest.Sales(f, qs)
 		sales, buyer := f.P(t, "vertrieb@kid.example"), f.P(t, "einkauf@boerde.example")
 		o, q := quotetest.Quoting(t, f, qs)
 		q = priceAndSend(t, f, qs, q)
 		if n := f.Used(t, "T-NB"); n != 2 {
 			t.Fatalf("quota used %d", n)
 		}
-		_, err := qs.Reject(ctx, buyer, q.ID, q.Version, "")
+		_, err := ss.Reject(ctx, buyer, q.ID, q.Version, "")
 		ordertest.WantCode(t, err, apperr.Invalid)
 		// Sales cannot answer for the member.
-		_, err = qs.Reject(ctx, sales, q.ID, q.Version, "zu teuer")
+		_, err = ss.Reject(ctx, sales, q.ID, q.Version, "zu teuer")
 		ordertest.WantCode(t, err, apperr.Forbidden)
-		q, err = qs.Reject(ctx, buyer, q.ID, q.Version, "Zu teuer.")
+		q, err = ss.Reject(ctx, buyer, q.ID, q.Version, "Zu teuer.")
 		ordertest.WantCode(t, err, "")
 		if q.State != quote.StateRejected {
 			t.Fatalf("state %s", q.State)
@@ -83,20 +84,22 @@ func TestExpiry(t *testing.T) {
 		ctx := context.Background()
 		f := ordertest.Seed(t, bdb)
 		qs := quotetest.Service(f)
-		buyer := f.P(t, "einkauf@boerde.example")
+		ss := quotetest.Sales(f, qs)
+		buyer, approver := f.P(t, "einkauf@boerde.example"), f.P(t, "genehmigung@boerde.example")
 		o1, q1 := quotetest.Quoting(t, f, qs)
 		q1 = priceAndSend(t, f, qs, q1)
 		o2, q2 := quotetest.Quoting(t, f, qs)
 		q2 = priceAndSend(t, f, qs, q2)
 
 		// Nothing is due today.
-		if n, err := qs.ExpireDue(ctx); err != nil || n != 0 {
+		if n, err := ss.ExpireDue(ctx); err != nil || n != 0 {
 			t.Fatalf("expired %d (%v) on day one", n, err)
 		}
 		// The last valid day still accepts; the day after does not.
 		last := q1.ValidUntil
-		qs.Today = func() calendar.Date { return last.AddDays(1) }
-		_, err := qs.Accept(ctx, buyer, q1.ID, q1.Version, "")
+		late := clock.At(last.AddDays(1))
+		qs.Clock, ss.Clock = late, late
+		_, err := ss.Accept(ctx, approver, q1.ID, q1.Version, "")
 		ordertest.WantCode(t, err, apperr.Conflict)
 		want := "Das Angebot ist seit dem " + last.AddDays(1).German() + " abgelaufen"
 		if !strings.Contains(apperr.MessageOf(err), want) {
@@ -108,12 +111,12 @@ func TestExpiry(t *testing.T) {
 			t.Fatalf("q1 %s after the late acceptance", q1.State)
 		}
 		// Asking again says the same.
-		_, err = qs.Accept(ctx, buyer, q1.ID, q1.Version, "")
+		_, err = ss.Accept(ctx, approver, q1.ID, q1.Version, "")
 		if !strings.Contains(apperr.MessageOf(err), want) {
 			t.Errorf("second attempt: %q", apperr.MessageOf(err))
 		}
 
-		n, err := qs.ExpireDue(ctx)
+		n, err := ss.ExpireDue(ctx)
 		if err != nil || n != 1 {
 			t.Fatalf("job expired %d (%v), want 1", n, err)
 		}

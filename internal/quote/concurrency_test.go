@@ -25,6 +25,7 @@ func TestConcurrentAnswers(t *testing.T) {
 		ctx := context.Background()
 		f := ordertest.Seed(t, bdb)
 		qs := quotetest.Service(f)
+		ss := quotetest.Sales(f, qs)
 		for round := 0; round < 3; round++ {
 			o, q := quotetest.Quoting(t, f, qs)
 			q = priceAndSend(t, f, qs, q)
@@ -36,12 +37,12 @@ func TestConcurrentAnswers(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[0] = qs.Accept(ctx, buyer, q.ID, q.Version, "")
+				_, errs[0] = ss.Accept(ctx, approver, q.ID, q.Version, "")
 			}()
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[1] = qs.Reject(ctx, approver, q.ID, q.Version, "Doch nicht.")
+				_, errs[1] = ss.Reject(ctx, buyer, q.ID, q.Version, "Doch nicht.")
 			}()
 			close(start)
 			wg.Wait()

@@ -24,11 +24,7 @@ const DocumentEntity = "quote"
 // A version not yet sent carries the draft mark. It reads only data, so
 // the same version always gives the same bytes.
 func (s *Service) Document(ctx context.Context, idb bun.IDB, q *Quote) (document.Document, error) {
-	o, err := order.Load(ctx, idb, q.OrderID)
-	if err != nil {
-		return document.Document{}, err
-	}
-	d, err := order.DocumentBase(ctx, idb, o, document.KindQuote, q.DocumentDate())
+	d, err := order.DocumentFrame(ctx, idb, q.OrderID, document.KindQuote, q.DocumentDate())
 	if err != nil {
 		return d, err
 	}

@@ -8,6 +8,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
+	"coopshop/internal/catalog"
 	"coopshop/internal/money"
 )
 
@@ -138,10 +139,12 @@ func checkLines(q *Quote, in []LineInput) ([]*Line, []apperr.FieldError) {
 			seen[li.ProductID] = true
 			pid := li.ProductID
 			l.ProductID, l.SKU, l.Unit, l.VATPercent = &pid, from.SKU, from.Unit, from.VATPercent
+			l.Kind, l.TermMonths = from.Kind, from.TermMonths
 			if l.Description == "" {
 				l.Description = from.Description
 			}
 		} else {
+			l.Kind = catalog.KindService // a free line is a one-off service
 			if l.Unit == "" {
 				l.Unit = "Stück"
 			}

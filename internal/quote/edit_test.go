@@ -10,6 +10,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/money"
 	"coopshop/internal/order"
@@ -190,17 +191,19 @@ func TestWithdrawnWhileQuoting(t *testing.T) {
 		ctx := context.Background()
 		f := ordertest.Seed(t, bdb)
 		qs := quotetest.Service(f)
+		ss := quotetest.Sales(f, qs)
 		buyer := f.P(t, "einkauf@boerde.example")
 		o, q := quotetest.Quoting(t, f, qs)
 		q = priceAndSend(t, f, qs, q)
 		o, err := f.Orders.Withdraw(ctx, buyer, o.ID, o.Version, "Nicht mehr nötig.")
 		ordertest.WantCode(t, err, "")
-		_, err = qs.Accept(ctx, buyer, q.ID, q.Version, "")
+		_, err = ss.Accept(ctx, f.P(t, "genehmigung@boerde.example"), q.ID, q.Version, "")
 		ordertest.WantCode(t, err, apperr.Conflict)
 		_, err = qs.Revise(ctx, buyer, q.ID, q.Version, "anders")
 		ordertest.WantCode(t, err, apperr.Conflict)
-		qs.Today = func() calendar.Date { return q.ValidUntil.AddDays(1) }
-		if n, err := qs.ExpireDue(ctx); err != nil || n != 1 {
+		late := clock.At(q.ValidUntil.AddDays(1))
+		qs.Clock, ss.Clock = late, late
+		if n, err := ss.ExpireDue(ctx); err != nil || n != 1 {
 			t.Fatalf("expired %d (%v)", n, err)
 		}
 		if o, _ = f.Orders.Get(ctx, buyer, o.ID); o.State != order.StateWithdrawn {

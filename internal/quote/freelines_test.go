@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
 	"coopshop/internal/catalog"
 	"coopshop/internal/db"
 	"coopshop/internal/dbtest"
@@ -15,6 +16,7 @@ import (
 	"coopshop/internal/order/ordertest"
 	"coopshop/internal/quote"
 	"coopshop/internal/quote/quotetest"
+	"coopshop/internal/workflow"
 )
 
 // TestAcceptedFreeLinesBecomeOrderLines: the free lines of an accepted
@@ -150,11 +152,17 @@ func TestConfirmQuotedRefusesLinesThatDoNotAddUp(t *testing.T) {
 		ctx := context.Background()
 		f := ordertest.Seed(t, bdb)
 		qs := quotetest.Service(f)
-		o, _ := quotetest.Quoting(t, f, qs)
+		o, draft := quotetest.Quoting(t, f, qs)
+		// The acceptance's decision, as internal/sales passes it on.
+		permit, err := workflow.Grant(ctx, f.Authz, f.P(t, "genehmigung@boerde.example"), "accept",
+			authz.Object{Kind: "quote", ID: draft.ID, OrgID: o.OrgID})
+		if err != nil {
+			t.Fatal(err)
+		}
 		in := quotetest.Installation
 		free := order.QuotedFreeLine{Description: in.Description, Quantity: in.Quantity, Unit: in.Unit,
 			UnitPriceCents: in.UnitPriceCents, VATPercent: in.VATPercent, NetCents: money.LineNet(in.Quantity, in.UnitPriceCents, 0)}
-		quoted := order.Quoted{QuoteID: 1, Number: "AN-TEST v1", FreeLines: []order.QuotedFreeLine{free}}
+		quoted := order.Quoted{QuoteID: draft.ID, Number: "AN-TEST v1", FreeLines: []order.QuotedFreeLine{free}}
 		ls := []money.Line{{NetCents: free.NetCents, VATPercent: free.VATPercent}}
 		for _, l := range o.Lines {
 			quoted.Lines = append(quoted.Lines, order.QuotedLine{ProductID: l.ProductID, Quantity: l.Quantity,
@@ -174,14 +182,36 @@ func TestConfirmQuotedRefusesLinesThatDoNotAddUp(t *testing.T) {
 			q.Totals = right
 			tc.change(&q)
 			err := db.RunInTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
-				_, err := f.Orders.ConfirmQuoted(ctx, tx, f.P(t, "genehmigung@boerde.example"), o.ID, q)
+				_, err := f.Orders.ConfirmQuoted(ctx, tx, permit.By(), o.ID, q)
 				return err
 			})
 			if err == nil || apperr.CodeOf(err) != apperr.Internal {
 				t.Errorf("%s: %v, want an internal error", tc.name, err)
 			}
 		}
-		after, err := order.Load(ctx, bdb, o.ID)
+		// Without the acceptance's Permit, or with one for another
+		// quotation, the order is not confirmed, whoever asks.
+		q := quoted
+		q.Totals = right
+		for name, by := range map[string]workflow.By{"a user": workflow.User(f.P(t, "vertrieb@kid.example")), "the system": workflow.System()} {
+			err := db.RunInTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
+				_, err := f.Orders.ConfirmQuoted(ctx, tx, by, o.ID, q)
+				return err
+			})
+			if err == nil {
+				t.Errorf("%s confirmed the order without the acceptance", name)
+			}
+		}
+		other := q
+		other.QuoteID++
+		err = db.RunInTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
+			_, err := f.Orders.ConfirmQuoted(ctx, tx, permit.By(), o.ID, other)
+			return err
+		})
+		if err == nil {
+			t.Error("the acceptance of one quotation confirmed the order with another")
+		}
+		after, err := f.Orders.Get(ctx, f.P(t, "vertrieb@kid.example"), o.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,10 +219,8 @@ func TestConfirmQuotedRefusesLinesThatDoNotAddUp(t *testing.T) {
 			t.Fatalf("order changed: %s, %d lines", after.State, len(after.Lines))
 		}
 		// The same quotation with the right totals goes through.
-		q := quoted
-		q.Totals = right
 		err = db.RunInTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
-			_, err := f.Orders.ConfirmQuoted(ctx, tx, f.P(t, "genehmigung@boerde.example"), o.ID, q)
+			_, err := f.Orders.ConfirmQuoted(ctx, tx, permit.By(), o.ID, q)
 			return err
 		})
 		if err != nil {

@@ -2,15 +2,17 @@ package quote
 
 import (
 	"fmt"
-	"slices"
 	"strings"
+
+	"coopshop/internal/workflow"
 )
 
 // Step is something that happens to a version of a quotation.
 type Step string
 
-// The steps of DESIGN §3. Opening the first version is order.StartQuote's
-// step (Service.Open); a revision opens the next version.
+// The steps of DESIGN §3. The first version is opened with the order's
+// step into quoting (internal/sales, Service.Open); a revision opens the
+// next version.
 const (
 	StepEdit    Step = "edit"    // sales changes the draft's lines, validity, terms, note
 	StepSubmit  Step = "submit"  // sales finishes the draft: approval needed or not
@@ -23,34 +25,28 @@ const (
 	StepExpire  Step = "expire"  // the validity passed unanswered: the order is closed (system)
 )
 
-// transition is one row of the state machine: from which states a step
-// may start, in which it may end, and which permission (quote <action>)
-// the enforcer must grant on the version. The expiry is the system's and
-// needs none.
-type transition struct {
-	From   []State
-	To     []State
-	Action string
-}
-
-// machine is the whole life of a version in one table.
-var machine = map[Step]transition{
+// machine is the whole life of a version in one table: from which states
+// a step may start, in which it may end, and which permission (quote
+// <action>) the enforcer must grant on the version. Accepting decides one
+// stage of the member's approval: the version stays sent until the last
+// stage. The expiry is the system's.
+var machine = workflow.Machine[Step, State]{
 	StepEdit:    {From: []State{StateDraft}, To: []State{StateDraft}, Action: "edit"},
 	StepSubmit:  {From: []State{StateDraft}, To: []State{StateSubmitted, StateApproved}, Action: "submit"},
 	StepReturn:  {From: []State{StateSubmitted, StateApproved}, To: []State{StateDraft}, Action: "submit"},
 	StepApprove: {From: []State{StateSubmitted}, To: []State{StateApproved}, Action: "approve"},
 	StepSend:    {From: []State{StateApproved}, To: []State{StateSent}, Action: "send"},
-	StepAccept:  {From: []State{StateSent}, To: []State{StateAccepted}, Action: "accept"},
+	StepAccept:  {From: []State{StateSent}, To: []State{StateSent, StateAccepted}, Action: "accept"},
 	StepReject:  {From: []State{StateSent}, To: []State{StateRejected}, Action: "reject"},
 	StepRevise:  {From: []State{StateSent}, To: []State{StateRevision}, Action: "revise"},
-	StepExpire:  {From: []State{StateSent}, To: []State{StateExpired}},
+	StepExpire:  {From: []State{StateSent}, To: []State{StateExpired}, System: true},
 }
 
 // Steps in the order a quote page offers them as buttons.
 var Steps = []Step{StepSubmit, StepApprove, StepReturn, StepSend, StepAccept, StepRevise, StepReject}
 
 // Action is the permission the step needs on the version.
-func (s Step) Action() string { return machine[s].Action }
+func (s Step) Action() string { return machine.Action(s) }
 
 // Label is the German name of a step for buttons and messages.
 func (s Step) Label() string {
@@ -81,18 +77,7 @@ func (s Step) Label() string {
 func (s Step) NeedsComment() bool { return s == StepReject || s == StepRevise || s == StepReturn }
 
 // StartsFrom tells whether the step may start in state st.
-func (s Step) StartsFrom(st State) bool {
-	t, ok := machine[s]
-	return ok && slices.Contains(t.From, st)
-}
-
-// endsIn checks the machine's promise for the step's result.
-func (s Step) endsIn(st State) error {
-	if !slices.Contains(machine[s].To, st) {
-		return fmt.Errorf("quote state machine: step %s may not end in %q", s, st)
-	}
-	return nil
-}
+func (s Step) StartsFrom(st State) bool { return machine.StartsFrom(s, st) }
 
 // wrongState is the conflict a step gets in a state it cannot start from.
 func wrongState(s Step, q *Quote) string {

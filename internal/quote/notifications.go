@@ -41,15 +41,16 @@ func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64) ([]c
 	return out, nil
 }
 
-// whoMay lists the addresses of the candidates allowed step on q.
-func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, q *Quote, st Step) ([]string, error) {
+// whoMay lists the addresses of the candidates allowed any of steps on q.
+func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, q *Quote, steps ...Step) ([]string, error) {
 	cs, err := s.candidates(ctx, idb, orgID)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, c := range cs {
-		if s.Allowed(account.Principal{User: &account.User{ID: c.subject.UserID}, Subject: c.subject}, q, st) {
+		p := account.Principal{User: &account.User{ID: c.subject.UserID}, Subject: c.subject}
+		if slices.ContainsFunc(steps, func(st Step) bool { return s.Allowed(p, q, st) }) {
 			out = append(out, c.email)
 		}
 	}
@@ -136,13 +137,28 @@ func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, r *run, st Step) 
 		}
 		msg(to, q.DisplayNumber()+": "+what, fmt.Sprintf("Das Angebot %s ist %s.\n\n%s%s", q.DisplayNumber(), what, remark, facts))
 	case st == StepSend:
-		to, err := s.whoMay(ctx, idb, q.OrgID, q, StepAccept)
+		// Everyone of the member who may answer: accept the open stage, or
+		// reject and ask for a revision.
+		to, err := s.whoMay(ctx, idb, q.OrgID, q, StepAccept, StepReject)
 		if err != nil {
 			return nil, err
 		}
 		msg(to, "Neues Angebot der KID: "+q.DisplayNumber(), fmt.Sprintf(
 			"Zu Ihrer Bestellung %s liegt das Angebot %s vor. Bitte nehmen Sie es an, lehnen Sie es ab oder bitten Sie um eine Überarbeitung.\n\n%s%s",
 			q.OrderNumber, q.DisplayNumber(), remark, facts))
+	case st == StepAccept && q.State == StateSent:
+		// One stage of the member's approval is decided; the next waits.
+		m := q.OpenMemberStage()
+		if m == nil {
+			break
+		}
+		to, err := s.whoMay(ctx, idb, q.OrgID, q, StepAccept)
+		if err != nil {
+			return nil, err
+		}
+		msg(to, fmt.Sprintf("Angebot zur Annahme: %s (Stufe %d)", q.DisplayNumber(), m.StageNo), fmt.Sprintf(
+			"%s hat Stufe %d des Angebots %s angenommen; nun ist Stufe %d an der Reihe.\n\n%s%s",
+			r.actor.User.Name, m.StageNo-1, q.DisplayNumber(), m.StageNo, remark, facts))
 	case st == StepAccept, st == StepReject, st == StepRevise:
 		to, err := sales()
 		if err != nil {

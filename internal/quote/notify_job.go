@@ -42,7 +42,7 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 	if q.Version != ev.Version {
 		return nil
 	}
-	r := &run{quote: q, comment: ev.Comment, actor: System}
+	r := &run{quote: q, comment: ev.Comment, actor: account.Principal{}}
 	if ev.ActorID != 0 {
 		u, err := account.GetUser(ctx, s.DB, ev.ActorID)
 		if err != nil {

@@ -2,32 +2,33 @@ package quote
 
 import (
 	"context"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
+	"coopshop/internal/catalog"
 	"coopshop/internal/db"
 	"coopshop/internal/order"
 )
 
 // Open creates the first version of the quotation for order o, as a draft
-// drafted by actor, inside the transaction of order.StartQuote that moves
-// the order into quoting (it is the order service's QuoteOpener). The
-// lines are the order's, at the prices the order froze (contract, list, or
-// 0 for "price on request"); the number is the next gapless AN number of
-// the year.
-func (s *Service) Open(ctx context.Context, tx bun.Tx, actor account.Principal, o *order.Order) (int64, error) {
+// drafted by actor, inside the caller's transaction tx, in which
+// internal/sales has just moved the order into quoting
+// (order.StartQuote). The enforcer decides on quote edit for the member.
+// The lines are the order's, at the prices the order froze (contract,
+// list, or 0 for "price on request"); the number is the next gapless AN
+// number of the year.
+func (s *Service) Open(ctx context.Context, tx bun.IDB, actor account.Principal, o *order.Order) (*Quote, error) {
 	if err := s.Authz.Can(ctx, actor.Subject, "edit", authz.Object{Kind: "quote", OrgID: o.OrgID}); err != nil {
-		return 0, err
+		return nil, err
 	}
-	today := s.Today()
-	now := time.Now().UTC()
+	today := s.today()
+	now := s.Clock.Now().UTC()
 	number, err := db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year())
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	uid := actor.User.ID
 	q := &Quote{OrderID: o.ID, OrgID: o.OrgID, Number: number, VersionNo: 1, State: StateDraft, Version: 1,
@@ -36,7 +37,11 @@ func (s *Service) Open(ctx context.Context, tx bun.Tx, actor account.Principal, 
 	q.addAuthor(uid)
 	for _, l := range o.Lines {
 		ql := &Line{SKU: l.SKU, Description: l.Name, Quantity: l.Quantity, Unit: l.Unit,
-			UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents}
+			UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents,
+			Kind: l.Kind, TermMonths: l.TermMonths}
+		if ql.Kind == "" {
+			ql.Kind = catalog.KindService
+		}
 		if !l.Free() { // a free order line (from an earlier quotation) stays free
 			pid := l.ProductID
 			ql.ProductID = &pid
@@ -45,12 +50,15 @@ func (s *Service) Open(ctx context.Context, tx bun.Tx, actor account.Principal, 
 	}
 	q.setTotals()
 	if err := insert(ctx, tx, q); err != nil {
-		return 0, err
+		return nil, err
 	}
 	err = audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "quote.create", Entity: "quote", EntityID: q.ID,
 		Version: q.Version, OrgID: q.OrgID, Detail: map[string]any{"number": q.Number, "version_no": q.VersionNo,
 			"order_id": o.ID, "order": o.Number, "lines": len(q.Lines), "to": q.State}})
-	return q.ID, err
+	if err != nil {
+		return nil, err
+	}
+	return load(ctx, tx, q.ID)
 }
 
 // setTotals stores the totals and the approval need computed from the lines.
@@ -64,7 +72,7 @@ func (q *Quote) setTotals() {
 // terms and note with a fresh validity, inside the revision request's
 // transaction. It has no drafter yet: whoever at sales changes or submits
 // it becomes its author.
-func nextVersion(ctx context.Context, tx bun.Tx, actor account.Principal, prev *Quote, r *run) (*Quote, error) {
+func nextVersion(ctx context.Context, tx bun.IDB, actor account.Principal, prev *Quote, r *run) (*Quote, error) {
 	q := &Quote{OrderID: prev.OrderID, OrgID: prev.OrgID, Number: prev.Number, VersionNo: prev.VersionNo + 1, State: StateDraft, Version: 1,
 		ValidUntil: r.today.AddDays(ValidityDays), PaymentTerms: prev.PaymentTerms, DeliveryTerms: prev.DeliveryTerms, Note: prev.Note,
 		CreatedAt: r.now, UpdatedAt: r.now}

@@ -97,7 +97,7 @@ func TestDocumentsText(t *testing.T) {
 
 		// Accepted: the confirmation carries the quoted lines, the free
 		// line included, and the quotation's total.
-		q, err = qs.Accept(ctx, f.P(t, "einkauf@boerde.example"), q.ID, q.Version, "")
+		q, err = quotetest.Sales(f, qs).Accept(ctx, f.P(t, "genehmigung@boerde.example"), q.ID, q.Version, "")
 		ordertest.WantCode(t, err, "")
 		oc, err := f.Orders.PDF(ctx, sales, o.ID)
 		ordertest.WantCode(t, err, "")

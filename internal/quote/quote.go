@@ -5,10 +5,11 @@
 // (four-eyes) when a discount or the sum is large; sending, the member's
 // answer (accept, reject, ask for a revision) and the expiry of unanswered
 // quotations. Every step is one entry of the state machine in machine.go
-// and runs through Service.step: one transaction, a state and version
-// check, the enforcer's decision, an audit entry and the notifications.
-// Accepting confirms the order at the quoted prices (order.ConfirmQuoted);
-// a rejection or expiry closes it (order.EndQuoting).
+// and runs through the step engine (internal/workflow): a state and
+// version check, the enforcer's decision, an audit entry and the
+// notifications. The steps that also change the order (open, accept,
+// reject, expire) take the caller's transaction: internal/sales runs them
+// together with the order's side.
 package quote
 
 import (
@@ -136,9 +137,13 @@ type Quote struct {
 	UpdatedAt     time.Time     `bun:"updated_at"`
 
 	Lines []*Line `bun:"rel:has-many,join:id=quote_id"`
+	// MemberStages are the member's approval of a sent version (member.go),
+	// filled by the loaders.
+	MemberStages []*MemberStage `bun:"-"`
 
 	// Names for display, filled by the loaders.
 	OrderNumber   string `bun:"order_number,scanonly"`
+	RequesterID   int64  `bun:"requester_id,scanonly"` // the order's requester
 	MemberName    string `bun:"member_name,scanonly"`
 	DrafterName   string `bun:"drafter_name,scanonly"`
 	SubmitterName string `bun:"submitter_name,scanonly"`
@@ -164,6 +169,10 @@ type Line struct {
 	DiscountBP     int64  `bun:"discount_bp"`
 	VATPercent     int64  `bun:"vat_percent"`
 	NetCents       int64  `bun:"net_cents"`
+	// Kind and TermMonths are the product's (a free line is a service):
+	// they decide how the line counts for the member's approval.
+	Kind       string `bun:"kind"`
+	TermMonths int64  `bun:"term_months"`
 }
 
 // Free tells whether the line has no product.
@@ -172,8 +181,9 @@ func (l *Line) Free() bool { return l.ProductID == nil }
 // DisplayNumber is the number with the version, as printed: "AN-2026-000045 v2".
 func (q *Quote) DisplayNumber() string { return q.Number + " v" + strconv.Itoa(q.VersionNo) }
 
-// Object is the version as the enforcer sees it: the member it is for, its
-// drafter (the not_owner condition of approve), its gross amount.
+// Object is the version as the enforcer sees it for the provider's steps:
+// the member it is for, its drafter (the not_owner condition of approve),
+// its gross amount. The member's acceptance sees MemberObject.
 func (q *Quote) Object() authz.Object {
 	obj := authz.Object{Kind: "quote", ID: q.ID, OrgID: q.OrgID, AmountCents: q.GrossCents}
 	if q.DraftedBy != nil {

@@ -111,7 +111,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 		// Weißenfels cannot see Börde's quotation.
 		_, err = qs.Get(ctx, f.P(t, "einkauf@weissenfels.example"), v1.ID)
 		ordertest.WantCode(t, err, apperr.NotFound)
-		_, err = qs.Accept(ctx, f.P(t, "einkauf@weissenfels.example"), v1.ID, v1.Version, "")
+		_, err = quotetest.Sales(f, qs).Accept(ctx, f.P(t, "einkauf@weissenfels.example"), v1.ID, v1.Version, "")
 		ordertest.WantCode(t, err, apperr.NotFound)
 
 		// The member asks for a revision; the comment is required.
@@ -174,9 +174,9 @@ func TestQuotationLifeCycle(t *testing.T) {
 
 		// The approver accepts; the order is confirmed at the quoted prices.
 		approver := f.P(t, "genehmigung@boerde.example")
-		_, err = qs.Accept(ctx, approver, v2.ID, v2.Version-1, "")
+		_, err = quotetest.Sales(f, qs).Accept(ctx, approver, v2.ID, v2.Version-1, "")
 		ordertest.WantCode(t, err, apperr.Conflict)
-		v2, err = qs.Accept(ctx, approver, v2.ID, v2.Version, "Einverstanden.")
+		v2, err = quotetest.Sales(f, qs).Accept(ctx, approver, v2.ID, v2.Version, "Einverstanden.")
 		ordertest.WantCode(t, err, "")
 		if v2.State != quote.StateAccepted || v2.AnsweredBy == nil || *v2.AnsweredBy != approver.User.ID {
 			t.Fatalf("v2 %s", v2.State)
@@ -237,7 +237,7 @@ func TestQuotationLifeCycle(t *testing.T) {
 			t.Error("v1 PDF changed")
 		}
 		// Nothing more can happen to an answered version.
-		_, err = qs.Accept(ctx, buyer, v1.ID, v1.Version, "")
+		_, err = quotetest.Sales(f, qs).Accept(ctx, buyer, v1.ID, v1.Version, "")
 		ordertest.WantCode(t, err, apperr.Conflict)
 
 		if got, want := actions(t, bdb, "quote", v1.ID), "quote.create quote.edit quote.submit quote.approve quote.send quote.revise"; got != want {

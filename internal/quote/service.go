@@ -13,42 +13,70 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
-	"coopshop/internal/db"
-	"coopshop/internal/order"
+	"coopshop/internal/clock"
+	"coopshop/internal/money"
+	"coopshop/internal/workflow"
 )
 
 // Service is the quotation use cases.
 type Service struct {
-	DB     *bun.DB
-	Authz  *authz.Authorizer
-	Orders *order.Service
+	DB    *bun.DB
+	Authz *authz.Authorizer
 	// BaseURL prefixes the links in notification mails; empty leaves them
 	// relative.
 	BaseURL string
-	// Today is the day validity is judged by (calendar.Today; tests move it).
-	Today func() calendar.Date
+	// Clock tells now and today (the day validity is judged by).
+	Clock clock.Clock
+
+	flow *workflow.Kind[*Quote, Step, State]
 }
 
-// NewService wires the quotation service and plugs it into the order
-// service: sales' StartQuote opens the first version through Open.
-func NewService(bdb *bun.DB, az *authz.Authorizer, orders *order.Service) *Service {
-	s := &Service{DB: bdb, Authz: az, Orders: orders, Today: calendar.Today}
-	if orders != nil {
-		orders.OpenQuote = s.Open
-		s.BaseURL = orders.BaseURL
+// NewService wires the quotation service on the system clock. The steps
+// that also change the order live in internal/sales.
+func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
+	s := &Service{DB: bdb, Authz: az, Clock: clock.System()}
+	s.flow = &workflow.Kind[*Quote, Step, State]{
+		Entity: "quote", Table: "quotes", Model: (*Quote)(nil), Machine: machine,
+		Now:  func() time.Time { return s.Clock.Now().UTC() },
+		Load: load,
+		Head: func(q *Quote) workflow.Head[State] {
+			return workflow.Head[State]{ID: q.ID, OrgID: q.OrgID, Version: q.Version, State: q.State}
+		},
+		SetHead: func(q *Quote, version int64, st State, now time.Time) {
+			q.Version, q.State, q.UpdatedAt = version, st, now
+		},
+		Visible:   s.visible,
+		Authorize: s.authorize,
+		Stale:     stale,
+		WrongState: func(st Step, q *Quote) error {
+			if st == StepAccept && q.State == StateExpired {
+				return expiredMessage(q)
+			}
+			return apperr.New(apperr.Conflict, "%s", wrongState(st, q))
+		},
+		Columns: func(u *bun.UpdateQuery, q *Quote) *bun.UpdateQuery {
+			return u.Set("valid_until = ?, payment_terms = ?, delivery_terms = ?, note = ?", q.ValidUntil, q.PaymentTerms, q.DeliveryTerms, q.Note).
+				Set("net_cents = ?, vat_cents = ?, gross_cents = ?, needs_approval = ?", q.NetCents, q.VATCents, q.GrossCents, q.NeedsApproval).
+				Set("authors = ?", q.Authors).
+				Set("submitted_by = ?, submitted_at = ?", q.SubmittedBy, q.SubmittedAt).
+				Set("approved_by = ?, approved_at = ?", q.ApprovedBy, q.ApprovedAt).
+				Set("sent_by = ?, sent_at = ?", q.SentBy, q.SentAt).
+				Set("answered_by = ?, answered_at = ?, answer_comment = ?", q.AnsweredBy, q.AnsweredAt, q.AnswerComment)
+		},
 	}
 	return s
 }
 
-// System is the actor of the expiry job: no user, audited as the system.
-var System = account.Principal{User: &account.User{Name: "System"}}
+// today is the service clock's day in Berlin.
+func (s *Service) today() calendar.Date { return clock.Today(s.Clock) }
 
 func isSystem(actor account.Principal) bool { return actor.User == nil || actor.User.ID == 0 }
 
-// run is one step in progress: the version as loaded in the step's
-// transaction and what the step adds to the audit entry and the mails.
+// run is one step in progress as the step functions of this package see
+// it: the version as loaded in the step's transaction and what the step
+// adds to the audit entry and the mails.
 type run struct {
-	tx      bun.Tx
+	tx      bun.IDB
 	actor   account.Principal
 	quote   *Quote
 	now     time.Time
@@ -58,65 +86,16 @@ type run struct {
 	next    *Quote // the version a revision request opened
 }
 
-// step executes one transition of the machine on version id, in one
-// transaction:
-//
-//  1. lock (PostgreSQL) and load the version; invisible to the actor → 404
-//     (members never see internal states);
-//  2. the version the actor saw (a user must name one: 0 is a 422) and
-//     the state must match → else 409;
-//  3. the enforcer must allow the step's action on the version; approving
-//     also on behalf of every author of it (four-eyes) → else 403;
-//  4. fn does the step's own checks and changes and names the new state;
-//  5. one guarded UPDATE … WHERE id AND version AND state writes the
-//     version (0 rows → 409), then the audit entry and the notifications.
-//
-// The system actor (the expiry job) skips 1's visibility and 3.
+// step executes one transition of the machine on version id in a
+// transaction of its own (see stepIn) and returns the version as stored.
+// A user names the version they saw: 0 is no "current" (422).
 func (s *Service) step(ctx context.Context, actor account.Principal, id, version int64, st Step, fn func(ctx context.Context, r *run) (State, error)) (*Quote, error) {
 	if version <= 0 && !isSystem(actor) { // a user names the version seen; 0 is no "current"
 		return nil, apperr.MissingVersion()
 	}
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if db.IsPostgres(tx) {
-			if _, err := tx.ExecContext(ctx, "SELECT id FROM quotes WHERE id = ? FOR UPDATE", id); err != nil {
-				return fmt.Errorf("lock quote: %w", err)
-			}
-		}
-		q, err := load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !isSystem(actor) {
-			if err := s.visible(ctx, actor, q); err != nil {
-				return err
-			}
-		}
-		if version != 0 && q.Version != version {
-			return stale(q)
-		}
-		if st == StepAccept && q.State == StateExpired {
-			return expiredMessage(q)
-		}
-		if !st.StartsFrom(q.State) {
-			return apperr.New(apperr.Conflict, "%s", wrongState(st, q))
-		}
-		if !isSystem(actor) {
-			if err := s.authorize(ctx, actor, st, q); err != nil {
-				return err
-			}
-		} else if st != StepExpire {
-			return fmt.Errorf("quote: step %s needs a user", st)
-		}
-		r := &run{tx: tx, actor: actor, quote: q, now: time.Now().UTC(), today: s.Today(), detail: map[string]any{"from": q.State}}
-		from := q.State
-		to, err := fn(ctx, r)
-		if err != nil {
-			return err
-		}
-		if err := st.endsIn(to); err != nil {
-			return err
-		}
-		return s.commit(ctx, r, st, from, to)
+		_, err := s.stepIn(ctx, tx, workflow.User(actor), id, version, st, fn)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -124,44 +103,38 @@ func (s *Service) step(ctx context.Context, actor account.Principal, id, version
 	return load(ctx, s.DB, id)
 }
 
-// commit writes the version after a step: the guarded update, the audit
-// entry, the notifications.
-func (s *Service) commit(ctx context.Context, r *run, st Step, from, to State) error {
-	q := r.quote
-	res, err := r.tx.NewUpdate().Model((*Quote)(nil)).
-		Set("state = ?", to).
-		Set("version = version + 1").
-		Set("valid_until = ?, payment_terms = ?, delivery_terms = ?, note = ?", q.ValidUntil, q.PaymentTerms, q.DeliveryTerms, q.Note).
-		Set("net_cents = ?, vat_cents = ?, gross_cents = ?, needs_approval = ?", q.NetCents, q.VATCents, q.GrossCents, q.NeedsApproval).
-		Set("authors = ?", q.Authors).
-		Set("submitted_by = ?, submitted_at = ?", q.SubmittedBy, q.SubmittedAt).
-		Set("approved_by = ?, approved_at = ?", q.ApprovedBy, q.ApprovedAt).
-		Set("sent_by = ?, sent_at = ?", q.SentBy, q.SentAt).
-		Set("answered_by = ?, answered_at = ?, answer_comment = ?", q.AnsweredBy, q.AnsweredAt, q.AnswerComment).
-		Set("updated_at = ?", r.now).
-		Where("id = ? AND version = ? AND state = ?", q.ID, q.Version, from).
-		Exec(ctx)
+// stepIn executes one transition of the machine on version id inside the
+// caller's transaction tx, through the step engine (internal/workflow):
+//
+//  1. lock (PostgreSQL) and load the version; invisible to the actor → 404
+//     (members never see internal states);
+//  2. the version the actor saw (0: the one loaded) and the state must
+//     match → else 409;
+//  3. the enforcer must allow the step's action on the version; approving
+//     also on behalf of every author of it (four-eyes), accepting as the
+//     member's open approval stage (MemberObject) → else 403;
+//  4. fn does the step's own checks and changes and names the new state;
+//  5. one guarded UPDATE … WHERE id AND version AND state writes the
+//     version (0 rows → 409), then the audit entry and the notifications.
+//
+// The system (the expiry job) skips 1's visibility and 3.
+func (s *Service) stepIn(ctx context.Context, tx bun.IDB, by workflow.By, id, version int64, st Step, fn func(ctx context.Context, r *run) (State, error)) (*workflow.Run[*Quote, Step, State], error) {
+	var inner *run
+	w, err := s.flow.Step(ctx, tx, by, id, version, st, func(ctx context.Context, w *workflow.Run[*Quote, Step, State]) (State, error) {
+		inner = &run{tx: w.Tx, actor: w.Actor(), quote: w.Entity, now: w.Now, today: calendar.Of(w.Now), detail: w.Detail}
+		to, err := fn(ctx, inner)
+		w.Comment = inner.comment
+		return to, err
+	})
 	if err != nil {
-		return fmt.Errorf("update quote: %w", err)
+		return nil, err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return stale(q)
+	// The step job carries what the notifications need; who hears of the
+	// step is worked out after the commit (NotifyJob).
+	if err := enqueueNotify(ctx, inner, st); err != nil {
+		return nil, err
 	}
-	q.Version++
-	q.State = to
-	r.detail["to"] = to
-	if r.comment != "" {
-		r.detail["comment"] = r.comment
-	}
-	var actor audit.Actor
-	if !isSystem(r.actor) {
-		actor = r.actor.Actor()
-	}
-	if err := audit.Write(ctx, r.tx, audit.Record{Actor: actor, Action: "quote." + string(st), Entity: "quote",
-		EntityID: q.ID, Version: q.Version, OrgID: q.OrgID, Detail: r.detail}); err != nil {
-		return err
-	}
-	return enqueueNotify(ctx, r, st)
+	return w, nil
 }
 
 func stale(q *Quote) error {
@@ -194,9 +167,13 @@ func (s *Service) visible(ctx context.Context, actor account.Principal, q *Quote
 // authorize asks the enforcer for the step's action on the version. For
 // approve it asks once per author of the version, as the drafter: the
 // policy's not_owner condition then refuses everyone who drafted, changed
-// or submitted it.
+// or submitted it. For accept it asks about the member's open approval
+// stage (MemberObject), exactly as an order's approval does.
 func (s *Service) authorize(ctx context.Context, actor account.Principal, st Step, q *Quote) error {
 	obj := q.Object()
+	if st == StepAccept {
+		obj = q.MemberObject()
+	}
 	if err := s.Authz.Can(ctx, actor.Subject, st.Action(), obj); err != nil {
 		return explainDenial(err, st, q)
 	}
@@ -224,7 +201,14 @@ func explainDenial(err error, st Step, q *Quote) error {
 		return apperr.Wrap(err, apperr.Forbidden, fmt.Sprintf(
 			"Sie dürfen das Angebot %s nicht freigeben: Freigeben darf nur die Vertriebsleitung, und nie, wer an dieser Version mitgearbeitet hat (Vier-Augen-Prinzip).",
 			q.DisplayNumber()))
-	case StepAccept, StepReject, StepRevise:
+	case StepAccept:
+		msg := fmt.Sprintf("Sie dürfen das Angebot %s nicht annehmen: Die Annahme ist die Genehmigung des Betrags von %s durch das Mitglied",
+			q.DisplayNumber(), money.Format(q.Amounts().ApprovalGrossCents))
+		if m := q.OpenMemberStage(); m != nil {
+			msg += fmt.Sprintf(" und verlangt für Stufe %d die Rolle „%s“ mit einer Freigabegrenze von mindestens diesem Betrag", m.StageNo, authz.RoleLabel(m.Role))
+		}
+		return apperr.Wrap(err, apperr.Forbidden, msg+"; die eigene Bestellung und eine zweite Stufe desselben Angebots darf niemand annehmen.")
+	case StepReject, StepRevise:
 		return apperr.Wrap(err, apperr.Forbidden, "Auf Angebote antworten dürfen nur Besteller und Genehmiger des Mitglieds.")
 	}
 	return err
@@ -250,7 +234,11 @@ func (s *Service) Allowed(actor account.Principal, q *Quote, st Step) bool {
 	if !st.StartsFrom(q.State) || st.Action() == "" {
 		return false
 	}
-	if !s.Authz.Allowed(actor.Subject, st.Action(), q.Object()) {
+	obj := q.Object()
+	if st == StepAccept {
+		obj = q.MemberObject()
+	}
+	if !s.Authz.Allowed(actor.Subject, st.Action(), obj) {
 		return false
 	}
 	if st == StepApprove {
@@ -351,4 +339,25 @@ func (s *Service) AuditScope(ctx context.Context, who authz.Subject, id int64) (
 		return audit.Scope{}, nil
 	}
 	return audit.Scope{From: "quote." + string(StepSend)}, nil
+}
+
+// Inbox lists the sent versions of the actor's member whose open approval
+// stage the actor may decide (accept), oldest first: the member
+// approver's "Zur Genehmigung" besides the orders. Whoever may not accept
+// quotations at all (a purchaser) gets none.
+func (s *Service) Inbox(ctx context.Context, actor account.Principal) ([]*Quote, error) {
+	if !s.Authz.Allowed(actor.Subject, "accept", authz.On("quote")) {
+		return nil, nil
+	}
+	qs, err := List(ctx, s.DB, Filter{OrgID: actor.User.OrgID, States: []State{StateSent}, OldestFirst: true, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := qs[:0]
+	for _, q := range qs {
+		if s.Allowed(actor, q, StepAccept) {
+			out = append(out, q)
+		}
+	}
+	return out, nil
 }

@@ -2,15 +2,18 @@ package quote
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
 	"coopshop/internal/document"
 	"coopshop/internal/order"
+	"coopshop/internal/workflow"
 )
 
 // Submit finishes a draft. A version that needs the sales lead's approval
@@ -119,75 +122,112 @@ func (s *Service) Send(ctx context.Context, actor account.Principal, id, version
 			return "", err
 		}
 		r.detail["gross_cents"] = q.GrossCents
+		r.detail["approval_gross_cents"] = q.Amounts().ApprovalGrossCents
 		r.detail["valid_until"] = q.ValidUntil.String()
+		// The member's approval stages are frozen as the version goes out.
+		if q.MemberStages, err = planMemberStages(ctx, r.tx, q); err != nil {
+			return "", err
+		}
+		if err := insertMemberStages(ctx, r.tx, q); err != nil {
+			return "", err
+		}
+		r.detail["member_stages"] = len(q.MemberStages)
 		return StateSent, nil
 	})
 }
 
-// errExpired marks an acceptance that came after the validity.
-type errExpired struct{ q *Quote }
+// ExpiredError is the answer of Accept for a version past its validity:
+// the caller rolls the acceptance back, lets the version expire (Expire)
+// and answers Conflict().
+type ExpiredError struct{ Quote *Quote }
 
-func (e *errExpired) Error() string { return "quote " + e.q.DisplayNumber() + " expired" }
+func (e *ExpiredError) Error() string { return "quote " + e.Quote.DisplayNumber() + " expired" }
+
+// Conflict is the German conflict that says since when the version
+// expired.
+func (e *ExpiredError) Conflict() error { return expiredMessage(e.Quote) }
 
 func expiredMessage(q *Quote) error {
 	return apperr.New(apperr.Conflict, "Das Angebot ist seit dem %s abgelaufen (gültig bis %s) und kann nicht mehr angenommen werden. Bitte wenden Sie sich an den Vertrieb der KID.",
 		q.ValidUntil.AddDays(1).German(), q.ValidUntil.German())
 }
 
-// Accept is the member's acceptance: the version is accepted and, in the
-// same transaction, the order is confirmed at the quoted prices with its
-// order confirmation stored (order.ConfirmQuoted). A version past its
-// validity cannot be accepted: the attempt expires it (and closes the
-// order) and answers a conflict that says since when.
-func (s *Service) Accept(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+// Accept decides one stage of the member's approval of a sent version
+// inside the caller's transaction tx (internal/sales): the enforcer lets
+// only whoever may decide the open stage accept (its role, within the
+// personal limit, not the order's requester, not whoever decided an
+// earlier stage). Until the last stage the version stays sent; with it
+// the version is accepted, and the returned Permit ("quote.accept")
+// authorizes the order's confirmation at the quoted prices in the same
+// transaction. A version past its validity answers *ExpiredError.
+func (s *Service) Accept(ctx context.Context, tx bun.IDB, actor account.Principal, id, version int64, comment string) (*Quote, workflow.Permit, error) {
 	c, err := checkComment(comment, StepAccept)
 	if err != nil {
-		return nil, err
+		return nil, workflow.Permit{}, err
 	}
-	q, err := s.step(ctx, actor, id, version, StepAccept, func(ctx context.Context, r *run) (State, error) {
+	w, err := s.stepIn(ctx, tx, workflow.User(actor), id, version, StepAccept, func(ctx context.Context, r *run) (State, error) {
 		q := r.quote
 		if q.ExpiredOn(r.today) {
-			return "", &errExpired{q}
+			return "", &ExpiredError{q}
 		}
 		r.comment = c
-		answer(r)
-		quoted, err := s.quoted(ctx, r)
+		stage, last, err := decideMemberStage(ctx, r)
 		if err != nil {
 			return "", err
 		}
-		o, err := s.Orders.ConfirmQuoted(ctx, r.tx, r.actor, q.OrderID, quoted)
-		if err != nil {
-			return "", err
-		}
-		r.detail["order"] = o.Number
 		r.detail["gross_cents"] = q.GrossCents
+		r.detail["approval_gross_cents"] = q.Amounts().ApprovalGrossCents
+		if stage != nil {
+			r.detail["stage"] = stage.StageNo
+			r.detail["role"] = stage.Role
+		}
+		if !last {
+			return StateSent, nil
+		}
+		answer(r)
 		return StateAccepted, nil
 	})
-	var ex *errExpired
-	if errors.As(err, &ex) {
-		if _, err := s.expire(ctx, id); err != nil && apperr.CodeOf(err) != apperr.Conflict {
-			return nil, err
-		}
-		return nil, expiredMessage(ex.q)
+	if err != nil {
+		return nil, workflow.Permit{}, err
 	}
-	return q, err
+	return w.Entity, w.Permit, nil
 }
 
-// Reject is the member's rejection with a reason: the order is closed and
-// its reserved quotas are given back.
-func (s *Service) Reject(ctx context.Context, actor account.Principal, id, version int64, comment string) (*Quote, error) {
+// Reject is the member's rejection with a reason, inside the caller's
+// transaction tx: the returned Permit ("quote.reject") lets internal/sales
+// close the order in the same transaction.
+func (s *Service) Reject(ctx context.Context, tx bun.IDB, actor account.Principal, id, version int64, comment string) (*Quote, workflow.Permit, error) {
 	c, err := checkComment(comment, StepReject)
+	if err != nil {
+		return nil, workflow.Permit{}, err
+	}
+	w, err := s.stepIn(ctx, tx, workflow.User(actor), id, version, StepReject, func(ctx context.Context, r *run) (State, error) {
+		r.comment = c
+		answer(r)
+		return StateRejected, nil
+	})
+	if err != nil {
+		return nil, workflow.Permit{}, err
+	}
+	return w.Entity, w.Permit, nil
+}
+
+// Expire lets one sent version past its validity expire, as the system,
+// inside the caller's transaction tx; version is the one the expiry job
+// loaded.
+func (s *Service) Expire(ctx context.Context, tx bun.IDB, id, version int64) (*Quote, error) {
+	w, err := s.stepIn(ctx, tx, workflow.System(), id, version, StepExpire, func(ctx context.Context, r *run) (State, error) {
+		q := r.quote
+		if !q.ExpiredOn(r.today) {
+			return "", apperr.New(apperr.Conflict, "Das Angebot %s gilt noch bis %s.", q.DisplayNumber(), q.ValidUntil.German())
+		}
+		r.detail["valid_until"] = q.ValidUntil.String()
+		return StateExpired, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, actor, id, version, StepReject, func(ctx context.Context, r *run) (State, error) {
-		r.comment = c
-		answer(r)
-		if _, err := s.Orders.EndQuoting(ctx, r.tx, r.actor, r.quote.OrderID, r.quote.ID, "Angebot "+r.quote.DisplayNumber()+" abgelehnt: "+c); err != nil {
-			return "", err
-		}
-		return StateRejected, nil
-	})
+	return w.Entity, nil
 }
 
 // Revise is the member's request for changes: the version is answered
@@ -222,9 +262,10 @@ func answer(r *run) {
 	r.quote.AnswererName = r.actor.User.Name
 }
 
-// quoted is the accepted version as the order takes it over.
-func (s *Service) quoted(ctx context.Context, r *run) (quoted order.Quoted, err error) {
-	q := r.quote
+// Quoted is the accepted version as the order takes it over (order.
+// ConfirmQuoted): its lines, totals and what the order confirmation
+// prints, accepted at by the named member user.
+func (q *Quote) Quoted(at time.Time, by string) (quoted order.Quoted, err error) {
 	quoted.QuoteID, quoted.Number, quoted.Totals = q.ID, q.DisplayNumber(), q.Totals()
 	for _, l := range q.Lines {
 		if l.Free() {
@@ -239,9 +280,9 @@ func (s *Service) quoted(ctx context.Context, r *run) (quoted order.Quoted, err 
 	if q.SentAt != nil {
 		sent = " vom " + q.DocumentDate().German()
 	}
-	accepted := calendar.Of(r.now).German()
-	if r.actor.User.Name != "" {
-		accepted += " von " + r.actor.User.Name
+	accepted := calendar.Of(at).German()
+	if by != "" {
+		accepted += " von " + by
 	}
 	quoted.Confirmation.Lines = documentLines(q)
 	quoted.Confirmation.Terms = terms(q)
@@ -255,60 +296,6 @@ func (s *Service) quoted(ctx context.Context, r *run) (quoted order.Quoted, err 
 		return quoted, fmt.Errorf("quote %s needs approval but was not approved", q.DisplayNumber())
 	}
 	return quoted, nil
-}
-
-// expire lets one sent version expire, as the system, in its own
-// transaction; the order is closed.
-func (s *Service) expire(ctx context.Context, id int64) (*Quote, error) {
-	return s.step(ctx, System, id, 0, StepExpire, func(ctx context.Context, r *run) (State, error) {
-		q := r.quote
-		if !q.ExpiredOn(r.today) {
-			return "", apperr.New(apperr.Conflict, "Das Angebot %s gilt noch bis %s.", q.DisplayNumber(), q.ValidUntil.German())
-		}
-		r.detail["valid_until"] = q.ValidUntil.String()
-		o, err := order.Load(ctx, r.tx, q.OrderID)
-		if err != nil {
-			return "", err
-		}
-		if o.State != order.StateQuoting {
-			// The order ended otherwise (withdrawn): only the quotation expires.
-			r.detail["order_state"] = o.State
-			return StateExpired, nil
-		}
-		if _, err := s.Orders.EndQuoting(ctx, r.tx, System, q.OrderID, q.ID, "Angebot "+q.DisplayNumber()+" abgelaufen"); err != nil {
-			return "", err
-		}
-		return StateExpired, nil
-	})
-}
-
-// ExpireDue lets every sent version whose validity ended before today
-// expire, each in its own transaction, and returns how many it expired.
-// The periodic job of the server calls it (StartExpiry).
-func (s *Service) ExpireDue(ctx context.Context) (int, error) {
-	n := 0
-	for {
-		ids, err := dueForExpiry(ctx, s.DB, s.Today().String(), 100)
-		if err != nil || len(ids) == 0 {
-			return n, err
-		}
-		progress := false
-		for _, id := range ids {
-			_, err := s.expire(ctx, id)
-			switch {
-			case err == nil:
-				n++
-				progress = true
-			case apperr.CodeOf(err) == apperr.Conflict:
-				// Answered or changed meanwhile: no longer due.
-			default:
-				return n, err
-			}
-		}
-		if !progress {
-			return n, nil
-		}
-	}
 }
 
 // terms are the version's terms as printed.
@@ -327,13 +314,13 @@ func terms(q *Quote) []string {
 // quoting state meanwhile (the member withdrew it): what would be done
 // ("versendet") can no longer be.
 func orderStillQuoting(ctx context.Context, r *run, what string) error {
-	o, err := order.Load(ctx, r.tx, r.quote.OrderID)
+	number, st, err := order.StateOf(ctx, r.tx, r.quote.OrderID)
 	if err != nil {
 		return err
 	}
-	if o.State != order.StateQuoting {
+	if st != order.StateQuoting {
 		return apperr.New(apperr.Conflict, "Die Bestellung %s ist im Status „%s“; das Angebot %s kann nicht mehr %s werden.",
-			o.Number, o.State.Label(), r.quote.DisplayNumber(), what)
+			number, st.Label(), r.quote.DisplayNumber(), what)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
 )
 
 // errNotFound is the one answer for a version that does not exist or that
@@ -17,7 +18,7 @@ var errNotFound = apperr.New(apperr.NotFound, "Angebot nicht gefunden.")
 
 func withNames(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.ColumnExpr("q.*").
-		ColumnExpr("o.number AS order_number, org.name AS member_name").
+		ColumnExpr("o.number AS order_number, o.requester_id AS requester_id, org.name AS member_name").
 		ColumnExpr("ud.name AS drafter_name, us.name AS submitter_name, ua.name AS approver_name, usent.name AS sender_name, uans.name AS answerer_name").
 		Join("JOIN orders AS o ON o.id = q.order_id").
 		Join("JOIN organisations AS org ON org.id = q.organisation_id").
@@ -40,18 +41,18 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Quote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load quote %d: %w", id, err)
 	}
-	return q, nil
+	return q, loadMemberStages(ctx, idb, q)
 }
 
 // insert stores a new version with its lines.
-func insert(ctx context.Context, tx bun.Tx, q *Quote) error {
+func insert(ctx context.Context, tx bun.IDB, q *Quote) error {
 	if _, err := tx.NewInsert().Model(q).Exec(ctx); err != nil {
 		return fmt.Errorf("insert quote %s: %w", q.DisplayNumber(), err)
 	}
 	return insertLines(ctx, tx, q)
 }
 
-func insertLines(ctx context.Context, tx bun.Tx, q *Quote) error {
+func insertLines(ctx context.Context, tx bun.IDB, q *Quote) error {
 	if len(q.Lines) == 0 {
 		return nil
 	}
@@ -65,7 +66,7 @@ func insertLines(ctx context.Context, tx bun.Tx, q *Quote) error {
 }
 
 // replaceLines swaps a draft's lines for new ones.
-func replaceLines(ctx context.Context, tx bun.Tx, q *Quote, lines []*Line) error {
+func replaceLines(ctx context.Context, tx bun.IDB, q *Quote, lines []*Line) error {
 	if _, err := tx.NewDelete().Model((*Line)(nil)).Where("quote_id = ?", q.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("delete quote lines: %w", err)
 	}
@@ -85,13 +86,16 @@ type Filter struct {
 	OldestFirst bool
 }
 
-// List returns versions without their lines, newest first.
+// List returns versions with their lines (the approval amounts need
+// them) and member stages, newest first.
 func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Quote, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
 	var out []*Quote
-	q := withNames(idb.NewSelect().Model(&out)).Limit(int64(f.Limit))
+	q := withNames(idb.NewSelect().Model(&out)).
+		Relation("Lines", func(s *bun.SelectQuery) *bun.SelectQuery { return s.OrderExpr("ql.line_no") }).
+		Limit(int64(f.Limit))
 	if f.OldestFirst {
 		q.OrderExpr("q.id")
 	} else {
@@ -123,7 +127,7 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Quote, error) {
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list quotes: %w", err)
 	}
-	return out, nil
+	return out, loadMemberStages(ctx, idb, out...)
 }
 
 // LatestIDForOrder is the id of the newest version of the order's
@@ -160,14 +164,21 @@ func LatestIDsForOrders(ctx context.Context, idb bun.IDB, orderIDs []int64, memb
 	return out, nil
 }
 
-// dueForExpiry lists the sent versions whose validity ended before day
-// (ISO text compares like dates).
-func dueForExpiry(ctx context.Context, idb bun.IDB, day string, limit int) ([]int64, error) {
-	var ids []int64
-	err := idb.NewSelect().Model((*Quote)(nil)).Column("id").
-		Where("state = ? AND valid_until < ?", StateSent, day).OrderExpr("id").Limit(int64(limit)).Scan(ctx, &ids)
+// Due is a sent version whose validity ended: its id and the version the
+// expiry job loaded (and passes to the step).
+type Due struct {
+	ID      int64 `bun:"id"`
+	Version int64 `bun:"version"`
+}
+
+// DueForExpiry lists the sent versions whose validity ended before day
+// (ISO text compares like dates), at most limit.
+func DueForExpiry(ctx context.Context, idb bun.IDB, day calendar.Date, limit int) ([]Due, error) {
+	var out []Due
+	err := idb.NewSelect().Model((*Quote)(nil)).Column("id", "version").
+		Where("state = ? AND valid_until < ?", StateSent, day.String()).OrderExpr("id").Limit(int64(limit)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("quotes due for expiry: %w", err)
 	}
-	return ids, nil
+	return out, nil
 }

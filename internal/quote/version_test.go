@@ -44,8 +44,12 @@ func TestStepsRefuseVersionZero(t *testing.T) {
 			{"approve", quote.StateSubmitted, func(id, v int64) (*quote.Quote, error) { return qs.Approve(ctx, lead, id, v, comment) }},
 			{"return", quote.StateSubmitted, func(id, v int64) (*quote.Quote, error) { return qs.Return(ctx, lead, id, v, comment) }},
 			{"send", quote.StateApproved, func(id, v int64) (*quote.Quote, error) { return qs.Send(ctx, sales, id, v, comment) }},
-			{"accept", quote.StateSent, func(id, v int64) (*quote.Quote, error) { return qs.Accept(ctx, buyer, id, v, comment) }},
-			{"reject", quote.StateSent, func(id, v int64) (*quote.Quote, error) { return qs.Reject(ctx, buyer, id, v, comment) }},
+			{"accept", quote.StateSent, func(id, v int64) (*quote.Quote, error) {
+				return quotetest.Sales(f, qs).Accept(ctx, buyer, id, v, comment)
+			}},
+			{"reject", quote.StateSent, func(id, v int64) (*quote.Quote, error) {
+				return quotetest.Sales(f, qs).Reject(ctx, buyer, id, v, comment)
+			}},
 			{"revise", quote.StateSent, func(id, v int64) (*quote.Quote, error) { return qs.Revise(ctx, buyer, id, v, comment) }},
 		}
 		q := draft
@@ -80,7 +84,7 @@ func TestStepsRefuseVersionZero(t *testing.T) {
 			})
 		}
 		// The system's expiry names no version and still works.
-		if _, err := qs.ExpireDue(ctx); err != nil {
+		if _, err := quotetest.Sales(f, qs).ExpireDue(ctx); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -10,6 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/cart"
+	"coopshop/internal/order"
 )
 
 // checkoutForm is the order form below the cart, as the purchaser typed it.
@@ -50,7 +52,7 @@ func (s *Server) renderCart(c *fiber.Ctx, f checkoutForm, err error) error {
 	if f.AddressID == "" && len(st.ActiveAddresses) > 0 && f.Address == "" {
 		f.AddressID = strconv.FormatInt(st.ActiveAddresses[0].ID, 10)
 	}
-	chain, cerr := s.Orders.ChainFor(ctx, p.User.OrgID, v.Totals.GrossCents)
+	chain, cerr := s.Orders.ChainFor(ctx, p.User.OrgID, cartApprovalAmount(v))
 	if cerr != nil {
 		return cerr
 	}
@@ -167,4 +169,18 @@ func (s *Server) cartRemoveSubmit(c *fiber.Ctx) error {
 	}
 	s.flash(c, "Die Position wurde aus dem Warenkorb entfernt.")
 	return c.Redirect("/cart", fiber.StatusSeeOther)
+}
+
+// cartApprovalAmount is the amount the cart's order would be approved
+// for (DESIGN §3: rentals × term, seats × 12), for the chain preview.
+func cartApprovalAmount(v *cart.View) int64 {
+	ls := make([]order.AmountLine, 0, len(v.Lines))
+	for _, l := range v.Lines {
+		al := order.AmountLine{Kind: l.Product.Kind, NetCents: l.NetCents, VATPercent: l.Product.VATPercent}
+		if l.Product.RentalTermMonths != nil {
+			al.TermMonths = *l.Product.RentalTermMonths
+		}
+		ls = append(ls, al)
+	}
+	return order.AmountsOf(ls).ApprovalGrossCents
 }

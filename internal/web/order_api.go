@@ -139,8 +139,9 @@ func (s *Server) apiOrderStep(st order.Step) fiber.Handler {
 }
 
 // apiOrderQuote is POST /api/v1/orders/{id}/quotes: sales opens a
-// quotation for an approved order with lines that need one (201 with the
-// order, now quoting). The body {"version"} names the order's version.
+// quotation for an approved order with lines that need one; 201 with the
+// created quotation (its draft v1), as API.md says. The body {"version"}
+// names the order's version.
 func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -152,11 +153,12 @@ func (s *Server) apiOrderQuote(c *fiber.Ctx) error {
 		return err
 	}
 	p := principal(c)
-	o, err := s.Orders.StartQuote(c.UserContext(), *p, id, version)
+	q, err := s.Sales.OpenQuote(c.UserContext(), *p, id, version)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.orderOf(c.UserContext(), p, o, true))
+	c.Location("/api/v1/quotes/" + strconv.FormatInt(q.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(s.quoteOf(p, q, true))
 }
 
 // apiOrderDeliver is POST /api/v1/orders/{id}/deliveries

@@ -229,9 +229,17 @@ func TestOrderAPIBoerdePath(t *testing.T) {
 		orderWantStatus(t, sales.JSON("POST", qpath+"/quotes", map[string]any{"version": q.Version - 1}), 409, "stale quote")
 		res = sales.JSON("POST", qpath+"/quotes", map[string]any{"version": q.Version})
 		orderWantStatus(t, res, 201, "quote")
+		// 201 with the created quotation (API.md), not the order.
+		var created apiQuote
+		res.JSON(t, &created)
+		if created.State != "draft" || created.VersionNo != 1 || created.OrderID != q.ID || !strings.HasPrefix(created.Number, "AN-") ||
+			res.Header.Get("Location") != fmt.Sprintf("/api/v1/quotes/%d", created.ID) {
+			t.Fatalf("created %+v at %q", created, res.Header.Get("Location"))
+		}
+		res = sales.Get(qpath)
 		res.JSON(t, &q)
 		if q.State != "quoting" {
-			t.Fatalf("state %s", q.State)
+			t.Fatalf("order state %s", q.State)
 		}
 	})
 }

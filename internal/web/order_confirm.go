@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -21,15 +22,17 @@ func (s *Server) orderConfirmSubmit(c *fiber.Ctx) error {
 }
 
 // orderQuoteSubmit is POST /orders/:id/quote: sales opens a quotation for
-// an order with lines that have no contract price.
+// an order with lines that have no contract price and goes on to the
+// draft.
 func (s *Server) orderQuoteSubmit(c *fiber.Ctx) error {
 	id, version, err := formStep(c)
 	if err != nil {
 		return err
 	}
-	o, err := s.Orders.StartQuote(c.UserContext(), *principal(c), id, version)
+	q, err := s.Sales.OpenQuote(c.UserContext(), *principal(c), id, version)
 	if err != nil {
 		return s.stepFailed(c, id, err, orderView{})
 	}
-	return s.stepDone(c, o, fmt.Sprintf("Für %s wird ein Angebot erstellt.", o.Number))
+	s.flash(c, fmt.Sprintf("Für %s ist der Angebotsentwurf %s angelegt.", q.OrderNumber, q.DisplayNumber()))
+	return c.Redirect("/quotes/"+strconv.FormatInt(q.ID, 10), fiber.StatusSeeOther)
 }

@@ -146,6 +146,19 @@ func deliveryOf(o *order.Order, d *order.Delivery) deliveryJSON {
 	return dj
 }
 
+// amountsJSON are the sums approval works with (DESIGN §3): one-off
+// lines, the monthly rental and seat lines, and the amount that chooses
+// the approval stages and is held against the personal limits.
+type amountsJSON struct {
+	OneOffGrossCents   int64 `json:"one_off_gross_cents"`
+	MonthlyGrossCents  int64 `json:"monthly_gross_cents"`
+	ApprovalGrossCents int64 `json:"approval_gross_cents"`
+}
+
+func amountsOf(a order.Amounts) amountsJSON {
+	return amountsJSON{OneOffGrossCents: a.OneOffGrossCents, MonthlyGrossCents: a.MonthlyGrossCents, ApprovalGrossCents: a.ApprovalGrossCents}
+}
+
 type orderJSON struct {
 	ID              int64           `json:"id"`
 	Number          string          `json:"number"`
@@ -164,10 +177,11 @@ type orderJSON struct {
 	NetCents        int64           `json:"net_cents"`
 	VATCents        int64           `json:"vat_cents"`
 	GrossCents      int64           `json:"gross_cents"`
-	NeedsQuote      bool            `json:"needs_quote"`
-	CurrentStage    *int            `json:"current_stage"`
-	Approvals       []approvalJSON  `json:"approvals"`
-	Deliveries      []deliveryJSON  `json:"deliveries,omitempty"`
+	amountsJSON
+	NeedsQuote   bool           `json:"needs_quote"`
+	CurrentStage *int           `json:"current_stage"`
+	Approvals    []approvalJSON `json:"approvals"`
+	Deliveries   []deliveryJSON `json:"deliveries,omitempty"`
 	// QuoteID is the newest quotation version; null until the quote
 	// package fills it in.
 	QuoteID *int64 `json:"quote_id"`
@@ -187,7 +201,7 @@ func (s *Server) orderWithQuote(p *account.Principal, o *order.Order, full bool,
 		Member: refJSON{ID: o.OrgID, Name: o.MemberName}, Requester: refJSON{ID: o.RequesterID, Name: o.RequesterName, Email: o.RequesterEmail},
 		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, DesiredDate: o.DesiredDate,
 		SubmittedAt: o.SubmittedAt, UpdatedAt: o.UpdatedAt, NetCents: o.NetCents, VATCents: o.VATCents, GrossCents: o.GrossCents,
-		Approvals: []approvalJSON{}, Steps: []order.Step{}}
+		amountsJSON: amountsOf(o.Amounts()), Approvals: []approvalJSON{}, Steps: []order.Step{}}
 	if o.CurrentStage != 0 && o.State == order.StateSubmitted {
 		cs := o.CurrentStage
 		out.CurrentStage = &cs

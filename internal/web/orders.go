@@ -52,7 +52,12 @@ func (s *Server) inboxPage(c *fiber.Ctx) error {
 		return err
 	}
 	rows := inboxRows(orders, func(o *order.Order) int { return ageDays(o.SubmittedAt) })
-	return s.render(c, "inbox", fiber.Map{"Title": "Zur Genehmigung", "Rows": rows})
+	// Quotations wait for the member's approval too (accepting one is it).
+	quotes, err := s.Quotes.Inbox(c.UserContext(), *principal(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, "inbox", fiber.Map{"Title": "Zur Genehmigung", "Rows": rows, "Quotes": quotes})
 }
 
 // salesInboxPage is GET /sales/orders, "Eingang Vertrieb": approved

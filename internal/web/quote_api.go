@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/apperr"
 	"coopshop/internal/document"
 	"coopshop/internal/quote"
 )
@@ -13,8 +14,23 @@ import (
 // apiQuotes is GET /api/v1/quotes?order_id=&state=&latest=&limit=&cursor=:
 // newest first; members see their own member's sent and answered
 // versions, the provider all. latest=1 keeps only the newest version of
-// each quotation.
+// each quotation. awaiting=me lists instead the sent versions whose open
+// approval stage the caller may decide (the inbox), oldest first.
 func (s *Server) apiQuotes(c *fiber.Ctx) error {
+	if aw := c.Query("awaiting"); aw != "" {
+		if aw != "me" {
+			return apperr.Fields("Unbekannter Filter.", apperr.FieldError{Field: "awaiting", Message: "Erlaubt ist nur „me“."})
+		}
+		qs, err := s.Quotes.Inbox(c.UserContext(), *principal(c))
+		if err != nil {
+			return err
+		}
+		out := list[quoteJSON]{Items: []quoteJSON{}}
+		for _, q := range qs {
+			out.Items = append(out.Items, s.quoteOf(principal(c), q, false))
+		}
+		return c.JSON(out)
+	}
 	f := quote.Filter{Limit: 50}
 	if st := c.Query("state"); st != "" {
 		for _, part := range strings.Split(st, ",") {
@@ -114,10 +130,10 @@ func (s *Server) quoteStep(c *fiber.Ctx, st quote.Step, id, version int64, comme
 		return s.Quotes.Return(ctx, p, id, version, comment)
 	case quote.StepSend:
 		return s.Quotes.Send(ctx, p, id, version, comment)
-	case quote.StepAccept:
-		return s.Quotes.Accept(ctx, p, id, version, comment)
-	case quote.StepReject:
-		return s.Quotes.Reject(ctx, p, id, version, comment)
+	case quote.StepAccept: // the member's stage decision; the last confirms the order
+		return s.Sales.Accept(ctx, p, id, version, comment)
+	case quote.StepReject: // closes the order too
+		return s.Sales.Reject(ctx, p, id, version, comment)
 	case quote.StepRevise:
 		return s.Quotes.Revise(ctx, p, id, version, comment)
 	}

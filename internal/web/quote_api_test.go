@@ -39,7 +39,20 @@ type apiQuote struct {
 		VATPercent      int64   `json:"vat_percent"`
 		NetCents        int64   `json:"net_cents"`
 	} `json:"lines"`
-	Steps []string `json:"steps"`
+	Steps              []string `json:"steps"`
+	OrderID            int64    `json:"order_id"`
+	ApprovalGrossCents int64    `json:"approval_gross_cents"`
+	MemberApprovals    []struct {
+		Stage     int    `json:"stage"`
+		Role      string `json:"role"`
+		State     string `json:"state"`
+		Current   bool   `json:"current"`
+		DecidedBy *struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"decided_by"`
+		Comment string `json:"comment"`
+	} `json:"member_approvals"`
 }
 
 func wantStatus(t *testing.T, res webtest.Response, status int) {
@@ -64,6 +77,7 @@ func TestQuoteAPI(t *testing.T) {
 			return c
 		}
 		sales, lead, buyer := as("vertrieb@kid.example"), as("vertriebsleitung@kid.example"), as("einkauf@boerde.example")
+		approver := as("genehmigung@boerde.example")
 		path := fmt.Sprintf("/api/v1/quotes/%d", q.ID)
 
 		var got apiQuote
@@ -151,7 +165,7 @@ func TestQuoteAPI(t *testing.T) {
 		step(sales, "approve", map[string]any{"version": got.Version}, http.StatusForbidden)
 		step(sales, "send", map[string]any{"version": got.Version}, http.StatusConflict)
 		step(lead, "approve", map[string]any{"version": got.Version, "comment": "ok"}, 200)
-		step(buyer, "accept", map[string]any{"version": got.Version}, http.StatusNotFound) // not sent: invisible
+		step(approver, "accept", map[string]any{"version": got.Version}, http.StatusNotFound) // not sent: invisible
 		step(sales, "send", map[string]any{"version": got.Version}, 200)
 		if got.State != "sent" {
 			t.Fatalf("state %s", got.State)
@@ -162,8 +176,29 @@ func TestQuoteAPI(t *testing.T) {
 		res = buyer.Get(path)
 		wantStatus(t, res, 200)
 		res.JSON(t, &got)
+		// Accepting is the member's approval of the amount: the purchaser
+		// answers otherwise, the approver of the open stage accepts.
+		if strings.Join(got.Steps, ",") != "revise,reject" {
+			t.Errorf("purchaser's steps %v", got.Steps)
+		}
+		if len(got.MemberApprovals) != 1 || got.MemberApprovals[0].Role != "approver" || got.MemberApprovals[0].State != "pending" ||
+			!got.MemberApprovals[0].Current || got.MemberApprovals[0].DecidedBy != nil || got.ApprovalGrossCents != got.GrossCents {
+			t.Errorf("member approvals %+v, approval amount %d", got.MemberApprovals, got.ApprovalGrossCents)
+		}
+		var mine struct {
+			Items []apiQuote `json:"items"`
+		}
+		res = approver.Get("/api/v1/quotes?awaiting=me")
+		wantStatus(t, res, 200)
+		res.JSON(t, &mine)
+		if len(mine.Items) != 1 || mine.Items[0].ID != q.ID {
+			t.Errorf("approver's quotes awaiting: %+v", mine.Items)
+		}
+		res = approver.Get(path)
+		wantStatus(t, res, 200)
+		res.JSON(t, &got)
 		if strings.Join(got.Steps, ",") != "accept,revise,reject" {
-			t.Errorf("member steps %v", got.Steps)
+			t.Errorf("approver's steps %v", got.Steps)
 		}
 		p1, p2 := buyer.Get(path+"/pdf"), sales.Get(path+"/pdf")
 		wantStatus(t, p1, 200)
@@ -201,9 +236,11 @@ func TestQuoteAPI(t *testing.T) {
 		}
 
 		step(buyer, "reject", map[string]any{"version": got.Version}, http.StatusUnprocessableEntity) // no reason
-		step(buyer, "accept", map[string]any{"version": got.Version, "comment": "Einverstanden."}, 200)
-		if got.State != "accepted" {
-			t.Fatalf("state %s", got.State)
+		step(buyer, "accept", map[string]any{"version": got.Version, "comment": "Einverstanden."}, http.StatusForbidden)
+		step(approver, "accept", map[string]any{"version": got.Version, "comment": "Einverstanden."}, 200)
+		if got.State != "accepted" || len(got.MemberApprovals) != 1 || got.MemberApprovals[0].DecidedBy == nil ||
+			got.MemberApprovals[0].DecidedBy.Name == "" || got.MemberApprovals[0].Comment != "Einverstanden." {
+			t.Fatalf("state %s, member approvals %+v", got.State, got.MemberApprovals)
 		}
 
 		// The order is confirmed; its confirmation comes from the store.

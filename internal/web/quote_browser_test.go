@@ -83,7 +83,7 @@ func TestBrowserQuote(t *testing.T) {
 		}
 
 		member := b.NewTab(t)
-		member.Login(shop, "einkauf@boerde.example")
+		member.Login(shop, "genehmigung@boerde.example") // accepting is the approver's stage
 		member.Do(
 			chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Angebote"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`table[data-testid=quotes]`)),

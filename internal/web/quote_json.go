@@ -30,42 +30,71 @@ type quoteLineJSON struct {
 }
 
 type quoteJSON struct {
-	ID              int64           `json:"id"`
-	Number          string          `json:"number"`
-	VersionNo       int             `json:"version_no"`
-	DisplayNumber   string          `json:"display_number"`
-	State           quote.State     `json:"state"`
-	StateLabel      string          `json:"state_label"`
-	Version         int64           `json:"version"`
-	OrderID         int64           `json:"order_id"`
-	OrderNumber     string          `json:"order_number"`
-	Member          refJSON         `json:"member"`
-	Lines           []quoteLineJSON `json:"lines,omitempty"`
-	ValidUntil      calendar.Date   `json:"valid_until"`
-	PaymentTerms    string          `json:"payment_terms"`
-	DeliveryTerms   string          `json:"delivery_terms"`
-	Note            string          `json:"note"`
-	NetCents        int64           `json:"net_cents"`
-	VATCents        int64           `json:"vat_cents"`
-	GrossCents      int64           `json:"gross_cents"`
-	VAT             []vatJSON       `json:"vat"`
-	NeedsApproval   bool            `json:"needs_approval"`
-	ApprovalReasons []string        `json:"approval_reasons"`
-	DraftedBy       *refJSON        `json:"drafted_by"`
-	SubmittedBy     *refJSON        `json:"submitted_by"`
-	SubmittedAt     *time.Time      `json:"submitted_at"`
-	ApprovedBy      *refJSON        `json:"approved_by"`
-	ApprovedAt      *time.Time      `json:"approved_at"`
-	SentBy          *refJSON        `json:"sent_by"`
-	SentAt          *time.Time      `json:"sent_at"`
-	AnsweredBy      *refJSON        `json:"answered_by"`
-	AnsweredAt      *time.Time      `json:"answered_at"`
-	AnswerComment   string          `json:"answer_comment"`
-	CreatedAt       time.Time       `json:"created_at"`
-	UpdatedAt       time.Time       `json:"updated_at"`
-	PDF             string          `json:"pdf"`
+	ID            int64           `json:"id"`
+	Number        string          `json:"number"`
+	VersionNo     int             `json:"version_no"`
+	DisplayNumber string          `json:"display_number"`
+	State         quote.State     `json:"state"`
+	StateLabel    string          `json:"state_label"`
+	Version       int64           `json:"version"`
+	OrderID       int64           `json:"order_id"`
+	OrderNumber   string          `json:"order_number"`
+	Member        refJSON         `json:"member"`
+	Lines         []quoteLineJSON `json:"lines,omitempty"`
+	ValidUntil    calendar.Date   `json:"valid_until"`
+	PaymentTerms  string          `json:"payment_terms"`
+	DeliveryTerms string          `json:"delivery_terms"`
+	Note          string          `json:"note"`
+	NetCents      int64           `json:"net_cents"`
+	VATCents      int64           `json:"vat_cents"`
+	GrossCents    int64           `json:"gross_cents"`
+	amountsJSON
+	VAT             []vatJSON  `json:"vat"`
+	NeedsApproval   bool       `json:"needs_approval"`
+	ApprovalReasons []string   `json:"approval_reasons"`
+	DraftedBy       *refJSON   `json:"drafted_by"`
+	SubmittedBy     *refJSON   `json:"submitted_by"`
+	SubmittedAt     *time.Time `json:"submitted_at"`
+	ApprovedBy      *refJSON   `json:"approved_by"`
+	ApprovedAt      *time.Time `json:"approved_at"`
+	SentBy          *refJSON   `json:"sent_by"`
+	SentAt          *time.Time `json:"sent_at"`
+	AnsweredBy      *refJSON   `json:"answered_by"`
+	AnsweredAt      *time.Time `json:"answered_at"`
+	AnswerComment   string     `json:"answer_comment"`
+	// MemberApprovals are the stages of the member's approval of a sent
+	// version: accepting decides the open one.
+	MemberApprovals []memberApprovalJSON `json:"member_approvals"`
+	CreatedAt       time.Time            `json:"created_at"`
+	UpdatedAt       time.Time            `json:"updated_at"`
+	PDF             string               `json:"pdf"`
 	// Steps are the steps the caller may take now.
 	Steps []quote.Step `json:"steps"`
+}
+
+// memberApprovalJSON is one stage of the member's approval of a quote
+// (API.md: stage, role, state, decided_by, on_behalf_of, decided_at,
+// comment).
+type memberApprovalJSON struct {
+	Stage         int        `json:"stage"`
+	Role          string     `json:"role"`
+	MinGrossCents int64      `json:"min_gross_cents"`
+	State         string     `json:"state"`
+	Current       bool       `json:"current"`
+	DecidedBy     *refJSON   `json:"decided_by"`
+	OnBehalfOf    *refJSON   `json:"on_behalf_of"`
+	DecidedAt     *time.Time `json:"decided_at"`
+	Comment       string     `json:"comment"`
+}
+
+func memberApprovalsOf(q *quote.Quote) []memberApprovalJSON {
+	out := []memberApprovalJSON{}
+	open := q.OpenMemberStage()
+	for _, m := range q.MemberStages {
+		out = append(out, memberApprovalJSON{Stage: m.StageNo, Role: m.Role, MinGrossCents: m.MinGrossCents, State: m.State,
+			Current: m == open, DecidedBy: userRef(m.DecidedBy, m.DecidedByName), DecidedAt: m.DecidedAt, Comment: m.Comment})
+	}
+	return out
 }
 
 func userRef(id *int64, name string) *refJSON {
@@ -81,8 +110,9 @@ func (s *Server) quoteOf(p *account.Principal, q *quote.Quote, full bool) quoteJ
 		StateLabel: q.State.Label(), Version: q.Version, OrderID: q.OrderID, OrderNumber: q.OrderNumber,
 		Member: refJSON{ID: q.OrgID, Name: q.MemberName}, ValidUntil: q.ValidUntil, PaymentTerms: q.PaymentTerms,
 		DeliveryTerms: q.DeliveryTerms, Note: q.Note, NetCents: q.NetCents, VATCents: q.VATCents, GrossCents: q.GrossCents,
-		VAT: []vatJSON{}, NeedsApproval: q.NeedsApproval, ApprovalReasons: []string{},
-		DraftedBy: userRef(q.DraftedBy, q.DrafterName), SubmittedBy: userRef(q.SubmittedBy, q.SubmitterName), SubmittedAt: q.SubmittedAt,
+		amountsJSON: amountsOf(q.Amounts()), VAT: []vatJSON{}, NeedsApproval: q.NeedsApproval, ApprovalReasons: []string{},
+		MemberApprovals: memberApprovalsOf(q),
+		DraftedBy:       userRef(q.DraftedBy, q.DrafterName), SubmittedBy: userRef(q.SubmittedBy, q.SubmitterName), SubmittedAt: q.SubmittedAt,
 		ApprovedBy: userRef(q.ApprovedBy, q.ApproverName), ApprovedAt: q.ApprovedAt, SentBy: userRef(q.SentBy, q.SenderName), SentAt: q.SentAt,
 		AnsweredBy: userRef(q.AnsweredBy, q.AnswererName), AnsweredAt: q.AnsweredAt, AnswerComment: q.AnswerComment,
 		CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt, PDF: fmt.Sprintf("/api/v1/quotes/%d/pdf", q.ID), Steps: []quote.Step{}}

@@ -245,6 +245,7 @@ func (s *Server) renderQuote(c *fiber.Ctx, q *quote.Quote, v quoteView) error {
 	return s.render(c, "quote", fiber.Map{
 		"Title": "Angebot " + q.DisplayNumber(), "Q": q, "Editing": editing, "Provider": provider, "V": v,
 		"Lines": lines, "Totals": shown.Totals(), "Approval": shown.ApprovalReasons(), "Steps": steps, "Versions": versions,
+		"Amounts":  q.Amounts(),
 		"VATRates": quote.VATRates, "ApprovalDiscount": quote.Percent(quote.ApprovalDiscountBP), "ApprovalGross": int64(quote.ApprovalGrossCents),
 	})
 }
@@ -371,6 +372,10 @@ func stepNotice(st quote.Step, q *quote.Quote) string {
 	case quote.StepSend:
 		return "Das Angebot " + n + " ist an " + q.MemberName + " versendet."
 	case quote.StepAccept:
+		if m := q.OpenMemberStage(); m != nil {
+			return "Sie haben Stufe " + strconv.Itoa(m.StageNo-1) + " des Angebots " + n + " angenommen; nun entscheidet Stufe " +
+				strconv.Itoa(m.StageNo) + " (" + authz.RoleLabel(m.Role) + ")."
+		}
 		return "Sie haben das Angebot " + n + " angenommen. Die Bestellung " + q.OrderNumber + " ist damit bestätigt."
 	case quote.StepReject:
 		return "Sie haben das Angebot " + n + " abgelehnt."

@@ -141,10 +141,24 @@ func TestQuotePages(t *testing.T) {
 		buyer := login("einkauf@boerde.example")
 		res = buyer.Get(page)
 		wantStatus(t, res, 200)
-		for _, want := range []string{`data-testid="step-accept"`, `data-testid="step-reject"`, `data-testid="step-revise"`, "3.052,24 €", "Installation und Einweisung vor Ort", "/quotes/" + fmt.Sprint(q.ID) + "/pdf"} {
+		for _, want := range []string{`data-testid="step-reject"`, `data-testid="step-revise"`, `data-testid="member-approvals"`, "wartet auf Annahme",
+			"3.052,24 €", "Installation und Einweisung vor Ort", "/quotes/" + fmt.Sprint(q.ID) + "/pdf"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("member page lacks %q", want)
 			}
+		}
+		// Accepting is the approver's (stage 1 of Börde's rules): the
+		// purchaser gets no button, and a form sent anyway is refused.
+		if strings.Contains(res.Body, `data-testid="step-accept"`) {
+			t.Error("the purchaser is offered to accept")
+		}
+		step(buyer, "accept", nil, http.StatusForbidden)
+		approver := login("genehmigung@boerde.example")
+		if res := approver.Get(page); !strings.Contains(res.Body, `data-testid="step-accept"`) {
+			t.Error("the approver is not offered to accept")
+		}
+		if res := approver.Get("/inbox"); !strings.Contains(res.Body, `data-testid="inbox-quotes"`) || !strings.Contains(res.Body, q.Number+" v1") {
+			t.Error("the approver's inbox lacks the quotation")
 		}
 		if strings.Contains(res.Body, "data-quote-editor") || strings.Contains(res.Body, "Änderungsprotokoll") {
 			t.Error("the member sees the editor or the internal trail link")

@@ -23,6 +23,7 @@ import (
 	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
+	"coopshop/internal/sales"
 	"coopshop/static"
 	"coopshop/views"
 )
@@ -46,6 +47,9 @@ type Deps struct {
 	// Ready checks that the database answers, for /readyz, and names its
 	// dialect.
 	Ready func(ctx context.Context) (dialect string, err error)
+	// Sales takes the steps that span order and quotation (open a
+	// quotation, accept, reject).
+	Sales *sales.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

@@ -11,14 +11,21 @@ import (
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 	"coopshop/internal/quote"
+	"coopshop/internal/sales"
 )
 
-// Service wires the quote service into the fixture's order service and
-// its step notifications into the fixture's job runner.
+// Service wires the quote service over the fixture and its step
+// notifications into the fixture's job runner.
 func Service(f *ordertest.Fixture) *quote.Service {
-	qs := quote.NewService(f.DB, f.Authz, f.Orders)
+	qs := quote.NewService(f.DB, f.Authz)
 	f.Jobs.Handle(notify.StepKind("quote"), qs.NotifyJob)
 	return qs
+}
+
+// Sales wires the steps across order and quotation over the fixture's
+// order service and qs.
+func Sales(f *ordertest.Fixture, qs *quote.Service) *sales.Service {
+	return sales.NewService(f.DB, f.Orders, qs)
 }
 
 // Items are the lines of the order Quoting submits: two notebooks under
@@ -43,16 +50,11 @@ func QuotingFor(t testing.TB, f *ordertest.Fixture, qs *quote.Service, purchaser
 	if err != nil {
 		t.Fatalf("approve: %v", err)
 	}
-	o, err = f.Orders.StartQuote(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version)
+	q, err := Sales(f, qs).OpenQuote(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version)
 	if err != nil {
-		t.Fatalf("start quote: %v", err)
+		t.Fatalf("open quote: %v", err)
 	}
-	id, err := quote.LatestIDForOrder(ctx, f.DB, o.ID, false)
-	if err != nil || id == 0 {
-		t.Fatalf("no quote for order %s: %v", o.Number, err)
-	}
-	q, err := qs.Get(ctx, f.P(t, "vertrieb@kid.example"), id)
-	if err != nil {
+	if o, err = f.Orders.Get(ctx, f.P(t, "vertrieb@kid.example"), o.ID); err != nil {
 		t.Fatal(err)
 	}
 	return o, q
@@ -112,7 +114,7 @@ func AcceptedWith(t testing.TB, f *ordertest.Fixture, qs *quote.Service, free ..
 		q = must(qs.Approve(ctx, f.P(t, "vertriebsleitung@kid.example"), q.ID, q.Version, ""))
 	}
 	q = must(qs.Send(ctx, sales, q.ID, q.Version, ""))
-	q = must(qs.Accept(ctx, f.P(t, "genehmigung@boerde.example"), q.ID, q.Version, ""))
+	q = must(Sales(f, qs).Accept(ctx, f.P(t, "genehmigung@boerde.example"), q.ID, q.Version, ""))
 	o, err := f.Orders.Get(ctx, sales, o.ID)
 	if err != nil {
 		t.Fatal(err)
