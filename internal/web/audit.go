@@ -1,6 +1,7 @@
 package web
 
 import (
+	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,19 +13,30 @@ import (
 // auditFilter reads ?entity=&id=&cursor= and narrows members to their own
 // organisation's entries: who may read the whole trail is the enforcer's
 // answer for an object of another organisation.
-func (s *Server) auditFilter(c *fiber.Ctx) audit.Filter {
+func (s *Server) auditFilter(c *fiber.Ctx) (audit.Filter, error) {
 	p := principal(c)
-	f := audit.Filter{Entity: c.Query("entity"), Limit: 100}
-	f.EntityID, _ = strconv.ParseInt(c.Query("id"), 10, 64)
-	f.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
+	lq := newListQuery(c)
+	f := audit.Filter{Entity: c.Query("entity"), EntityID: lq.id("id"), BeforeID: lq.id("cursor"), Limit: lq.limit(100, 500)}
+	if f.Entity != "" && !entityName.MatchString(f.Entity) {
+		lq.fail("entity", "Unbekannte Art (z. B. order, quote, user, product, contract).")
+	}
+	if err := lq.err(); err != nil {
+		return f, err
+	}
 	if !s.Authz.Allowed(p.Subject, "read", authz.AcrossOrgs("audit")) {
 		f.OrgID = p.User.OrgID
 	}
-	return f
+	return f, nil
 }
 
+// entityName is what an audited entity kind looks like.
+var entityName = regexp.MustCompile(`^[a-z][a-z_]{0,39}$`)
+
 func (s *Server) auditEntries(c *fiber.Ctx) ([]audit.Entry, *string, error) {
-	f := s.auditFilter(c)
+	f, err := s.auditFilter(c)
+	if err != nil {
+		return nil, nil, err
+	}
 	entries, err := audit.List(c.UserContext(), s.DB, f)
 	if err != nil {
 		return nil, nil, err
