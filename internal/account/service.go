@@ -12,6 +12,7 @@ import (
 	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 )
 
@@ -20,13 +21,15 @@ type Service struct {
 	DB     *bun.DB
 	Authz  *authz.Authorizer
 	Config config.Config
+	// Clock is the time of logins and their throttle.
+	Clock clock.Clock
 	// sleep is time.Sleep, replaceable in tests.
 	sleep func(time.Duration)
 }
 
 // NewService wires the account service.
 func NewService(bdb *bun.DB, az *authz.Authorizer, cfg config.Config) *Service {
-	return &Service{DB: bdb, Authz: az, Config: cfg, sleep: time.Sleep}
+	return &Service{DB: bdb, Authz: az, Config: cfg, Clock: clock.System(), sleep: time.Sleep}
 }
 
 // Principal is the logged-in user together with what authorization needs.
@@ -67,34 +70,45 @@ func (s *Service) subject(u *User) authz.Subject {
 	}
 }
 
-// Login checks a password. Failures are slowed down, counted, audited, and
-// lock the account for a while after Config.LockAfter in a row.
-func (s *Service) Login(ctx context.Context, email, password string) (*Principal, error) {
+// Login checks a password. The same answer comes for an unknown account
+// and a wrong password (ErrBadCredentials), after the same work (a bcrypt
+// comparison, a recorded failure, LoginFailureDelay). Failures are
+// counted per source address and per account and address: when either has
+// used its budget within Config.LoginWindow, Login answers a
+// *ThrottledError (429 with Retry-After) without looking at the password,
+// for known and unknown accounts alike. Failures never lock the account:
+// its owner can still log in from another address.
+func (s *Service) Login(ctx context.Context, email, password, address string) (*Principal, error) {
+	now := s.Clock.Now().UTC()
+	key := accountKey(email)
+	if address == "" {
+		address = "unknown"
+	}
+	if err := s.checkThrottle(ctx, key, address, now); err != nil {
+		return nil, err
+	}
 	u, err := UserByEmail(ctx, s.DB, email)
-	if apperr.CodeOf(err) == apperr.NotFound {
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		return nil, err
+	}
+	ok := false
+	if u == nil {
 		checkPassword(string(dummyHash), password)
+	} else {
+		ok = checkPassword(u.PasswordHash, password) && u.Active
+	}
+	if !ok {
+		if err := s.recordFailure(ctx, key, address, u, now); err != nil {
+			slog.ErrorContext(ctx, "record login failure", "err", err)
+		}
 		s.sleep(s.Config.LoginFailureDelay)
 		return nil, ErrBadCredentials
 	}
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now().UTC()
-	ok := checkPassword(u.PasswordHash, password)
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		return nil, apperr.New(apperr.Unauthorized, "Das Konto ist wegen zu vieler Fehlversuche bis %s Uhr gesperrt.",
-			u.LockedUntil.In(berlin).Format("15:04"))
-	}
-	if !ok || !u.Active {
-		failures, err := s.recordFailure(ctx, u, now)
-		if err != nil {
-			slog.ErrorContext(ctx, "record login failure", "err", err)
-		}
-		s.sleep(time.Duration(min(failures, 5)) * s.Config.LoginFailureDelay)
-		return nil, ErrBadCredentials
-	}
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewUpdate().Model(u).Set("failed_logins = 0, locked_until = NULL, last_login_at = ?", now).WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(u).Set("failed_logins = 0, last_login_at = ?", now).WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*loginFailure)(nil)).Where("account_key = ? AND address = ?", key, address).Exec(ctx); err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Record{Actor: audit.Actor{UserID: u.ID, Email: u.Email, OrgID: u.OrgID}, Action: "user.login", Entity: "user", EntityID: u.ID, Version: u.Version})
@@ -102,34 +116,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Principal
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
+	u.LastLoginAt = &now
 	return &Principal{User: u, Subject: s.subject(u)}, nil
-}
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
-func (s *Service) recordFailure(ctx context.Context, u *User, now time.Time) (int, error) {
-	failures := 0
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := tx.NewUpdate().Model(u).Set("failed_logins = failed_logins + 1").WherePK().Returning("failed_logins").Scan(ctx, &failures); err != nil {
-			return err
-		}
-		action := "user.login_failed"
-		if failures >= s.Config.LockAfter {
-			until := now.Add(s.Config.LockFor)
-			if _, err := tx.NewUpdate().Model(u).Set("failed_logins = 0, locked_until = ?", until).WherePK().Exec(ctx); err != nil {
-				return err
-			}
-			action = "user.locked"
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: action, Entity: "user", EntityID: u.ID, OrgID: u.OrgID, Detail: map[string]int{"failures": failures}})
-	})
-	return failures, err
 }
 
 // Authenticate resolves a browser session cookie to its principal; nil

@@ -114,12 +114,15 @@ func ExtendSession(ctx context.Context, idb bun.IDB, s *Session, ttl time.Durati
 	return err
 }
 
-// PurgeExpired deletes ended sessions and tokens.
+// PurgeExpired deletes ended sessions and tokens, and failed logins
+// older than the throttle needs.
 func PurgeExpired(ctx context.Context, idb bun.IDB) error {
 	now := time.Now().UTC()
 	if _, err := idb.NewDelete().Model((*Session)(nil)).Where("expires_at < ?", now).Exec(ctx); err != nil {
 		return err
 	}
-	_, err := idb.NewDelete().Model((*Token)(nil)).Where("expires_at < ?", now).Exec(ctx)
-	return err
+	if _, err := idb.NewDelete().Model((*Token)(nil)).Where("expires_at < ?", now).Exec(ctx); err != nil {
+		return err
+	}
+	return purgeLoginFailures(ctx, idb, now)
 }

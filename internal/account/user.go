@@ -26,7 +26,6 @@ type User struct {
 	ApprovalLimitCents *int64     `bun:"approval_limit_cents" json:"approval_limit_cents"`
 	Active             bool       `bun:"active" json:"active"`
 	FailedLogins       int        `bun:"failed_logins" json:"-"`
-	LockedUntil        *time.Time `bun:"locked_until" json:"-"`
 	LastLoginAt        *time.Time `bun:"last_login_at" json:"last_login_at"`
 	Version            int64      `bun:"version" json:"version"`
 	CreatedAt          time.Time  `bun:"created_at" json:"created_at"`

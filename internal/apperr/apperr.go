@@ -19,6 +19,9 @@ const (
 	Forbidden    Code = "forbidden"
 	Unauthorized Code = "unauthorized"
 	Internal     Code = "internal"
+	// TooMany is a request refused for now because of too many before it
+	// (the login throttle); the error may say when to try again.
+	TooMany Code = "too_many"
 )
 
 // FieldError names one bad input field, for forms and for the API's 422.

@@ -6,7 +6,10 @@ package calendar
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -149,7 +152,10 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	p, err := Parse(s)
 	if err != nil {
-		return err
+		// A type error, so that encoding/json adds the field's path and
+		// callers can name the field (an impossible date is invalid input,
+		// not a malformed body).
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Date]()}
 	}
 	*d = p
 	return nil

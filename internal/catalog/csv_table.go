@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"coopshop/internal/text"
 )
 
 // Reading a CSV file into a table of records: encoding, separator,
@@ -99,18 +101,36 @@ func readTable(r io.Reader, cols []ImportColumn, errs *errorList) *table {
 			errs.add(line, "", "Die Zeile hat %d Felder, die Kopfzeile %d. Bitte prüfen Sie Semikolons und Anführungszeichen in dieser Zeile.", len(fields), len(header))
 			continue
 		}
+		bad := false
 		for i, name := range header {
-			if name != "" {
-				rec.cells[name] = strings.TrimSpace(fields[i])
+			if name == "" {
+				continue
+			}
+			rec.cells[name] = strings.TrimSpace(fields[i])
+			if msg := text.Check(rec.cells[name], cellRule(name)); msg != "" {
+				errs.add(line, name, "%s", msg)
+				bad = true
 			}
 		}
-		t.rows = append(t.rows, rec)
+		if !bad {
+			t.rows = append(t.rows, rec)
+		}
 	}
 	if header == nil {
 		errs.add(1, "", "Die Datei ist leer. Erwartet wird eine Kopfzeile mit den Spaltennamen und mindestens eine Datenzeile.")
 		return nil
 	}
 	return t
+}
+
+// cellRule is the text rule of a column's cells (internal/text): no
+// control characters, line breaks only in the description; the columns'
+// own checks bound their lengths more tightly.
+func cellRule(col string) text.Rule {
+	if col == colDescription {
+		return text.Long
+	}
+	return text.Rule{Max: 1000}
 }
 
 // readHeader maps each field of the header row to its column name ("" for

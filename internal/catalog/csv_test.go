@@ -77,6 +77,37 @@ func TestParseProductCells(t *testing.T) {
 	}
 }
 
+// TestParseCellText: free-text cells follow internal/text: no control
+// characters (a NUL would reach the database driver), line breaks only in
+// the description.
+func TestParseCellText(t *testing.T) {
+	const head = "Artikelnummer;Bezeichnung;Beschreibung;Art;Listenpreis netto;MwSt\n"
+	tests := []struct {
+		name, name2, description string
+		errColumn                string
+	}{
+		{"plain", "Notebook 14\" Business", "16 GB RAM", ""},
+		{"multi-line description", "Notebook", "\"16 GB RAM\n512 GB SSD\"", ""},
+		{"terminal escape in the name", "Notebook\x1b[2J", "", "Bezeichnung"},
+		{"NUL in the description", "Notebook", "16 GB\x00", "Beschreibung"},
+		{"line break in the name", "\"Note\nbook\"", "", "Bezeichnung"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := catalog.ParseProductsCSV(strings.NewReader(head + "A-1;" + tt.name2 + ";" + tt.description + ";Hardware;1,00;19\n"))
+			if tt.errColumn == "" {
+				if len(s.Errors) > 0 || len(s.Rows) != 1 {
+					t.Fatalf("errors %+v", s.Errors)
+				}
+				return
+			}
+			if len(s.Rows) != 0 || len(s.Errors) != 1 || s.Errors[0].Column != tt.errColumn {
+				t.Fatalf("rows %+v, errors %+v", s.Rows, s.Errors)
+			}
+		})
+	}
+}
+
 func TestParseHeaderTolerance(t *testing.T) {
 	tests := []struct{ name, file string }{
 		{"other order", "MwSt;Art;Listenpreis netto;Bezeichnung;Artikelnummer\n19;Hardware;9,99;Maus;M-1\n"},

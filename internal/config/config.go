@@ -25,12 +25,17 @@ type Config struct {
 	SessionTTL time.Duration
 	// TokenTTL is how long an API token issued by /auth/token stays valid.
 	TokenTTL time.Duration
-	// LoginFailureDelay slows every failed login down (per failure so far,
-	// capped) to make password guessing expensive.
+	// LoginFailureDelay slows every failed login down a little, the same
+	// for unknown and known accounts.
 	LoginFailureDelay time.Duration
-	// LockAfter failed logins in a row lock an account for LockFor.
-	LockAfter int
-	LockFor   time.Duration
+	// LoginWindow is the sliding window of the login throttle: within it,
+	// a source address may fail LoginFailuresPerAddress times in all and
+	// LoginFailuresPerAccount times for one account before further
+	// attempts answer 429 until the oldest failure leaves the window.
+	// Failures never lock the account itself.
+	LoginWindow             time.Duration
+	LoginFailuresPerAccount int
+	LoginFailuresPerAddress int
 	// ShutdownTimeout is how long requests in flight may take to finish
 	// after SIGTERM.
 	ShutdownTimeout time.Duration
@@ -45,15 +50,16 @@ type Config struct {
 // Default is the demo configuration.
 func Default() Config {
 	return Config{
-		DatabaseURL:       "sqlite://data/coopshop.db",
-		Addr:              "127.0.0.1:8080",
-		SessionTTL:        8 * time.Hour,
-		TokenTTL:          24 * time.Hour,
-		LoginFailureDelay: 250 * time.Millisecond,
-		LockAfter:         5,
-		LockFor:           15 * time.Minute,
-		ShutdownTimeout:   20 * time.Second,
-		LogLevel:          "info",
+		DatabaseURL:             "sqlite://data/coopshop.db",
+		Addr:                    "127.0.0.1:8080",
+		SessionTTL:              8 * time.Hour,
+		TokenTTL:                24 * time.Hour,
+		LoginFailureDelay:       250 * time.Millisecond,
+		LoginWindow:             15 * time.Minute,
+		LoginFailuresPerAccount: 10,
+		LoginFailuresPerAddress: 50,
+		ShutdownTimeout:         20 * time.Second,
+		LogLevel:                "info",
 	}
 }
 

@@ -8,9 +8,9 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/cart"
+	"coopshop/internal/clock"
 	"coopshop/internal/idempotency"
 	"coopshop/internal/member"
-	"coopshop/internal/clock"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"

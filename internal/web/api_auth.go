@@ -10,7 +10,8 @@ import (
 )
 
 // apiToken is POST /api/v1/auth/token: e-mail and password for a bearer
-// token. Failures are slowed and counted by account.Login.
+// token. Failures are counted and throttled by account.Login (429 with
+// Retry-After, the same for every account).
 func (s *Server) apiToken(c *fiber.Ctx) error {
 	var in struct {
 		Email    string `json:"email"`
@@ -23,7 +24,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 		return apperr.Fields("E-Mail-Adresse und Passwort sind erforderlich.",
 			apperr.FieldError{Field: "email", Message: "erforderlich"}, apperr.FieldError{Field: "password", Message: "erforderlich"})
 	}
-	p, err := s.Accounts.Login(c.UserContext(), in.Email, in.Password)
+	p, err := s.Accounts.Login(c.UserContext(), in.Email, in.Password, c.IP())
 	if err != nil {
 		return err
 	}

@@ -1,28 +1,28 @@
 package web
 
 import (
+	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
 )
 
-// auditQuery reads ?entity=&id=&cursor=. Who sees what of the trail is
-// the audit reader's decision, with each entity's own visibility.
+// auditQuery reads ?entity=&id=&cursor=&limit=, each checked (a malformed
+// one is a 422 naming it). Who sees what of the trail is the audit
+// reader's decision, with each entity's own visibility.
 func auditQuery(c *fiber.Ctx) (audit.Query, error) {
-	q := audit.Query{Entity: c.Query("entity"), Limit: 100}
-	if raw := c.Query("id"); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			return q, apperr.Fields("Bitte prüfen Sie den Filter.", apperr.FieldError{Field: "id", Message: "Die Nummer ist eine ganze Zahl ab 1."})
-		}
-		q.EntityID = id
+	lq := newListQuery(c)
+	q := audit.Query{Entity: c.Query("entity"), EntityID: lq.id("id"), BeforeID: lq.id("cursor"), Limit: lq.limit(100, 500)}
+	if q.Entity != "" && !entityName.MatchString(q.Entity) {
+		lq.fail("entity", "Unbekannte Art (z. B. order, quote, user, product, contract).")
 	}
-	q.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
-	return q, nil
+	return q, lq.err()
 }
+
+// entityName is what an audited entity kind looks like.
+var entityName = regexp.MustCompile(`^[a-z][a-z_]{0,39}$`)
 
 func (s *Server) auditEntries(c *fiber.Ctx) ([]audit.Entry, *string, error) {
 	q, err := auditQuery(c)

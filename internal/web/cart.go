@@ -113,25 +113,6 @@ func (s *Server) cartAddSubmit(c *fiber.Ctx) error {
 	return c.Redirect(backTo(c, "/cart"), fiber.StatusSeeOther)
 }
 
-// backTo is the page the form was sent from (the next field or the
-// Referer), if it is one of ours; else fallback.
-func backTo(c *fiber.Ctx, fallback string) string {
-	if next := localPath(c.FormValue("next")); next != "" {
-		return next
-	}
-	ref := c.Get(fiber.HeaderReferer)
-	if ref == "" {
-		return fallback
-	}
-	host := c.Protocol() + "://" + c.Hostname()
-	if rest, ok := strings.CutPrefix(ref, host); ok {
-		if p := localPath(rest); p != "" {
-			return p
-		}
-	}
-	return fallback
-}
-
 // cartUpdateSubmit is POST /cart: new quantities for the lines (paired
 // product_id and quantity fields; 0 removes a line).
 func (s *Server) cartUpdateSubmit(c *fiber.Ctx) error {

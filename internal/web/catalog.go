@@ -36,7 +36,13 @@ func (s *Server) catalogFilter(c *fiber.Ctx) (catalog.Filter, error) {
 	}
 	f.CategoryID = num("category")
 	f.ContractID = num("contract")
-	f.Limit = int(num("limit"))
+	if raw := c.Query("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			errs = append(errs, apperr.FieldError{Field: "limit", Message: fmt.Sprintf("limit ist eine ganze Zahl von 1 bis %d.", catalog.MaxLimit)})
+		}
+		f.Limit = n
+	}
 	if f.Kind != "" && catalog.KindLabel(f.Kind) == f.Kind {
 		errs = append(errs, apperr.FieldError{Field: "kind", Message: "Unbekannte Art; erlaubt sind hardware, service, rental und seat."})
 	}

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/calendar"
@@ -76,9 +74,10 @@ func newContractJSON(ct *catalog.Contract, v catalog.Viewer, today calendar.Date
 func (s *Server) apiContracts(c *fiber.Ctx) error {
 	p := principal(c)
 	v, today := s.Catalog.ViewerFor(*p), s.Catalog.Today()
-	limit, _ := strconv.Atoi(c.Query("limit"))
-	if limit <= 0 || limit > catalog.MaxLimit {
-		limit = catalog.DefaultLimit
+	lq := newListQuery(c)
+	limit := lq.limit(catalog.DefaultLimit, catalog.MaxLimit)
+	if err := lq.err(); err != nil {
+		return err
 	}
 	cs, next, err := s.Catalog.Contracts(c.UserContext(), *p, limit, c.Query("cursor"))
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,6 +18,7 @@ var status = map[apperr.Code]int{
 	apperr.Forbidden:    fiber.StatusForbidden,
 	apperr.Unauthorized: fiber.StatusUnauthorized,
 	apperr.Internal:     fiber.StatusInternalServerError,
+	apperr.TooMany:      fiber.StatusTooManyRequests,
 }
 
 // problem is an RFC 9457 problem document.
@@ -38,6 +40,7 @@ var problemTitles = map[string]string{
 	"internal":     "Interner Fehler",
 	"malformed":    "Fehlerhafte Anfrage",
 	"too_large":    "Anfrage zu groß",
+	"too_many":     "Zu viele Versuche",
 }
 
 // errMalformed marks a request body that could not be read (400).
@@ -68,6 +71,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			kind, msg = "malformed", "Diese Methode ist hier nicht erlaubt."
 		default:
 			kind, msg = "malformed", fe.Message
+		}
+	case code == apperr.TooMany:
+		var ra interface{ RetryAfterSeconds() int }
+		if errors.As(err, &ra) {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ra.RetryAfterSeconds()))
 		}
 	case code == apperr.Internal:
 		s.Log.ErrorContext(c.UserContext(), "internal error", "err", err, "path", c.Path(), "request_id", requestID(c))

@@ -4,18 +4,25 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
 )
 
 // maxJSONBytes bounds API request bodies; larger ones are refused with 400.
 const maxJSONBytes = 1 << 20
 
-// decodeJSON reads the body into dst: 400 for a body that is too large,
-// not JSON, or of the wrong shape.
+// decodeJSON reads the body into dst. 400 for a body that is too large,
+// not JSON, or of the wrong shape (a number where text belongs); 422
+// naming the field for text that breaks its rule (internal/text: UTF-8,
+// no control characters, length), an impossible date, and a field dst
+// does not know: nothing a client sends is silently dropped.
 func decodeJSON(c *fiber.Ctx, dst any) error {
 	body := c.Body()
 	if len(body) > maxJSONBytes {
@@ -24,11 +31,33 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errMalformed{"Der Anfragekörper fehlt (JSON erwartet)."}
 	}
+	if !json.Valid(body) {
+		return errMalformed{"Der Anfragekörper ist kein gültiges JSON."}
+	}
+	textErrs, paths, err := checkJSONText(body)
+	if err != nil {
+		return errMalformed{"Der Anfragekörper ist kein gültiges JSON."}
+	}
+	if len(textErrs) > 0 {
+		return textError(textErrs)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return errMalformed{"Feld " + typeErr.Field + " hat den falschen Typ."}
+			field := pathOfDotted(paths, typeErr.Field)
+			if typeErr.Type == reflect.TypeFor[calendar.Date]() {
+				return apperr.Fields(fmt.Sprintf("Ungültiges Datum im Feld „%s“.", field),
+					apperr.FieldError{Field: field, Message: "Kein gültiges Datum (JJJJ-MM-TT)."})
+			}
+			return errMalformed{"Feld " + field + " hat den falschen Typ."}
+		}
+		if key, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			key, _ = strconv.Unquote(key)
+			field := pathOfUnknown(paths, dst, key)
+			return apperr.Fields(fmt.Sprintf("Unbekanntes Feld „%s“.", field),
+				apperr.FieldError{Field: field, Message: "Dieses Feld gibt es hier nicht; es wird nicht gespeichert."})
 		}
 		return errMalformed{"Der Anfragekörper ist kein gültiges JSON."}
 	}

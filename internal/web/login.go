@@ -2,10 +2,13 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 )
 
@@ -55,18 +58,25 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	if c.Query("expired") != "" {
 		msg = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
 	}
-	return s.renderLogin(c, loginForm{Next: localPath(c.Query("next"))}, msg, fiber.StatusOK)
+	return s.renderLogin(c, loginForm{Next: safeRedirect(c.Query("next"), "")}, msg, fiber.StatusOK)
 }
 
 func (s *Server) loginSubmit(c *fiber.Ctx) error {
-	f := loginForm{Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next")), Resume: c.FormValue("resume")}
+	f := loginForm{Email: strings.TrimSpace(c.FormValue("email")), Next: safeRedirect(c.FormValue("next"), ""), Resume: c.FormValue("resume")}
 	password := c.FormValue("password")
 	if f.Email == "" || password == "" {
 		return s.renderLogin(c, f, "Bitte geben Sie E-Mail-Adresse und Passwort ein.", fiber.StatusUnprocessableEntity)
 	}
-	p, err := s.Accounts.Login(c.UserContext(), f.Email, password)
-	if apperr.CodeOf(err) == apperr.Unauthorized {
+	p, err := s.Accounts.Login(c.UserContext(), f.Email, password, c.IP())
+	switch apperr.CodeOf(err) {
+	case apperr.Unauthorized:
 		return s.renderLogin(c, f, apperr.MessageOf(err), fiber.StatusUnauthorized)
+	case apperr.TooMany:
+		var te *account.ThrottledError
+		if errors.As(err, &te) {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(te.RetryAfterSeconds()))
+		}
+		return s.renderLogin(c, f, apperr.MessageOf(err), fiber.StatusTooManyRequests)
 	}
 	if err != nil {
 		return err
@@ -99,14 +109,6 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	}
 	c.ClearCookie(sessionCookie)
 	return c.Redirect("/login", fiber.StatusSeeOther)
-}
-
-// localPath accepts only paths on this site as redirect targets.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.HasPrefix(p, "/login") {
-		return ""
-	}
-	return p
 }
 
 // resumeFields keeps the fields of a form whose session expired, so that

@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
+	"coopshop/internal/clock"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/demo"
 	"coopshop/internal/webtest"
@@ -56,30 +60,85 @@ func TestLogin(t *testing.T) {
 	})
 }
 
-func TestLockoutAfterRepeatedFailures(t *testing.T) {
+// TestLoginThrottle: repeated failures answer 429 with Retry-After on the
+// login form and the token endpoint, the same for a known and an unknown
+// account, and never lock the account.
+func TestLoginThrottle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		a := webtest.New(t, bdb)
+		clk := clock.NewManual(time.Now())
+		a.Accounts.Clock = clk
+		budget := a.Config.LoginFailuresPerAccount
+		tests := []struct {
+			name, email string
+			api         bool
+		}{
+			{"form, known account", "genehmigung@boerde.example", false},
+			{"form, unknown account", "niemand@boerde.example", false},
+			{"api, known account", "vertrieb@kid.example", true},
+			{"api, unknown account", "keiner@kid.example", true},
+		}
+		answers := map[string]string{}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				c := webtest.NewClient(t, a)
+				c.Get("/login")
+				try := func(pw string) webtest.Response {
+					if tt.api {
+						return c.JSON("POST", "/api/v1/auth/token", map[string]string{"email": tt.email, "password": pw})
+					}
+					return c.PostForm("/login", url.Values{"email": {tt.email}, "password": {pw}})
+				}
+				for i := range budget {
+					if res := try("falsch-falsch"); res.Status != 401 || !strings.Contains(res.Body, "E-Mail-Adresse oder Passwort ist falsch.") {
+						t.Fatalf("failure %d: %d %s", i+1, res.Status, res.Body)
+					}
+				}
+				res := try(demo.Password)
+				if res.Status != 429 || strings.Contains(res.Body, "gesperrt") || !strings.Contains(res.Body, "Zu viele fehlgeschlagene Anmeldungen") {
+					t.Fatalf("after %d failures: %d %s", budget, res.Status, res.Body)
+				}
+				if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || ra < 1 || ra > int(a.Config.LoginWindow/time.Second) {
+					t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
+				}
+				answer := res.Body
+				if !tt.api {
+					answer = regexp.MustCompile(`data-testid="login-error">[^<]*`).FindString(res.Body)
+				}
+				if answer == "" {
+					t.Fatal("no error message on the login page")
+				}
+				kind := strings.Fields(tt.name)[0]
+				if prev, ok := answers[kind]; ok && prev != answer {
+					t.Fatalf("known and unknown accounts answer differently:\n%s\n%s", prev, answer)
+				}
+				answers[kind] = answer
+			})
+		}
+		// No lock: once the failures leave the window, the right password
+		// works on both ways in.
+		clk.Advance(a.Config.LoginWindow)
+		webtest.NewClient(t, a).Login("genehmigung@boerde.example")
+		webtest.NewClient(t, a).Token("vertrieb@kid.example")
+	})
+}
+
+// TestLoginThrottlePerAddress: many accounts tried from one address use up
+// the address's budget.
+func TestLoginThrottlePerAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		a := webtest.New(t, bdb)
+		a.Accounts.Config.LoginFailuresPerAddress = 12
 		c := webtest.NewClient(t, a)
-		c.Get("/login")
-		for i := 0; i < a.Config.LockAfter; i++ {
-			c.PostForm("/login", url.Values{"email": {"genehmigung@boerde.example"}, "password": {"falsch-falsch"}})
+		for i := range 12 {
+			res := c.JSON("POST", "/api/v1/auth/token", map[string]string{"email": fmt.Sprintf("raten%d@boerde.example", i), "password": "falsch-falsch"})
+			if res.Status != 401 {
+				t.Fatalf("failure %d: %d", i+1, res.Status)
+			}
 		}
-		res := c.PostForm("/login", url.Values{"email": {"genehmigung@boerde.example"}, "password": {demo.Password}})
-		if res.Status != 401 || !strings.Contains(res.Body, "gesperrt") {
-			t.Fatalf("after %d failures the right password got %d: %s", a.Config.LockAfter, res.Status, res.Body)
-		}
-		u, err := account.UserByEmail(context.Background(), bdb, "genehmigung@boerde.example")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if u.LockedUntil == nil || time.Until(*u.LockedUntil) < 10*time.Minute {
-			t.Fatalf("locked until %v", u.LockedUntil)
-		}
-		// The API answers the same way.
-		api := webtest.NewClient(t, a)
-		r := api.JSON("POST", "/api/v1/auth/token", map[string]string{"email": "genehmigung@boerde.example", "password": demo.Password})
-		if r.Status != 401 {
-			t.Fatalf("api token for locked account: %d", r.Status)
+		res := c.JSON("POST", "/api/v1/auth/token", map[string]string{"email": "einkauf@boerde.example", "password": demo.Password})
+		if res.Status != 429 || res.Header.Get("Retry-After") == "" || !strings.Contains(res.Body, "/problems/too_many") {
+			t.Fatalf("13th attempt from the address: %d %q %s", res.Status, res.Header.Get("Retry-After"), res.Body)
 		}
 	})
 }

@@ -185,7 +185,11 @@ func (s *Server) needLogin(c *fiber.Ctx) error {
 	}
 	expired, _ := c.Locals(localExpired).(bool)
 	if !isSafeMethod(c.Method()) && expired {
-		return s.renderLogin(c, loginForm{Next: c.Path(), Resume: resumeFields(c)},
+		f := loginForm{Next: safeRedirect(c.Path(), "")}
+		if f.Next != "" {
+			f.Resume = resumeFields(c)
+		}
+		return s.renderLogin(c, f,
 			"Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an – Ihre Eingaben bleiben erhalten.", fiber.StatusUnauthorized)
 	}
 	target := "/login?next=" + urlQueryEscape(c.OriginalURL())

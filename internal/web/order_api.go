@@ -2,7 +2,6 @@ package web
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,16 +52,11 @@ func (s *Server) apiOrderSubmit(c *fiber.Ctx) error {
 // apiOrders is GET /api/v1/orders?state=&limit=&cursor=: newest first;
 // members see their own member's orders, the provider all.
 func (s *Server) apiOrders(c *fiber.Ctx) error {
-	f := order.Filter{Limit: 50}
-	if st := c.Query("state"); st != "" {
-		for _, part := range strings.Split(st, ",") {
-			f.States = append(f.States, order.State(strings.TrimSpace(part)))
-		}
+	lq := newListQuery(c)
+	f := order.Filter{Limit: lq.limit(50, 200), BeforeID: lq.id("cursor"), States: states(lq, "state", order.States)}
+	if err := lq.err(); err != nil {
+		return err
 	}
-	if l, err := strconv.Atoi(c.Query("limit")); err == nil && l > 0 && l <= 200 {
-		f.Limit = l
-	}
-	f.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
 	p := principal(c)
 	orders, err := s.Orders.List(c.UserContext(), *p, f)
 	if err != nil {

@@ -11,12 +11,12 @@ import (
 // ordersPage is GET /orders?state=&cursor=: the orders the viewer may
 // see, newest first.
 func (s *Server) ordersPage(c *fiber.Ctx) error {
-	f := order.Filter{Limit: 50}
+	lq := newListQuery(c)
+	f := order.Filter{Limit: 50, BeforeID: lq.id("cursor"), States: states(lq, "state", order.States)}
 	state := c.Query("state")
-	if state != "" {
-		f.States = []order.State{order.State(state)}
+	if err := lq.err(); err != nil {
+		return err
 	}
-	f.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
 	orders, err := s.Orders.List(c.UserContext(), *principal(c), f)
 	if err != nil {
 		return err

@@ -31,18 +31,13 @@ func (s *Server) apiQuotes(c *fiber.Ctx) error {
 		}
 		return c.JSON(out)
 	}
-	f := quote.Filter{Limit: 50}
-	if st := c.Query("state"); st != "" {
-		for _, part := range strings.Split(st, ",") {
-			f.States = append(f.States, quote.State(strings.TrimSpace(part)))
-		}
+	lq := newListQuery(c)
+	f := quote.Filter{Limit: lq.limit(50, 200), BeforeID: lq.id("cursor"), OrderID: lq.id("order_id"), States: states(lq, "state", quote.States)}
+	latest := lq.oneOf("latest", "1", "true", "0", "false")
+	f.LatestOnly = latest == "1" || latest == "true"
+	if err := lq.err(); err != nil {
+		return err
 	}
-	f.OrderID, _ = strconv.ParseInt(c.Query("order_id"), 10, 64)
-	f.LatestOnly = c.Query("latest") == "1" || c.Query("latest") == "true"
-	if l, err := strconv.Atoi(c.Query("limit")); err == nil && l > 0 && l <= 200 {
-		f.Limit = l
-	}
-	f.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
 	p := principal(c)
 	qs, err := s.Quotes.List(c.UserContext(), *p, f)
 	if err != nil {

@@ -389,12 +389,12 @@ func stepNotice(st quote.Step, q *quote.Quote) string {
 // each quotation (all=1: every version), newest first.
 func (s *Server) quotesPage(c *fiber.Ctx) error {
 	p := principal(c)
-	f := quote.Filter{Limit: 50, LatestOnly: c.Query("all") != "1"}
+	lq := newListQuery(c)
+	f := quote.Filter{Limit: 50, LatestOnly: lq.oneOf("all", "1", "0") != "1", BeforeID: lq.id("cursor"), States: states(lq, "state", quote.States)}
 	state := c.Query("state")
-	if state != "" {
-		f.States = []quote.State{quote.State(state)}
+	if err := lq.err(); err != nil {
+		return err
 	}
-	f.BeforeID, _ = strconv.ParseInt(c.Query("cursor"), 10, 64)
 	qs, err := s.Quotes.List(c.UserContext(), *p, f)
 	if err != nil {
 		return err

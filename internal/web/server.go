@@ -96,7 +96,7 @@ func New(d Deps) (*Server, error) {
 	s.App.Get("/static/:hash/*", s.serveStatic)
 	s.App.Use(s.authenticate)
 	for _, r := range s.routes() {
-		s.App.Add(r.method, r.path, s.authorize(r), r.handler)
+		s.App.Add(r.method, r.path, s.authorize(r), s.checkInput, r.handler)
 	}
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/account"
@@ -80,7 +82,7 @@ func (s *Server) userRolesSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	s.flash(c, "Die Rollen von "+u.Name+" wurden gespeichert.")
-	return c.Redirect("/admin/users/"+c.Params("id"), fiber.StatusSeeOther)
+	return c.Redirect("/admin/users/"+strconv.FormatInt(u.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) apiUsers(c *fiber.Ctx) error {
