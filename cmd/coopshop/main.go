@@ -142,6 +142,9 @@ func migrate(ctx context.Context, cfg config.Config, args []string, out io.Write
 			if s.AppliedAt != nil {
 				at = "applied " + s.AppliedAt.Format("2006-01-02 15:04:05")
 			}
+			if s.Changed {
+				at += " – CHANGED since it was applied (" + s.File + "): restore it"
+			}
 			fmt.Fprintf(out, "%04d %-30s %s\n", s.Version, s.Name, at)
 		}
 		return err
