@@ -131,7 +131,6 @@ func (s *Service) commit(ctx context.Context, r *run, st Step, from, to State) e
 		Set("version = version + 1").
 		Set("valid_until = ?, payment_terms = ?, delivery_terms = ?, note = ?", q.ValidUntil, q.PaymentTerms, q.DeliveryTerms, q.Note).
 		Set("net_cents = ?, vat_cents = ?, gross_cents = ?, needs_approval = ?", q.NetCents, q.VATCents, q.GrossCents, q.NeedsApproval).
-		Set("authors = ?", q.Authors).
 		Set("submitted_by = ?, submitted_at = ?", q.SubmittedBy, q.SubmittedAt).
 		Set("approved_by = ?, approved_at = ?", q.ApprovedBy, q.ApprovedAt).
 		Set("sent_by = ?, sent_at = ?", q.SentBy, q.SentAt).
@@ -144,6 +143,9 @@ func (s *Service) commit(ctx context.Context, r *run, st Step, from, to State) e
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return stale(q)
+	}
+	if err := saveAuthors(ctx, r.tx, q); err != nil {
+		return err
 	}
 	q.Version++
 	q.State = to
