@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"coopshop/internal/app"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
 	"coopshop/internal/demo"
@@ -166,7 +167,7 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 		return err
 	}
 	defer a.Close()
-	created, err := demo.Seed(ctx, a.DB)
+	created, err := demo.SeedOn(ctx, a.DB, clock.Today(a.Clock))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 )
 
@@ -20,13 +22,15 @@ type Service struct {
 	DB     *bun.DB
 	Authz  *authz.Authorizer
 	Config config.Config
+	// Clock tells sessions and tokens the time (clock.System() by default).
+	Clock clock.Clock
 	// sleep is time.Sleep, replaceable in tests.
 	sleep func(time.Duration)
 }
 
 // NewService wires the account service.
 func NewService(bdb *bun.DB, az *authz.Authorizer, cfg config.Config) *Service {
-	return &Service{DB: bdb, Authz: az, Config: cfg, sleep: time.Sleep}
+	return &Service{DB: bdb, Authz: az, Config: cfg, Clock: clock.System(), sleep: time.Sleep}
 }
 
 // Principal is the logged-in user together with what authorization needs.
@@ -105,13 +109,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Principal
 	return &Principal{User: u, Subject: s.subject(u)}, nil
 }
 
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+var berlin = calendar.Berlin
 
 func (s *Service) recordFailure(ctx context.Context, u *User, now time.Time) (int, error) {
 	failures := 0
@@ -135,7 +133,7 @@ func (s *Service) recordFailure(ctx context.Context, u *User, now time.Time) (in
 // Authenticate resolves a browser session cookie to its principal; nil
 // principal with nil error is an anonymous session.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Principal, error) {
-	sess, err := SessionByToken(ctx, s.DB, token)
+	sess, err := SessionByToken(ctx, s.DB, token, s.Clock.Now())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,7 +144,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Pr
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := ExtendSession(ctx, s.DB, sess, s.Config.SessionTTL); err != nil {
+	if err := ExtendSession(ctx, s.DB, sess, s.Config.SessionTTL, s.Clock.Now()); err != nil {
 		slog.WarnContext(ctx, "extend session", "err", err)
 	}
 	return sess, p, nil
@@ -154,7 +152,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Pr
 
 // AuthenticateToken resolves an API bearer token.
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Principal, error) {
-	id, err := UserIDByToken(ctx, s.DB, token)
+	id, err := UserIDByToken(ctx, s.DB, token, s.Clock.Now())
 	if err != nil {
 		return nil, err
 	}

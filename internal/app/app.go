@@ -14,7 +14,9 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/cart"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
 	"coopshop/internal/notify"
@@ -37,23 +39,37 @@ type App struct {
 	Notifier *notify.Dispatcher
 	Web      *web.Server
 	Log      *slog.Logger
+	// Clock is the one clock of every service and handler (clock.System()
+	// unless Build is given WithClock).
+	Clock clock.Clock
 }
+
+// Option changes how Build wires the program.
+type Option func(*App)
+
+// WithClock gives every service and handler clock c instead of the
+// system's, so that tests run on a fixed day.
+func WithClock(c clock.Clock) Option { return func(a *App) { a.Clock = c } }
 
 // New opens the database, applies pending migrations and wires the
 // services and the web server.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	bdb, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	return Build(ctx, cfg, log, bdb)
+	return Build(ctx, cfg, log, bdb, opts...)
 }
 
 // Build wires the program over an open database; tests pass the database
 // of dbtest. It closes bdb when it fails.
-func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB) (*App, error) {
+func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB, opts ...Option) (*App, error) {
 	var err error
-	a := &App{Config: cfg, DB: bdb, Log: log}
+	a := &App{Config: cfg, DB: bdb, Log: log, Clock: clock.System()}
+	for _, o := range opts {
+		o(a)
+	}
+	today := func() calendar.Date { return clock.Today(a.Clock) }
 	if err := a.Migrate(ctx); err != nil {
 		bdb.Close()
 		return nil, err
@@ -63,15 +79,20 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		return nil, err
 	}
 	a.Accounts = account.NewService(bdb, a.Authz, cfg)
+	a.Accounts.Clock = a.Clock
 	a.Carts = cart.NewService(bdb, a.Authz)
+	a.Carts.Clock = a.Clock
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL = cfg.PublicURL()
+	a.Orders.Today = today
 	a.Quotes = quote.NewService(bdb, a.Authz, a.Orders) // also the orders' QuoteOpener
+	a.Quotes.Today = today
 	if a.Notifier, err = newNotifier(cfg, bdb, log); err != nil {
 		bdb.Close()
 		return nil, err
 	}
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes,
+		Clock: a.Clock})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -139,7 +160,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.Log.Warn("reload policy", "err", err)
 		}
 		if n++; n%20 == 0 {
-			if err := account.PurgeExpired(ctx, a.DB); err != nil {
+			if err := account.PurgeExpired(ctx, a.DB, a.Clock.Now()); err != nil {
 				a.Log.Warn("purge sessions", "err", err)
 			}
 		}

@@ -27,7 +27,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, expires, err := account.IssueToken(c.UserContext(), s.DB, p.User.ID, s.Config.TokenTTL)
+	token, expires, err := account.IssueToken(c.UserContext(), s.DB, p.User.ID, s.Config.TokenTTL, s.Clock.Now())
 	if err != nil {
 		return err
 	}

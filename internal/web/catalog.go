@@ -229,7 +229,7 @@ func (s *Server) catalogProduct(c *fiber.Ctx) (catalogItem, error) {
 	if !p.Active {
 		return newCatalogItem(p, catalog.ListPrice(p), v.Provider()), nil
 	}
-	items, err := s.catalogItems(c, v, []*catalog.Product{p}, calendar.Today())
+	items, err := s.catalogItems(c, v, []*catalog.Product{p}, s.today())
 	if err != nil {
 		return catalogItem{}, err
 	}

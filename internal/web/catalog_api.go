@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 )
 
@@ -17,7 +16,7 @@ import (
 // prices, searched and filtered, in pages.
 func (s *Server) apiProducts(c *fiber.Ctx) error {
 	v := catalogViewer(principal(c))
-	today := calendar.Today()
+	today := s.today()
 	f, err := s.catalogFilter(c, v, today)
 	if err != nil {
 		return err
@@ -124,7 +123,7 @@ func (s *Server) apiProductAnswer(c *fiber.Ctx, id int64, st int) error {
 	v := catalogViewer(principal(c))
 	it := newCatalogItem(p, catalog.ListPrice(p), v.Provider())
 	if p.Active {
-		items, err := s.catalogItems(c, v, []*catalog.Product{p}, calendar.Today())
+		items, err := s.catalogItems(c, v, []*catalog.Product{p}, s.today())
 		if err != nil {
 			return err
 		}

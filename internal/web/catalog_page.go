@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/authz"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 )
 
@@ -29,7 +28,7 @@ func kindOptions() []option {
 func (s *Server) catalogPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := catalogViewer(principal(c))
-	today := calendar.Today()
+	today := s.today()
 	f, err := s.catalogFilter(c, v, today)
 	if err != nil {
 		return err

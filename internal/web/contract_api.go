@@ -75,7 +75,7 @@ func newContractJSON(ct *catalog.Contract, v catalog.Viewer, today calendar.Date
 // are eligible for that are valid now or later; the provider sees all.
 func (s *Server) apiContracts(c *fiber.Ctx) error {
 	v := catalogViewer(principal(c))
-	today := calendar.Today()
+	today := s.today()
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	if limit <= 0 || limit > catalog.MaxLimit {
 		limit = catalog.DefaultLimit
@@ -102,7 +102,7 @@ func (s *Server) apiContract(c *fiber.Ctx) error {
 		return err
 	}
 	v := catalogViewer(principal(c))
-	today := calendar.Today()
+	today := s.today()
 	ct, err := catalog.VisibleContract(c.UserContext(), s.DB, v, id, today)
 	if err != nil {
 		return err
@@ -120,7 +120,7 @@ func (s *Server) apiContractCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newContractJSON(ct, catalog.Viewer{}, calendar.Today()))
+	return c.Status(fiber.StatusCreated).JSON(newContractJSON(ct, catalog.Viewer{}, s.today()))
 }
 
 // apiContractUpdate is PATCH /api/v1/contracts/{id}: the fields sent
@@ -144,5 +144,5 @@ func (s *Server) apiContractUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newContractJSON(ct, catalog.Viewer{}, calendar.Today()))
+	return c.JSON(newContractJSON(ct, catalog.Viewer{}, s.today()))
 }

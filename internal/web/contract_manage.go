@@ -11,7 +11,6 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
-	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/money"
 )
@@ -122,7 +121,7 @@ func (f *contractForm) input() (catalog.ContractInput, formErrors) {
 
 // catalogContractsManagePage is /catalog/manage/contracts.
 func (s *Server) catalogContractsManagePage(c *fiber.Ctx) error {
-	today := calendar.Today()
+	today := s.today()
 	cs, _, err := catalog.VisibleContracts(c.UserContext(), s.DB, catalog.Viewer{}, today, 0, "")
 	if err != nil {
 		return err
@@ -181,7 +180,7 @@ func (s *Server) renderContractForm(c *fiber.Ctx, f contractForm, err error) err
 }
 
 func (s *Server) contractNewPage(c *fiber.Ctx) error {
-	today := calendar.Today()
+	today := s.today()
 	return s.renderContractForm(c, contractForm{Active: true, AllMembers: true, Members: map[int64]bool{},
 		ValidFrom: today.String(), ValidTo: today.AddMonths(24).AddDays(-1).String()}, nil)
 }

@@ -79,7 +79,7 @@ func (s *Server) contractRows(c *fiber.Ctx, v catalog.Viewer, cs []*catalog.Cont
 // contractsPage is /contracts: the framework contracts the caller may see.
 func (s *Server) contractsPage(c *fiber.Ctx) error {
 	v := catalogViewer(principal(c))
-	today := calendar.Today()
+	today := s.today()
 	cs, _, err := catalog.VisibleContracts(c.UserContext(), s.DB, v, today, 0, "")
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (s *Server) contractPage(c *fiber.Ctx) error {
 		return err
 	}
 	v := catalogViewer(principal(c))
-	today := calendar.Today()
+	today := s.today()
 	ct, err := catalog.VisibleContract(c.UserContext(), s.DB, v, id, today)
 	if err != nil {
 		return err

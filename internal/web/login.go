@@ -30,7 +30,7 @@ func (s *Server) ensureSession(c *fiber.Ctx) error {
 	if session(c) != nil {
 		return nil
 	}
-	token, sess, err := account.NewSession(c.UserContext(), s.DB, 0, s.Config.SessionTTL)
+	token, sess, err := account.NewSession(c.UserContext(), s.DB, 0, s.Config.SessionTTL, s.Clock.Now())
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	if old, ok := c.Locals(localSessionToken).(string); ok {
 		account.DeleteSession(c.UserContext(), s.DB, old)
 	}
-	token, sess, err := account.NewSession(c.UserContext(), s.DB, p.User.ID, s.Config.SessionTTL)
+	token, sess, err := account.NewSession(c.UserContext(), s.DB, p.User.ID, s.Config.SessionTTL, s.Clock.Now())
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
@@ -33,6 +34,8 @@ type Deps struct {
 	Carts    *cart.Service
 	Orders   *order.Service
 	Quotes   *quote.Service
+	// Clock tells the handlers the time and the day; clock.System() when nil.
+	Clock clock.Clock
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
@@ -62,6 +65,9 @@ func New(d Deps) (*Server, error) {
 	doc, err := buildOpenAPI()
 	if err != nil {
 		return nil, err
+	}
+	if d.Clock == nil {
+		d.Clock = clock.System()
 	}
 	s := &Server{Deps: d, assets: assets, openAPIDoc: doc}
 	s.App = fiber.New(fiber.Config{
