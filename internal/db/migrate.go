@@ -142,9 +142,6 @@ func NewMigrator(bdb *bun.DB, fsys fs.FS) (*Migrator, error) {
 // for each other.
 const migrationLockKey int32 = 0x636f6f70
 
-// lockArgs is the advisory lock's key as SQL arguments.
-const lockArgs = "?, hashtext(current_schema())"
-
 // lockPoll is how often a process that waits for another one's migration
 // asks again for the lock.
 const lockPoll = 100 * time.Millisecond
@@ -171,7 +168,7 @@ func (m *Migrator) session(ctx context.Context, fn func(c *migConn) error) error
 			return err
 		}
 		defer func() {
-			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock("+lockArgs+")", migrationLockKey); err != nil {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?, ?)", migrationLockKey, c.schemaKey); err != nil {
 				c.broken = true
 			}
 		}()
@@ -185,17 +182,21 @@ func (m *Migrator) session(ctx context.Context, fn func(c *migConn) error) error
 // migConn is the connection a migration session runs on.
 type migConn struct {
 	bun.Conn
-	pg     bool
-	broken bool
+	pg        bool
+	schemaKey int32 // second half of the advisory lock's key
+	broken    bool
 }
 
 // lock waits for the advisory lock. It polls pg_try_advisory_lock rather
 // than blocking in pg_advisory_lock, so that a long migration of another
 // process never runs into the driver's read timeout and ctx ends the wait.
 func (c *migConn) lock(ctx context.Context) error {
+	if err := c.NewRaw("SELECT hashtext(current_schema())").Scan(ctx, &c.schemaKey); err != nil {
+		return fmt.Errorf("migrate: current schema: %w", err)
+	}
 	for {
 		var got bool
-		if err := c.NewRaw("SELECT pg_try_advisory_lock("+lockArgs+")", migrationLockKey).Scan(ctx, &got); err != nil {
+		if err := c.NewRaw("SELECT pg_try_advisory_lock(?, ?)", migrationLockKey, c.schemaKey).Scan(ctx, &got); err != nil {
 			c.broken = true // we cannot tell whether the lock was taken
 			return fmt.Errorf("migrate: take the advisory lock: %w", err)
 		}
