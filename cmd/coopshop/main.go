@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"coopshop/internal/app"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
 	"coopshop/internal/demo"
@@ -142,6 +143,9 @@ func migrate(ctx context.Context, cfg config.Config, args []string, out io.Write
 			if s.AppliedAt != nil {
 				at = "applied " + s.AppliedAt.Format("2006-01-02 15:04:05")
 			}
+			if s.Changed {
+				at += " – CHANGED since it was applied (" + s.File + "): restore it"
+			}
 			fmt.Fprintf(out, "%04d %-30s %s\n", s.Version, s.Name, at)
 		}
 		return err
@@ -163,7 +167,7 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 		return err
 	}
 	defer a.Close()
-	created, err := demo.Seed(ctx, a.DB)
+	created, err := demo.SeedOn(ctx, a.DB, clock.Today(a.Clock))
 	if err != nil {
 		return err
 	}

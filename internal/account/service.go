@@ -21,7 +21,8 @@ type Service struct {
 	DB     *bun.DB
 	Authz  *authz.Authorizer
 	Config config.Config
-	// Clock is the time of logins and their throttle.
+	// Clock is the time of logins and their throttle, sessions and tokens
+	// (clock.System() by default).
 	Clock clock.Clock
 	// sleep is time.Sleep, replaceable in tests.
 	sleep func(time.Duration)
@@ -123,7 +124,7 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (*
 // Authenticate resolves a browser session cookie to its principal; nil
 // principal with nil error is an anonymous session.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Principal, error) {
-	sess, err := SessionByToken(ctx, s.DB, token)
+	sess, err := SessionByToken(ctx, s.DB, token, s.Clock.Now())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -134,7 +135,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Pr
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := ExtendSession(ctx, s.DB, sess, s.Config.SessionTTL); err != nil {
+	if err := ExtendSession(ctx, s.DB, sess, s.Config.SessionTTL, s.Clock.Now()); err != nil {
 		slog.WarnContext(ctx, "extend session", "err", err)
 	}
 	return sess, p, nil
@@ -142,7 +143,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Pr
 
 // AuthenticateToken resolves an API bearer token.
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Principal, error) {
-	id, err := UserIDByToken(ctx, s.DB, token)
+	id, err := UserIDByToken(ctx, s.DB, token, s.Clock.Now())
 	if err != nil {
 		return nil, err
 	}

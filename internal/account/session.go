@@ -45,11 +45,11 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// NewSession creates a session (anonymous when userID is 0) and returns the
-// cookie value.
-func NewSession(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duration) (string, *Session, error) {
+// NewSession creates a session (anonymous when userID is 0) that starts at
+// now (the caller's clock) and returns the cookie value.
+func NewSession(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duration, now time.Time) (string, *Session, error) {
 	token := randomToken()
-	now := time.Now().UTC()
+	now = now.UTC()
 	s := &Session{TokenHash: hashToken(token), CSRFToken: randomToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if userID != 0 {
 		s.UserID = &userID
@@ -60,8 +60,9 @@ func NewSession(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duratio
 	return token, s, nil
 }
 
-// SessionByToken finds a live session by its cookie value.
-func SessionByToken(ctx context.Context, idb bun.IDB, token string) (*Session, error) {
+// SessionByToken finds a session by its cookie value that is still live
+// at now.
+func SessionByToken(ctx context.Context, idb bun.IDB, token string, now time.Time) (*Session, error) {
 	if token == "" {
 		return nil, ErrSessionExpired
 	}
@@ -73,7 +74,7 @@ func SessionByToken(ctx context.Context, idb bun.IDB, token string) (*Session, e
 	if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}
-	if time.Now().After(s.ExpiresAt) {
+	if now.After(s.ExpiresAt) {
 		return nil, ErrSessionExpired
 	}
 	return s, nil
@@ -102,10 +103,10 @@ func TakeFlash(ctx context.Context, idb bun.IDB, s *Session) string {
 	return msg
 }
 
-// ExtendSession slides the expiry of an active session, at most once a
-// minute to keep writes off the hot path.
-func ExtendSession(ctx context.Context, idb bun.IDB, s *Session, ttl time.Duration) error {
-	next := time.Now().UTC().Add(ttl)
+// ExtendSession slides the expiry of an active session to now + ttl, at
+// most once a minute to keep writes off the hot path.
+func ExtendSession(ctx context.Context, idb bun.IDB, s *Session, ttl time.Duration, now time.Time) error {
+	next := now.UTC().Add(ttl)
 	if next.Sub(s.ExpiresAt) < time.Minute {
 		return nil
 	}
@@ -116,8 +117,8 @@ func ExtendSession(ctx context.Context, idb bun.IDB, s *Session, ttl time.Durati
 
 // PurgeExpired deletes ended sessions and tokens, and failed logins
 // older than the throttle needs.
-func PurgeExpired(ctx context.Context, idb bun.IDB) error {
-	now := time.Now().UTC()
+func PurgeExpired(ctx context.Context, idb bun.IDB, now time.Time) error {
+	now = now.UTC()
 	if _, err := idb.NewDelete().Model((*Session)(nil)).Where("expires_at < ?", now).Exec(ctx); err != nil {
 		return err
 	}

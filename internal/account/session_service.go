@@ -9,7 +9,7 @@ import (
 // login form's CSRF token) lasting Config.SessionTTL; it returns the
 // cookie value.
 func (s *Service) StartSession(ctx context.Context, userID int64) (string, *Session, error) {
-	return NewSession(ctx, s.DB, userID, s.Config.SessionTTL)
+	return NewSession(ctx, s.DB, userID, s.Config.SessionTTL, s.Clock.Now())
 }
 
 // EndSession ends the session of a cookie value (logout, or the rotation
@@ -30,5 +30,5 @@ func (s *Service) TakeFlash(ctx context.Context, sess *Session) string {
 
 // IssueToken gives the actor an API bearer token lasting Config.TokenTTL.
 func (s *Service) IssueToken(ctx context.Context, actor Principal) (string, time.Time, error) {
-	return IssueToken(ctx, s.DB, actor.User.ID, s.Config.TokenTTL)
+	return IssueToken(ctx, s.DB, actor.User.ID, s.Config.TokenTTL, s.Clock.Now())
 }

@@ -32,7 +32,7 @@ func TestSessions(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				token, sess, err := account.NewSession(ctx, bdb, tt.userID, tt.ttl)
+				token, sess, err := account.NewSession(ctx, bdb, tt.userID, tt.ttl, f.clock.Now())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -69,7 +69,7 @@ func TestSessionRotation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		ctx := context.Background()
-		before, _, err := account.NewSession(ctx, bdb, 0, time.Hour)
+		before, _, err := account.NewSession(ctx, bdb, 0, time.Hour, f.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,14 +80,14 @@ func TestSessionRotation(t *testing.T) {
 		if err := account.DeleteSession(ctx, bdb, before); err != nil {
 			t.Fatal(err)
 		}
-		after, _, err := account.NewSession(ctx, bdb, p.User.ID, time.Hour)
+		after, _, err := account.NewSession(ctx, bdb, p.User.ID, time.Hour, f.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if after == before {
 			t.Fatal("the session id was not rotated")
 		}
-		if _, err := account.SessionByToken(ctx, bdb, before); err != account.ErrSessionExpired {
+		if _, err := account.SessionByToken(ctx, bdb, before, f.clock.Now()); err != account.ErrSessionExpired {
 			t.Fatalf("the pre-login session still works: %v", err)
 		}
 		if _, p2, err := f.svc.Authenticate(ctx, after); err != nil || p2 == nil || p2.User.ID != f.user.ID {
@@ -100,32 +100,32 @@ func TestSessionExpiry(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		ctx := context.Background()
-		token, sess, err := account.NewSession(ctx, bdb, f.user.ID, time.Hour)
+		token, sess, err := account.NewSession(ctx, bdb, f.user.ID, time.Hour, f.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Activity slides the expiry forward (at most once a minute).
-		if _, err := bdb.NewUpdate().Model(sess).Set("expires_at = ?", time.Now().UTC().Add(10*time.Minute)).WherePK().Exec(ctx); err != nil {
+		if _, err := bdb.NewUpdate().Model(sess).Set("expires_at = ?", f.clock.Now().Add(10*time.Minute)).WherePK().Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := f.svc.Authenticate(ctx, token); err != nil {
 			t.Fatal(err)
 		}
-		got, err := account.SessionByToken(ctx, bdb, token)
+		got, err := account.SessionByToken(ctx, bdb, token, f.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if until := time.Until(got.ExpiresAt); until < f.svc.Config.SessionTTL-time.Minute {
+		if until := got.ExpiresAt.Sub(f.clock.Now()); until < f.svc.Config.SessionTTL-time.Minute {
 			t.Fatalf("expiry not extended: %v left", until)
 		}
 		// Past its expiry a session is over, and the purge removes it.
-		if _, err := bdb.NewUpdate().Model(sess).Set("expires_at = ?", time.Now().UTC().Add(-time.Second)).WherePK().Exec(ctx); err != nil {
+		if _, err := bdb.NewUpdate().Model(sess).Set("expires_at = ?", f.clock.Now().Add(-time.Second)).WherePK().Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := f.svc.Authenticate(ctx, token); err != account.ErrSessionExpired {
 			t.Fatalf("expired session: %v", err)
 		}
-		if err := account.PurgeExpired(ctx, bdb); err != nil {
+		if err := account.PurgeExpired(ctx, bdb, f.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		n, err := bdb.NewSelect().Model((*account.Session)(nil)).Where("token_hash = ?", sess.TokenHash).Count(ctx)
@@ -133,7 +133,7 @@ func TestSessionExpiry(t *testing.T) {
 			t.Fatalf("purged: %d left, %v", n, err)
 		}
 		// A deactivated user's session no longer authenticates.
-		token, _, err = account.NewSession(ctx, bdb, f.inactive.ID, time.Hour)
+		token, _, err = account.NewSession(ctx, bdb, f.inactive.ID, time.Hour, f.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,10 +22,10 @@ type Token struct {
 	ExpiresAt time.Time `bun:"expires_at"`
 }
 
-// IssueToken creates a bearer token for a user.
-func IssueToken(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duration) (string, time.Time, error) {
+// IssueToken creates a bearer token for a user, valid from now for ttl.
+func IssueToken(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duration, now time.Time) (string, time.Time, error) {
 	token := randomToken()
-	now := time.Now().UTC()
+	now = now.UTC()
 	t := &Token{TokenHash: hashToken(token), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
 	if _, err := idb.NewInsert().Model(t).Exec(ctx); err != nil {
 		return "", time.Time{}, fmt.Errorf("issue token: %w", err)
@@ -33,11 +33,11 @@ func IssueToken(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duratio
 	return token, t.ExpiresAt, nil
 }
 
-// UserIDByToken resolves a live bearer token.
-func UserIDByToken(ctx context.Context, idb bun.IDB, token string) (int64, error) {
+// UserIDByToken resolves a bearer token that is still live at now.
+func UserIDByToken(ctx context.Context, idb bun.IDB, token string, now time.Time) (int64, error) {
 	t := new(Token)
 	err := idb.NewSelect().Model(t).Where("token_hash = ?", hashToken(token)).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && time.Now().After(t.ExpiresAt) {
+	if errors.Is(err, sql.ErrNoRows) || err == nil && now.After(t.ExpiresAt) {
 		return 0, apperr.New(apperr.Unauthorized, "Token ungültig oder abgelaufen.")
 	}
 	if err != nil {

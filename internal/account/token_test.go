@@ -30,11 +30,11 @@ func TestTokens(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				token, expires, err := account.IssueToken(ctx, bdb, tt.userID, tt.ttl)
+				token, expires, err := account.IssueToken(ctx, bdb, tt.userID, tt.ttl, f.clock.Now())
 				if err != nil {
 					t.Fatal(err)
 				}
-				if d := time.Until(expires) - tt.ttl; d > time.Second || d < -2*time.Second {
+				if d := expires.Sub(f.clock.Now()) - tt.ttl; d > time.Second || d < -2*time.Second {
 					t.Fatalf("expires %v, want in %v", expires, tt.ttl)
 				}
 				stored, err := bdb.NewSelect().Model((*account.Token)(nil)).Where("token_hash = ?", token).Count(ctx)

@@ -41,7 +41,8 @@ type App struct {
 	Catalog  *catalog.Service
 	Quotes   *quote.Service
 	Sales    *sales.Service
-	// Clock is the one clock of the services (the system's).
+	// Clock is the one clock of every service and handler (clock.System()
+	// unless Build is given WithClock).
 	Clock clock.Clock
 	// Audit reads the trail for users, with each entity's visibility.
 	Audit *audit.Reader
@@ -52,21 +53,31 @@ type App struct {
 	Jobs *job.Runner
 }
 
+// Option changes how Build wires the program.
+type Option func(*App)
+
+// WithClock gives every service and handler clock c instead of the
+// system's, so that tests run on a fixed day.
+func WithClock(c clock.Clock) Option { return func(a *App) { a.Clock = c } }
+
 // New opens the database, applies pending migrations and wires the
 // services and the web server.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	bdb, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	return Build(ctx, cfg, log, bdb)
+	return Build(ctx, cfg, log, bdb, opts...)
 }
 
 // Build wires the program over an open database; tests pass the database
 // of dbtest. It closes bdb when it fails.
-func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB) (*App, error) {
+func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB, opts ...Option) (*App, error) {
 	var err error
 	a := &App{Config: cfg, DB: bdb, Log: log, Clock: clock.System()}
+	for _, o := range opts {
+		o(a)
+	}
 	if err := a.Migrate(ctx); err != nil {
 		bdb.Close()
 		return nil, err
@@ -76,11 +87,14 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		return nil, err
 	}
 	a.Accounts = account.NewService(bdb, a.Authz, cfg)
+	a.Accounts.Clock = a.Clock
 	a.Carts = cart.NewService(bdb, a.Authz)
+	a.Carts.Clock = a.Clock
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL, a.Orders.Clock = cfg.PublicURL(), a.Clock
 	a.Members = member.NewService(bdb, a.Authz)
 	a.Catalog = catalog.NewService(bdb, a.Authz)
+	a.Catalog.Clock = a.Clock
 	a.Quotes = quote.NewService(bdb, a.Authz)
 	a.Quotes.BaseURL, a.Quotes.Clock = cfg.PublicURL(), a.Clock
 	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
@@ -93,7 +107,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit})
+	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
+		Clock: a.Clock})
 	if err != nil {
 		bdb.Close()
 		return nil, err
@@ -179,7 +194,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.Log.Warn("reload policy", "err", err)
 		}
 		if n++; n%20 == 0 {
-			if err := account.PurgeExpired(ctx, a.DB); err != nil {
+			if err := account.PurgeExpired(ctx, a.DB, a.Clock.Now()); err != nil {
 				a.Log.Warn("purge sessions", "err", err)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Berlin without the system's zone database
 )
 
 // Date is a calendar day. The zero Date is "no date".
@@ -19,13 +20,19 @@ type Date struct {
 	t time.Time // midnight UTC
 }
 
-// Berlin is the zone in which the shop's days begin and end.
-var Berlin = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
-		return loc
+// Berlin is the zone in which the shop's days begin and end, loaded once
+// for the whole program. The zone database is embedded (time/tzdata), so
+// it loads on a machine without one; should it still fail, the program
+// stops at start rather than silently judging days in UTC.
+var Berlin = mustLoad("Europe/Berlin")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("calendar: load time zone %s: %v", name, err))
 	}
-	return time.UTC
-}()
+	return loc
+}
 
 // Of returns the day of t in Berlin.
 func Of(t time.Time) Date {

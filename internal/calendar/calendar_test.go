@@ -52,3 +52,38 @@ func TestScanAndJSON(t *testing.T) {
 		t.Fatalf("unmarshal %v %v", back, err)
 	}
 }
+
+// Berlin is the real zone, never a UTC fall-back: winter is UTC+1, summer
+// UTC+2, and 23:30 UTC on 30 June is already 1 July there.
+func TestBerlinIsLoaded(t *testing.T) {
+	tests := []struct {
+		at         time.Time
+		wantOffset int
+		wantDay    string
+	}{
+		{time.Date(2027, 1, 15, 12, 0, 0, 0, time.UTC), 3600, "2027-01-15"},
+		{time.Date(2027, 7, 15, 12, 0, 0, 0, time.UTC), 7200, "2027-07-15"},
+		{time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), 7200, "2026-07-01"},
+		{time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC), 3600, "2027-01-01"},
+	}
+	if Berlin.String() != "Europe/Berlin" {
+		t.Fatalf("Berlin is %q", Berlin)
+	}
+	for _, tt := range tests {
+		if _, off := tt.at.In(Berlin).Zone(); off != tt.wantOffset {
+			t.Errorf("offset at %v: %d, want %d", tt.at, off, tt.wantOffset)
+		}
+		if got := Of(tt.at).String(); got != tt.wantDay {
+			t.Errorf("Of(%v) = %s, want %s", tt.at, got, tt.wantDay)
+		}
+	}
+}
+
+func TestMustLoadPanicsOnUnknownZone(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for a zone that does not exist")
+		}
+	}()
+	mustLoad("Europe/Atlantis")
+}

@@ -2,7 +2,6 @@ package cart
 
 import (
 	"context"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -11,6 +10,7 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
+	"coopshop/internal/clock"
 	"coopshop/internal/money"
 )
 
@@ -18,15 +18,18 @@ import (
 type Service struct {
 	DB    *bun.DB
 	Authz *authz.Authorizer
-	// Today is the day prices are resolved for; calendar.Today unless a
-	// test fixes it.
-	Today func() calendar.Date
+	// Clock tells the time; its day in Berlin is the day prices are
+	// resolved for (clock.System() unless a test fixes it).
+	Clock clock.Clock
 }
 
 // NewService wires the cart service.
 func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
-	return &Service{DB: bdb, Authz: az, Today: calendar.Today}
+	return &Service{DB: bdb, Authz: az, Clock: clock.System()}
 }
+
+// Today is the day prices are resolved for: the clock's day in Berlin.
+func (s *Service) Today() calendar.Date { return clock.Today(s.Clock) }
 
 // Line is a cart line priced for today.
 type Line struct {
@@ -165,7 +168,7 @@ func (s *Service) change(ctx context.Context, actor account.Principal, productID
 	if !product.Active {
 		return nil, apperr.New(apperr.NotFound, "Das Produkt ist nicht (mehr) im Katalog.")
 	}
-	now := time.Now().UTC()
+	now := s.Clock.Now()
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		cartID, err := ensure(ctx, tx, actor.User.ID, actor.User.OrgID, now)
 		if err != nil {

@@ -325,7 +325,14 @@ func replaceLines(ctx context.Context, tx bun.Tx, old *Contract, cc *checkedCont
 		if err != nil {
 			return err
 		}
-		if used || l.UsedTotal > 0 {
+		// Order lines keep the contract line they were priced by (a
+		// foreign key since migration 0010), also after their quota was
+		// given back.
+		ordered, err := tx.NewSelect().Table("order_lines").Where("contract_line_id = ?", l.ID).Exists(ctx)
+		if err != nil {
+			return err
+		}
+		if used || ordered || l.UsedTotal > 0 {
 			sku := fmt.Sprint(l.ProductID)
 			if l.Product != nil {
 				sku = l.Product.SKU

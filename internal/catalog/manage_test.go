@@ -325,3 +325,38 @@ func TestPricesForViewers(t *testing.T) {
 		}
 	})
 }
+
+// An order line keeps the contract line it was priced by (a foreign key
+// since migration 0010): once ordered from, the line cannot be removed,
+// also after the order gave its quota back; the manager gets a field
+// error, not a failed statement.
+func TestContractLineOfAnOrderStays(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		f := newFixture(t, bdb)
+		c := f.contracts["RV-MON-2026"]
+		mon := c.Lines[0]
+		var userID, orderID int64
+		now := calendar.MustParse("2026-03-02").Time()
+		if err := bdb.NewRaw(`INSERT INTO users (organisation_id, email, name, password_hash, created_at)
+			VALUES (?, 'p@boerde.example', 'P', 'x', ?) RETURNING id`, f.boerde, now).Scan(ctx, &userID); err != nil {
+			t.Fatal(err)
+		}
+		if err := bdb.NewRaw(`INSERT INTO orders (number, organisation_id, requester_id, state, submitted_at, updated_at)
+			VALUES ('BA-2026-000001', ?, ?, 'withdrawn', ?, ?) RETURNING id`, f.boerde, userID, now, now).Scan(ctx, &orderID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bdb.ExecContext(ctx, `INSERT INTO order_lines (order_id, line_no, product_id, sku, name, kind, quantity, unit_price_cents,
+			vat_percent, net_cents, price_source, contract_id, contract_number, contract_line_id, reserved_quantity)
+			VALUES (?, 1, ?, 'MON-27', 'Monitor', 'hardware', 5, 15000, 19, 75000, 'contract', ?, ?, ?, 0)`,
+			orderID, mon.ProductID, c.ID, c.Number, mon.ID); err != nil {
+			t.Fatal(err)
+		}
+		edit := catalog.ContractInputOf(c)
+		edit.Lines = []catalog.LineInput{{SKU: "TC-1", PriceCents: 27000}}
+		_, err := catalog.UpdateContract(ctx, bdb, manager, c.ID, c.Version, edit)
+		if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(fieldsOf(err)["lines"], "MON-27") {
+			t.Fatalf("remove a line an order was priced by: %v %v", err, fieldsOf(err))
+		}
+	})
+}

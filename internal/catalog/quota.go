@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -71,15 +72,35 @@ func quotaConflict(ctx context.Context, idb bun.IDB, lineID, memberID int64) err
 	return apperr.New(apperr.Conflict, "Das Kontingent für „%s“ aus Rahmenvertrag %s reicht nicht mehr aus.", row.Name, row.Number)
 }
 
-// Release gives reserved units back (an order rejected or withdrawn).
+// ErrNotReserved is returned by Release when the units to give back are
+// not reserved: the contract line or the member's usage row is missing,
+// or holds less. It means the caller's books and the quota disagree, so
+// the caller's transaction must not commit.
+var ErrNotReserved = errors.New("catalog: releasing units that are not reserved")
+
+// Release gives reserved units back (an order rejected or withdrawn),
+// inside the caller's transaction. Each update must change its one row:
+// giving back more than is reserved, or for a line or member without a
+// reservation, is ErrNotReserved instead of a silent no-op.
 func Release(ctx context.Context, idb bun.IDB, lineID, memberID, quantity int64) error {
-	if _, err := idb.NewUpdate().Table("contract_lines").
-		Set("used_total = used_total - ?", quantity).Where("id = ? AND used_total >= ?", lineID, quantity).Exec(ctx); err != nil {
+	if quantity <= 0 {
+		return fmt.Errorf("release %d units of contract line %d: %w", quantity, lineID, ErrNotReserved)
+	}
+	res, err := idb.NewUpdate().Table("contract_lines").
+		Set("used_total = used_total - ?", quantity).Where("id = ? AND used_total >= ?", lineID, quantity).Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("release quota: %w", err)
 	}
-	if _, err := idb.NewUpdate().Table("contract_line_usage").
-		Set("used = used - ?", quantity).Where("contract_line_id = ? AND organisation_id = ? AND used >= ?", lineID, memberID, quantity).Exec(ctx); err != nil {
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("release %d units of contract line %d: %w", quantity, lineID, ErrNotReserved)
+	}
+	res, err = idb.NewUpdate().Table("contract_line_usage").
+		Set("used = used - ?", quantity).Where("contract_line_id = ? AND organisation_id = ? AND used >= ?", lineID, memberID, quantity).Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("release member quota: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("release %d units of contract line %d for member %d: %w", quantity, lineID, memberID, ErrNotReserved)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -76,6 +77,62 @@ func TestQuotaRace(t *testing.T) {
 		}
 		if used != 200 {
 			t.Fatalf("used_total %d, want 200", used)
+		}
+	})
+}
+
+// Release changes exactly the reserved rows or fails, and a failed release
+// changes nothing (in the caller's transaction, which rolls back).
+func TestReleaseChecksRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		f := newFixture(t, bdb)
+		line := f.contracts["RV-NB-2026"].Lines[0]
+		other := f.contracts["RV-MON-2026"].Lines[0]
+		if err := catalog.Reserve(ctx, bdb, line.ID, f.boerde, 5); err != nil {
+			t.Fatal(err)
+		}
+		if err := catalog.Reserve(ctx, bdb, line.ID, f.weissen, 20); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name           string
+			line, member   int64
+			quantity       int64
+			wantErr        bool
+			wantUsedTotal  int64
+			wantBoerdeUsed int64
+		}{
+			{"more than the member reserved", line.ID, f.boerde, 6, true, 25, 5},
+			{"more than reserved in total", line.ID, f.weissen, 26, true, 25, 5},
+			{"a member without a reservation", other.ID, f.boerde, 1, true, 25, 5},
+			{"a missing contract line", 999999, f.boerde, 1, true, 25, 5},
+			{"zero", line.ID, f.boerde, 0, true, 25, 5},
+			{"negative", line.ID, f.boerde, -3, true, 25, 5},
+			{"part of it", line.ID, f.boerde, 2, false, 23, 3},
+			{"the rest", line.ID, f.boerde, 3, false, 20, 0},
+			{"once more after all is given back", line.ID, f.boerde, 1, true, 20, 0},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+					return catalog.Release(ctx, tx, tt.line, tt.member, tt.quantity)
+				})
+				if tt.wantErr != (err != nil) || (err != nil && !errors.Is(err, catalog.ErrNotReserved)) {
+					t.Fatalf("Release = %v, want error %v (ErrNotReserved)", err, tt.wantErr)
+				}
+				var total, used int64
+				if err := bdb.NewSelect().Table("contract_lines").Column("used_total").Where("id = ?", line.ID).Scan(ctx, &total); err != nil {
+					t.Fatal(err)
+				}
+				if err := bdb.NewSelect().Table("contract_line_usage").Column("used").
+					Where("contract_line_id = ? AND organisation_id = ?", line.ID, f.boerde).Scan(ctx, &used); err != nil {
+					t.Fatal(err)
+				}
+				if total != tt.wantUsedTotal || used != tt.wantBoerdeUsed {
+					t.Fatalf("used_total %d, Börde used %d; want %d, %d", total, used, tt.wantUsedTotal, tt.wantBoerdeUsed)
+				}
+			})
 		}
 	})
 }

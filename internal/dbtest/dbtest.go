@@ -67,6 +67,36 @@ func Open(t testing.TB, d string) *bun.DB {
 	return bdb
 }
 
+// Fresh makes a new, empty and unmigrated database of dialect d and
+// returns a function that opens one more *bun.DB on it per call (each
+// closed when the test ends), for tests of the migrator itself: several
+// handles stand for several processes starting together.
+func Fresh(t testing.TB, d string) func() *bun.DB {
+	t.Helper()
+	switch d {
+	case "sqlite":
+		url := "sqlite://" + filepath.Join(t.TempDir(), "fresh.db")
+		return func() *bun.DB {
+			t.Helper()
+			bdb, err := db.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { bdb.Close() })
+			return bdb
+		}
+	case "postgres":
+		url, schema := postgresSchema(t)
+		return func() *bun.DB {
+			bdb := connectPostgres(url, schema)
+			t.Cleanup(func() { bdb.Close() })
+			return bdb
+		}
+	}
+	t.Fatalf("dbtest: unknown dialect %q", d)
+	return nil
+}
+
 // URL returns TEST_DATABASE_URL, skipping (or failing in CI) without it.
 func URL(t testing.TB) string {
 	t.Helper()
@@ -85,7 +115,13 @@ func URL(t testing.TB) string {
 
 func openPostgres(t testing.TB) *bun.DB {
 	t.Helper()
-	url := URL(t)
+	return connectPostgres(postgresSchema(t))
+}
+
+// postgresSchema creates a private schema, dropped when the test ends.
+func postgresSchema(t testing.TB) (url, schema string) {
+	t.Helper()
+	url = URL(t)
 	ctx := context.Background()
 	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url)))
 	defer admin.Close()
@@ -97,7 +133,7 @@ func openPostgres(t testing.TB) *bun.DB {
 	}
 	b := make([]byte, 6)
 	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
+	schema = "t_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +142,10 @@ func openPostgres(t testing.TB) *bun.DB {
 		defer a.Close()
 		a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 	})
+	return url, schema
+}
+
+func connectPostgres(url, schema string) *bun.DB {
 	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url),
 		pgdriver.WithReadTimeout(2*time.Minute), pgdriver.WithWriteTimeout(time.Minute),
 		pgdriver.WithConnParams(map[string]any{"search_path": schema})))

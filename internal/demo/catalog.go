@@ -3,6 +3,9 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -151,11 +154,24 @@ type demoLine struct {
 	minQuantity      int64
 }
 
+// demoContract is a contract relative to the seed year Y: number and
+// title are formats that get Y ({Y}) and the year after it, two digits
+// (%02[2]d); it is valid from 1 January of Y+fromYears to 31 December of
+// Y+toYears, so that the demo has the same valid, expired and future
+// contracts whenever it is seeded.
 type demoContract struct {
 	number, title, supplier string
-	from, to                string
+	fromYears, toYears      int
 	members                 []string // empty: all members
 	lines                   []demoLine
+}
+
+// in fills the formats and dates of dc for seed year y.
+func (dc demoContract) in(seedYear int) (number, title string, from, to calendar.Date) {
+	first := seedYear + dc.fromYears
+	r := strings.NewReplacer("{Y}", strconv.Itoa(first), "{yy+1}", fmt.Sprintf("%02d", (first+1)%100))
+	return r.Replace(dc.number), r.Replace(dc.title),
+		calendar.New(first, time.January, 1), calendar.New(seedYear+dc.toYears, time.December, 31)
 }
 
 // allBut lists the demo members except those named.
@@ -178,39 +194,39 @@ func allBut(names ...string) []string {
 // rental contract is not open to Stadt Weißenfels; one contract has
 // expired, one starts next year.
 var demoContracts = []demoContract{
-	{"RV-2026-NB-01", "Notebooks und Zubehör 2026/27", "Systemhaus Elbe GmbH", "2026-01-01", "2027-12-31", nil, []demoLine{
+	{"RV-{Y}-NB-01", "Notebooks und Zubehör {Y}/{yy+1}", "Systemhaus Elbe GmbH", 0, 1, nil, []demoLine{
 		{"NB-LEN-T14-G5", 84900, n(250), n(50), 1},
 		{"NB-LEN-X1-G12", 154900, n(40), n(10), 1},
 		{"NB-DELL-5450", 82900, n(150), n(40), 1},
 		{"DOCK-LEN-USBC", 18900, n(300), n(60), 1},
 		{"SVC-EINRICHTUNG-NB", 3900, nil, nil, 1},
 	}},
-	{"RV-2026-TC-02", "Thin Clients 2026/27", "Mitteldeutsche IT-Handel GmbH", "2026-01-01", "2027-12-31", nil, []demoLine{
+	{"RV-{Y}-TC-02", "Thin Clients {Y}/{yy+1}", "Mitteldeutsche IT-Handel GmbH", 0, 1, nil, []demoLine{
 		{"TC-IGEL-UD3", 37900, n(400), nil, 1},
 		{"TC-IGEL-UD7", 54900, n(100), n(25), 1},
 	}},
-	{"RV-2026-MON-03", "Monitore 2026/27", "Mitteldeutsche IT-Handel GmbH", "2026-01-01", "2027-12-31", nil, []demoLine{
+	{"RV-{Y}-MON-03", "Monitore {Y}/{yy+1}", "Mitteldeutsche IT-Handel GmbH", 0, 1, nil, []demoLine{
 		{"MON-DELL-P2425H", 16900, n(500), nil, 5},
 		{"MON-EIZO-EV2740X", 55900, nil, n(40), 5},
 	}},
-	{"RV-2026-MIET-04", "Mietmodelle und Cloud-Arbeitsplätze", "KID Magdeburg (Eigenleistung)", "2026-01-01", "2027-12-31", allBut("Stadt Weißenfels"), []demoLine{
+	{"RV-{Y}-MIET-04", "Mietmodelle und Cloud-Arbeitsplätze", "KID Magdeburg (Eigenleistung)", 0, 1, allBut("Stadt Weißenfels"), []demoLine{
 		{"MIET-PC-BUERO-36", 3990, n(300), nil, 1},
 		{"MIET-NB-VERW-36", 4990, n(200), nil, 1},
 		{"CLOUD-AP-STD", 2990, nil, nil, 1},
 		{"CLOUD-AP-PLUS", 4490, nil, nil, 1},
 		{"VPN-ZUGANG-STD", 550, nil, nil, 1},
 	}},
-	{"RV-2024-NB-09", "Notebooks 2024/25", "Systemhaus Elbe GmbH", "2024-01-01", "2025-12-31", nil, []demoLine{
+	{"RV-{Y}-NB-09", "Notebooks {Y}/{yy+1}", "Systemhaus Elbe GmbH", -2, -1, nil, []demoLine{
 		{"NB-LEN-T14-G4", 89900, n(300), n(60), 1},
 		{"NB-DELL-5450", 89900, nil, nil, 1},
 	}},
-	{"RV-2027-DR-05", "Drucker und Multifunktionsgeräte ab 2027", "Mitteldeutsche IT-Handel GmbH", "2027-01-01", "2028-12-31", nil, []demoLine{
+	{"RV-{Y}-DR-05", "Drucker und Multifunktionsgeräte ab {Y}", "Mitteldeutsche IT-Handel GmbH", 1, 2, nil, []demoLine{
 		{"DR-KYO-M3655IDN", 74900, n(120), nil, 1},
 		{"DR-BRO-HL-L6410DN", 37900, nil, nil, 1},
 	}},
 }
 
-func seedCatalog(ctx context.Context, tx bun.Tx) error {
+func seedCatalog(ctx context.Context, tx bun.Tx, today calendar.Date) error {
 	cats := map[string]int64{}
 	for i, c := range demoCategories {
 		c.Sort = i + 1
@@ -233,19 +249,20 @@ func seedCatalog(ctx context.Context, tx bun.Tx) error {
 		products[p.SKU] = p.ID
 	}
 	for _, dc := range demoContracts {
-		c := &catalog.Contract{Number: dc.number, Title: dc.title, Supplier: dc.supplier,
-			ValidFrom: calendar.MustParse(dc.from), ValidTo: calendar.MustParse(dc.to), AllMembers: len(dc.members) == 0, Active: true}
+		number, title, from, to := dc.in(today.Time().Year())
+		c := &catalog.Contract{Number: number, Title: title, Supplier: dc.supplier,
+			ValidFrom: from, ValidTo: to, AllMembers: len(dc.members) == 0, Active: true}
 		for _, name := range dc.members {
 			o, err := account.OrganisationByName(ctx, tx, name)
 			if err != nil {
-				return fmt.Errorf("contract %s member %s: %w", dc.number, name, err)
+				return fmt.Errorf("contract %s member %s: %w", number, name, err)
 			}
 			c.Members = append(c.Members, o.ID)
 		}
 		for _, l := range dc.lines {
 			id, ok := products[l.sku]
 			if !ok {
-				return fmt.Errorf("contract %s: unknown product %s", dc.number, l.sku)
+				return fmt.Errorf("contract %s: unknown product %s", number, l.sku)
 			}
 			c.Lines = append(c.Lines, &catalog.ContractLine{ProductID: id, PriceCents: l.price, QuotaTotal: l.total, QuotaPerMember: l.perMember, MinQuantity: l.minQuantity})
 		}

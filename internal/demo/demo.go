@@ -13,6 +13,8 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 )
 
 // Password is the demo password of every demo login.
@@ -75,14 +77,24 @@ func Logins() []Login {
 }
 
 // Step is one part of the demo data; later parts (catalog, rules) append
-// their own steps. Each runs in the seed transaction.
-type Step func(ctx context.Context, tx bun.Tx) error
+// their own steps. Each runs in the seed transaction; today is the seed
+// date, which every date of the demo is relative to.
+type Step func(ctx context.Context, tx bun.Tx, today calendar.Date) error
 
 // Steps run in order by Seed.
 var Steps = []Step{seedAccounts}
 
-// Seed creates the demo data unless it exists; it reports whether it did.
+// Seed creates the demo data unless it exists, relative to the system
+// clock's today; it reports whether it did.
 func Seed(ctx context.Context, bdb *bun.DB) (bool, error) {
+	return SeedOn(ctx, bdb, clock.Today(clock.System()))
+}
+
+// SeedOn creates the demo data unless it exists, with every date relative
+// to today (contracts valid in today's year and the next, one expired,
+// one starting next year); it reports whether it did. Tests pass the day
+// of their fixed clock.
+func SeedOn(ctx context.Context, bdb *bun.DB, today calendar.Date) (bool, error) {
 	_, err := account.OrganisationByName(ctx, bdb, organisations[0].Name)
 	if err == nil {
 		return false, nil
@@ -92,7 +104,7 @@ func Seed(ctx context.Context, bdb *bun.DB) (bool, error) {
 	}
 	err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, step := range Steps {
-			if err := step(ctx, tx); err != nil {
+			if err := step(ctx, tx, today); err != nil {
 				return err
 			}
 		}
@@ -110,7 +122,7 @@ var PasswordHash = sync.OnceValue(func() string {
 	return h
 })
 
-func seedAccounts(ctx context.Context, tx bun.Tx) error {
+func seedAccounts(ctx context.Context, tx bun.Tx, _ calendar.Date) error {
 	ids := map[string]int64{}
 	for _, o := range organisations {
 		o := o

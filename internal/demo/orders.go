@@ -8,6 +8,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/member"
 )
 
@@ -42,7 +43,7 @@ var orderSettings = map[string]memberSettings{
 	},
 }
 
-func seedOrderSettings(ctx context.Context, tx bun.Tx) error {
+func seedOrderSettings(ctx context.Context, tx bun.Tx, _ calendar.Date) error {
 	var members []account.Organisation
 	if err := tx.NewSelect().Model(&members).Where("kind = ?", account.KindMember).OrderExpr("id").Scan(ctx); err != nil {
 		return err

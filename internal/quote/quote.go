@@ -13,6 +13,7 @@
 package quote
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,18 +124,19 @@ type Quote struct {
 	GrossCents    int64         `bun:"gross_cents"`
 	NeedsApproval bool          `bun:"needs_approval"`
 	DraftedBy     *int64        `bun:"drafted_by"`
-	Authors       string        `bun:"authors"`
-	SubmittedBy   *int64        `bun:"submitted_by"`
-	SubmittedAt   *time.Time    `bun:"submitted_at"`
-	ApprovedBy    *int64        `bun:"approved_by"`
-	ApprovedAt    *time.Time    `bun:"approved_at"`
-	SentBy        *int64        `bun:"sent_by"`
-	SentAt        *time.Time    `bun:"sent_at"`
-	AnsweredBy    *int64        `bun:"answered_by"`
-	AnsweredAt    *time.Time    `bun:"answered_at"`
-	AnswerComment string        `bun:"answer_comment"`
-	CreatedAt     time.Time     `bun:"created_at"`
-	UpdatedAt     time.Time     `bun:"updated_at"`
+	// Authors are kept in quote_authors (authors.go), not in this row.
+	Authors       []int64    `bun:"-"`
+	SubmittedBy   *int64     `bun:"submitted_by"`
+	SubmittedAt   *time.Time `bun:"submitted_at"`
+	ApprovedBy    *int64     `bun:"approved_by"`
+	ApprovedAt    *time.Time `bun:"approved_at"`
+	SentBy        *int64     `bun:"sent_by"`
+	SentAt        *time.Time `bun:"sent_at"`
+	AnsweredBy    *int64     `bun:"answered_by"`
+	AnsweredAt    *time.Time `bun:"answered_at"`
+	AnswerComment string     `bun:"answer_comment"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	UpdatedAt     time.Time  `bun:"updated_at"`
 
 	Lines []*Line `bun:"rel:has-many,join:id=quote_id"`
 	// MemberStages are the member's approval of a sent version (member.go),
@@ -234,13 +236,7 @@ func (q *Quote) ExpiredOn(day calendar.Date) bool {
 // AuthorIDs are the users who created, changed or submitted the version;
 // none of them may approve it (four-eyes).
 func (q *Quote) AuthorIDs() []int64 {
-	var out []int64
-	for _, f := range strings.Split(q.Authors, ",") {
-		if id, err := strconv.ParseInt(f, 10, 64); err == nil && id > 0 {
-			out = append(out, id)
-		}
-	}
-	return out
+	return append([]int64(nil), q.Authors...)
 }
 
 // addAuthor records a user who worked on the version.
@@ -248,15 +244,9 @@ func (q *Quote) addAuthor(id int64) {
 	if id == 0 {
 		return
 	}
-	for _, a := range q.AuthorIDs() {
-		if a == id {
-			return
-		}
+	if !slices.Contains(q.Authors, id) {
+		q.Authors = append(q.Authors, id)
 	}
-	if q.Authors == "" {
-		q.Authors = ","
-	}
-	q.Authors += strconv.FormatInt(id, 10) + ","
 }
 
 // Percent renders basis points as a German percentage without the sign:

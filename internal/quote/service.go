@@ -57,7 +57,6 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 		Columns: func(u *bun.UpdateQuery, q *Quote) *bun.UpdateQuery {
 			return u.Set("valid_until = ?, payment_terms = ?, delivery_terms = ?, note = ?", q.ValidUntil, q.PaymentTerms, q.DeliveryTerms, q.Note).
 				Set("net_cents = ?, vat_cents = ?, gross_cents = ?, needs_approval = ?", q.NetCents, q.VATCents, q.GrossCents, q.NeedsApproval).
-				Set("authors = ?", q.Authors).
 				Set("submitted_by = ?, submitted_at = ?", q.SubmittedBy, q.SubmittedAt).
 				Set("approved_by = ?, approved_at = ?", q.ApprovedBy, q.ApprovedAt).
 				Set("sent_by = ?, sent_at = ?", q.SentBy, q.SentAt).
@@ -132,6 +131,9 @@ func (s *Service) stepIn(ctx context.Context, tx bun.IDB, by workflow.By, id, ve
 	// The step job carries what the notifications need; who hears of the
 	// step is worked out after the commit (NotifyJob).
 	if err := enqueueNotify(ctx, inner, st); err != nil {
+		return nil, err
+	}
+	if err := saveAuthors(ctx, tx, inner.quote); err != nil {
 		return nil, err
 	}
 	return w, nil

@@ -41,6 +41,9 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Quote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load quote %d: %w", id, err)
 	}
+	if err := loadAuthors(ctx, idb, q); err != nil {
+		return nil, err
+	}
 	return q, loadMemberStages(ctx, idb, q)
 }
 
@@ -48,6 +51,9 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Quote, error) {
 func insert(ctx context.Context, tx bun.IDB, q *Quote) error {
 	if _, err := tx.NewInsert().Model(q).Exec(ctx); err != nil {
 		return fmt.Errorf("insert quote %s: %w", q.DisplayNumber(), err)
+	}
+	if err := saveAuthors(ctx, tx, q); err != nil {
+		return err
 	}
 	return insertLines(ctx, tx, q)
 }
@@ -126,6 +132,9 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Quote, error) {
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list quotes: %w", err)
+	}
+	if err := loadAuthors(ctx, idb, out...); err != nil {
+		return nil, err
 	}
 	return out, loadMemberStages(ctx, idb, out...)
 }

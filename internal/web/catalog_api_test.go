@@ -11,6 +11,7 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
+	"coopshop/internal/clock"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/webtest"
 )
@@ -139,11 +140,19 @@ func TestCatalogAPICallersPrice(t *testing.T) {
 				}
 			})
 		}
-		// The printer contract starts on 01.01.2027: until then, list price.
-		printer := getProduct(t, boerde, fmt.Sprintf("/api/v1/products/%d", productBySKU(t, bdb, "DR-KYO-M3655IDN").ID))
-		if wantSource := map[bool]string{true: "list", false: "contract"}[calendar.Today().Before(calendar.MustParse("2027-01-01"))]; printer.PriceSource.Type != wantSource {
-			t.Fatalf("printer price source %s, want %s", printer.PriceSource.Type, wantSource)
+		// The printer contract starts on 01.01.2027: until then, list price;
+		// from then on (by the app's clock, not the calendar's) the contract's.
+		printerPath := fmt.Sprintf("/api/v1/products/%d", productBySKU(t, bdb, "DR-KYO-M3655IDN").ID)
+		if printer := getProduct(t, boerde, printerPath); printer.PriceSource.Type != "list" {
+			t.Fatalf("printer price source on %s: %s, want list", webtest.Day.German(), printer.PriceSource.Type)
 		}
+		clk := webtest.Clock(a)
+		clk.Set(clock.At(calendar.MustParse("2027-01-04")).Now())
+		later := apiClient(t, webtest.NewClient(t, a), "einkauf@boerde.example")
+		if printer := getProduct(t, later, printerPath); printer.PriceSource.Type != "contract" || *printer.PriceSource.ContractNumber != "RV-2027-DR-05" {
+			t.Fatalf("printer price source on 04.01.2027: %+v", printer.PriceSource)
+		}
+		clk.Set(clock.At(webtest.Day).Now())
 		p := getProduct(t, boerde, fmt.Sprintf("/api/v1/products/%d", productBySKU(t, bdb, "NB-LEN-T14-G5").ID))
 		if p.RemainingQuota == nil || *p.RemainingQuota != 50 {
 			t.Fatalf("remaining quota %v, want 50 (Börde's share)", p.RemainingQuota)

@@ -190,7 +190,7 @@ func TestExpiredSession(t *testing.T) {
 		c.Login("admin@kid.example")
 		c.Get("/admin/users")
 		csrf := c.CSRF
-		if _, err := bdb.NewUpdate().Model((*account.Session)(nil)).Set("expires_at = ?", time.Now().Add(-time.Minute)).Where("1 = 1").Exec(context.Background()); err != nil {
+		if _, err := bdb.NewUpdate().Model((*account.Session)(nil)).Set("expires_at = ?", webtest.Clock(a).Now().Add(-time.Minute)).Where("1 = 1").Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		// A page: back to the login, with the way back.

@@ -105,8 +105,8 @@ func formStep(c *fiber.Ctx) (id, version int64, err error) {
 	return id, version, err
 }
 
-// ageDays is how many whole days ago t was.
-func ageDays(t time.Time) int { return int(time.Since(t).Hours() / 24) }
+// ageDays is how many whole days before the server clock's now t was.
+func (s *Server) ageDays(t time.Time) int { return int(s.Clock.Now().Sub(t).Hours() / 24) }
 
 // auditObject is the order's audit trail as the enforcer sees it.
 func auditObject(o *order.Order) authz.Object {

@@ -51,7 +51,7 @@ func (s *Server) inboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows := inboxRows(orders, func(o *order.Order) int { return ageDays(o.SubmittedAt) })
+	rows := inboxRows(orders, func(o *order.Order) int { return s.ageDays(o.SubmittedAt) })
 	// Quotations wait for the member's approval too (accepting one is it).
 	quotes, err := s.Quotes.Inbox(c.UserContext(), *principal(c))
 	if err != nil {
@@ -67,6 +67,6 @@ func (s *Server) salesInboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows := inboxRows(orders, func(o *order.Order) int { return ageDays(o.UpdatedAt) })
+	rows := inboxRows(orders, func(o *order.Order) int { return s.ageDays(o.UpdatedAt) })
 	return s.render(c, "sales_orders", fiber.Map{"Title": "Eingang Vertrieb", "Rows": rows})
 }

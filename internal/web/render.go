@@ -9,6 +9,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/money"
 )
 
@@ -106,9 +107,4 @@ func templateFuncs(a *assetSet) template.FuncMap {
 	}
 }
 
-var berlin = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
+var berlin = calendar.Berlin

@@ -19,6 +19,7 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/cart"
 	"coopshop/internal/catalog"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
@@ -50,6 +51,8 @@ type Deps struct {
 	// Sales takes the steps that span order and quotation (open a
 	// quotation, accept, reject).
 	Sales *sales.Service
+	// Clock tells the handlers the time and the day; clock.System() when nil.
+	Clock clock.Clock
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
@@ -79,6 +82,9 @@ func New(d Deps) (*Server, error) {
 	doc, err := buildOpenAPI()
 	if err != nil {
 		return nil, err
+	}
+	if d.Clock == nil {
+		d.Clock = clock.System()
 	}
 	s := &Server{Deps: d, assets: assets, openAPIDoc: doc}
 	s.App = fiber.New(fiber.Config{

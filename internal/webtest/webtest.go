@@ -20,23 +20,30 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/app"
+	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/demo"
 )
 
+// Day is the day the apps of New live on, whatever the calendar says: the
+// demo data is seeded relative to it, and a test that needs another day
+// moves Clock(a).
+var Day = calendar.MustParse("2026-11-22")
+
 // New builds the app over bdb with the demo data and test-friendly
-// settings (no login slow-down).
+// settings (no login slow-down), on a manual clock at noon of Day.
 func New(t testing.TB, bdb *bun.DB) *app.App {
 	t.Helper()
 	cfg := config.Default()
 	cfg.LoginFailureDelay = 0
 	cfg.ShutdownTimeout = 2 * time.Second
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Build(context.Background(), cfg, log, bdb)
+	a, err := app.Build(context.Background(), cfg, log, bdb, app.WithClock(clock.At(Day)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Seed(context.Background(), bdb); err != nil {
+	if _, err := demo.SeedOn(context.Background(), bdb, Day); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Authz.Reload(context.Background()); err != nil {
@@ -44,6 +51,9 @@ func New(t testing.TB, bdb *bun.DB) *app.App {
 	}
 	return a
 }
+
+// Clock is the manual clock of an app made by New.
+func Clock(a *app.App) *clock.Manual { return a.Clock.(*clock.Manual) }
 
 // Client is a browser-like test client over app.Test.
 type Client struct {
