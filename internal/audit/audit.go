@@ -106,7 +106,7 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]Entry, error) {
 		q.Where("entity = ?", f.Entity)
 	}
 	if len(f.Entities) > 0 {
-		q.Where("entity IN (?)", bun.In(f.Entities))
+		q.Where("entity IN (?)", bun.List(f.Entities))
 	}
 	if f.EntityID != 0 {
 		q.Where("entity_id = ?", f.EntityID)

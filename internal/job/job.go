@@ -142,7 +142,7 @@ func ForEntity(ctx context.Context, idb bun.IDB, kind, entity string, id int64, 
 	var out []*Job
 	q := idb.NewSelect().Model(&out).Where("kind = ? AND entity = ? AND entity_id = ?", kind, entity, id)
 	if open {
-		q.Where("state IN (?)", bun.In([]State{StatePending, StateRunning}))
+		q.Where("state IN (?)", bun.List([]State{StatePending, StateRunning}))
 	}
 	if err := q.OrderExpr("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("jobs about %s %d: %w", entity, id, err)

@@ -128,7 +128,7 @@ func (r *Runner) claim(ctx context.Context) (*Job, error) {
 			var jobs []*Job
 			err := r.DB.NewRaw(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?
 				WHERE id = (SELECT id FROM jobs WHERE `+due+` ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-				RETURNING *`, r.ID, until, now, now, bun.In(kinds)).Scan(ctx, &jobs)
+				RETURNING *`, r.ID, until, now, now, bun.List(kinds)).Scan(ctx, &jobs)
 			if err != nil {
 				return nil, fmt.Errorf("claim job: %w", err)
 			}
@@ -141,7 +141,7 @@ func (r *Runner) claim(ctx context.Context) (*Job, error) {
 		// not queue behind writers), then take the row with an UPDATE that
 		// repeats the condition; SQLite's single writer makes it atomic,
 		// and 0 rows means another runner was quicker.
-		err := r.DB.NewRaw(`SELECT id FROM jobs WHERE `+due+` ORDER BY id LIMIT 1`, now, now, bun.In(kinds)).Scan(ctx, &id)
+		err := r.DB.NewRaw(`SELECT id FROM jobs WHERE `+due+` ORDER BY id LIMIT 1`, now, now, bun.List(kinds)).Scan(ctx, &id)
 		if isNoRows(err) {
 			return nil, nil
 		}
@@ -149,7 +149,7 @@ func (r *Runner) claim(ctx context.Context) (*Job, error) {
 			return nil, fmt.Errorf("find due job: %w", err)
 		}
 		res, err := r.DB.NewRaw(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?
-			WHERE id = ? AND `+due, r.ID, until, id, now, now, bun.In(kinds)).Exec(ctx)
+			WHERE id = ? AND `+due, r.ID, until, id, now, now, bun.List(kinds)).Exec(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("claim job %d: %w", id, err)
 		}
