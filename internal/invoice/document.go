@@ -39,11 +39,8 @@ func Document(inv *Invoice) document.Document {
 		Issuer: document.Party{Name: p.LegalName, Street: p.Street, Zip: p.Zip, City: p.City, VATID: p.VATID,
 			Email: p.ContactEmail, Phone: p.ContactPhone},
 		Recipient: document.Party{Name: inv.MemberName, Street: inv.MemberStreet, Zip: inv.MemberZip, City: inv.MemberCity, LeitwegID: inv.LeitwegID}}
-	d.Meta = append(d.Meta, [2]string{"Rechnungsdatum", inv.IssueDate.German()})
 	if inv.Kind == KindCreditNote {
-		d.Meta[0][0] = "Datum"
-		d.Reference = fmt.Sprintf("Gutschrift zur Rechnung %s vom %s", inv.CreditedNumber, inv.CreditedDate.German())
-		d.Meta = append(d.Meta, [2]string{"Zur Rechnung", inv.CreditedNumber + " vom " + inv.CreditedDate.German()})
+		d.Reference = fmt.Sprintf("Rechnung %s vom %s", inv.CreditedNumber, inv.CreditedDate.German())
 	}
 	if !inv.ServiceDate.IsZero() {
 		d.Meta = append(d.Meta, [2]string{"Lieferdatum", inv.ServiceDate.German()})
