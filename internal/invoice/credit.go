@@ -257,4 +257,3 @@ func creditedByLine(ctx context.Context, idb bun.IDB, id int64) (map[int]int64, 
 	}
 	return out, nil
 }
-

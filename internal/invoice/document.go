@@ -196,4 +196,3 @@ func Mail(inv *Invoice, st *document.Stored) notify.Message {
 		Entity: DocumentEntity, EntityID: inv.ID,
 		Attachments: []notify.Attachment{{Name: st.FileName, ContentType: "application/pdf", Data: st.Bytes}}}
 }
-

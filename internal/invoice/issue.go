@@ -201,7 +201,7 @@ func orderTarget(ctx context.Context, idb bun.IDB, o *order.Order) (order.State,
 		return order.StateDelivered, nil
 	}
 	unpaid, err := idb.NewSelect().Model((*Invoice)(nil)).
-		Where("order_id = ? AND kind = ? AND state IN (?)", o.ID, KindInvoice, bun.In([]State{StateIssued, StatePartiallyPaid})).Count(ctx)
+		Where("order_id = ? AND kind = ? AND state IN (?)", o.ID, KindInvoice, bun.List([]State{StateIssued, StatePartiallyPaid})).Count(ctx)
 	if err != nil {
 		return "", fmt.Errorf("unpaid invoices: %w", err)
 	}
@@ -261,7 +261,7 @@ func (s *Service) issue(ctx context.Context, tx bun.IDB, actor account.Principal
 		}
 		l := &Line{LineNo: i + 1, SKU: ol.ol.SKU, Description: ol.ol.Name, Quantity: ol.quantity, Unit: ol.ol.Unit,
 			UnitPriceCents: ol.ol.UnitPriceCents, DiscountBP: ol.ol.DiscountBP, VATPercent: ol.ol.VATPercent,
-			NetCents: money.LineNet(ol.quantity, ol.ol.UnitPriceCents, ol.ol.DiscountBP),
+			NetCents:    money.LineNet(ol.quantity, ol.ol.UnitPriceCents, ol.ol.DiscountBP),
 			OrderLineID: &ol.ol.ID, DeliveryID: &ol.delivery.ID, DeliveryLineID: &ol.dl.ID}
 		if l.VATPercent == 0 {
 			l.VATExemptReason = reasons[ol.ol.ProductID]
@@ -339,7 +339,7 @@ func exemptReasons(ctx context.Context, idb bun.IDB, open []openLine) (map[int64
 		ID     int64  `bun:"id"`
 		Reason string `bun:"vat_exempt_reason"`
 	}
-	if err := idb.NewSelect().Table("products").Column("id", "vat_exempt_reason").Where("id IN (?)", bun.In(ids)).Scan(ctx, &rows); err != nil {
+	if err := idb.NewSelect().Table("products").Column("id", "vat_exempt_reason").Where("id IN (?)", bun.List(ids)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("VAT exemption reasons: %w", err)
 	}
 	for _, r := range rows {

@@ -69,7 +69,7 @@ func TestInvoicePDFCarriesParagraph14(t *testing.T) {
 			"DE02 1203 0000 0000 2020 51", "BYLADEM1001", // bank account
 			"Landkreis Börde", "Gerikestraße 104", "39340 Haldensleben", "Leitweg-ID: 15083-BOERDE-14", // member
 			"Rechnung "+inv.Number, "22.11.2026", // number, issue date
-			"Lieferdatum", // delivery date
+			"Lieferdatum",            // delivery date
 			"Test-Notebook", "Stück", // kind and unit of the items
 			"1.848,00 €", "19 %", "351,12 €", "2.199,12 €", // net per rate, rate, tax, gross
 			"14 Tagen", "06.12.2026", // payment terms and due date

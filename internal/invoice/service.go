@@ -166,7 +166,7 @@ func list(ctx context.Context, idb bun.IDB, f Filter, today calendar.Date) ([]*I
 	var out []*Invoice
 	q := idb.NewSelect().Model(&out).OrderExpr("i.id DESC")
 	if len(f.States) > 0 {
-		q.Where("i.state IN (?)", bun.In(f.States))
+		q.Where("i.state IN (?)", bun.List(f.States))
 	}
 	if f.Kind != "" {
 		q.Where("i.kind = ?", f.Kind)
@@ -184,7 +184,7 @@ func list(ctx context.Context, idb bun.IDB, f Filter, today calendar.Date) ([]*I
 		q.Where("i.issue_date <= ?", f.To.String())
 	}
 	if f.Overdue {
-		q.Where("i.kind = ? AND i.state IN (?) AND i.due_date < ?", KindInvoice, bun.In([]State{StateIssued, StatePartiallyPaid}), today.String())
+		q.Where("i.kind = ? AND i.state IN (?) AND i.due_date < ?", KindInvoice, bun.List([]State{StateIssued, StatePartiallyPaid}), today.String())
 	}
 	if f.BeforeID > 0 {
 		q.Where("i.id < ?", f.BeforeID)
