@@ -60,6 +60,11 @@ var matrix = map[string]string{
 	"settings manage":   "..Y.....Y",
 	"policy view":       ".......YY",
 	"policy edit":       "........Y",
+	// Finance I (migration 0020): the provider's legal data are admin's,
+	// a member's invoicing settings finance's and admin's.
+	"provider_settings manage": "........Y",
+	"provider_settings read":   "......YYY",
+	"billing manage":           "......Y.Y",
 }
 
 type fixture struct {

@@ -30,16 +30,18 @@ const (
 	KindOrderConfirmation Kind = "Auftragsbestätigung"
 	KindInvoice           Kind = "Rechnung"
 	KindCreditNote        Kind = "Gutschrift"
+	// KindDeliveryNote is the Lieferschein of one delivery (issue 9).
+	KindDeliveryNote Kind = "Lieferschein"
 )
 
 // Kinds lists every Kind, for tests and for callers that offer a choice.
-var Kinds = []Kind{KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote}
+var Kinds = []Kind{KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote, KindDeliveryNote}
 
 // Valid reports whether k is one of the known kinds; Render refuses others
 // so that a typo never reaches a customer.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote:
+	case KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote, KindDeliveryNote:
 		return true
 	}
 	return false
@@ -58,6 +60,8 @@ func (k Kind) numberLabel() string {
 		return "Rechnungs-Nr."
 	case KindCreditNote:
 		return "Gutschrift-Nr."
+	case KindDeliveryNote:
+		return "Lieferschein-Nr."
 	}
 	return "Nummer"
 }

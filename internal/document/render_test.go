@@ -158,7 +158,7 @@ func TestRenderRejectsInvalid(t *testing.T) {
 		name   string
 		change func(*Document)
 	}{
-		{"unknown kind", func(d *Document) { d.Kind = "Lieferschein" }},
+		{"unknown kind", func(d *Document) { d.Kind = "Mahnung" }},
 		{"no number", func(d *Document) { d.Number = "" }},
 		{"no date", func(d *Document) { d.Date = time.Time{} }},
 		{"negative version", func(d *Document) { d.VersionNo = -1 }},

@@ -30,6 +30,16 @@ type Message struct {
 	Body     string `json:"body"` // plain text
 	Entity   string `json:"entity"`
 	EntityID int64  `json:"entity_id"` // what it is about, e.g. "order" 7
+	// Attachments go with the mail (an issued invoice's PDF); the job's
+	// payload carries them, so the mail is sent as it was enqueued.
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Attachment is a file attached to a mail.
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Data        []byte `json:"data"` // base64 in the job's JSON
 }
 
 // Row is a mail job with its delivery state, as ForEntity lists it.

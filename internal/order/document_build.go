@@ -66,6 +66,9 @@ func DocumentBase(ctx context.Context, idb bun.IDB, o *Order, kind document.Kind
 		{"Lieferadresse", oneLine(o.DeliveryAddress)},
 		{"Angefordert von", o.RequesterName},
 	}
+	if o.BuyerReference != "" {
+		d.Meta = append(d.Meta, [2]string{"Ihr Bestellzeichen", o.BuyerReference})
+	}
 	return d, nil
 }
 

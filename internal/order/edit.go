@@ -73,6 +73,7 @@ func (s *Service) Edit(ctx context.Context, actor account.Principal, id, version
 			return "", err
 		}
 		o.CostCentre, o.DeliveryAddress, o.Reason, o.DesiredDate = h.costCentre, h.address, h.reason, h.desired
+		o.BuyerReference = h.buyerReference
 		t := o.Totals()
 		o.NetCents, o.VATCents, o.GrossCents = t.NetCents, t.VATCents, t.GrossCents
 		r.detail["lines"] = len(lines)

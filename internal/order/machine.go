@@ -35,6 +35,20 @@ const (
 	StepQuoteEnded    Step = "quote_ended"
 )
 
+// The finance steps (issue 9), taken by internal/invoice in the
+// transaction of an invoice, a credit note or a payment and authorized by
+// that decision (a workflow.Permit on the invoice): an invoice of the
+// order's deliveries keeps a partly delivered order confirmed and moves a
+// delivered one to invoiced once everything delivered is invoiced; a
+// credit note makes its quantities invoiceable again (back to delivered,
+// or confirmed while deliveries are missing); the last payment of the
+// order's invoices that are not cancelled makes it paid.
+const (
+	StepInvoice Step = "invoice"
+	StepCredit  Step = "credit"
+	StepPaid    Step = "paid"
+)
+
 // stateCart is the pseudo-state before submission.
 const stateCart State = ""
 
@@ -57,6 +71,9 @@ var machine = workflow.Machine[Step, State]{
 	StepDeliver:       {From: []State{StateConfirmed}, To: []State{StateConfirmed, StateDelivered}, Action: "deliver"},
 	StepQuoteAccepted: {From: []State{StateQuoting}, To: []State{StateConfirmed}, Permits: []string{"quote.accept"}},
 	StepQuoteEnded:    {From: []State{StateQuoting}, To: []State{StateClosed}, Permits: []string{"quote.reject"}, System: true},
+	StepInvoice:       {From: []State{StateConfirmed, StateDelivered}, To: []State{StateConfirmed, StateDelivered, StateInvoiced}, Permits: []string{"invoice.create"}},
+	StepCredit:        {From: []State{StateConfirmed, StateDelivered, StateInvoiced, StatePaid}, To: []State{StateConfirmed, StateDelivered, StateInvoiced, StatePaid}, Permits: []string{"invoice.credit"}},
+	StepPaid:          {From: []State{StateInvoiced}, To: []State{StatePaid}, Permits: []string{"invoice.mark_paid"}},
 }
 
 // Steps in the order the order page offers them.
@@ -92,6 +109,12 @@ func (s Step) Label() string {
 		return "Angebot angenommen"
 	case StepQuoteEnded:
 		return "Angebot beendet"
+	case StepInvoice:
+		return "Rechnung gestellt"
+	case StepCredit:
+		return "Gutschrift erstellt"
+	case StepPaid:
+		return "Bezahlt"
 	}
 	return string(s)
 }

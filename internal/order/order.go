@@ -97,12 +97,14 @@ type Order struct {
 	DeliveryAddress string        `bun:"delivery_address"`
 	Reason          string        `bun:"reason"`
 	DesiredDate     calendar.Date `bun:"desired_date,type:text"`
-	NetCents        int64         `bun:"net_cents"`
-	VATCents        int64         `bun:"vat_cents"`
-	GrossCents      int64         `bun:"gross_cents"`
-	IdempotencyKey  *string       `bun:"idempotency_key"`
-	SubmittedAt     time.Time     `bun:"submitted_at"`
-	UpdatedAt       time.Time     `bun:"updated_at"`
+	// BuyerReference is the member's Bestellzeichen ("" when none).
+	BuyerReference string    `bun:"buyer_reference"`
+	NetCents       int64     `bun:"net_cents"`
+	VATCents       int64     `bun:"vat_cents"`
+	GrossCents     int64     `bun:"gross_cents"`
+	IdempotencyKey *string   `bun:"idempotency_key"`
+	SubmittedAt    time.Time `bun:"submitted_at"`
+	UpdatedAt      time.Time `bun:"updated_at"`
 
 	Lines      []*Line     `bun:"rel:has-many,join:id=order_id"`
 	Stages     []*Stage    `bun:"rel:has-many,join:id=order_id"`

@@ -56,6 +56,7 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 			return q.Set("round = ?", o.Round).
 				Set("current_stage = ?", o.CurrentStage).
 				Set("cost_centre = ?, delivery_address = ?, reason = ?, desired_date = ?", o.CostCentre, o.DeliveryAddress, o.Reason, o.DesiredDate).
+				Set("buyer_reference = ?", o.BuyerReference).
 				Set("net_cents = ?, vat_cents = ?, gross_cents = ?", o.NetCents, o.VATCents, o.GrossCents)
 		},
 		After: func(ctx context.Context, r *workflow.Run[*Order, Step, State]) error {

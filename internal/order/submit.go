@@ -19,6 +19,7 @@ import (
 	"coopshop/internal/idempotency"
 	"coopshop/internal/member"
 	"coopshop/internal/money"
+	"coopshop/internal/text"
 )
 
 // NumberPrefix starts every order request number: BA-2026-000123.
@@ -31,6 +32,10 @@ type Input struct {
 	DeliveryAddress   string        // a free address
 	Reason            string        // why it is needed (Begründung)
 	DesiredDate       calendar.Date // optional
+	// BuyerReference is the member's own order reference (Bestellzeichen,
+	// optional, at most 60 characters): printed on every document of the
+	// order and carried to its invoices (XRechnung BT-13).
+	BuyerReference string
 	// Idempotency is the client's Idempotency-Key with the hash of its
 	// request: the same key and body give the same order, the same key
 	// with another body a 422.
@@ -45,7 +50,12 @@ const SubmitEndpoint = "order.submit"
 type header struct {
 	costCentre, address, reason string
 	desired                     calendar.Date
+	buyerReference              string
 }
+
+// BuyerReferenceRule is what a Bestellzeichen may be: one printable line
+// of at most 60 characters.
+var BuyerReferenceRule = text.Rule{Max: 60, Printable: true}
 
 // checkHeader validates the input against the member's settings and
 // collects every field error at once.
@@ -97,6 +107,10 @@ func checkHeader(ctx context.Context, idb bun.IDB, memberID int64, in Input, tod
 	h.desired = in.DesiredDate
 	if !h.desired.IsZero() && h.desired.Before(today) {
 		fe = append(fe, apperr.FieldError{Field: "desired_date", Message: "Der Wunschtermin liegt in der Vergangenheit."})
+	}
+	h.buyerReference = strings.TrimSpace(in.BuyerReference)
+	if msg := text.Check(h.buyerReference, BuyerReferenceRule); msg != "" {
+		fe = append(fe, apperr.FieldError{Field: "buyer_reference", Message: "Bestellzeichen: " + msg})
 	}
 	if len(in.Idempotency.Key) > idempotency.MaxKeyLen {
 		fe = append(fe, apperr.FieldError{Field: idempotency.Header, Message: "Der Idempotency-Key ist zu lang (höchstens 200 Zeichen)."})
@@ -347,7 +361,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 		now := s.Clock.Now().UTC()
 		o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
 			CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
-			SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
+			BuyerReference: h.buyerReference, SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
 			RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
 		if !key.Empty() {
 			o.IdempotencyKey = &key.Key
