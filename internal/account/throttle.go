@@ -56,9 +56,12 @@ func (e *ThrottledError) RetryAfterSeconds() int {
 // throttled wraps a ThrottledError in the application error the web
 // answers with 429; the message is the same for every account.
 func throttled(wait time.Duration) error {
-	minutes := max(1, int(math.Ceil(wait.Minutes())))
+	when := "einer Minute"
+	if minutes := int(math.Ceil(wait.Minutes())); minutes > 1 {
+		when = fmt.Sprintf("%d Minuten", minutes)
+	}
 	return apperr.Wrap(&ThrottledError{RetryAfter: wait}, apperr.TooMany,
-		fmt.Sprintf("Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in %d Minute(n) erneut.", minutes))
+		"Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in "+when+" erneut.")
 }
 
 // checkThrottle refuses a login attempt when, within the window before
