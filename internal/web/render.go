@@ -10,6 +10,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 	"coopshop/internal/money"
 )
 
@@ -38,8 +39,6 @@ var navigation = []navItem{
 	{"Protokoll", "/audit", "audit", "read"},
 }
 
-func onKind(kind string) authz.Object { return authz.On(kind) }
-
 // page is the data every page template receives next to its own.
 type page struct {
 	User      *account.User
@@ -52,19 +51,20 @@ type page struct {
 	Principal *account.Principal
 }
 
-// render executes a view inside the main layout with the common data.
-func (s *Server) render(c *fiber.Ctx, view string, data fiber.Map) error {
+// Render executes a view of views/ inside the main layout with the common
+// data (user, navigation, CSRF token, the flash of the session).
+func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 	p := page{Data: data, Active: c.Path()}
-	if sess := session(c); sess != nil {
+	if sess := Session(c); sess != nil {
 		p.CSRF = sess.CSRFToken
-		p.Flash = s.Accounts.TakeFlash(c.UserContext(), sess)
+		p.Flash = d.Accounts.TakeFlash(c.UserContext(), sess)
 	}
-	if pr := principal(c); pr != nil && !isBearer(c) {
+	if pr := Principal(c); pr != nil && !IsBearer(c) {
 		p.Principal = pr
 		p.User = pr.User
 		p.Roles = pr.Subject.Roles
 		for _, item := range navigation {
-			if item.Object == "" || s.Authz.Allowed(pr.Subject, item.Action, onKind(item.Object)) {
+			if item.Object == "" || d.Authz.Allowed(pr.Subject, item.Action, authz.On(item.Object)) {
 				p.Nav = append(p.Nav, item)
 			}
 		}
@@ -73,19 +73,23 @@ func (s *Server) render(c *fiber.Ctx, view string, data fiber.Map) error {
 	return c.Render(view, p, "layouts/main")
 }
 
-// flash stores a message for the next page of this browser session.
-func (s *Server) flash(c *fiber.Ctx, msg string) {
-	if sess := session(c); sess != nil {
-		s.Accounts.SetFlash(c.UserContext(), sess, msg)
+// Flash stores a message for the next page of this browser session.
+func (d *Deps) Flash(c *fiber.Ctx, msg string) {
+	if sess := Session(c); sess != nil {
+		d.Accounts.SetFlash(c.UserContext(), sess, msg)
 	}
 }
+
+// Today is the day prices and contract validity are judged by: the day of
+// the server's clock in Berlin, so that tests can fix it.
+func (d *Deps) Today() calendar.Date { return clock.Today(d.Clock) }
 
 func templateFuncs(a *assetSet) template.FuncMap {
 	return template.FuncMap{
 		"asset":     a.url,
 		"euro":      money.Format,
 		"date":      money.FormatDate,
-		"dateTime":  func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04") },
+		"dateTime":  func(t time.Time) string { return t.In(calendar.Berlin).Format("02.01.2006, 15:04") },
 		"roleLabel": authz.RoleLabel,
 		"join":      strings.Join,
 		// active marks the navigation entry of the current section: "/"
@@ -106,5 +110,3 @@ func templateFuncs(a *assetSet) template.FuncMap {
 		},
 	}
 }
-
-var berlin = calendar.Berlin
