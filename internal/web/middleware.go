@@ -16,7 +16,6 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
-	"coopshop/internal/authz"
 )
 
 type ctxKey int
@@ -144,7 +143,7 @@ func (s *Server) authorize(r Route) fiber.Handler {
 			return s.needLogin(c)
 		}
 		if r.Access == Permitted {
-			if err := s.Authz.Can(c.UserContext(), p.Subject, r.Action, authz.On(r.Object)); err != nil {
+			if err := s.Authz.Can(c.UserContext(), p.Subject, r.Need.Action, r.Need.On()); err != nil {
 				return err
 			}
 		}

@@ -17,26 +17,26 @@ import (
 // navItem is one entry of the main navigation, shown only to those the
 // enforcer allows its permission.
 type navItem struct {
-	Label, Href    string
-	Object, Action string
+	Label, Href string
+	Need        authz.Right // the zero Right: shown to everyone
 }
 
 // navigation lists the sections of the shop; later sections add a line.
 var navigation = []navItem{
-	{"Start", "/", "", ""},
-	{"Katalog", "/catalog", "catalog", "browse"},
-	{"Rahmenverträge", "/contracts", "contract", "read"},
-	{"Warenkorb", "/cart", "cart", "use"},
-	{"Bestellungen", "/orders", "order", "read"},
-	{"Zur Genehmigung", "/inbox", "order", "approve"},
-	{"Eingang Vertrieb", "/sales/orders", "order", "confirm"},
-	{"Angebote", "/quotes", "quote", "read"},
-	{"Einstellungen", "/settings", "settings", "manage"},
-	{"Katalogpflege", "/catalog/manage", "catalog", "manage"},
-	{"CSV-Import", "/catalog/import", "catalog", "manage"},
-	{"Benutzer & Rollen", "/admin/users", "user", "list"},
-	{"Berechtigungen", "/admin/policy", "policy", "view"},
-	{"Protokoll", "/audit", "audit", "read"},
+	{"Start", "/", authz.Right{}},
+	{"Katalog", "/catalog", authz.CatalogBrowse},
+	{"Rahmenverträge", "/contracts", authz.ContractRead},
+	{"Warenkorb", "/cart", authz.CartUse},
+	{"Bestellungen", "/orders", authz.OrderRead},
+	{"Zur Genehmigung", "/inbox", authz.OrderApprove},
+	{"Eingang Vertrieb", "/sales/orders", authz.OrderConfirm},
+	{"Angebote", "/quotes", authz.QuoteRead},
+	{"Einstellungen", "/settings", authz.SettingsManage},
+	{"Katalogpflege", "/catalog/manage", authz.CatalogManage},
+	{"CSV-Import", "/catalog/import", authz.CatalogManage},
+	{"Benutzer & Rollen", "/admin/users", authz.UserList},
+	{"Berechtigungen", "/admin/policy", authz.PolicyView},
+	{"Protokoll", "/audit", authz.AuditRead},
 }
 
 // page is the data every page template receives next to its own.
@@ -64,7 +64,7 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 		p.User = pr.User
 		p.Roles = pr.Subject.Roles
 		for _, item := range navigation {
-			if item.Object == "" || d.Authz.Allowed(pr.Subject, item.Action, authz.On(item.Object)) {
+			if item.Need == (authz.Right{}) || d.Authz.Allowed(pr.Subject, item.Need.Action, item.Need.On()) {
 				p.Nav = append(p.Nav, item)
 			}
 		}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/authz"
 )
 
 // Access says who may call a route.
@@ -26,8 +28,8 @@ type Route struct {
 	Path    string
 	Handler fiber.Handler
 	Access  Access
-	Object  string
-	Action  string
+	// Need is the right a Permitted route needs (authz.OrderApprove, …).
+	Need authz.Right
 }
 
 // Open is a route anyone may call.
@@ -40,8 +42,8 @@ func User(method, path string, h fiber.Handler) Route {
 	return Route{Method: method, Path: path, Handler: h, Access: LoggedIn}
 }
 
-// Allow is a route for a logged-in user the enforcer allows action on
-// objects of the kind object.
-func Allow(method, path, object, action string, h fiber.Handler) Route {
-	return Route{Method: method, Path: path, Handler: h, Access: Permitted, Object: object, Action: action}
+// Allow is a route for a logged-in user the enforcer allows the right
+// need on its kind of object.
+func Allow(method, path string, need authz.Right, h fiber.Handler) Route {
+	return Route{Method: method, Path: path, Handler: h, Access: Permitted, Need: need}
 }

@@ -66,17 +66,6 @@ func (h *Handler) loginSubmit(c *fiber.Ctx) error {
 	return c.Redirect(f.Next, fiber.StatusSeeOther)
 }
 
-// logout is POST /logout: the session ends, the cookie goes.
-func (h *Handler) logout(c *fiber.Ctx) error {
-	if token := web.SessionToken(c); token != "" {
-		if err := h.Accounts.EndSession(c.UserContext(), token); err != nil {
-			return err
-		}
-	}
-	c.ClearCookie(web.SessionCookie)
-	return c.Redirect("/login", fiber.StatusSeeOther)
-}
-
 // resumeField is one field of a form sent after the session expired, sent
 // again after the new login.
 type resumeField struct{ Name, Value string }

@@ -106,17 +106,3 @@ func (h *Handler) orderEditSubmit(c *fiber.Ctx) error {
 	}
 	return h.stepDone(c, o, fmt.Sprintf("Die Änderungen an %s sind gespeichert. Reichen Sie die Bestellung erneut ein, wenn sie fertig ist.", o.Number))
 }
-
-// orderResubmitSubmit is POST /orders/:id/resubmit: a returned order goes
-// into approval again.
-func (h *Handler) orderResubmitSubmit(c *fiber.Ctx) error {
-	id, version, err := formStep(c)
-	if err != nil {
-		return err
-	}
-	o, err := h.Orders.Resubmit(c.UserContext(), *web.Principal(c), id, version)
-	if err != nil {
-		return h.stepFailed(c, id, err, orderView{})
-	}
-	return h.stepDone(c, o, fmt.Sprintf("Die Bestellanforderung %s wurde erneut eingereicht.", o.Number))
-}

@@ -9,20 +9,6 @@ import (
 	"coopshop/internal/web"
 )
 
-// orderConfirmSubmit is POST /orders/:id/confirm: sales confirms an order
-// whose lines all have contract prices.
-func (h *Handler) orderConfirmSubmit(c *fiber.Ctx) error {
-	id, version, err := formStep(c)
-	if err != nil {
-		return err
-	}
-	o, err := h.Orders.Confirm(c.UserContext(), *web.Principal(c), id, version)
-	if err != nil {
-		return h.stepFailed(c, id, err, orderView{})
-	}
-	return h.stepDone(c, o, fmt.Sprintf("Die Bestellung %s ist bestätigt.", o.Number))
-}
-
 // orderQuoteSubmit is POST /orders/:id/quote: sales opens a quotation for
 // an order with lines that have no contract price and goes on to the
 // draft.
