@@ -68,7 +68,7 @@ func escapeNonASCII(s string) string {
 }
 
 // BackTo is the page the form was sent from (the next field, or the
-// Referer when it is of this host), through safeRedirect; else fallback.
+// Referer when it is of this host), through SafeRedirect; else fallback.
 func BackTo(c *fiber.Ctx, fallback string) string {
 	if next := SafeRedirect(c.FormValue("next"), ""); next != "" {
 		return next

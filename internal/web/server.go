@@ -64,7 +64,7 @@ type Server struct {
 }
 
 // maxBodyBytes bounds every request body; JSON bodies have a smaller limit
-// of their own (see decodeJSON).
+// of their own (see DecodeJSON).
 const maxBodyBytes = 32 << 20
 
 // New builds the server: templates parsed (and all checked) at start,

@@ -12,7 +12,7 @@ import (
 // openAPIFiles are the parts of the API description: base.json with the
 // common components, and one file per domain (catalog.json, orders.json, …)
 // whose paths and components are merged into it at start.
-// openapi_test.go checks that every /api/v1 route of the table is in it.
+// openapi_test.go checks that every /api/v1 route the app serves is in it.
 //
 //go:embed openapi/*.json
 var openAPIFiles embed.FS

@@ -56,7 +56,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("PUT", "/api/v1/members/:id/delivery-addresses/:addr", authz.SettingsManage, h.apiAddressUpdate),
 		web.Allow("DELETE", "/api/v1/members/:id/delivery-addresses/:addr", authz.SettingsManage, h.apiAddressDelete),
 
-		// Quotations and the order documents (quote_api.go); which version
+		// Quotations and the order documents (quote_api.go, pdf.go); which version
 		// and which member is decided per object in internal/quote.
 		web.Allow("GET", "/api/v1/quotes", authz.QuoteRead, h.apiQuotes),
 		web.Allow("GET", "/api/v1/quotes/:id", authz.QuoteRead, h.apiQuote),

@@ -41,12 +41,12 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/catalog/manage/contracts/:id", authz.ContractManage, h.contractEditPage),
 		web.Allow("POST", "/catalog/manage/contracts/:id", authz.ContractManage, h.contractUpdateSubmit),
 		// CSV import: the route needs catalog manage; contract lines also
-		// contract manage (checked per kind in catalog_import.go).
+		// contract manage (checked per kind by api.ImportKindOf).
 		web.Allow("GET", "/catalog/import", authz.CatalogManage, h.catalogImportPage),
 		web.Allow("POST", "/catalog/import", authz.CatalogManage, h.catalogImportSubmit),
 		web.Allow("GET", "/catalog/import/template", authz.CatalogManage, h.catalogImportTemplate),
 
-		// Quotations: sales' editor and the member's answer (quote_page.go).
+		// Quotations: sales' editor and the member's answer (quote_*.go).
 		web.Allow("GET", "/quotes", authz.QuoteRead, h.quotesPage),
 		web.Allow("GET", "/quotes/:id", authz.QuoteRead, h.quotePage),
 		web.Allow("POST", "/quotes/:id", authz.QuoteEdit, h.quoteEditSubmit),
