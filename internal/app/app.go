@@ -26,6 +26,8 @@ import (
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/web"
+	"coopshop/internal/web/api"
+	"coopshop/internal/web/ui"
 	"coopshop/migrations"
 )
 
@@ -107,8 +109,14 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
-	a.Web, err = web.New(web.Deps{Config: cfg, DB: bdb, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock})
+	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
+		Clock: a.Clock}
+	apiHandler, err := api.New(deps)
+	if err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	a.Web, err = web.New(deps, ui.Routes(ui.New(deps)), api.Routes(apiHandler))
 	if err != nil {
 		bdb.Close()
 		return nil, err

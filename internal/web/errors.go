@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,7 +10,7 @@ import (
 )
 
 // status maps application error codes to HTTP, in this one place.
-var status = map[apperr.Code]int{
+var statusOf = map[apperr.Code]int{
 	apperr.Invalid:      fiber.StatusUnprocessableEntity,
 	apperr.NotFound:     fiber.StatusNotFound,
 	apperr.Conflict:     fiber.StatusConflict,
@@ -20,6 +19,10 @@ var status = map[apperr.Code]int{
 	apperr.Internal:     fiber.StatusInternalServerError,
 	apperr.TooMany:      fiber.StatusTooManyRequests,
 }
+
+// Status is the HTTP status of an application error code: the one mapping,
+// used by the error handler and by pages that show an error in place.
+func Status(code apperr.Code) int { return statusOf[code] }
 
 // problem is an RFC 9457 problem document.
 type problem struct {
@@ -43,20 +46,25 @@ var problemTitles = map[string]string{
 	"too_many":     "Zu viele Versuche",
 }
 
-// errMalformed marks a request body that could not be read (400).
-type errMalformed struct{ msg string }
+// malformed marks a request body that could not be read (400).
+type malformed struct{ msg string }
 
-func (e errMalformed) Error() string { return e.msg }
+func (e malformed) Error() string { return e.msg }
+
+// Malformed is the error of a request that cannot be read as sent (a
+// form whose parallel fields do not line up, a version that is not a
+// number): 400 with msg, not a 422 naming a field.
+func Malformed(msg string) error { return malformed{msg} }
 
 // handleError is fiber's error handler: problem+json for the API, a German
 // error page for the browser. Internal errors are logged, never shown.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	code := apperr.CodeOf(err)
 	kind := string(code)
-	st := status[code]
+	st := Status(code)
 	msg := apperr.MessageOf(err)
 	var fe *fiber.Error
-	var mal errMalformed
+	var mal malformed
 	switch {
 	case errors.As(err, &mal):
 		kind, st, msg = "malformed", fiber.StatusBadRequest, mal.msg
@@ -87,7 +95,5 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}, "application/problem+json")
 	}
 	c.Status(st)
-	return s.render(c, "error", fiber.Map{"Title": problemTitles[kind], "Status": st, "Message": msg})
+	return s.Render(c, "error", fiber.Map{"Title": problemTitles[kind], "Status": st, "Message": msg})
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }

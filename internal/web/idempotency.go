@@ -6,18 +6,18 @@ import (
 	"coopshop/internal/idempotency"
 )
 
-// idempotencyOf is what every JSON creation (orders today; invoices, credit
+// IdempotencyOf is what every JSON creation (orders today; invoices, credit
 // notes, payments, billing runs later) hands its domain service: the
 // Idempotency-Key header and the hash of the canonical body. Call it after
 // the body was decoded, so that malformed JSON is a 400 first.
-func idempotencyOf(c *fiber.Ctx) (idempotency.Request, error) {
+func IdempotencyOf(c *fiber.Ctx) (idempotency.Request, error) {
 	return idempotency.FromJSON(c.Get(idempotency.Header), c.Body())
 }
 
-// idempotencyOfForm is the same for a form that carries its key in a
+// IdempotencyOfForm is the same for a form that carries its key in a
 // hidden field: the hash covers every field but the key and the CSRF
 // token.
-func idempotencyOfForm(c *fiber.Ctx, key string) (idempotency.Request, error) {
+func IdempotencyOfForm(c *fiber.Ctx, key string) (idempotency.Request, error) {
 	form := map[string][]string{}
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {
 		form[string(k)] = append(form[string(k)], string(v))

@@ -95,7 +95,7 @@ func textError(errs []apperr.FieldError) error {
 // handler runs: each query parameter, each form field (URL-encoded or
 // multipart; uploaded files are the importer's business) and the
 // Idempotency-Key header, each by the rule of its name. JSON bodies are
-// checked by decodeJSON, which knows their field paths.
+// checked by DecodeJSON, which knows their field paths.
 func (s *Server) checkInput(c *fiber.Ctx) error {
 	var errs []apperr.FieldError
 	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {

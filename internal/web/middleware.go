@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -16,8 +17,6 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 )
-
-const sessionCookie = "coopshop_session"
 
 type ctxKey int
 
@@ -75,7 +74,7 @@ func (s *Server) logRequest(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", requestID(c)}
-	if p := principal(c); p != nil {
+	if p := Principal(c); p != nil {
 		attrs = append(attrs, "user", p.User.Email)
 	}
 	level := slog.LevelInfo
@@ -106,7 +105,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		c.Locals(localBearer, true)
 		return c.Next()
 	}
-	token := c.Cookies(sessionCookie)
+	token := c.Cookies(SessionCookie)
 	if token == "" {
 		return c.Next()
 	}
@@ -129,22 +128,22 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 // authorize enforces a route's access: login, the kind-level permission
 // through the enforcer, and the CSRF token on every state-changing browser
 // request.
-func (s *Server) authorize(r route) fiber.Handler {
+func (s *Server) authorize(r Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if !isSafeMethod(c.Method()) && !isBearer(c) && !(r.path == "/api/v1/auth/token") {
+		if !isSafeMethod(c.Method()) && !IsBearer(c) && !(r.Path == "/api/v1/auth/token") {
 			if err := s.checkCSRF(c); err != nil {
 				return err
 			}
 		}
-		if r.access == public {
+		if r.Access == Public {
 			return c.Next()
 		}
-		p := principal(c)
+		p := Principal(c)
 		if p == nil {
 			return s.needLogin(c)
 		}
-		if r.access == permitted {
-			if err := s.Authz.Can(c.UserContext(), p.Subject, r.action, onKind(r.object)); err != nil {
+		if r.Access == Permitted {
+			if err := s.Authz.Can(c.UserContext(), p.Subject, r.Need.Action, r.Need.On()); err != nil {
 				return err
 			}
 		}
@@ -159,7 +158,7 @@ func isSafeMethod(m string) bool {
 // checkCSRF compares the form field _csrf or the X-CSRF-Token header with
 // the token of the session, in constant time.
 func (s *Server) checkCSRF(c *fiber.Ctx) error {
-	sess := session(c)
+	sess := Session(c)
 	if sess == nil {
 		if expired, _ := c.Locals(localExpired).(bool); expired {
 			return s.needLogin(c)
@@ -185,14 +184,14 @@ func (s *Server) needLogin(c *fiber.Ctx) error {
 	}
 	expired, _ := c.Locals(localExpired).(bool)
 	if !isSafeMethod(c.Method()) && expired {
-		f := loginForm{Next: safeRedirect(c.Path(), "")}
+		f := LoginForm{Next: SafeRedirect(c.Path(), "")}
 		if f.Next != "" {
 			f.Resume = resumeFields(c)
 		}
-		return s.renderLogin(c, f,
+		return s.RenderLogin(c, f,
 			"Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an – Ihre Eingaben bleiben erhalten.", fiber.StatusUnauthorized)
 	}
-	target := "/login?next=" + urlQueryEscape(c.OriginalURL())
+	target := "/login?next=" + url.QueryEscape(c.OriginalURL())
 	if expired {
 		target += "&expired=1"
 	}
@@ -208,17 +207,35 @@ const (
 	localExpired      = "expired"
 )
 
-func principal(c *fiber.Ctx) *account.Principal {
+// Principal is the authenticated caller, nil for an anonymous one.
+func Principal(c *fiber.Ctx) *account.Principal {
 	p, _ := c.Locals(localPrincipal).(*account.Principal)
 	return p
 }
 
-func session(c *fiber.Ctx) *account.Session {
+// Session is the browser session of the request, nil without one (API
+// clients with a bearer token have none).
+func Session(c *fiber.Ctx) *account.Session {
 	s, _ := c.Locals(localSession).(*account.Session)
 	return s
 }
 
-func isBearer(c *fiber.Ctx) bool {
+// SessionToken is the cookie token of the request's session, "" without
+// one; logging in and out end it.
+func SessionToken(c *fiber.Ctx) string {
+	t, _ := c.Locals(localSessionToken).(string)
+	return t
+}
+
+// SetLogin makes p the caller of the rest of the request, in the session
+// sess that has just been started for them (the login page).
+func SetLogin(c *fiber.Ctx, sess *account.Session, p *account.Principal) {
+	c.Locals(localSession, sess)
+	c.Locals(localPrincipal, p)
+}
+
+// IsBearer tells whether the caller authenticated with a bearer token.
+func IsBearer(c *fiber.Ctx) bool {
 	b, _ := c.Locals(localBearer).(bool)
 	return b
 }

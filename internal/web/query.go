@@ -11,38 +11,40 @@ import (
 	"coopshop/internal/apperr"
 )
 
-// listQuery reads the query parameters of a list (limit, cursor, filters)
+// ListQuery reads the query parameters of a list (limit, cursor, filters)
 // and collects a field error for each malformed one, so that a list
 // answers 422 naming the parameter instead of ignoring it (API.md: "A
 // malformed limit, cursor, filter or date is a 422, never ignored").
-type listQuery struct {
+type ListQuery struct {
 	c    *fiber.Ctx
 	errs []apperr.FieldError
 }
 
-func newListQuery(c *fiber.Ctx) *listQuery { return &listQuery{c: c} }
+// NewListQuery starts reading the list parameters of c.
+func NewListQuery(c *fiber.Ctx) *ListQuery { return &ListQuery{c: c} }
 
-func (q *listQuery) fail(name, format string, args ...any) {
+// Fail records a field error for the parameter name.
+func (q *ListQuery) Fail(name, format string, args ...any) {
 	q.errs = append(q.errs, apperr.FieldError{Field: name, Message: fmt.Sprintf(format, args...)})
 }
 
-// limit is ?limit=: def when absent, else a whole number from 1 to max.
-func (q *listQuery) limit(def, max int) int {
+// Limit is ?limit=: def when absent, else a whole number from 1 to max.
+func (q *ListQuery) Limit(def, max int) int {
 	raw := q.c.Query("limit")
 	if raw == "" {
 		return def
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 || n > max {
-		q.fail("limit", "Die Seitengröße (limit) ist eine ganze Zahl von 1 bis %d.", max)
+		q.Fail("limit", "Die Seitengröße (limit) ist eine ganze Zahl von 1 bis %d.", max)
 		return def
 	}
 	return n
 }
 
-// id is an optional positive whole number (?cursor=, ?order_id=, ?id=);
+// ID is an optional positive whole number (?cursor=, ?order_id=, ?id=);
 // 0 when absent.
-func (q *listQuery) id(name string) int64 {
+func (q *ListQuery) ID(name string) int64 {
 	raw := q.c.Query(name)
 	if raw == "" {
 		return 0
@@ -50,28 +52,28 @@ func (q *listQuery) id(name string) int64 {
 	n, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || n <= 0 {
 		if name == "cursor" {
-			q.fail(name, "Die Seitenangabe (cursor) ist ungültig; sie stammt aus next_cursor der vorigen Seite.")
+			q.Fail(name, "Die Seitenangabe (cursor) ist ungültig; sie stammt aus next_cursor der vorigen Seite.")
 		} else {
-			q.fail(name, "%s muss eine positive ganze Zahl sein.", name)
+			q.Fail(name, "%s muss eine positive ganze Zahl sein.", name)
 		}
 		return 0
 	}
 	return n
 }
 
-// oneOf is an optional parameter that takes one of allowed ("" when
+// OneOf is an optional parameter that takes one of allowed ("" when
 // absent).
-func (q *listQuery) oneOf(name string, allowed ...string) string {
+func (q *ListQuery) OneOf(name string, allowed ...string) string {
 	raw := q.c.Query(name)
 	if raw != "" && !slices.Contains(allowed, raw) {
-		q.fail(name, "Erlaubt sind: %s.", strings.Join(allowed, ", "))
+		q.Fail(name, "Erlaubt sind: %s.", strings.Join(allowed, ", "))
 		return ""
 	}
 	return raw
 }
 
-// states is ?state=a,b: each one of the entity's states.
-func states[S ~string](q *listQuery, name string, all []S) []S {
+// States is ?state=a,b: each one of the entity's states.
+func States[S ~string](q *ListQuery, name string, all []S) []S {
 	raw := q.c.Query(name)
 	if raw == "" {
 		return nil
@@ -84,7 +86,7 @@ func states[S ~string](q *listQuery, name string, all []S) []S {
 			for i, s := range all {
 				names[i] = string(s)
 			}
-			q.fail(name, "Unbekannter Status %q; erlaubt sind: %s.", string(st), strings.Join(names, ", "))
+			q.Fail(name, "Unbekannter Status %q; erlaubt sind: %s.", string(st), strings.Join(names, ", "))
 			return nil
 		}
 		out = append(out, st)
@@ -92,8 +94,8 @@ func states[S ~string](q *listQuery, name string, all []S) []S {
 	return out
 }
 
-// err is the 422 for every malformed parameter, or nil.
-func (q *listQuery) err() error {
+// Err is the 422 for every malformed parameter, or nil.
+func (q *ListQuery) Err() error {
 	if len(q.errs) == 0 {
 		return nil
 	}

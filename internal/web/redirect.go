@@ -11,7 +11,7 @@ import (
 // maxRedirectLen bounds a redirect target taken from the client.
 const maxRedirectLen = 2000
 
-// safeRedirect is the one gate for redirect targets that come from the
+// SafeRedirect is the one gate for redirect targets that come from the
 // client (next, back, Referer, the path of a form sent after the session
 // expired): it answers raw only when it is a clean path of this site, and
 // fallback otherwise. Clean means: parsed as a URL without scheme, host or
@@ -21,7 +21,7 @@ const maxRedirectLen = 2000
 // browsers that drop the tab); not the login or logout page. The answer is
 // ASCII only: bytes outside ASCII in the query are percent-encoded, and a
 // fragment is dropped.
-func safeRedirect(raw, fallback string) string {
+func SafeRedirect(raw, fallback string) string {
 	if raw == "" || len(raw) > maxRedirectLen || !strings.HasPrefix(raw, "/") ||
 		strings.HasPrefix(raw, "//") || strings.ContainsAny(raw, "\\ ") || hasControl(raw) {
 		return fallback
@@ -67,15 +67,15 @@ func escapeNonASCII(s string) string {
 	return b.String()
 }
 
-// backTo is the page the form was sent from (the next field, or the
-// Referer when it is of this host), through safeRedirect; else fallback.
-func backTo(c *fiber.Ctx, fallback string) string {
-	if next := safeRedirect(c.FormValue("next"), ""); next != "" {
+// BackTo is the page the form was sent from (the next field, or the
+// Referer when it is of this host), through SafeRedirect; else fallback.
+func BackTo(c *fiber.Ctx, fallback string) string {
+	if next := SafeRedirect(c.FormValue("next"), ""); next != "" {
 		return next
 	}
 	ref, err := url.Parse(c.Get(fiber.HeaderReferer))
 	if err != nil || ref.Host == "" || ref.Host != c.Hostname() || ref.Scheme != c.Protocol() {
 		return fallback
 	}
-	return safeRedirect(ref.RequestURI(), fallback)
+	return SafeRedirect(ref.RequestURI(), fallback)
 }

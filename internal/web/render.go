@@ -10,35 +10,34 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
 	"coopshop/internal/money"
 )
 
 // navItem is one entry of the main navigation, shown only to those the
 // enforcer allows its permission.
 type navItem struct {
-	Label, Href    string
-	Object, Action string
+	Label, Href string
+	Need        authz.Right // the zero Right: shown to everyone
 }
 
 // navigation lists the sections of the shop; later sections add a line.
 var navigation = []navItem{
-	{"Start", "/", "", ""},
-	{"Katalog", "/catalog", "catalog", "browse"},
-	{"Rahmenverträge", "/contracts", "contract", "read"},
-	{"Warenkorb", "/cart", "cart", "use"},
-	{"Bestellungen", "/orders", "order", "read"},
-	{"Zur Genehmigung", "/inbox", "order", "approve"},
-	{"Eingang Vertrieb", "/sales/orders", "order", "confirm"},
-	{"Angebote", "/quotes", "quote", "read"},
-	{"Einstellungen", "/settings", "settings", "manage"},
-	{"Katalogpflege", "/catalog/manage", "catalog", "manage"},
-	{"CSV-Import", "/catalog/import", "catalog", "manage"},
-	{"Benutzer & Rollen", "/admin/users", "user", "list"},
-	{"Berechtigungen", "/admin/policy", "policy", "view"},
-	{"Protokoll", "/audit", "audit", "read"},
+	{"Start", "/", authz.Right{}},
+	{"Katalog", "/catalog", authz.CatalogBrowse},
+	{"Rahmenverträge", "/contracts", authz.ContractRead},
+	{"Warenkorb", "/cart", authz.CartUse},
+	{"Bestellungen", "/orders", authz.OrderRead},
+	{"Zur Genehmigung", "/inbox", authz.OrderApprove},
+	{"Eingang Vertrieb", "/sales/orders", authz.OrderConfirm},
+	{"Angebote", "/quotes", authz.QuoteRead},
+	{"Einstellungen", "/settings", authz.SettingsManage},
+	{"Katalogpflege", "/catalog/manage", authz.CatalogManage},
+	{"CSV-Import", "/catalog/import", authz.CatalogManage},
+	{"Benutzer & Rollen", "/admin/users", authz.UserList},
+	{"Berechtigungen", "/admin/policy", authz.PolicyView},
+	{"Protokoll", "/audit", authz.AuditRead},
 }
-
-func onKind(kind string) authz.Object { return authz.On(kind) }
 
 // page is the data every page template receives next to its own.
 type page struct {
@@ -52,19 +51,20 @@ type page struct {
 	Principal *account.Principal
 }
 
-// render executes a view inside the main layout with the common data.
-func (s *Server) render(c *fiber.Ctx, view string, data fiber.Map) error {
+// Render executes a view of views/ inside the main layout with the common
+// data (user, navigation, CSRF token, the flash of the session).
+func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 	p := page{Data: data, Active: c.Path()}
-	if sess := session(c); sess != nil {
+	if sess := Session(c); sess != nil {
 		p.CSRF = sess.CSRFToken
-		p.Flash = s.Accounts.TakeFlash(c.UserContext(), sess)
+		p.Flash = d.Accounts.TakeFlash(c.UserContext(), sess)
 	}
-	if pr := principal(c); pr != nil && !isBearer(c) {
+	if pr := Principal(c); pr != nil && !IsBearer(c) {
 		p.Principal = pr
 		p.User = pr.User
 		p.Roles = pr.Subject.Roles
 		for _, item := range navigation {
-			if item.Object == "" || s.Authz.Allowed(pr.Subject, item.Action, onKind(item.Object)) {
+			if item.Need == (authz.Right{}) || d.Authz.Allowed(pr.Subject, item.Need.Action, item.Need.On()) {
 				p.Nav = append(p.Nav, item)
 			}
 		}
@@ -73,19 +73,23 @@ func (s *Server) render(c *fiber.Ctx, view string, data fiber.Map) error {
 	return c.Render(view, p, "layouts/main")
 }
 
-// flash stores a message for the next page of this browser session.
-func (s *Server) flash(c *fiber.Ctx, msg string) {
-	if sess := session(c); sess != nil {
-		s.Accounts.SetFlash(c.UserContext(), sess, msg)
+// Flash stores a message for the next page of this browser session.
+func (d *Deps) Flash(c *fiber.Ctx, msg string) {
+	if sess := Session(c); sess != nil {
+		d.Accounts.SetFlash(c.UserContext(), sess, msg)
 	}
 }
+
+// Today is the day prices and contract validity are judged by: the day of
+// the server's clock in Berlin, so that tests can fix it.
+func (d *Deps) Today() calendar.Date { return clock.Today(d.Clock) }
 
 func templateFuncs(a *assetSet) template.FuncMap {
 	return template.FuncMap{
 		"asset":     a.url,
 		"euro":      money.Format,
 		"date":      money.FormatDate,
-		"dateTime":  func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04") },
+		"dateTime":  func(t time.Time) string { return t.In(calendar.Berlin).Format("02.01.2006, 15:04") },
 		"roleLabel": authz.RoleLabel,
 		"join":      strings.Join,
 		// active marks the navigation entry of the current section: "/"
@@ -106,5 +110,3 @@ func templateFuncs(a *assetSet) template.FuncMap {
 		},
 	}
 }
-
-var berlin = calendar.Berlin

@@ -1,6 +1,12 @@
-// Package web is the HTTP adapter: the HTML pages and the JSON API over the
-// domain packages. It is the only package that imports fiber. Every route is
-// declared in routes.go with the permission it needs.
+// Package web is the kit of the HTTP adapter: the server (fiber app,
+// configuration, mounting route tables), middleware (request context,
+// recover, security headers, logging, authentication, authorization by the
+// route's permission, CSRF), the one mapping of application errors to HTTP,
+// rendering of views, static assets, and the request helpers the handlers
+// share. The handlers live in internal/web/ui (HTML pages and forms) and
+// internal/web/api (JSON); each brings its own route table to New. Only
+// internal/web and its sub-packages import fiber, and none of them holds a
+// database handle.
 package web
 
 import (
@@ -12,7 +18,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
-	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
 	"coopshop/internal/audit"
@@ -31,11 +36,7 @@ import (
 
 // Deps are the domain services the handlers use.
 type Deps struct {
-	Config config.Config
-	// DB is left only for the audit trail (audit.go, and the order page's
-	// trail in order_page.go) until an audit service takes its place; every
-	// other handler goes through a domain service.
-	DB       *bun.DB
+	Config   config.Config
 	Authz    *authz.Authorizer
 	Accounts *account.Service
 	Log      *slog.Logger
@@ -58,18 +59,18 @@ type Deps struct {
 // Server holds the fiber app and the dependencies of the handlers.
 type Server struct {
 	Deps
-	App        *fiber.App
-	assets     *assetSet
-	openAPIDoc []byte
+	App    *fiber.App
+	assets *assetSet
 }
 
 // maxBodyBytes bounds every request body; JSON bodies have a smaller limit
-// of their own (see decodeJSON).
+// of their own (see DecodeJSON).
 const maxBodyBytes = 32 << 20
 
 // New builds the server: templates parsed (and all checked) at start,
-// static files fingerprinted, routes registered.
-func New(d Deps) (*Server, error) {
+// static files fingerprinted, the routes of every table registered (ui's
+// and api's, composed by internal/app).
+func New(d Deps, tables ...[]Route) (*Server, error) {
 	assets, err := newAssetSet(static.FS)
 	if err != nil {
 		return nil, err
@@ -79,14 +80,8 @@ func New(d Deps) (*Server, error) {
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
-	doc, err := buildOpenAPI()
-	if err != nil {
-		return nil, err
-	}
-	if d.Clock == nil {
-		d.Clock = clock.System()
-	}
-	s := &Server{Deps: d, assets: assets, openAPIDoc: doc}
+	d.defaults()
+	s := &Server{Deps: d, assets: assets}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "coopshop",
 		Views:                 engine,
@@ -101,9 +96,25 @@ func New(d Deps) (*Server, error) {
 	s.App.Use(s.requestContext, s.recoverPanic, s.securityHeaders, s.logRequest)
 	s.App.Get("/static/:hash/*", s.serveStatic)
 	s.App.Use(s.authenticate)
-	for _, r := range s.routes() {
-		s.App.Add(r.method, r.path, s.authorize(r), s.checkInput, r.handler)
+	for _, table := range tables {
+		for _, r := range table {
+			s.App.Add(r.Method, r.Path, s.authorize(r), s.checkInput, r.Handler)
+		}
 	}
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
+}
+
+// defaults fills what a zero Deps leaves open: the system clock.
+func (d *Deps) defaults() {
+	if d.Clock == nil {
+		d.Clock = clock.System()
+	}
+}
+
+// Defaults returns d with the system clock when it names none; the
+// handler sets of ui and api take their Deps through it, as New does.
+func Defaults(d Deps) Deps {
+	d.defaults()
+	return d
 }

@@ -1,0 +1,75 @@
+package api
+
+import (
+	"coopshop/internal/authz"
+	"coopshop/internal/order"
+	"coopshop/internal/quote"
+	"coopshop/internal/web"
+)
+
+// Routes is the JSON API's route table (API.md): every route with the
+// permission it needs, checked by the kit before the handler runs.
+func Routes(h *Handler) []web.Route {
+	return []web.Route{
+		web.Open("GET", "/api/v1/openapi.json", h.openAPI),
+		web.Open("POST", "/api/v1/auth/token", h.apiToken),
+		web.User("GET", "/api/v1/me", h.apiMe),
+		web.Allow("GET", "/api/v1/users", authz.UserList, h.apiUsers),
+		web.Allow("PUT", "/api/v1/users/:id/roles", authz.UserManage, h.apiUserRoles),
+		web.Allow("GET", "/api/v1/audit", authz.AuditRead, h.apiAudit),
+
+		web.Allow("GET", "/api/v1/products", authz.CatalogBrowse, h.apiProducts),
+		web.Allow("GET", "/api/v1/products/:id", authz.CatalogBrowse, h.apiProduct),
+		web.Allow("GET", "/api/v1/categories", authz.CatalogBrowse, h.apiCategories),
+		web.Allow("POST", "/api/v1/products", authz.CatalogManage, h.apiProductCreate),
+		web.Allow("PATCH", "/api/v1/products/:id", authz.CatalogManage, h.apiProductUpdate),
+		web.Allow("POST", "/api/v1/products/:id/deactivate", authz.CatalogManage, h.apiProductDeactivate),
+		web.Allow("GET", "/api/v1/contracts", authz.ContractRead, h.apiContracts),
+		web.Allow("GET", "/api/v1/contracts/:id", authz.ContractRead, h.apiContract),
+		web.Allow("POST", "/api/v1/contracts", authz.ContractManage, h.apiContractCreate),
+		web.Allow("PATCH", "/api/v1/contracts/:id", authz.ContractManage, h.apiContractUpdate),
+		web.Allow("POST", "/api/v1/catalog/import", authz.CatalogManage, h.apiCatalogImport),
+
+		web.Allow("GET", "/api/v1/cart", authz.CartUse, h.apiCart),
+		web.Allow("PUT", "/api/v1/cart/items/:product_id", authz.CartUse, h.apiCartPut),
+		web.Allow("DELETE", "/api/v1/cart/items/:product_id", authz.CartUse, h.apiCartDelete),
+		web.Allow("POST", "/api/v1/orders", authz.OrderSubmit, h.apiOrderSubmit),
+		web.Allow("GET", "/api/v1/orders", authz.OrderRead, h.apiOrders),
+		web.Allow("GET", "/api/v1/orders/:id", authz.OrderRead, h.apiOrder),
+		web.Allow("PATCH", "/api/v1/orders/:id", authz.OrderEdit, h.apiOrderEdit),
+		web.Allow("POST", "/api/v1/orders/:id/submit", authz.OrderEdit, h.apiOrderStep(order.StepResubmit)),
+		web.Allow("POST", "/api/v1/orders/:id/approve", authz.OrderApprove, h.apiOrderStep(order.StepApprove)),
+		web.Allow("POST", "/api/v1/orders/:id/reject", authz.OrderReject, h.apiOrderStep(order.StepReject)),
+		web.Allow("POST", "/api/v1/orders/:id/return", authz.OrderReturn, h.apiOrderStep(order.StepReturn)),
+		web.Allow("POST", "/api/v1/orders/:id/withdraw", authz.OrderWithdraw, h.apiOrderStep(order.StepWithdraw)),
+		web.Allow("POST", "/api/v1/orders/:id/confirm", authz.OrderConfirm, h.apiOrderStep(order.StepConfirm)),
+		web.Allow("POST", "/api/v1/orders/:id/quotes", authz.OrderQuote, h.apiOrderQuote),
+		web.Allow("POST", "/api/v1/orders/:id/deliveries", authz.OrderDeliver, h.apiOrderDeliver),
+		// A member's order settings: read by whoever may read its orders
+		// (checked per member in internal/member), changed by its admin.
+		web.Allow("GET", "/api/v1/members/:id/settings", authz.OrderRead, h.apiSettings),
+		web.Allow("PUT", "/api/v1/members/:id/approval-rules", authz.SettingsManage, h.apiRulesPut),
+		web.Allow("POST", "/api/v1/members/:id/cost-centres", authz.SettingsManage, h.apiCostCentreCreate),
+		web.Allow("PUT", "/api/v1/members/:id/cost-centres/:cc", authz.SettingsManage, h.apiCostCentreUpdate),
+		web.Allow("DELETE", "/api/v1/members/:id/cost-centres/:cc", authz.SettingsManage, h.apiCostCentreDelete),
+		web.Allow("POST", "/api/v1/members/:id/delivery-addresses", authz.SettingsManage, h.apiAddressCreate),
+		web.Allow("PUT", "/api/v1/members/:id/delivery-addresses/:addr", authz.SettingsManage, h.apiAddressUpdate),
+		web.Allow("DELETE", "/api/v1/members/:id/delivery-addresses/:addr", authz.SettingsManage, h.apiAddressDelete),
+
+		// Quotations and the order documents (quote_api.go, pdf.go); which version
+		// and which member is decided per object in internal/quote.
+		web.Allow("GET", "/api/v1/quotes", authz.QuoteRead, h.apiQuotes),
+		web.Allow("GET", "/api/v1/quotes/:id", authz.QuoteRead, h.apiQuote),
+		web.Allow("PATCH", "/api/v1/quotes/:id", authz.QuoteEdit, h.apiQuoteUpdate),
+		web.Allow("GET", "/api/v1/quotes/:id/versions", authz.QuoteRead, h.apiQuoteVersions),
+		web.Allow("GET", "/api/v1/quotes/:id/pdf", authz.DocumentRead, h.quotePDF),
+		web.Allow("POST", "/api/v1/quotes/:id/submit", authz.QuoteSubmit, h.apiQuoteStep(quote.StepSubmit)),
+		web.Allow("POST", "/api/v1/quotes/:id/return", authz.QuoteSubmit, h.apiQuoteStep(quote.StepReturn)),
+		web.Allow("POST", "/api/v1/quotes/:id/approve", authz.QuoteApprove, h.apiQuoteStep(quote.StepApprove)),
+		web.Allow("POST", "/api/v1/quotes/:id/send", authz.QuoteSend, h.apiQuoteStep(quote.StepSend)),
+		web.Allow("POST", "/api/v1/quotes/:id/accept", authz.QuoteAccept, h.apiQuoteStep(quote.StepAccept)),
+		web.Allow("POST", "/api/v1/quotes/:id/reject", authz.QuoteReject, h.apiQuoteStep(quote.StepReject)),
+		web.Allow("POST", "/api/v1/quotes/:id/revise", authz.QuoteRevise, h.apiQuoteStep(quote.StepRevise)),
+		web.Allow("GET", "/api/v1/orders/:id/pdf", authz.DocumentRead, h.orderPDF),
+	}
+}

@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
+	"coopshop/internal/money"
+	"coopshop/internal/order"
+	"coopshop/internal/web"
+)
+
+// orderSubmit is POST /orders: the checkout form below the cart.
+func (h *Handler) orderSubmit(c *fiber.Ctx) error {
+	f := checkoutForm{
+		CostCentre: c.FormValue("cost_centre"), AddressID: c.FormValue("delivery_address_id"), Address: c.FormValue("delivery_address"),
+		Reason: c.FormValue("reason"), DesiredDate: strings.TrimSpace(c.FormValue("desired_date")), Key: c.FormValue("idempotency_key"),
+	}
+	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason}
+	var err error
+	if in.Idempotency, err = web.IdempotencyOfForm(c, f.Key); err != nil {
+		return h.renderCart(c, f, err)
+	}
+	if id, err := strconv.ParseInt(f.AddressID, 10, 64); err == nil && id > 0 {
+		in.DeliveryAddressID = id
+	} else {
+		in.DeliveryAddress = f.Address
+	}
+	if f.DesiredDate != "" {
+		d, err := calendar.Parse(f.DesiredDate)
+		if err != nil {
+			return h.renderCart(c, f, apperr.Fields("Bitte prüfen Sie die Angaben zur Bestellung.",
+				apperr.FieldError{Field: "desired_date", Message: "Bitte ein Datum als TT.MM.JJJJ angeben."}))
+		}
+		in.DesiredDate = d
+	}
+	o, _, err := h.Orders.Submit(c.UserContext(), *web.Principal(c), in)
+	if err != nil {
+		return h.renderCart(c, f, err)
+	}
+	msg := fmt.Sprintf("Ihre Bestellanforderung %s über %s wurde eingereicht.", o.Number, money.Format(o.GrossCents))
+	if o.State == order.StateApproved {
+		msg = fmt.Sprintf("Ihre Bestellung %s über %s braucht keine Genehmigung und liegt nun beim Vertrieb.", o.Number, money.Format(o.GrossCents))
+	}
+	h.Flash(c, msg)
+	return c.Redirect(fmt.Sprintf("/orders/%d", o.ID), fiber.StatusSeeOther)
+}

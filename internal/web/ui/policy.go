@@ -1,0 +1,7 @@
+package ui
+
+import "github.com/gofiber/fiber/v2"
+
+func (h *Handler) policyPage(c *fiber.Ctx) error {
+	return h.Render(c, "policy", fiber.Map{"Permissions": h.Authz.Permissions()})
+}
