@@ -6,24 +6,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/authz"
 	"coopshop/internal/catalog"
 	"coopshop/internal/web"
 	"coopshop/internal/web/api"
 )
-
-// option is one entry of a select box.
-type option struct {
-	Value, Label string
-}
-
-func kindOptions() []option {
-	out := make([]option, len(catalog.Kinds))
-	for i, k := range catalog.Kinds {
-		out[i] = option{k, catalog.KindLabel(k)}
-	}
-	return out
-}
 
 // catalogPage is /catalog: categories at the side, search and filters, the
 // products with the caller's prices.
@@ -89,22 +75,5 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 		"Title": "Katalog", "Items": items, "Categories": links, "Kinds": kindOptions(), "Contracts": contractOpts,
 		"Q": f.Q, "Kind": f.Kind, "Contract": c.Query("contract"), "Category": c.Query("category"), "Next": next,
 		"Paged": f.Cursor != "", "First": query(f.CategoryID, ""), "Provider": v.Provider(), "CanManage": h.Catalog.CanManage(*web.Principal(c)),
-	})
-}
-
-// catalogProductPage is /catalog/products/:id: everything about one
-// product at the caller's price, and the cart form for those who may
-// order.
-func (h *Handler) catalogProductPage(c *fiber.Ctx) error {
-	it, err := api.CatalogProduct(c, h.Catalog)
-	if err != nil {
-		return err
-	}
-	p := web.Principal(c)
-	qty := it.MinQuantity
-	return h.Render(c, "catalog_product", fiber.Map{
-		"Title": it.Name, "Item": it, "Quantity": qty,
-		"CanCart":   h.Authz.Allowed(p.Subject, "use", authz.On("cart")) && it.Active,
-		"CanManage": h.Catalog.CanManage(*web.Principal(c)),
 	})
 }

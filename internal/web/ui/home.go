@@ -33,6 +33,8 @@ var tiles = []tile{
 	{"Protokoll", "Wer hat wann was geändert.", "/audit", authz.AuditRead},
 }
 
+// home is GET /: the start page with the tiles of the tasks the user may
+// do.
 func (h *Handler) home(c *fiber.Ctx) error {
 	p := web.Principal(c)
 	var shown []tile

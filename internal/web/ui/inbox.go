@@ -7,22 +7,6 @@ import (
 	"coopshop/internal/web"
 )
 
-// inboxRow is an order waiting for a decision, with how long it waits.
-type inboxRow struct {
-	*order.Order
-	Days  int
-	Stage *order.Stage
-	Of    int
-}
-
-func inboxRows(orders []*order.Order, since func(*order.Order) int) []inboxRow {
-	out := make([]inboxRow, 0, len(orders))
-	for _, o := range orders {
-		out = append(out, inboxRow{Order: o, Days: since(o), Stage: o.OpenStage(), Of: len(o.RoundStages())})
-	}
-	return out
-}
-
 // inboxPage is GET /inbox, "Zur Genehmigung": orders waiting for a stage
 // the viewer may decide, oldest first.
 func (h *Handler) inboxPage(c *fiber.Ctx) error {
@@ -37,15 +21,4 @@ func (h *Handler) inboxPage(c *fiber.Ctx) error {
 		return err
 	}
 	return h.Render(c, "inbox", fiber.Map{"Title": "Zur Genehmigung", "Rows": rows, "Quotes": quotes})
-}
-
-// salesInboxPage is GET /sales/orders, "Eingang Vertrieb": approved
-// orders of all members, oldest first.
-func (h *Handler) salesInboxPage(c *fiber.Ctx) error {
-	orders, err := h.Orders.SalesInbox(c.UserContext(), *web.Principal(c))
-	if err != nil {
-		return err
-	}
-	rows := inboxRows(orders, func(o *order.Order) int { return h.ageDays(o.UpdatedAt) })
-	return h.Render(c, "sales_orders", fiber.Map{"Title": "Eingang Vertrieb", "Rows": rows})
 }

@@ -11,14 +11,6 @@ import (
 	"coopshop/internal/web"
 )
 
-// deliveryForm is the delivery form as typed: per order line (by line_no)
-// the quantity and the serial numbers (one per line).
-type deliveryForm struct {
-	Quantity map[int]string
-	Serials  map[int]string
-	Note     string
-}
-
 // orderDeliverSubmit is POST /orders/:id/deliveries: sales records a
 // (partial) delivery. Fields: line_no (or, as before, product_id),
 // quantity and serials in parallel; lines with an empty or zero quantity

@@ -1,12 +1,8 @@
 package ui
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/order"
@@ -28,6 +24,7 @@ type orderView struct {
 	QuoteID  *int64 // the newest quotation version the viewer may see
 }
 
+// loadOrder loads the order of the :id parameter for the caller.
 func (h *Handler) loadOrder(c *fiber.Ctx) (*order.Order, error) {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
@@ -36,6 +33,8 @@ func (h *Handler) loadOrder(c *fiber.Ctx) (*order.Order, error) {
 	return h.Orders.Get(c.UserContext(), *web.Principal(c), id)
 }
 
+// orderPage is GET /orders/:id: the order with the steps the viewer may
+// take.
 func (h *Handler) orderPage(c *fiber.Ctx) error {
 	o, err := h.loadOrder(c)
 	if err != nil {
@@ -75,40 +74,6 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) error {
 	}
 	return h.Render(c, "order", fiber.Map{"Title": "Bestellung " + o.Number, "V": v})
 }
-
-// stepFailed shows the order again with the error of a step, unless the
-// error means the order cannot be shown at all.
-func (h *Handler) stepFailed(c *fiber.Ctx, id int64, err error, v orderView) error {
-	code := apperr.CodeOf(err)
-	if code == apperr.Internal || code == apperr.NotFound || code == apperr.Unauthorized {
-		return err
-	}
-	o, gerr := h.Orders.Get(c.UserContext(), *web.Principal(c), id)
-	if gerr != nil {
-		return gerr
-	}
-	c.Status(web.Status(code))
-	v.Error, v.Errors = apperr.MessageOf(err), fieldErrorMap(err)
-	return h.renderOrder(c, o, v)
-}
-
-// stepDone goes back to the order page with a flash.
-func (h *Handler) stepDone(c *fiber.Ctx, o *order.Order, msg string) error {
-	h.Flash(c, msg)
-	return c.Redirect(fmt.Sprintf("/orders/%d", o.ID), fiber.StatusSeeOther)
-}
-
-// formStep reads the id and version of a step form.
-func formStep(c *fiber.Ctx) (id, version int64, err error) {
-	if id, err = web.ParamID(c, "id"); err != nil {
-		return 0, 0, err
-	}
-	version, err = web.ParseVersion(c.FormValue("version"))
-	return id, version, err
-}
-
-// ageDays is how many whole days before the server clock's now t was.
-func (h *Handler) ageDays(t time.Time) int { return int(h.Clock.Now().Sub(t).Hours() / 24) }
 
 // auditObject is the order's audit trail as the enforcer sees it.
 func auditObject(o *order.Order) authz.Object {

@@ -46,6 +46,8 @@ type quoteView struct {
 	Notice      string
 }
 
+// renderQuote shows a quotation version: the editor for a draft sales may
+// edit, else read-only with the steps.
 func (h *Handler) renderQuote(c *fiber.Ctx, q *quote.Quote, v quoteView) error {
 	p := web.Principal(c)
 	ctx := c.UserContext()

@@ -13,18 +13,6 @@ import (
 	"coopshop/internal/web"
 )
 
-// loginPage is GET /login?next=: the form, or home for a logged-in user.
-func (h *Handler) loginPage(c *fiber.Ctx) error {
-	if web.Principal(c) != nil {
-		return c.Redirect("/", fiber.StatusSeeOther)
-	}
-	msg := ""
-	if c.Query("expired") != "" {
-		msg = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
-	}
-	return h.RenderLogin(c, web.LoginForm{Next: web.SafeRedirect(c.Query("next"), "")}, msg, fiber.StatusOK)
-}
-
 // loginSubmit is POST /login: a new session for the right password, the
 // form again (401, 429 with Retry-After) otherwise.
 func (h *Handler) loginSubmit(c *fiber.Ctx) error {
@@ -70,6 +58,8 @@ func (h *Handler) loginSubmit(c *fiber.Ctx) error {
 // again after the new login.
 type resumeField struct{ Name, Value string }
 
+// decodeResume reads the fields of the form sent before the login (JSON);
+// nil if there are none.
 func decodeResume(s string) []resumeField {
 	if s == "" {
 		return nil

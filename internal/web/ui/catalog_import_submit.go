@@ -7,36 +7,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
-	"coopshop/internal/authz"
 	"coopshop/internal/catalog"
 	"coopshop/internal/web"
 	"coopshop/internal/web/api"
 )
-
-// allowedImportKinds are the kinds the caller may import, for the form.
-func (h *Handler) allowedImportKinds(c *fiber.Ctx) []api.ImportKind {
-	var out []api.ImportKind
-	for _, k := range api.ImportKinds {
-		if h.Authz.Allowed(web.Principal(c).Subject, "manage", authz.On(k.Object)) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-func (h *Handler) catalogImportPage(c *fiber.Ctx) error {
-	kind := c.Query("kind", catalog.ImportProducts)
-	if _, err := api.ImportKindOf(c, h.Authz, kind); err != nil {
-		return err
-	}
-	return h.renderImport(c, kind, nil, "", "")
-}
-
-func (h *Handler) renderImport(c *fiber.Ctx, kind string, rep *catalog.ImportReport, fileName, errMsg string) error {
-	return h.Render(c, "catalog_import", fiber.Map{
-		"Title": "CSV-Import", "Kinds": h.allowedImportKinds(c), "Kind": kind, "Report": rep, "FileName": fileName, "Error": errMsg,
-	})
-}
 
 // catalogImportSubmit checks ("Nur prüfen") or imports the uploaded file.
 // A clean import redirects with the counts as flash message, so that
@@ -91,20 +65,4 @@ func importSummary(rep catalog.ImportReport) string {
 		msg += " Neue Kategorien: " + strings.Join(rep.CategoriesCreated, ", ") + "."
 	}
 	return msg
-}
-
-// catalogImportTemplate sends the CSV template of a kind: the header and
-// one example row.
-func (h *Handler) catalogImportTemplate(c *fiber.Ctx) error {
-	k, err := api.ImportKindOf(c, h.Authz, c.Query("kind", catalog.ImportProducts))
-	if err != nil {
-		return err
-	}
-	b, err := catalog.ImportTemplate(k.Value)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="vorlage-%s.csv"`, strings.ToLower(k.Label)))
-	return c.Send(b)
 }

@@ -5,36 +5,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/account"
 	"coopshop/internal/apperr"
-	"coopshop/internal/authz"
 	"coopshop/internal/web"
 	"coopshop/internal/web/api"
 )
 
-func (h *Handler) usersPage(c *fiber.Ctx) error {
-	rows, err := api.UserRows(c, h.Accounts)
-	if err != nil {
-		return err
-	}
-	return h.Render(c, "users", fiber.Map{"Users": rows})
-}
-
-func (h *Handler) userPage(c *fiber.Ctx) error {
-	u, err := api.ManagedUser(c, h.Accounts)
-	if err != nil {
-		return err
-	}
-	return h.renderUser(c, u, h.Accounts.RolesOf(u), "")
-}
-
-func (h *Handler) renderUser(c *fiber.Ctx, u *account.User, roles []string, errMsg string) error {
-	canManage := h.Accounts.CanManageUser(*web.Principal(c), u)
-	return h.Render(c, "user", fiber.Map{
-		"Target": u, "Roles": roles, "Available": authz.RolesFor(u.Org.Kind), "CanManage": canManage, "Error": errMsg,
-	})
-}
-
+// userRolesSubmit is POST /admin/users/:id/roles: sets the user's roles at
+// the posted version.
 func (h *Handler) userRolesSubmit(c *fiber.Ctx) error {
 	u, err := api.ManagedUser(c, h.Accounts)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/web"
@@ -19,6 +18,8 @@ type contractRow struct {
 	Members string // eligible members in words, for the provider
 }
 
+// contractRows prepares contracts for the pages, with their members' names
+// for the provider.
 func (h *Handler) contractRows(c *fiber.Ctx, v catalog.Viewer, cs []*catalog.Contract, today calendar.Date) ([]contractRow, error) {
 	names := map[int64]string{}
 	if v.Provider() {
@@ -55,41 +56,4 @@ func (h *Handler) contractRows(c *fiber.Ctx, v catalog.Viewer, cs []*catalog.Con
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// contractsPage is /contracts: the framework contracts the caller may see.
-func (h *Handler) contractsPage(c *fiber.Ctx) error {
-	p := web.Principal(c)
-	v, today := h.Catalog.ViewerFor(*p), h.Catalog.Today()
-	cs, _, err := h.Catalog.Contracts(c.UserContext(), *p, 0, "")
-	if err != nil {
-		return err
-	}
-	rows, err := h.contractRows(c, v, cs, today)
-	if err != nil {
-		return err
-	}
-	return h.Render(c, "contracts", fiber.Map{"Title": "Rahmenverträge", "Contracts": rows, "Provider": v.Provider(),
-		"CanManage": h.Authz.Allowed(web.Principal(c).Subject, "manage", authz.On("contract"))})
-}
-
-// contractPage is /contracts/:id; a contract the member is not eligible
-// for is a 404.
-func (h *Handler) contractPage(c *fiber.Ctx) error {
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		return err
-	}
-	p := web.Principal(c)
-	v, today := h.Catalog.ViewerFor(*p), h.Catalog.Today()
-	ct, err := h.Catalog.Contract(c.UserContext(), *p, id)
-	if err != nil {
-		return err
-	}
-	rows, err := h.contractRows(c, v, []*catalog.Contract{ct}, today)
-	if err != nil {
-		return err
-	}
-	return h.Render(c, "contract", fiber.Map{"Title": ct.Number, "C": rows[0], "Provider": v.Provider(),
-		"CanManage": h.Authz.Allowed(web.Principal(c).Subject, "manage", authz.On("contract"))})
 }

@@ -7,10 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-func (h *Handler) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
-}
-
 // readyz checks the database, so a load balancer only sends traffic to a
 // process that can serve it.
 func (h *Handler) readyz(c *fiber.Ctx) error {

@@ -13,49 +13,6 @@ import (
 	"coopshop/internal/web"
 )
 
-// orderEditForm is a returned order's edit form as typed.
-type orderEditForm struct {
-	CostCentre  string
-	Address     string
-	Reason      string
-	DesiredDate string
-	Quantity    map[int64]string
-}
-
-func editFormOf(o *order.Order) orderEditForm {
-	f := orderEditForm{Address: o.DeliveryAddress, Reason: o.Reason, DesiredDate: o.DesiredDate.String(), Quantity: map[int64]string{}}
-	f.CostCentre, _, _ = strings.Cut(o.CostCentre, " – ")
-	for _, l := range o.Lines {
-		f.Quantity[l.ProductID] = strconv.FormatInt(l.Quantity, 10)
-	}
-	return f
-}
-
-// orderEditPage is GET /orders/:id/edit, for a returned order's requester.
-func (h *Handler) orderEditPage(c *fiber.Ctx) error {
-	o, err := h.loadOrder(c)
-	if err != nil {
-		return err
-	}
-	if !h.Orders.Allowed(*web.Principal(c), o, order.StepEdit) {
-		return apperr.New(apperr.Forbidden, "Diese Bestellung können Sie nicht bearbeiten: Nur zurückgegebene Bestellungen bearbeitet, wer sie angefordert hat.")
-	}
-	return h.renderOrderEdit(c, o, editFormOf(o), nil)
-}
-
-func (h *Handler) renderOrderEdit(c *fiber.Ctx, o *order.Order, f orderEditForm, err error) error {
-	st, serr := h.Members.Settings(c.UserContext(), *web.Principal(c), o.OrgID)
-	if serr != nil {
-		return serr
-	}
-	data := fiber.Map{"Title": "Bestellung " + o.Number + " bearbeiten", "Order": o, "Form": f, "Settings": st, "Errors": map[string]string{}}
-	if err != nil {
-		c.Status(web.Status(apperr.CodeOf(err)))
-		data["Error"], data["Errors"] = apperr.MessageOf(err), fieldErrorMap(err)
-	}
-	return h.Render(c, "order_edit", data)
-}
-
 // orderEditSubmit is POST /orders/:id/edit.
 func (h *Handler) orderEditSubmit(c *fiber.Ctx) error {
 	id, version, err := formStep(c)
