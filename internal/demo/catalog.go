@@ -142,6 +142,11 @@ var demoProducts = []demoProduct{
 	{"dienstleistungen", catalog.Product{SKU: "SVC-VOR-ORT", Name: "Vor-Ort-Installation",
 		Description: "Installation und Inbetriebnahme durch unsere Technikerinnen und Techniker vor Ort – Aufwand und Preis nach Absprache, Sie erhalten ein Angebot.",
 		Kind:        catalog.KindService, Unit: "Stunde", VATPercent: 19, Active: true, QuoteOnly: true}},
+	// The cooperative's own service to its members is not taxable (§ 2b
+	// UStG): the 0 % product of the demo, with its reason.
+	{"dienstleistungen", catalog.Product{SKU: "SVC-IKZ-FACHVERFAHREN", Name: "Fachverfahrensbetreuung (interkommunal)",
+		Description: "Betreuung der Fachverfahren durch die Genossenschaft als interkommunale Zusammenarbeit: Updates, Anwenderberatung, Störungsannahme. Nicht steuerbar nach § 2b UStG.",
+		Kind:        catalog.KindService, Unit: "Stunde", ListPriceCents: 8500, VATPercent: 0, VATExemptReason: catalog.VATNotTaxable2b, Active: true}},
 	{"notebooks", catalog.Product{SKU: "NB-LEN-T14-G4", Name: "Lenovo ThinkPad T14 Gen 4 (Auslaufmodell)",
 		Description: "Vorgängermodell, nicht mehr lieferbar.", Kind: catalog.KindHardware, Unit: "Stück", ListPriceCents: 99900, VATPercent: 19, Active: false}},
 }
@@ -215,6 +220,7 @@ var demoContracts = []demoContract{
 		{"CLOUD-AP-STD", 2990, nil, nil, 1},
 		{"CLOUD-AP-PLUS", 4490, nil, nil, 1},
 		{"VPN-ZUGANG-STD", 550, nil, nil, 1},
+		{"SVC-IKZ-FACHVERFAHREN", 7800, nil, nil, 1},
 	}},
 	{"RV-{Y}-NB-09", "Notebooks {Y}/{yy+1}", "Systemhaus Elbe GmbH", -2, -1, nil, []demoLine{
 		{"NB-LEN-T14-G4", 89900, n(300), n(60), 1},
