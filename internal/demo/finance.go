@@ -61,7 +61,7 @@ type payment struct {
 type financeOrder struct {
 	demoOrder
 	daysAgo        int
-	invoiceDaysAgo int    // -1: delivered, not yet invoiced
+	invoiceDaysAgo int // -1: delivered, not yet invoiced
 	payments       []payment
 	cancelDaysAgo  int    // > 0: cancelled by a credit note then
 	cancelReason   string // of the credit note
@@ -95,13 +95,13 @@ var financeOrders = []financeOrder{
 		daysAgo: 20, invoiceDaysAgo: 18, payments: []payment{{5, 2000_00}}},
 	{demoOrder: demoOrder{key: "demo-boerde-fachverfahren", purchaser: "einkauf@boerde.example", centre: "2000", label: "Kreisverwaltung Haldensleben",
 		reason: "Zwei Thin Clients mit Monitoren für die Kasse und die Betreuung des Finanzverfahrens bei der Umstellung.", desiredInDays: 7,
-		items: []demoItem{{"TC-IGEL-UD3", 2}, {"MON-DELL-P2425H", 5}, {"SVC-IKZ-FACHVERFAHREN", 8}},
+		items:     []demoItem{{"TC-IGEL-UD3", 2}, {"MON-DELL-P2425H", 5}, {"SVC-IKZ-FACHVERFAHREN", 8}},
 		approvals: []decision{{"genehmigung@boerde.example", "Genehmigt."}},
 		summary:   "berechnet (mit nicht steuerbarer Position), offen"},
 		daysAgo: 0, invoiceDaysAgo: 0},
 	{demoOrder: demoOrder{key: "demo-weissenfels-kita", purchaser: "einkauf@weissenfels.example", centre: "4000", label: "Rathaus",
 		reason: "Zwei Notebooks für die Leitungen der Kindertagesstätten, eingerichtet mit dem Verwaltungsimage.", desiredInDays: 10,
-		items: []demoItem{{"NB-DELL-5450", 2}, {"SVC-EINRICHTUNG-NB", 2}},
+		items:     []demoItem{{"NB-DELL-5450", 2}, {"SVC-EINRICHTUNG-NB", 2}},
 		approvals: []decision{{"genehmigung@weissenfels.example", "Genehmigt."}},
 		summary:   "geliefert, noch nicht berechnet (Eingang Finanzen)"},
 		daysAgo: 0, invoiceDaysAgo: -1},
