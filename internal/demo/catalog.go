@@ -205,6 +205,9 @@ var demoContracts = []demoContract{
 		{"NB-DELL-5450", 82900, n(150), n(40), 1},
 		{"DOCK-LEN-USBC", 18900, n(300), n(60), 1},
 		{"SVC-EINRICHTUNG-NB", 3900, nil, nil, 1},
+		// The cooperative's own support of the procedures on the
+		// devices, not taxable (§ 2b UStG).
+		{"SVC-IKZ-FACHVERFAHREN", 7800, nil, nil, 1},
 	}},
 	{"RV-{Y}-TC-02", "Thin Clients {Y}/{yy+1}", "Mitteldeutsche IT-Handel GmbH", 0, 1, nil, []demoLine{
 		{"TC-IGEL-UD3", 37900, n(400), nil, 1},
@@ -220,7 +223,6 @@ var demoContracts = []demoContract{
 		{"CLOUD-AP-STD", 2990, nil, nil, 1},
 		{"CLOUD-AP-PLUS", 4490, nil, nil, 1},
 		{"VPN-ZUGANG-STD", 550, nil, nil, 1},
-		{"SVC-IKZ-FACHVERFAHREN", 7800, nil, nil, 1},
 	}},
 	{"RV-{Y}-NB-09", "Notebooks {Y}/{yy+1}", "Systemhaus Elbe GmbH", -2, -1, nil, []demoLine{
 		{"NB-LEN-T14-G4", 89900, n(300), n(60), 1},
