@@ -20,6 +20,7 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
@@ -43,6 +44,8 @@ type App struct {
 	Catalog  *catalog.Service
 	Quotes   *quote.Service
 	Sales    *sales.Service
+	// Invoices is finance: invoices, credit notes, payments, settings.
+	Invoices *invoice.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -101,6 +104,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Quotes.BaseURL, a.Quotes.Clock = cfg.PublicURL(), a.Clock
 	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
 	a.Sales.Clock = a.Clock
+	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
+	a.Invoices.Clock = a.Clock
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {

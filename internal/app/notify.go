@@ -19,10 +19,12 @@ func newSender(cfg config.Config, log *slog.Logger) (notify.Sender, error) {
 
 // registerJobs gives the runner a handler for every kind of job the steps
 // write: the mails, the step notifications of orders and quotations (their
-// recipients are worked out there), the documents issued after a step.
+// recipients are worked out there), the documents issued after a step,
+// the mails of issued invoices.
 func (a *App) registerJobs(sender notify.Sender) {
 	notify.Register(a.Jobs, sender)
 	a.Jobs.Handle(notify.StepKind("order"), a.Orders.NotifyJob)
 	a.Jobs.Handle(notify.StepKind("quote"), a.Quotes.NotifyJob)
 	document.Register(a.Jobs, a.DB)
+	a.Invoices.Register(a.Jobs)
 }

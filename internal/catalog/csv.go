@@ -34,6 +34,7 @@ const (
 	colUnit           = "Einheit"
 	colListPrice      = "Listenpreis netto"
 	colVAT            = "MwSt"
+	colVATExempt      = "Steuerbefreiung"
 	colActive         = "Aktiv"
 	colQuoteOnly      = "Nur auf Anfrage"
 	colTermMonths     = "Laufzeit Monate"
@@ -64,6 +65,7 @@ var productColumns = []ImportColumn{
 	{colUnit, false, "z. B. Stück, Stunde, Nutzer/Monat; leer = Stück", "Stück"},
 	{colListPrice, true, "Betrag in Euro mit Dezimalkomma, z. B. 1.049,00; 0 nur bei „Nur auf Anfrage“", "1.049,00"},
 	{colVAT, true, "19, 7 oder 0 (mit oder ohne %)", "19 %"},
+	{colVATExempt, false, "nur bei 0 %, dort Pflicht: „§ 4“ (steuerfrei nach § 4 UStG) oder „§ 2b“ (nicht steuerbar nach § 2b UStG)", ""},
 	{colActive, false, "ja/nein, 1/0 oder x/leer; ohne Spalte: ja", "ja"},
 	{colQuoteOnly, false, "ja/nein, 1/0 oder x/leer; ohne Spalte: nein", "nein"},
 	{colTermMonths, false, "nur bei Mietmodell, dort Pflicht: ganze Monate (1–120)", ""},
@@ -147,6 +149,7 @@ type ProductRow struct {
 	Unit               string
 	ListPriceCents     int64
 	VATPercent         int64
+	VATExemptReason    string // at 0 %: VATExempt4 or VATNotTaxable2b
 	Active             bool
 	QuoteOnly          bool
 	RentalTermMonths   *int64 // set exactly for rental products

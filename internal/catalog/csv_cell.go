@@ -142,10 +142,28 @@ func (c *cellReader) vat(col string) int64 {
 	return 0
 }
 
+// vatExempt reads the reason of a 0 % product: "§ 4", "§ 2b" (with or
+// without "UStG"), or the stored codes; empty stays empty (the form's
+// rules then ask for it at 0 %).
+func (c *cellReader) vatExempt(col string) string {
+	v := strings.TrimSpace(c.rec.get(col))
+	key := strings.ToLower(strings.Join(strings.Fields(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(v, "UStG")), ",")), ""))
+	switch key {
+	case "":
+		return ""
+	case "§4", "4", VATExempt4:
+		return VATExempt4
+	case "§2b", "2b", VATNotTaxable2b:
+		return VATNotTaxable2b
+	}
+	c.fail(col, "Unbekannter Grund „%s“ (erlaubt: § 4 oder § 2b).", v)
+	return ""
+}
+
 // productColumnOf names the CSV column of a ProductInput field.
 var productColumnOf = map[string]string{
 	"sku": colSKU, "name": colName, "description": colDescription, "category_id": colCategory, "kind": colKind, "unit": colUnit,
-	"list_price_cents": colListPrice, "vat_percent": colVAT, "rental_term_months": colTermMonths,
+	"list_price_cents": colListPrice, "vat_percent": colVAT, "vat_exempt_reason": colVATExempt, "rental_term_months": colTermMonths,
 	"rental_monthly_cents": colMonthly, "rental_buyout_cents": colBuyout,
 }
 
@@ -165,6 +183,7 @@ func parseProductRow(rec record, errs *errorList) (ProductRow, bool) {
 	}
 	p.ListPriceCents = c.amount(colListPrice)
 	p.VATPercent = c.vat(colVAT)
+	p.VATExemptReason = c.vatExempt(colVATExempt)
 	p.Active = !rec.has(colActive) || c.flag(colActive)
 	p.QuoteOnly = rec.has(colQuoteOnly) && c.flag(colQuoteOnly)
 	if p.Kind == KindRental {
@@ -184,7 +203,7 @@ func parseProductRow(rec record, errs *errorList) (ProductRow, bool) {
 		return p, false
 	}
 	in := ProductInput{SKU: p.SKU, Name: p.Name, Description: p.Description, Kind: p.Kind, Unit: p.Unit,
-		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, Active: p.Active, QuoteOnly: p.QuoteOnly,
+		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, VATExemptReason: p.VATExemptReason, Active: p.Active, QuoteOnly: p.QuoteOnly,
 		RentalTermMonths: p.RentalTermMonths, RentalMonthlyCents: p.RentalMonthlyCents, RentalBuyoutCents: p.RentalBuyoutCents}
 	for _, fe := range in.Validate() {
 		col, ok := productColumnOf[fe.Field]

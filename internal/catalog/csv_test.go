@@ -46,7 +46,7 @@ func TestParseProductCells(t *testing.T) {
 		{"VAT with percent", "Hardware;1,00;19 %;ja;nein", 100, 19, "hardware", true, false, ""},
 		{"VAT 7% tight", "Dienstleistung;1,00;7%;1;0", 100, 7, "service", true, false, ""},
 		{"VAT 7,0", "Dienstleistung;1,00;7,0;x;", 100, 7, "service", true, false, ""},
-		{"VAT zero", "Arbeitsplatz;1,00;0;X;", 100, 0, "seat", true, false, ""},
+		{"VAT zero without reason", "Arbeitsplatz;1,00;0;X;", 0, 0, "", false, false, "Steuerbefreiung"},
 		{"VAT 16", "Hardware;1,00;16;ja;nein", 0, 0, "", false, false, "MwSt"},
 		{"VAT negative", "Hardware;1,00;-7;ja;nein", 0, 0, "", false, false, "MwSt"},
 		{"English kind", "service;1,00;19;ja;nein", 100, 19, "service", true, false, ""},
@@ -72,6 +72,37 @@ func TestParseProductCells(t *testing.T) {
 			r := s.Rows[0]
 			if r.ListPriceCents != tt.price || r.VATPercent != tt.vat || r.Kind != tt.kind || r.Active != tt.active || r.QuoteOnly != tt.quoteOnly {
 				t.Fatalf("row %+v", r)
+			}
+		})
+	}
+}
+
+// TestParseVATExempt: the reason of a 0 % product, required there and
+// refused at another rate.
+func TestParseVATExempt(t *testing.T) {
+	const head = "Artikelnummer;Bezeichnung;Art;Listenpreis netto;MwSt;Steuerbefreiung\n"
+	tests := []struct {
+		name, cells, want, errColumn string
+	}{
+		{"§ 4", "Dienstleistung;1,00;0;§ 4", catalog.VATExempt4, ""},
+		{"§ 2b UStG", "Dienstleistung;1,00;0 %;§ 2b UStG", catalog.VATNotTaxable2b, ""},
+		{"code", "Dienstleistung;1,00;0;not_taxable_2b", catalog.VATNotTaxable2b, ""},
+		{"none at 19", "Dienstleistung;1,00;19;", "", ""},
+		{"missing at 0", "Dienstleistung;1,00;0;", "", "Steuerbefreiung"},
+		{"unknown", "Dienstleistung;1,00;0;§ 13b", "", "Steuerbefreiung"},
+		{"at 19", "Dienstleistung;1,00;19;§ 4", "", "Steuerbefreiung"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := catalog.ParseProductsCSV(strings.NewReader(head + "A-1;Artikel;" + tt.cells + "\n"))
+			if tt.errColumn != "" {
+				if len(s.Rows) != 0 || len(s.Errors) != 1 || s.Errors[0].Column != tt.errColumn {
+					t.Fatalf("rows %+v, errors %+v", s.Rows, s.Errors)
+				}
+				return
+			}
+			if len(s.Errors) > 0 || len(s.Rows) != 1 || s.Rows[0].VATExemptReason != tt.want {
+				t.Fatalf("rows %+v, errors %+v", s.Rows, s.Errors)
 			}
 		})
 	}

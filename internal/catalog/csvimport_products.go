@@ -143,6 +143,7 @@ type importProduct struct {
 	Unit               string    `bun:"unit"`
 	ListPriceCents     int64     `bun:"list_price_cents"`
 	VATPercent         int64     `bun:"vat_percent"`
+	VATExemptReason    string    `bun:"vat_exempt_reason"`
 	Active             bool      `bun:"active"`
 	QuoteOnly          bool      `bun:"quote_only"`
 	RentalTermMonths   *int64    `bun:"rental_term_months"`
@@ -159,7 +160,7 @@ type importProduct struct {
 // form opened before the import gets a conflict instead of undoing it.
 func upsertProducts(ctx context.Context, tx bun.Tx, sheet ProductSheet, plan *productPlan) error {
 	now := time.Now().UTC()
-	set := []string{"name", "kind", "list_price_cents", "vat_percent", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents"}
+	set := []string{"name", "kind", "list_price_cents", "vat_percent", "vat_exempt_reason", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents"}
 	for col, field := range map[string]string{colDescription: "description", colCategory: "category_id", colUnit: "unit", colActive: "active", colQuoteOnly: "quote_only"} {
 		if sheet.Present[col] {
 			set = append(set, field)
@@ -169,7 +170,7 @@ func upsertProducts(ctx context.Context, tx bun.Tx, sheet ProductSheet, plan *pr
 	for i, r := range sheet.Rows {
 		rows[i] = importProduct{
 			SKU: r.SKU, Name: r.Name, Description: r.Description, Kind: r.Kind, Unit: r.Unit,
-			ListPriceCents: r.ListPriceCents, VATPercent: r.VATPercent, Active: r.Active, QuoteOnly: r.QuoteOnly,
+			ListPriceCents: r.ListPriceCents, VATPercent: r.VATPercent, VATExemptReason: r.VATExemptReason, Active: r.Active, QuoteOnly: r.QuoteOnly,
 			RentalTermMonths: r.RentalTermMonths, RentalMonthlyCents: r.RentalMonthlyCents, RentalBuyoutCents: r.RentalBuyoutCents,
 			Version: 1, CreatedAt: now, UpdatedAt: now,
 		}

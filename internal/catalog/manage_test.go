@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -61,6 +62,9 @@ func TestProductValidation(t *testing.T) {
 			{"no list price", func(p *catalog.ProductInput) { p.ListPriceCents = 0 }, "list_price_cents", "Listenpreis"},
 			{"negative price", func(p *catalog.ProductInput) { p.ListPriceCents = -1 }, "list_price_cents", "negativ"},
 			{"VAT 16", func(p *catalog.ProductInput) { p.VATPercent = 16 }, "vat_percent", "19, 7 oder 0"},
+			{"0 % without reason", func(p *catalog.ProductInput) { p.VATPercent = 0 }, "vat_exempt_reason", "Grund angeben"},
+			{"0 % with unknown reason", func(p *catalog.ProductInput) { p.VATPercent, p.VATExemptReason = 0, "exempt_99" }, "vat_exempt_reason", "Unbekannter Grund"},
+			{"reason at 19 %", func(p *catalog.ProductInput) { p.VATExemptReason = catalog.VATExempt4 }, "vat_exempt_reason", "nur bei 0 %"},
 			{"unknown category", func(p *catalog.ProductInput) { p.CategoryID = &missingCat }, "category_id", "Kategorie"},
 			{"rental without term", func(p *catalog.ProductInput) { p.Kind = "rental" }, "rental_term_months", "Laufzeit"},
 			{"rental terms on hardware", func(p *catalog.ProductInput) { m := int64(36); p.RentalTermMonths = &m }, "rental_term_months", "nur bei"},
@@ -83,6 +87,29 @@ func TestProductValidation(t *testing.T) {
 		in.ListPriceCents, in.QuoteOnly = 0, true
 		if _, err := catalog.AddProduct(ctx, bdb, manager, in); err != nil {
 			t.Fatal(err)
+		}
+		// A 0 % product with its reason is stored with it and keeps it
+		// through an edit; a rate above 0 then refuses the reason.
+		for i, reason := range catalog.VATExemptReasons {
+			in := validProduct()
+			in.SKU, in.VATPercent, in.VATExemptReason = fmt.Sprintf("IKZ-%d", i), 0, " "+reason+" "
+			p, err := catalog.AddProduct(ctx, bdb, manager, in)
+			if err != nil {
+				t.Fatalf("%s: %v", reason, err)
+			}
+			got, err := catalog.GetProduct(ctx, bdb, p.ID)
+			if err != nil || got.VATExemptReason != reason || catalog.InputOf(got).VATExemptReason != reason {
+				t.Fatalf("%s stored as %q: %v", reason, got.VATExemptReason, err)
+			}
+			up := catalog.InputOf(got)
+			up.VATPercent = 19
+			if _, err := catalog.UpdateProduct(ctx, bdb, manager, p.ID, got.Version, up); fieldsOf(err)["vat_exempt_reason"] == "" {
+				t.Fatalf("19 %% with reason %s: %v", reason, err)
+			}
+			up.VATExemptReason = ""
+			if p2, err := catalog.UpdateProduct(ctx, bdb, manager, p.ID, got.Version, up); err != nil || p2.VATExemptReason != "" || p2.VATPercent != 19 {
+				t.Fatalf("to 19 %%: %+v %v", p2, err)
+			}
 		}
 	})
 }

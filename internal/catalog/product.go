@@ -55,15 +55,18 @@ type Category struct {
 type Product struct {
 	bun.BaseModel `bun:"table:products,alias:p"`
 
-	ID                 int64     `bun:"id,pk,autoincrement" json:"id"`
-	SKU                string    `bun:"sku" json:"sku"`
-	Name               string    `bun:"name" json:"name"`
-	Description        string    `bun:"description" json:"description"`
-	CategoryID         *int64    `bun:"category_id" json:"category_id"`
-	Kind               string    `bun:"kind" json:"kind"`
-	Unit               string    `bun:"unit" json:"unit"`
-	ListPriceCents     int64     `bun:"list_price_cents" json:"list_price_cents"`
-	VATPercent         int64     `bun:"vat_percent" json:"vat_percent"`
+	ID             int64  `bun:"id,pk,autoincrement" json:"id"`
+	SKU            string `bun:"sku" json:"sku"`
+	Name           string `bun:"name" json:"name"`
+	Description    string `bun:"description" json:"description"`
+	CategoryID     *int64 `bun:"category_id" json:"category_id"`
+	Kind           string `bun:"kind" json:"kind"`
+	Unit           string `bun:"unit" json:"unit"`
+	ListPriceCents int64  `bun:"list_price_cents" json:"list_price_cents"`
+	VATPercent     int64  `bun:"vat_percent" json:"vat_percent"`
+	// VATExemptReason says why a 0 % product carries no VAT (VATExempt4
+	// or VATNotTaxable2b); an invoice prints it on the line (§ 14 UStG).
+	VATExemptReason    string    `bun:"vat_exempt_reason" json:"vat_exempt_reason,omitempty"`
 	Active             bool      `bun:"active" json:"active"`
 	QuoteOnly          bool      `bun:"quote_only" json:"quote_only"`
 	RentalTermMonths   *int64    `bun:"rental_term_months" json:"rental_term_months,omitempty"`

@@ -27,6 +27,7 @@ type ProductInput struct {
 	Unit               string `json:"unit"`
 	ListPriceCents     int64  `json:"list_price_cents"`
 	VATPercent         int64  `json:"vat_percent"`
+	VATExemptReason    string `json:"vat_exempt_reason"`
 	Active             bool   `json:"active"`
 	QuoteOnly          bool   `json:"quote_only"`
 	RentalTermMonths   *int64 `json:"rental_term_months"`
@@ -39,7 +40,7 @@ type ProductInput struct {
 func InputOf(p *Product) ProductInput {
 	return ProductInput{
 		SKU: p.SKU, Name: p.Name, Description: p.Description, CategoryID: p.CategoryID, Kind: p.Kind, Unit: p.Unit,
-		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, Active: p.Active, QuoteOnly: p.QuoteOnly,
+		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, VATExemptReason: p.VATExemptReason, Active: p.Active, QuoteOnly: p.QuoteOnly,
 		RentalTermMonths: p.RentalTermMonths, RentalMonthlyCents: p.RentalMonthlyCents, RentalBuyoutCents: p.RentalBuyoutCents,
 	}
 }
@@ -51,6 +52,28 @@ var skuPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
 // VATRates are the rates a product may carry, in percent.
 var VATRates = []int64{19, 7, 0}
 
+// The reasons a product carries 0 % VAT, printed on every invoice line of
+// it: a tax-exempt supply (§ 4 UStG) or a public body's supply that is
+// not taxable (§ 2b UStG, e.g. inter-municipal cooperation).
+const (
+	VATExempt4      = "exempt_4"
+	VATNotTaxable2b = "not_taxable_2b"
+)
+
+// VATExemptReasons lists the reasons, for forms and imports.
+var VATExemptReasons = []string{VATExempt4, VATNotTaxable2b}
+
+// VATExemptLabel is the German label of a reason, for forms and lists.
+func VATExemptLabel(reason string) string {
+	switch reason {
+	case VATExempt4:
+		return "steuerfrei nach § 4 UStG"
+	case VATNotTaxable2b:
+		return "nicht steuerbar nach § 2b UStG"
+	}
+	return ""
+}
+
 // normalize trims what people type around text fields.
 func (in *ProductInput) normalize() {
 	in.SKU = strings.TrimSpace(in.SKU)
@@ -58,6 +81,7 @@ func (in *ProductInput) normalize() {
 	in.Description = strings.TrimSpace(in.Description)
 	in.Unit = strings.TrimSpace(in.Unit)
 	in.Kind = strings.TrimSpace(in.Kind)
+	in.VATExemptReason = strings.TrimSpace(in.VATExemptReason)
 	if in.CategoryID != nil && *in.CategoryID == 0 {
 		in.CategoryID = nil
 	}
@@ -105,6 +129,14 @@ func (in ProductInput) Validate() []apperr.FieldError {
 	if !validVAT(in.VATPercent) {
 		add("vat_percent", "Der Mehrwertsteuersatz muss 19, 7 oder 0 Prozent betragen.")
 	}
+	switch {
+	case in.VATPercent == 0 && in.VATExemptReason == "":
+		add("vat_exempt_reason", "Bei 0 % Mehrwertsteuer bitte den Grund angeben: steuerfrei nach § 4 UStG oder nicht steuerbar nach § 2b UStG.")
+	case in.VATPercent == 0 && VATExemptLabel(in.VATExemptReason) == "":
+		add("vat_exempt_reason", "Unbekannter Grund: erlaubt sind steuerfrei nach § 4 UStG oder nicht steuerbar nach § 2b UStG.")
+	case in.VATPercent != 0 && in.VATExemptReason != "":
+		add("vat_exempt_reason", "Einen Grund für die Steuerbefreiung gibt es nur bei 0 % Mehrwertsteuer.")
+	}
 	if in.Kind == KindRental {
 		if in.RentalTermMonths == nil || *in.RentalTermMonths < 1 || *in.RentalTermMonths > 120 {
 			add("rental_term_months", "Ein Mietmodell braucht eine Laufzeit von 1 bis 120 Monaten.")
@@ -126,7 +158,7 @@ func (in ProductInput) Validate() []apperr.FieldError {
 	return errs
 }
 
-var productFieldOrder = []string{"sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents"}
+var productFieldOrder = []string{"sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "vat_exempt_reason", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents"}
 
 // sortFieldErrors puts field errors in the order of the form, so that
 // messages do not jump around between attempts.
@@ -295,7 +327,7 @@ func saveProduct(ctx context.Context, tx bun.IDB, p *Product, version int64) err
 	p.Version = version + 1
 	p.UpdatedAt = time.Now().UTC()
 	res, err := tx.NewUpdate().Model(p).
-		Column("sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "active", "quote_only",
+		Column("sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "vat_exempt_reason", "active", "quote_only",
 			"rental_term_months", "rental_monthly_cents", "rental_buyout_cents", "version", "updated_at").
 		Where("id = ? AND version = ?", p.ID, version).Exec(ctx)
 	if err != nil {
@@ -318,6 +350,7 @@ func staleProduct(cur *Product) error {
 func applyInput(p *Product, in ProductInput) {
 	p.SKU, p.Name, p.Description, p.CategoryID = in.SKU, in.Name, in.Description, in.CategoryID
 	p.Kind, p.Unit, p.ListPriceCents, p.VATPercent = in.Kind, in.Unit, in.ListPriceCents, in.VATPercent
+	p.VATExemptReason = in.VATExemptReason
 	p.Active, p.QuoteOnly = in.Active, in.QuoteOnly
 	p.RentalTermMonths, p.RentalMonthlyCents, p.RentalBuyoutCents = in.RentalTermMonths, in.RentalMonthlyCents, in.RentalBuyoutCents
 }
@@ -345,6 +378,7 @@ func productChanges(old, p *Product) map[string][2]any {
 	add("unit", a.Unit, b.Unit)
 	add("list_price_cents", a.ListPriceCents, b.ListPriceCents)
 	add("vat_percent", a.VATPercent, b.VATPercent)
+	add("vat_exempt_reason", a.VATExemptReason, b.VATExemptReason)
 	add("active", a.Active, b.Active)
 	add("quote_only", a.QuoteOnly, b.QuoteOnly)
 	add("rental_term_months", deref(a.RentalTermMonths), deref(b.RentalTermMonths))

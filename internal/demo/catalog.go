@@ -142,6 +142,11 @@ var demoProducts = []demoProduct{
 	{"dienstleistungen", catalog.Product{SKU: "SVC-VOR-ORT", Name: "Vor-Ort-Installation",
 		Description: "Installation und Inbetriebnahme durch unsere Technikerinnen und Techniker vor Ort – Aufwand und Preis nach Absprache, Sie erhalten ein Angebot.",
 		Kind:        catalog.KindService, Unit: "Stunde", VATPercent: 19, Active: true, QuoteOnly: true}},
+	// The cooperative's own service to its members is not taxable (§ 2b
+	// UStG): the 0 % product of the demo, with its reason.
+	{"dienstleistungen", catalog.Product{SKU: "SVC-IKZ-FACHVERFAHREN", Name: "Fachverfahrensbetreuung (interkommunal)",
+		Description: "Betreuung der Fachverfahren durch die Genossenschaft als interkommunale Zusammenarbeit: Updates, Anwenderberatung, Störungsannahme. Nicht steuerbar nach § 2b UStG.",
+		Kind:        catalog.KindService, Unit: "Stunde", ListPriceCents: 8500, VATPercent: 0, VATExemptReason: catalog.VATNotTaxable2b, Active: true}},
 	{"notebooks", catalog.Product{SKU: "NB-LEN-T14-G4", Name: "Lenovo ThinkPad T14 Gen 4 (Auslaufmodell)",
 		Description: "Vorgängermodell, nicht mehr lieferbar.", Kind: catalog.KindHardware, Unit: "Stück", ListPriceCents: 99900, VATPercent: 19, Active: false}},
 }
@@ -200,6 +205,9 @@ var demoContracts = []demoContract{
 		{"NB-DELL-5450", 82900, n(150), n(40), 1},
 		{"DOCK-LEN-USBC", 18900, n(300), n(60), 1},
 		{"SVC-EINRICHTUNG-NB", 3900, nil, nil, 1},
+		// The cooperative's own support of the procedures on the
+		// devices, not taxable (§ 2b UStG).
+		{"SVC-IKZ-FACHVERFAHREN", 7800, nil, nil, 1},
 	}},
 	{"RV-{Y}-TC-02", "Thin Clients {Y}/{yy+1}", "Mitteldeutsche IT-Handel GmbH", 0, 1, nil, []demoLine{
 		{"TC-IGEL-UD3", 37900, n(400), nil, 1},

@@ -36,12 +36,21 @@ func testDemoCatalog(t *testing.T, today calendar.Date) {
 		if err := bdb.NewSelect().Model(&products).Scan(ctx); err != nil {
 			t.Fatal(err)
 		}
-		quoteOnly := 0
+		quoteOnly, exempt := 0, 0
 		for _, p := range products {
 			kinds[p.Kind]++
 			if p.QuoteOnly {
 				quoteOnly++
 			}
+			if p.VATPercent == 0 {
+				exempt++
+				if catalog.VATExemptLabel(p.VATExemptReason) == "" {
+					t.Errorf("%s at 0 %% without reason (%q)", p.SKU, p.VATExemptReason)
+				}
+			}
+		}
+		if exempt == 0 {
+			t.Error("no 0 % product in the demo catalog")
 		}
 		if len(products) < 40 || len(kinds) != len(catalog.Kinds) || quoteOnly == 0 {
 			t.Fatalf("%d products, kinds %v, %d quote-only", len(products), kinds, quoteOnly)

@@ -10,6 +10,7 @@ import (
 	"coopshop/internal/cart"
 	"coopshop/internal/clock"
 	"coopshop/internal/idempotency"
+	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
@@ -26,6 +27,7 @@ type WorkflowDeps struct {
 	Orders   *order.Service
 	Quotes   *quote.Service
 	Sales    *sales.Service
+	Invoices *invoice.Service
 }
 
 // demoItem is a cart line by article number.
@@ -95,7 +97,8 @@ var demoOrders = []demoOrder{
 
 // SeedWorkflow creates the demo orders through the real services, acting
 // as the demo users, after Seed has committed the accounts, catalog and
-// settings. It reports one German line per order. When orders exist
+// settings; then the finance part (seedFinance): invoicing settings and
+// invoices in every state. It reports one German line per order. When orders exist
 // already it does nothing, so a repeated seed never duplicates them.
 func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 	n, err := deps.DB.NewSelect().Model((*order.Order)(nil)).Count(ctx)
@@ -118,7 +121,8 @@ func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 		}
 		out = append(out, fmt.Sprintf("%s  %-17s %s", o.Number, o.MemberName, d.summary))
 	}
-	return out, nil
+	finance, err := w.seedFinance(ctx)
+	return append(out, finance...), err
 }
 
 // workflow is SeedWorkflow in progress, with the principals it loaded.

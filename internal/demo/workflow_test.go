@@ -2,6 +2,9 @@ package demo_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"maps"
 	"slices"
 	"testing"
 
@@ -10,17 +13,21 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/app"
 	"coopshop/internal/audit"
+	"coopshop/internal/calendar"
+	"coopshop/internal/catalog"
 	"coopshop/internal/clock"
+	"coopshop/internal/config"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/demo"
 	"coopshop/internal/document"
+	"coopshop/internal/invoice"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/internal/webtest"
 )
 
 func workflowDeps(a *app.App) demo.WorkflowDeps {
-	return demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales}
+	return demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices}
 }
 
 func principal(t *testing.T, a *app.App, email string) account.Principal {
@@ -61,8 +68,8 @@ func TestSeedWorkflow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(lines) != len(all) || len(all) != 6 {
-			t.Fatalf("%d report lines, %d orders; want 6 each: %q", len(lines), len(all), lines)
+		if len(lines) != len(all) || len(all) != 12 {
+			t.Fatalf("%d report lines, %d orders; want 12 each: %q", len(lines), len(all), lines)
 		}
 		byKey := map[string]*order.Order{}
 		for _, o := range all {
@@ -202,7 +209,7 @@ func TestSeedWorkflow(t *testing.T) {
 
 		// Every order came through the services: one audit entry per submission.
 		submits, err := bdb.NewSelect().Model((*audit.Entry)(nil)).Where("action = ?", "order.submit").Count(ctx)
-		if err != nil || submits != 6 {
+		if err != nil || submits != 12 {
 			t.Errorf("order.submit audit entries: %d %v", submits, err)
 		}
 
@@ -211,8 +218,120 @@ func TestSeedWorkflow(t *testing.T) {
 		if err != nil || len(again) != 0 {
 			t.Fatalf("second run: %q %v", again, err)
 		}
-		if n, err := bdb.NewSelect().Model((*order.Order)(nil)).Count(ctx); err != nil || n != 6 {
+		if n, err := bdb.NewSelect().Model((*order.Order)(nil)).Count(ctx); err != nil || n != 12 {
 			t.Errorf("orders after second run: %d %v", n, err)
 		}
 	})
+}
+
+// TestSeedFinance: after the demo seed the finance login finds invoices
+// in every state (issued, partially paid, paid, cancelled with its credit
+// note, overdue), a delivered order not yet invoiced, the provider's legal
+// and bank data and the members' invoicing settings – also when the seed
+// day is early in January, when the orders of the past weeks fall into
+// last year.
+func TestSeedFinance(t *testing.T) {
+	for _, day := range []string{"2026-11-22", "2027-01-03"} {
+		t.Run(day, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+				ctx := context.Background()
+				today := calendar.MustParse(day)
+				log := slog.New(slog.NewTextHandler(io.Discard, nil))
+				a, err := app.Build(ctx, config.Default(), log, bdb, app.WithClock(clock.At(today)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := demo.SeedOn(ctx, bdb, today); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := demo.SeedWorkflow(ctx, workflowDeps(a)); err != nil {
+					t.Fatal(err)
+				}
+				testSeedFinance(t, a, today)
+			})
+		})
+	}
+}
+
+func testSeedFinance(t *testing.T, a *app.App, today calendar.Date) {
+	ctx := context.Background()
+	fin := principal(t, a, "finanzen@kid.example")
+	all, err := a.Invoices.List(ctx, fin, invoice.Filter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	var credit *invoice.Invoice
+	for _, inv := range all {
+		states[string(inv.Kind)+" "+string(inv.State)]++
+		if inv.Kind == invoice.KindCreditNote {
+			credit = inv
+		}
+		if inv.Provider.IBAN != "DE02120300000000202051" || inv.Provider.VATID == "" || inv.LeitwegID == "" || inv.DebtorAccount == "" {
+			t.Errorf("%s: provider %+v, Leitweg-ID %q, debtor %q", inv.Number, inv.Provider, inv.LeitwegID, inv.DebtorAccount)
+		}
+	}
+	want := map[string]int{"invoice issued": 2, "invoice partially_paid": 1, "invoice paid": 1, "invoice cancelled": 1, "credit_note issued": 1}
+	if !maps.Equal(states, want) {
+		t.Errorf("invoices by kind and state %v, want %v", states, want)
+	}
+	if credit == nil || credit.CreditNoteOf == nil {
+		t.Fatalf("credit note %+v", credit)
+	}
+	overdue, err := a.Invoices.List(ctx, fin, invoice.Filter{Overdue: true})
+	if err != nil || len(overdue) != 1 || !overdue[0].DueDate.Before(today) || overdue[0].State != invoice.StateIssued {
+		t.Fatalf("overdue %+v %v", overdue, err)
+	}
+	var exempt bool
+	for _, inv := range all {
+		if inv.Kind != invoice.KindInvoice || inv.State != invoice.StateIssued || inv.ID == overdue[0].ID {
+			continue
+		}
+		full, err := a.Invoices.Get(ctx, fin, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range full.Lines {
+			exempt = exempt || (l.VATPercent == 0 && l.VATExemptReason == catalog.VATNotTaxable2b)
+		}
+	}
+	if !exempt {
+		t.Error("no invoice line at 0 % with its reason")
+	}
+
+	// Finance's to-do: delivered, not invoiced (the new one and the one
+	// whose invoice was cancelled).
+	delivered, err := order.List(ctx, a.DB, order.Filter{States: []order.State{order.StateDelivered}, Limit: 500})
+	if err != nil || len(delivered) != 2 {
+		t.Fatalf("delivered orders %d %v", len(delivered), err)
+	}
+	for _, o := range delivered {
+		docs, err := a.Orders.Documents(ctx, fin, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var notes int
+		for _, d := range docs {
+			if d.Kind == document.KindDeliveryNote {
+				notes++
+			}
+		}
+		if notes != 1 {
+			t.Errorf("%s: documents %+v", o.Number, docs)
+		}
+	}
+
+	p, err := a.Invoices.ProviderSettings(ctx, fin)
+	if err != nil || p.LegalName != "KID Magdeburg GmbH" || p.TaxNumber == "" || p.RegisterEntry == "" || p.BIC == "" ||
+		p.BankName == "" || p.ContactName == "" || p.ContactPhone == "" || p.ContactEmail == "" || p.EInvoiceAddress == "" {
+		t.Errorf("provider settings %+v %v", p, err)
+	}
+	boerde, err := account.OrganisationByName(ctx, a.DB, "Landkreis Börde")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.Invoices.MemberBilling(ctx, fin, boerde.ID)
+	if err != nil || b.DebtorAccount != "10000" || b.InvoiceEmail == "" || b.PaymentTermsDays != 30 {
+		t.Errorf("billing of Landkreis Börde %+v %v", b, err)
+	}
 }

@@ -47,6 +47,11 @@ func (k Kind) Valid() bool {
 	return false
 }
 
+// priced tells whether the document prints prices and totals: a delivery
+// note lists what was delivered (with serial numbers), never what it
+// costs.
+func (k Kind) priced() bool { return k != KindDeliveryNote }
+
 // numberLabel is the label of the document number in the info block.
 func (k Kind) numberLabel() string {
 	switch k {

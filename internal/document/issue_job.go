@@ -53,7 +53,7 @@ func Register(r *job.Runner, bdb *bun.DB) {
 }
 
 // pending lists the issue requests of a kind for an entity whose jobs have
-// not stored them yet; version 0 means any version.
+// not stored them yet; kind "" means any kind, version 0 any version.
 func pending(ctx context.Context, idb bun.IDB, entity string, entityID int64, kind Kind, version int64) ([]issueRequest, error) {
 	jobs, err := job.ForEntity(ctx, idb, KindIssue, entity, entityID, false)
 	if err != nil {
@@ -68,7 +68,7 @@ func pending(ctx context.Context, idb bun.IDB, entity string, entityID int64, ki
 		if err := j.Decode(&req); err != nil {
 			return nil, err
 		}
-		if req.Document.Kind == kind && (version == 0 || req.Ref.Version == version) {
+		if (kind == "" || req.Document.Kind == kind) && (version == 0 || req.Ref.Version == version) {
 			out = append(out, req)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -57,9 +59,16 @@ type File struct {
 }
 
 // FileName is the download name of d: its printed number with the version,
-// spaces as dashes, "AN-2026-000045-v2.pdf".
+// spaces as dashes, "AN-2026-000045-v2.pdf". The order request and the
+// order confirmation print the same order number; the request's name
+// says what it is ("BA-2026-000003-Anforderung.pdf"), so that the two
+// never share a file name (delivery notes have numbers of their own).
 func FileName(d Document) string {
-	return strings.ReplaceAll(d.DisplayNumber(), " ", "-") + ".pdf"
+	name := strings.ReplaceAll(d.DisplayNumber(), " ", "-")
+	if d.Kind == KindOrderRequest {
+		name += "-Anforderung"
+	}
+	return name + ".pdf"
 }
 
 // Checksum is the hex SHA-256 of a PDF.
@@ -165,6 +174,53 @@ func Latest(ctx context.Context, idb bun.IDB, entity string, entityID int64, kin
 		return nil, fmt.Errorf("load document: %w", err)
 	}
 	return s, nil
+}
+
+// Info is an issued document without its bytes, for listings: stored,
+// or (Pending) waiting for its issue job.
+type Info struct {
+	Kind     Kind
+	Version  int64
+	Number   string
+	FileName string
+	Date     calendar.Date
+	SHA256   string // empty while pending
+	Pending  bool
+}
+
+// List lists the documents issued for an entity, stored or pending,
+// ordered by kind and version, without loading a PDF.
+func List(ctx context.Context, idb bun.IDB, entity string, entityID int64) ([]Info, error) {
+	var stored []Stored
+	if err := idb.NewSelect().Model(&stored).Column("kind", "version", "number", "file_name", "doc_date", "sha256").
+		Where("entity = ? AND entity_id = ?", entity, entityID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	out := make([]Info, 0, len(stored))
+	seen := map[string]bool{}
+	for _, s := range stored {
+		out = append(out, Info{Kind: s.Kind, Version: s.Version, Number: s.Number, FileName: s.FileName, Date: s.Date, SHA256: s.SHA256})
+		seen[fmt.Sprintf("%s:%d", s.Kind, s.Version)] = true
+	}
+	reqs, err := pending(ctx, idb, entity, entityID, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reqs {
+		k := r.Document.Kind
+		if key := fmt.Sprintf("%s:%d", k, r.Ref.Version); !seen[key] {
+			seen[key] = true
+			out = append(out, Info{Kind: k, Version: r.Ref.Version, Number: r.Document.DisplayNumber(), FileName: FileName(r.Document),
+				Date: calendar.Of(r.Document.Date), Pending: true})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return slices.Index(Kinds, out[i].Kind) < slices.Index(Kinds, out[j].Kind)
+		}
+		return out[i].Version < out[j].Version
+	})
+	return out, nil
 }
 
 // Exists tells whether a document of a kind is issued for an entity:

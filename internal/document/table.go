@@ -58,8 +58,11 @@ func (w *writer) columns() []column {
 		{"Bezeichnung", 0, "L", func(l Line) string { return l.Text }},
 		{"Menge", 12, "R", figure(func(l Line) string { return formatQuantity(l.Quantity) })},
 		{"Einheit", 15, "L", figure(func(l Line) string { return l.Unit })},
-		{"Einzelpreis", 20, "R", figure(func(l Line) string { return money.FormatNumber(l.UnitPriceCents) })},
 	}
+	if !w.d.Kind.priced() {
+		return w.fill(cols)
+	}
+	cols = append(cols, column{"Einzelpreis", 20, "R", figure(func(l Line) string { return money.FormatNumber(l.UnitPriceCents) })})
 	if w.anyDiscount() {
 		cols = append(cols, column{"Rabatt", 12, "R", figure(func(l Line) string {
 			if l.DiscountBP == 0 {
@@ -72,6 +75,11 @@ func (w *writer) columns() []column {
 		cols = append(cols, column{"USt.", 10, "R", figure(func(l Line) string { return formatRate(l.VATPercent) })})
 	}
 	cols = append(cols, column{"Netto", 21, "R", figure(func(l Line) string { return money.FormatNumber(l.NetCents) })})
+	return w.fill(cols)
+}
+
+// fill gives the description the width the other columns leave.
+func (w *writer) fill(cols []column) []column {
 	fixed := 0.0
 	for _, c := range cols {
 		fixed += c.width
@@ -163,6 +171,9 @@ func (w *writer) tableHeader(cols []column) {
 // carryLine prints the running net total where the table breaks across
 // pages ("Übertrag"), as German multi-page documents do.
 func (w *writer) carryLine(cents int64) {
+	if !w.d.Kind.priced() {
+		return
+	}
 	const amountW = 30.0
 	w.setFont(true, sizeTable)
 	w.setTextColor(colorText)

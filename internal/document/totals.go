@@ -34,7 +34,7 @@ func (w *writer) totalsRows() [][2]string {
 
 // totalsHeight is the height of the totals block including its top gap.
 func (w *writer) totalsHeight() float64 {
-	if len(w.d.Lines) == 0 {
+	if len(w.d.Lines) == 0 || !w.d.Kind.priced() {
 		return 0
 	}
 	return totalsGapAbove + float64(len(w.totalsRows()))*lineHeight(totalsSize) + 2 + lineHeight(grossSize) + 2
@@ -43,7 +43,7 @@ func (w *writer) totalsHeight() float64 {
 // totalsBlock prints net, VAT per rate and the gross total, right-aligned
 // below the table; it never breaks across pages.
 func (w *writer) totalsBlock() {
-	if len(w.d.Lines) == 0 {
+	if len(w.d.Lines) == 0 || !w.d.Kind.priced() {
 		return
 	}
 	if w.y+w.totalsHeight() > w.bottom {

@@ -49,7 +49,8 @@ func (in DeliveryLineInput) line(o *Order) (*Line, string, string) {
 // Deliver records a delivery of a confirmed order. Partial deliveries are
 // allowed; nothing may be delivered beyond the ordered quantity, and a
 // serial number only once per product (free lines take none). When every line is complete the
-// order is delivered.
+// order is delivered. Each delivery issues its delivery note (with the
+// serial numbers) in the same transaction; a job stores the PDF.
 func (s *Service) Deliver(ctx context.Context, actor account.Principal, id, version int64, in DeliveryInput) (*Order, error) {
 	return s.step(ctx, actor, id, version, StepDeliver, func(ctx context.Context, r *run) (State, error) {
 		o := r.order
@@ -114,7 +115,12 @@ func (s *Service) Deliver(ctx context.Context, actor account.Principal, id, vers
 			summary = append(summary, map[string]any{"line_no": l.LineNo, "sku": l.SKU, "quantity": dl.Quantity, "serials": dl.Serials})
 		}
 		o.Deliveries = append(o.Deliveries, d)
+		note, err := issueDeliveryNote(ctx, r.tx, o, d)
+		if err != nil {
+			return "", err
+		}
 		r.detail["delivery_no"] = d.DeliveryNo
+		r.detail["delivery_note"] = note
 		r.detail["lines"] = summary
 		if o.FullyDelivered() {
 			return StateDelivered, nil

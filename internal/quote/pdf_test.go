@@ -34,7 +34,7 @@ func TestDocumentsText(t *testing.T) {
 		wf := f.Submit(t, "einkauf@weissenfels.example", map[string]int64{"T-NB": 1, "T-MON": 2})
 		req, err := f.Orders.PDF(ctx, wfBuyer, wf.ID)
 		ordertest.WantCode(t, err, "")
-		if req.Issued || req.Name != wf.Number+".pdf" {
+		if req.Issued || req.Name != wf.Number+"-Anforderung.pdf" {
 			t.Errorf("order request %s issued %v", req.Name, req.Issued)
 		}
 		again, _ := f.Orders.PDF(ctx, wfBuyer, wf.ID)
