@@ -20,6 +20,7 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
@@ -43,6 +44,8 @@ type App struct {
 	Catalog  *catalog.Service
 	Quotes   *quote.Service
 	Sales    *sales.Service
+	// Invoices is finance: invoices, credit notes, payments received.
+	Invoices *invoice.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -101,6 +104,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Quotes.BaseURL, a.Quotes.Clock = cfg.PublicURL(), a.Clock
 	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
 	a.Sales.Clock = a.Clock
+	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
+	a.Invoices.Clock = a.Clock
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
@@ -109,8 +114,9 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
+	a.Invoices.Register(a.Jobs)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock}
+		Clock: a.Clock, Invoices: a.Invoices}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
