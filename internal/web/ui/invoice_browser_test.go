@@ -47,8 +47,10 @@ func TestBrowserInvoiceAndPayment(t *testing.T) {
 		}
 		b.Screenshot("/tmp/coopshop-invoice.png")
 		// The form offers the open amount; a payment of all of it.
+		// The payments table appears with the first payment (the flash of
+		// the issue is still on the page until then).
 		b.Do(chromedp.Click(chromedp.CSS(`[data-testid=record-payment-button]`)),
-			chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=payments] table`)))
 		if got := b.Text(`.flash`); !strings.Contains(got, "vollständig bezahlt") {
 			t.Fatalf("flash %q", got)
 		}
