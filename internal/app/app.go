@@ -115,7 +115,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock}
+		Clock: a.Clock, Invoices: a.Invoices}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()

@@ -26,6 +26,14 @@ var (
 
 	DocumentRead = Right{"document", "read"}
 
+	// Finance (issue 9): reading invoices (finance, auditor, admin; a
+	// member's users their own), issuing, crediting and recording a bank
+	// transfer (finance).
+	InvoiceRead   = Right{"invoice", "read"}
+	InvoiceCreate = Right{"invoice", "create"}
+	InvoiceCredit = Right{"invoice", "credit"}
+	InvoicePay    = Right{"invoice", "mark_paid"}
+
 	OrderRead     = Right{"order", "read"}
 	OrderSubmit   = Right{"order", "submit"}
 	OrderEdit     = Right{"order", "edit"}

@@ -31,6 +31,8 @@ var navigation = []navItem{
 	{"Zur Genehmigung", "/inbox", authz.OrderApprove},
 	{"Eingang Vertrieb", "/sales/orders", authz.OrderConfirm},
 	{"Angebote", "/quotes", authz.QuoteRead},
+	{"Finanzen", "/finance", authz.InvoiceCreate},
+	{"Rechnungen", "/invoices", authz.InvoiceRead},
 	{"Einstellungen", "/settings", authz.SettingsManage},
 	{"Katalogpflege", "/catalog/manage", authz.CatalogManage},
 	{"CSV-Import", "/catalog/import", authz.CatalogManage},

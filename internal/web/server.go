@@ -26,6 +26,7 @@ import (
 	"coopshop/internal/catalog"
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
+	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
@@ -54,6 +55,8 @@ type Deps struct {
 	Sales *sales.Service
 	// Clock tells the handlers the time and the day; clock.System() when nil.
 	Clock clock.Clock
+	// Invoices is finance's service: invoices, credit notes, payments.
+	Invoices *invoice.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

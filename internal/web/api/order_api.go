@@ -16,12 +16,13 @@ type orderInputJSON struct {
 	DeliveryAddress   string        `json:"delivery_address"`
 	DeliveryAddressID int64         `json:"delivery_address_id"`
 	Reason            string        `json:"reason"`
+	BuyerReference    string        `json:"buyer_reference"`
 	DesiredDate       calendar.Date `json:"desired_date"`
 }
 
 func (in orderInputJSON) input() order.Input {
 	return order.Input{CostCentre: in.CostCentre, DeliveryAddress: in.DeliveryAddress, DeliveryAddressID: in.DeliveryAddressID,
-		Reason: in.Reason, DesiredDate: in.DesiredDate}
+		Reason: in.Reason, BuyerReference: in.BuyerReference, DesiredDate: in.DesiredDate}
 }
 
 // apiOrderSubmit is POST /api/v1/orders: the caller's cart becomes an

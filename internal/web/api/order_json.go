@@ -169,6 +169,7 @@ type orderJSON struct {
 	CostCentre      string          `json:"cost_centre"`
 	DeliveryAddress string          `json:"delivery_address"`
 	Reason          string          `json:"reason"`
+	BuyerReference  string          `json:"buyer_reference"`
 	DesiredDate     calendar.Date   `json:"desired_date"`
 	SubmittedAt     time.Time       `json:"submitted_at"`
 	UpdatedAt       time.Time       `json:"updated_at"`
@@ -198,7 +199,7 @@ func (h *Handler) orderOf(ctx context.Context, p *account.Principal, o *order.Or
 func (h *Handler) orderWithQuote(p *account.Principal, o *order.Order, full bool, quotes map[int64]int64) orderJSON {
 	out := orderJSON{ID: o.ID, Number: o.Number, State: o.State, StateLabel: o.State.Label(), Version: o.Version,
 		Member: refJSON{ID: o.OrgID, Name: o.MemberName}, Requester: refJSON{ID: o.RequesterID, Name: o.RequesterName, Email: o.RequesterEmail},
-		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, DesiredDate: o.DesiredDate,
+		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, BuyerReference: o.BuyerReference, DesiredDate: o.DesiredDate,
 		SubmittedAt: o.SubmittedAt, UpdatedAt: o.UpdatedAt, NetCents: o.NetCents, VATCents: o.VATCents, GrossCents: o.GrossCents,
 		amountsJSON: amountsOf(o.Amounts()), Approvals: []approvalJSON{}, Steps: []order.Step{}}
 	if o.CurrentStage != 0 && o.State == order.StateSubmitted {

@@ -71,5 +71,18 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/api/v1/quotes/:id/reject", authz.QuoteReject, h.apiQuoteStep(quote.StepReject)),
 		web.Allow("POST", "/api/v1/quotes/:id/revise", authz.QuoteRevise, h.apiQuoteStep(quote.StepRevise)),
 		web.Allow("GET", "/api/v1/orders/:id/pdf", authz.DocumentRead, h.orderPDF),
+
+		// Finance (invoice_api.go): invoices, credit notes, payments; which
+		// member's invoice is decided per object in internal/invoice. An
+		// issued invoice never changes: PATCH, PUT and DELETE answer 405.
+		web.Allow("POST", "/api/v1/invoices", authz.InvoiceCreate, h.apiInvoiceIssue),
+		web.Allow("GET", "/api/v1/invoices", authz.InvoiceRead, h.apiInvoices),
+		web.Allow("GET", "/api/v1/invoices/:id", authz.InvoiceRead, h.apiInvoice),
+		web.Allow("PATCH", "/api/v1/invoices/:id", authz.InvoiceRead, h.apiInvoiceImmutable),
+		web.Allow("PUT", "/api/v1/invoices/:id", authz.InvoiceRead, h.apiInvoiceImmutable),
+		web.Allow("DELETE", "/api/v1/invoices/:id", authz.InvoiceRead, h.apiInvoiceImmutable),
+		web.Allow("GET", "/api/v1/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),
+		web.Allow("POST", "/api/v1/invoices/:id/credit-note", authz.InvoiceCredit, h.apiInvoiceCredit),
+		web.Allow("POST", "/api/v1/invoices/:id/payments", authz.InvoicePay, h.apiInvoicePayment),
 	}
 }

@@ -12,6 +12,8 @@ type checkoutForm struct {
 	Address     string
 	Reason      string
 	DesiredDate string
+	// BuyerReference is the member's own order reference (Bestellzeichen).
+	BuyerReference string
 	// Key is the idempotency key of this form: sending it twice (a double
 	// click, a reload) submits one order.
 	Key string

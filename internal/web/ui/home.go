@@ -21,6 +21,8 @@ var tiles = []tile{
 	{"Zur Genehmigung", "Bestellanforderungen, die auf Ihre Entscheidung warten.", "/inbox", authz.OrderApprove},
 	{"Eingang Vertrieb", "Genehmigte Bestellungen aller Mitglieder bestätigen oder anbieten.", "/sales/orders", authz.OrderConfirm},
 	{"Bestellungen", "Bestellungen und ihr Stand: Genehmigung, Bestätigung, Lieferung.", "/orders", authz.OrderRead},
+	{"Finanzen", "Was zu tun ist: Geliefertes berechnen, überfällige Rechnungen, Zahlungseingänge.", "/finance", authz.InvoiceCreate},
+	{"Rechnungen", "Rechnungen und Gutschriften mit offenem Betrag, Zahlungen und PDF.", "/invoices", authz.InvoiceRead},
 	{"Bestelleinstellungen", "Genehmigungsstufen, Kostenstellen und Lieferadressen Ihrer Organisation.", "/settings", authz.SettingsManage},
 	{"Katalogpflege", "Produkte anlegen, ändern und deaktivieren.", "/catalog/manage", authz.CatalogManage},
 	{"Rahmenverträge pflegen", "Verträge, Positionen, Kontingente und berechtigte Mitglieder.", "/catalog/manage/contracts", authz.ContractManage},

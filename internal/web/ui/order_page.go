@@ -22,6 +22,7 @@ type orderView struct {
 	Errors   map[string]string
 	Delivery deliveryForm
 	QuoteID  *int64 // the newest quotation version the viewer may see
+	Finance  orderFinance
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -45,7 +46,7 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 
 // renderOrder shows an order with the steps the viewer may take now; err
 // (of a failed step) is shown with its status, the typed comment kept.
-func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) error {
+func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err error) {
 	p := web.Principal(c)
 	v.Order = o
 	if id, ok := api.LatestQuoteIDs(c.UserContext(), &h.Deps, p, o)[o.ID]; ok {
@@ -64,6 +65,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) error {
 	}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
+	}
+	if v.Finance, err = h.orderFinance(c, o); err != nil {
+		return err
 	}
 	if h.Authz.Allowed(p.Subject, "read", auditObject(o)) {
 		entries, _, err := h.Audit.List(c.UserContext(), p.Subject, audit.Query{Entity: "order", EntityID: o.ID, Limit: 100})

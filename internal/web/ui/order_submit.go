@@ -19,8 +19,9 @@ func (h *Handler) orderSubmit(c *fiber.Ctx) error {
 	f := checkoutForm{
 		CostCentre: c.FormValue("cost_centre"), AddressID: c.FormValue("delivery_address_id"), Address: c.FormValue("delivery_address"),
 		Reason: c.FormValue("reason"), DesiredDate: strings.TrimSpace(c.FormValue("desired_date")), Key: c.FormValue("idempotency_key"),
+		BuyerReference: c.FormValue("buyer_reference"),
 	}
-	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason}
+	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason, BuyerReference: f.BuyerReference}
 	var err error
 	if in.Idempotency, err = web.IdempotencyOfForm(c, f.Key); err != nil {
 		return h.renderCart(c, f, err)

@@ -83,6 +83,15 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/orders/:id/deliveries", authz.OrderDeliver, h.orderDeliverSubmit),
 		web.Allow("GET", "/inbox", authz.OrderApprove, h.inboxPage),
 		web.Allow("GET", "/sales/orders", authz.OrderConfirm, h.salesInboxPage),
+		// Finance (issue 9): the start page of finance, invoices and their
+		// steps; which member's invoice in internal/invoice.
+		web.Allow("GET", "/finance", authz.InvoiceCreate, h.financePage),
+		web.Allow("GET", "/invoices", authz.InvoiceRead, h.invoicesPage),
+		web.Allow("GET", "/invoices/:id", authz.InvoiceRead, h.invoicePage),
+		web.Allow("GET", "/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),
+		web.Allow("POST", "/invoices/:id/payments", authz.InvoicePay, h.invoicePaySubmit),
+		web.Allow("POST", "/invoices/:id/credit-note", authz.InvoiceCredit, h.invoiceCreditSubmit),
+		web.Allow("POST", "/orders/:id/invoices", authz.InvoiceCreate, h.orderInvoiceSubmit),
 		web.Allow("GET", "/settings", authz.SettingsManage, h.settingsPage),
 		web.Allow("POST", "/settings/rules", authz.SettingsManage, h.settingsRulesSubmit),
 		web.Allow("POST", "/settings/cost-centres", authz.SettingsManage, h.settingsCostCentreSubmit),

@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
+	"coopshop/internal/invoice"
+	"coopshop/internal/money"
+	"coopshop/internal/web"
+)
+
+// invoiceView is what the invoice page shows besides the invoice: what
+// the viewer may do, and the forms as typed after a failed step.
+type invoiceView struct {
+	Invoice   *invoice.Invoice
+	Overdue   bool
+	CanPay    bool // finance records a payment on an open invoice
+	CanCredit bool // finance issues a credit note for an open invoice
+	Payment   paymentForm
+	Credit    creditForm
+	Error     string
+	Errors    map[string]string
+	Totals    money.Totals // the VAT breakdown per rate
+}
+
+// paymentForm is the payment form as typed.
+type paymentForm struct {
+	Amount, PaidOn, Reference, Key string
+}
+
+// creditForm is the credit note form as typed: the reason, whole or by
+// lines, and per line no the quantity.
+type creditForm struct {
+	Reason, Mode, Key string
+	Quantity          map[int]string
+}
+
+// invoicePage is GET /invoices/:id: an invoice or credit note with its
+// lines, payments and credit notes; finance's forms below.
+func (h *Handler) invoicePage(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	inv, err := h.Invoices.Get(c.UserContext(), *web.Principal(c), id)
+	if err != nil {
+		return err
+	}
+	return h.renderInvoice(c, inv, invoiceView{})
+}
+
+// renderInvoice shows inv with the forms the viewer may use; a failed
+// step's error is shown with its status and the forms keep what was typed.
+func (h *Handler) renderInvoice(c *fiber.Ctx, inv *invoice.Invoice, v invoiceView) error {
+	p := web.Principal(c)
+	v.Invoice = inv
+	v.Overdue = inv.Overdue(h.Today())
+	open := inv.Kind == invoice.KindInvoice && (inv.State == invoice.StateIssued || inv.State == invoice.StatePartiallyPaid)
+	v.CanPay = open && h.Authz.Allowed(p.Subject, authz.InvoicePay.Action, inv.Object())
+	v.CanCredit = open && h.Authz.Allowed(p.Subject, authz.InvoiceCredit.Action, inv.Object())
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	if v.Payment.Key == "" {
+		v.Payment = paymentForm{PaidOn: h.Today().String(), Reference: inv.Number, Key: newFormKey()}
+		if o := inv.OpenCents(); o > 0 {
+			v.Payment.Amount = money.FormatNumber(o)
+		}
+	}
+	if v.Credit.Key == "" {
+		v.Credit = creditForm{Mode: "all", Key: newFormKey()}
+	}
+	if v.Credit.Quantity == nil {
+		v.Credit.Quantity = map[int]string{}
+	}
+	lines := make([]money.Line, len(inv.Lines))
+	for i, l := range inv.Lines {
+		lines[i] = money.Line{NetCents: l.NetCents, VATPercent: l.VATPercent}
+	}
+	v.Totals = money.Sum(lines)
+	return h.Render(c, "invoice", fiber.Map{"Title": inv.Kind.Label() + " " + inv.Number, "V": v})
+}
+
+// invoiceStepFailed shows the invoice again with the error of a step,
+// unless the error means it cannot be shown at all.
+func (h *Handler) invoiceStepFailed(c *fiber.Ctx, id int64, err error, v invoiceView) error {
+	code := apperr.CodeOf(err)
+	if code == apperr.Internal || code == apperr.NotFound || code == apperr.Unauthorized {
+		return err
+	}
+	inv, gerr := h.Invoices.Get(c.UserContext(), *web.Principal(c), id)
+	if gerr != nil {
+		return gerr
+	}
+	c.Status(web.Status(code))
+	v.Error, v.Errors = apperr.MessageOf(err), fieldErrorMap(err)
+	// The credit note's line errors name positions of what was sent; the
+	// form shows them together above its lines.
+	var lines []string
+	for _, fe := range apperr.FieldsOf(err) {
+		if strings.HasPrefix(fe.Field, "lines[") {
+			lines = append(lines, fe.Message)
+		}
+	}
+	if lines != nil {
+		v.Errors["lines"] = strings.Join(lines, " ")
+	}
+	return h.renderInvoice(c, inv, v)
+}
+
+// invoicePDF is GET /invoices/:id/pdf (and /api/v1/invoices/:id/pdf):
+// the stored PDF of an invoice or credit note.
+func (h *Handler) invoicePDF(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := h.Invoices.PDF(c.UserContext(), *web.Principal(c), id)
+	if err != nil {
+		return err
+	}
+	return web.SendPDF(c, f)
+}
