@@ -63,6 +63,16 @@ func (s State) Label() string {
 	return string(s)
 }
 
+// StateLabel is the German name of the document's state as a clerk reads
+// it: an issued credit note is "Ausgestellt", since nothing about it is
+// open; everything else is its state's Label.
+func (inv *Invoice) StateLabel() string {
+	if inv.Kind == KindCreditNote && inv.State == StateIssued {
+		return "Ausgestellt"
+	}
+	return inv.State.Label()
+}
+
 // Number prefixes: RE-2026-000001, GS-2026-000001.
 const (
 	PrefixInvoice    = "RE"

@@ -94,7 +94,7 @@ type invoiceJSON struct {
 // lines, payments and credit notes (one invoice), without lines in lists.
 // today decides overdue.
 func invoiceOf(inv *invoice.Invoice, today calendar.Date, full bool) invoiceJSON {
-	out := invoiceJSON{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, State: inv.State, StateLabel: inv.State.Label(), Version: inv.Version,
+	out := invoiceJSON{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, State: inv.State, StateLabel: inv.StateLabel(), Version: inv.Version,
 		OrderID: inv.OrderID, DeliveryID: inv.DeliveryID, Member: refJSON{ID: inv.OrgID, Name: inv.MemberName},
 		BuyerReference: inv.BuyerReference, LeitwegID: inv.LeitwegID, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
 		Overdue: inv.Overdue(today), Reason: inv.Reason, NetCents: inv.NetCents, VATCents: inv.VATCents, GrossCents: inv.GrossCents,
