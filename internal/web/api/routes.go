@@ -71,6 +71,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/api/v1/quotes/:id/reject", authz.QuoteReject, h.apiQuoteStep(quote.StepReject)),
 		web.Allow("POST", "/api/v1/quotes/:id/revise", authz.QuoteRevise, h.apiQuoteStep(quote.StepRevise)),
 		web.Allow("GET", "/api/v1/orders/:id/pdf", authz.DocumentRead, h.orderPDF),
+		web.Allow("GET", "/api/v1/orders/:id/documents/request", authz.DocumentRead, h.orderRequestPDF),
+		web.Allow("GET", "/api/v1/orders/:id/documents/confirmation", authz.DocumentRead, h.orderConfirmationPDF),
+		web.Allow("GET", "/api/v1/orders/:id/deliveries/:delivery_id/pdf", authz.DocumentRead, h.orderDeliveryNotePDF),
 
 		// Finance (invoice_api.go): invoices, credit notes, payments; which
 		// member's invoice is decided per object in internal/invoice. An

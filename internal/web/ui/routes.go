@@ -59,6 +59,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/quotes/:id/reject", authz.QuoteReject, h.quoteStepSubmit(quote.StepReject)),
 		web.Allow("POST", "/quotes/:id/revise", authz.QuoteRevise, h.quoteStepSubmit(quote.StepRevise)),
 		web.Allow("GET", "/orders/:id/pdf", authz.DocumentRead, h.orderPDF),
+		web.Allow("GET", "/orders/:id/documents/request", authz.DocumentRead, h.orderRequestPDF),
+		web.Allow("GET", "/orders/:id/documents/confirmation", authz.DocumentRead, h.orderConfirmationPDF),
+		web.Allow("GET", "/orders/:id/deliveries/:delivery_id/pdf", authz.DocumentRead, h.orderDeliveryNotePDF),
 		web.Allow("GET", "/orders/:id/quote", authz.QuoteRead, h.orderQuoteRedirect),
 
 		// Cart, order requests and their approval (issue 4): the kind-level
