@@ -87,5 +87,11 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/api/v1/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),
 		web.Allow("POST", "/api/v1/invoices/:id/credit-note", authz.InvoiceCredit, h.apiInvoiceCredit),
 		web.Allow("POST", "/api/v1/invoices/:id/payments", authz.InvoicePay, h.apiInvoicePayment),
+		// What invoices print: the provider's legal and bank data (admin
+		// edits them) and a member's invoicing settings (finance edits them).
+		web.Allow("GET", "/api/v1/provider/settings", authz.ProviderSettingsRead, h.apiProviderSettings),
+		web.Allow("PUT", "/api/v1/provider/settings", authz.ProviderSettingsManage, h.apiProviderSettingsPut),
+		web.Allow("GET", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBilling),
+		web.Allow("PUT", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBillingPut),
 	}
 }
