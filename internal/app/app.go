@@ -136,6 +136,7 @@ func newAuditReader(a *App) *audit.Reader {
 	r := audit.NewReader(a.DB, a.Authz)
 	r.Register("order", a.Orders.AuditScope)
 	r.Register("quote", a.Quotes.AuditScope)
+	r.Register("invoice", a.Invoices.AuditScope)
 	r.Register("user", a.Accounts.AuditScope)
 	// A member's settings: their trail names the member; its admins see it.
 	for _, kind := range []string{"cost_centre", "delivery_address", "approval_rules"} {

@@ -34,6 +34,13 @@ var (
 	InvoiceCredit = Right{"invoice", "credit"}
 	InvoicePay    = Right{"invoice", "mark_paid"}
 
+	// The provider's legal and bank data that invoices print (admin
+	// manages them; finance, auditor and admin read them) and a member's
+	// invoicing settings (finance and admin manage them).
+	ProviderSettingsRead   = Right{"provider_settings", "read"}
+	ProviderSettingsManage = Right{"provider_settings", "manage"}
+	BillingManage          = Right{"billing", "manage"}
+
 	OrderRead     = Right{"order", "read"}
 	OrderSubmit   = Right{"order", "submit"}
 	OrderEdit     = Right{"order", "edit"}

@@ -157,6 +157,11 @@ func (s *Service) UpdateProviderSettings(ctx context.Context, actor account.Prin
 	if p.VATID == "" && p.TaxNumber == "" {
 		fe = append(fe, apperr.FieldError{Field: "vat_id", Message: "Eine Rechnung braucht die USt-IdNr. oder die Steuernummer (§ 14 UStG)."})
 	}
+	for _, e := range []struct{ field, v string }{{"contact_email", p.ContactEmail}, {"e_invoice_address", p.EInvoiceAddress}} {
+		if e.v != "" && !strings.Contains(e.v, "@") && text.Check(e.v, text.Email) == "" {
+			fe = append(fe, apperr.FieldError{Field: e.field, Message: "Bitte eine E-Mail-Adresse angeben."})
+		}
+	}
 	if p.IBAN != "" && !ValidIBAN(p.IBAN) {
 		fe = append(fe, apperr.FieldError{Field: "iban", Message: "Die IBAN ist ungültig (Prüfziffer)."})
 	}

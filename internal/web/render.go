@@ -38,6 +38,7 @@ var navigation = []navItem{
 	{"CSV-Import", "/catalog/import", authz.CatalogManage},
 	{"Benutzer & Rollen", "/admin/users", authz.UserList},
 	{"Berechtigungen", "/admin/policy", authz.PolicyView},
+	{"Rechnungsangaben", "/admin/provider", authz.ProviderSettingsManage},
 	{"Protokoll", "/audit", authz.AuditRead},
 }
 

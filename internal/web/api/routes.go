@@ -71,6 +71,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/api/v1/quotes/:id/reject", authz.QuoteReject, h.apiQuoteStep(quote.StepReject)),
 		web.Allow("POST", "/api/v1/quotes/:id/revise", authz.QuoteRevise, h.apiQuoteStep(quote.StepRevise)),
 		web.Allow("GET", "/api/v1/orders/:id/pdf", authz.DocumentRead, h.orderPDF),
+		web.Allow("GET", "/api/v1/orders/:id/documents/request", authz.DocumentRead, h.orderRequestPDF),
+		web.Allow("GET", "/api/v1/orders/:id/documents/confirmation", authz.DocumentRead, h.orderConfirmationPDF),
+		web.Allow("GET", "/api/v1/orders/:id/deliveries/:delivery_id/pdf", authz.DocumentRead, h.orderDeliveryNotePDF),
 
 		// Finance (invoice_api.go): invoices, credit notes, payments; which
 		// member's invoice is decided per object in internal/invoice. An
@@ -84,5 +87,11 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/api/v1/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),
 		web.Allow("POST", "/api/v1/invoices/:id/credit-note", authz.InvoiceCredit, h.apiInvoiceCredit),
 		web.Allow("POST", "/api/v1/invoices/:id/payments", authz.InvoicePay, h.apiInvoicePayment),
+		// What invoices print: the provider's legal and bank data (admin
+		// edits them) and a member's invoicing settings (finance edits them).
+		web.Allow("GET", "/api/v1/provider/settings", authz.ProviderSettingsRead, h.apiProviderSettings),
+		web.Allow("PUT", "/api/v1/provider/settings", authz.ProviderSettingsManage, h.apiProviderSettingsPut),
+		web.Allow("GET", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBilling),
+		web.Allow("PUT", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBillingPut),
 	}
 }

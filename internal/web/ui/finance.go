@@ -3,6 +3,8 @@ package ui
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/account"
+	"coopshop/internal/authz"
 	"coopshop/internal/invoice"
 	"coopshop/internal/web"
 )
@@ -25,10 +27,17 @@ func (h *Handler) financePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var members []account.Organisation
+	if h.Authz.Allowed(p.Subject, authz.BillingManage.Action, authz.BillingManage.On()) {
+		if members, err = h.Invoices.Members(ctx, p); err != nil {
+			return err
+		}
+	}
 	var pendingNet int64
 	for _, pe := range pending {
 		pendingNet += pe.NetCents
 	}
 	return h.Render(c, "finance", fiber.Map{"Title": "Finanzen", "Pending": pending, "PendingNet": pendingNet, "Overdue": overdue,
-		"OverdueSums": sumInvoices(overdue), "Paid": paid, "Today": h.Today()})
+		"OverdueSums": sumInvoices(overdue), "Paid": paid, "Today": h.Today(),
+		"Members": members})
 }

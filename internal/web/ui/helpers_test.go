@@ -10,7 +10,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
+	"coopshop/internal/app"
 	"coopshop/internal/catalog"
+	"coopshop/internal/demo"
 	"coopshop/internal/webtest"
 )
 
@@ -66,4 +68,14 @@ func userID(t *testing.T, bdb *bun.DB, email string) *account.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// seedDemoFinance adds the demo's orders and its finance part: the
+// provider's and members' invoicing settings and invoices in every state.
+func seedDemoFinance(t *testing.T, a *app.App) {
+	t.Helper()
+	if _, err := demo.SeedWorkflow(context.Background(), demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts,
+		Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -32,6 +32,7 @@ var tiles = []tile{
 	{"Benutzer & Rollen", "Benutzer Ihrer Organisation und ihre Rollen verwalten.", "/admin/users", authz.UserManage},
 	{"Benutzer einsehen", "Alle Benutzer und Rollen ansehen.", "/admin/users", authz.UserList},
 	{"Berechtigungen", "Welche Rolle was darf.", "/admin/policy", authz.PolicyView},
+	{"Rechnungsangaben", "Firmierung, Steuernummer und Bankverbindung, die jede Rechnung druckt.", "/admin/provider", authz.ProviderSettingsManage},
 	{"Protokoll", "Wer hat wann was geändert.", "/audit", authz.AuditRead},
 }
 

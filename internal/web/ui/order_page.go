@@ -23,6 +23,8 @@ type orderView struct {
 	Delivery deliveryForm
 	QuoteID  *int64 // the newest quotation version the viewer may see
 	Finance  orderFinance
+	// Documents are the order's issued documents with their downloads.
+	Documents []orderDocument
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -67,6 +69,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 		v.Errors = map[string]string{}
 	}
 	if v.Finance, err = h.orderFinance(c, o); err != nil {
+		return err
+	}
+	if v.Documents, err = h.orderDocuments(c, o); err != nil {
 		return err
 	}
 	if h.Authz.Allowed(p.Subject, "read", auditObject(o)) {

@@ -22,6 +22,8 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/admin/users/:id", authz.UserList, h.userPage),
 		web.Allow("POST", "/admin/users/:id/roles", authz.UserManage, h.userRolesSubmit),
 		web.Allow("GET", "/admin/policy", authz.PolicyView, h.policyPage),
+		web.Allow("GET", "/admin/provider", authz.ProviderSettingsManage, h.providerPage),
+		web.Allow("POST", "/admin/provider", authz.ProviderSettingsManage, h.providerSubmit),
 		web.Allow("GET", "/audit", authz.AuditRead, h.auditPage),
 
 		// Catalog and framework contracts: browsing, and their maintenance.
@@ -59,6 +61,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/quotes/:id/reject", authz.QuoteReject, h.quoteStepSubmit(quote.StepReject)),
 		web.Allow("POST", "/quotes/:id/revise", authz.QuoteRevise, h.quoteStepSubmit(quote.StepRevise)),
 		web.Allow("GET", "/orders/:id/pdf", authz.DocumentRead, h.orderPDF),
+		web.Allow("GET", "/orders/:id/documents/request", authz.DocumentRead, h.orderRequestPDF),
+		web.Allow("GET", "/orders/:id/documents/confirmation", authz.DocumentRead, h.orderConfirmationPDF),
+		web.Allow("GET", "/orders/:id/deliveries/:delivery_id/pdf", authz.DocumentRead, h.orderDeliveryNotePDF),
 		web.Allow("GET", "/orders/:id/quote", authz.QuoteRead, h.orderQuoteRedirect),
 
 		// Cart, order requests and their approval (issue 4): the kind-level
@@ -86,6 +91,8 @@ func Routes(h *Handler) []web.Route {
 		// Finance (issue 9): the start page of finance, invoices and their
 		// steps; which member's invoice in internal/invoice.
 		web.Allow("GET", "/finance", authz.InvoiceCreate, h.financePage),
+		web.Allow("GET", "/finance/members/:id", authz.BillingManage, h.billingPage),
+		web.Allow("POST", "/finance/members/:id", authz.BillingManage, h.billingSubmit),
 		web.Allow("GET", "/invoices", authz.InvoiceRead, h.invoicesPage),
 		web.Allow("GET", "/invoices/:id", authz.InvoiceRead, h.invoicePage),
 		web.Allow("GET", "/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),
