@@ -233,3 +233,17 @@ func (s *Service) PDF(ctx context.Context, actor account.Principal, id int64) (*
 	}
 	return st.File(), nil
 }
+
+// GetDocument returns an invoice or credit note, with its lines, to
+// whoever may read its documents: the same visibility as the PDF, for its
+// other renderings (the XRechnung download, internal/export).
+func (s *Service) GetDocument(ctx context.Context, actor account.Principal, id int64) (*Invoice, error) {
+	inv, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Authz.Can(ctx, actor.Subject, "read", authz.Object{Kind: "document", ID: inv.ID, OrgID: inv.OrgID}); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
