@@ -28,6 +28,10 @@ type Service struct {
 	Orders *order.Service
 	// Clock tells the issue date and what is overdue.
 	Clock clock.Clock
+	// XRechnung renders the XRechnung attached to the invoice mail beside
+	// the PDF (internal/export.XRechnung, wired by internal/app: the
+	// export package imports this one); nil mails the PDF only.
+	XRechnung func(*Invoice) ([]byte, error)
 
 	flow *workflow.Kind[*Invoice, Step, State]
 }
