@@ -20,6 +20,7 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/export"
 	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
@@ -105,7 +106,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
 	a.Sales.Clock = a.Clock
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
-	a.Invoices.Clock = a.Clock
+	a.Invoices.Clock, a.Invoices.XRechnung = a.Clock, export.XRechnung
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {

@@ -3,6 +3,7 @@ package invoice
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -160,7 +161,8 @@ func (s *Service) afterIssue(ctx context.Context, tx bun.IDB, inv *Invoice) erro
 
 // Register gives a job runner the mail handler of issued invoices: it
 // takes the stored PDF (issuing it now if its own job has not run yet)
-// and enqueues the mail with the PDF attached, once.
+// and enqueues the mail with the PDF (and, when wired, the XRechnung)
+// attached, once.
 func (s *Service) Register(r *job.Runner) {
 	r.Handle(KindMail, func(ctx context.Context, j *job.Job) error {
 		var req mailRequest
@@ -175,7 +177,17 @@ func (s *Service) Register(r *job.Runner) {
 		if err != nil {
 			return err
 		}
-		return notify.EnqueueOnce(ctx, s.DB, fmt.Sprintf("%s:%d", KindMail, inv.ID), Mail(inv, st))
+		msg := Mail(inv, st)
+		if s.XRechnung != nil {
+			// The XRechnung beside the PDF; one the rules refuse (say, the
+			// provider's contact is missing) must not hold back the PDF.
+			if xml, err := s.XRechnung(inv); err != nil {
+				slog.WarnContext(ctx, "invoice mail without XRechnung", "invoice", inv.Number, "err", err)
+			} else {
+				msg.Attachments = append(msg.Attachments, notify.Attachment{Name: inv.Number + ".xml", ContentType: "application/xml", Data: xml})
+			}
+		}
+		return notify.EnqueueOnce(ctx, s.DB, fmt.Sprintf("%s:%d", KindMail, inv.ID), msg)
 	})
 }
 

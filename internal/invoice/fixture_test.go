@@ -8,6 +8,7 @@ import (
 
 	"coopshop/internal/calendar"
 	"coopshop/internal/clock"
+	"coopshop/internal/export"
 	"coopshop/internal/invoice"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
@@ -28,7 +29,7 @@ func setup(t *testing.T, bdb *bun.DB) *fixture {
 	f := &fixture{Fixture: ordertest.Seed(t, bdb), clock: clock.At(day)}
 	f.Orders.Clock = f.clock
 	f.inv = invoice.NewService(bdb, f.Authz, f.Orders)
-	f.inv.Clock = f.clock
+	f.inv.Clock, f.inv.XRechnung = f.clock, export.XRechnung
 	f.inv.Register(f.Jobs)
 	return f
 }

@@ -76,14 +76,14 @@ func TestInvoicePDFCarriesParagraph14(t *testing.T) {
 			"KV-2026-0815", o.Number, // Bestellzeichen, order number
 		)
 
-		// Mail with the PDF attached to the member's invoice address.
+		// Mail with the PDF and the XRechnung attached to the member's invoice address.
 		var mails []struct {
 			Payload string `bun:"payload"`
 		}
 		if err := bdb.NewSelect().Table("jobs").Column("payload").Where("kind = 'mail' AND entity = 'invoice' AND entity_id = ?", inv.ID).Scan(ctx, &mails); err != nil {
 			t.Fatal(err)
 		}
-		if len(mails) != 1 || !contains(mails[0].Payload, "rechnung@boerde.example", "application/pdf", inv.Number+".pdf") {
+		if len(mails) != 1 || !contains(mails[0].Payload, "rechnung@boerde.example", "application/pdf", inv.Number+".pdf", "application/xml", inv.Number+".xml") {
 			t.Errorf("invoice mails: %d", len(mails))
 		}
 

@@ -28,6 +28,10 @@ type Service struct {
 	Orders *order.Service
 	// Clock tells the issue date and what is overdue.
 	Clock clock.Clock
+	// XRechnung renders the XRechnung attached to the invoice mail beside
+	// the PDF (internal/export.XRechnung, wired by internal/app: the
+	// export package imports this one); nil mails the PDF only.
+	XRechnung func(*Invoice) ([]byte, error)
 
 	flow *workflow.Kind[*Invoice, Step, State]
 }
@@ -232,4 +236,18 @@ func (s *Service) PDF(ctx context.Context, actor account.Principal, id int64) (*
 		return nil, err
 	}
 	return st.File(), nil
+}
+
+// GetDocument returns an invoice or credit note, with its lines, to
+// whoever may read its documents: the same visibility as the PDF, for its
+// other renderings (the XRechnung download, internal/export).
+func (s *Service) GetDocument(ctx context.Context, actor account.Principal, id int64) (*Invoice, error) {
+	inv, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Authz.Can(ctx, actor.Subject, "read", authz.Object{Kind: "document", ID: inv.ID, OrgID: inv.OrgID}); err != nil {
+		return nil, err
+	}
+	return inv, nil
 }

@@ -85,6 +85,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("PUT", "/api/v1/invoices/:id", authz.InvoiceRead, h.apiInvoiceImmutable),
 		web.Allow("DELETE", "/api/v1/invoices/:id", authz.InvoiceRead, h.apiInvoiceImmutable),
 		web.Allow("GET", "/api/v1/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),
+		web.Allow("GET", "/api/v1/invoices/:id/xrechnung", authz.DocumentRead, h.invoiceXRechnung),
 		web.Allow("POST", "/api/v1/invoices/:id/credit-note", authz.InvoiceCredit, h.apiInvoiceCredit),
 		web.Allow("POST", "/api/v1/invoices/:id/payments", authz.InvoicePay, h.apiInvoicePayment),
 		// What invoices print: the provider's legal and bank data (admin
