@@ -20,6 +20,7 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
+	"coopshop/internal/export"
 	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
@@ -115,7 +116,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock, Invoices: a.Invoices}
+		Clock: a.Clock, Invoices: a.Invoices, Exports: &export.Service{DB: bdb, Invoices: a.Invoices, Authz: a.Authz, MaxDays: export.DefaultMaxDays}}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
