@@ -233,3 +233,27 @@ func (j *Job) counted(next func() (*invoice.Invoice, error)) func() (*invoice.In
 		return inv, err
 	}
 }
+
+// Count is how many invoices and credit notes the job will write (for the
+// progress line's time left).
+func (j *Job) Count(ctx context.Context) (int, error) {
+	n, err := j.s.DB.NewSelect().Table("invoices").Where("issue_date >= ? AND issue_date <= ?", j.From.String(), j.To.String()).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count invoices: %w", err)
+	}
+	return int(n), nil
+}
+
+// Explain is a rejected request as one German line per field, for the
+// command line (the API and the page show the same messages).
+func Explain(err error) string {
+	fe := apperr.FieldsOf(err)
+	if len(fe) == 0 {
+		return apperr.MessageOf(err)
+	}
+	parts := []string{apperr.MessageOf(err)}
+	for _, f := range fe {
+		parts = append(parts, "--"+f.Field+": "+f.Message)
+	}
+	return strings.Join(parts, "\n")
+}
