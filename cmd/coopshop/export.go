@@ -42,10 +42,10 @@ func exportCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return errors.New(export.Explain(err))
 	}
 	if *outPath == "" {
-		return errors.New("--out: Bitte die Datei angeben, in die exportiert wird.")
+		return errors.New("--out: Bitte die Datei angeben, in die exportiert wird")
 	}
 	if *user == "" {
-		return errors.New("--user: Bitte die E-Mail-Adresse des exportierenden Finanz-Benutzers angeben.")
+		return errors.New("--user: Bitte die E-Mail-Adresse des exportierenden Finanz-Benutzers angeben")
 	}
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
@@ -54,7 +54,7 @@ func exportCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	defer a.Close()
 	var id int64
 	if err := a.DB.NewSelect().Table("users").Column("id").Where("lower(email) = ?", strings.ToLower(*user)).Scan(ctx, &id); err != nil {
-		return fmt.Errorf("--user: Benutzer %s nicht gefunden.", *user)
+		return fmt.Errorf("--user: Benutzer %s nicht gefunden", *user)
 	}
 	actor, err := a.Accounts.Principal(ctx, id)
 	if err != nil {

@@ -25,18 +25,17 @@ const exportPage = 500
 type DATEV struct {
 	bun.BaseModel `bun:"table:provider_settings"`
 
-	OrgID               int64  `bun:"organisation_id,pk"`
-	ConsultantNumber    int    `bun:"datev_consultant_number"`
-	ClientNumber        int    `bun:"datev_client_number"`
-	FiscalYearStart     int    `bun:"datev_fiscal_year_start_month"` // 1 = January
-	AccountLength       int    `bun:"datev_account_length"`
-	RevenueAccount19    string `bun:"datev_revenue_account_19"`
-	RevenueAccount7     string `bun:"datev_revenue_account_7"`
-	RevenueAccount0     string `bun:"datev_revenue_account_0"`
-	BankAccount         string `bun:"datev_bank_account"`
-	DefaultDebtor       string `bun:"datev_default_debtor"`
-	ProviderLegalName   string `bun:"legal_name"`
-	ProviderSettingsRow bool   `bun:"-"`
+	OrgID             int64  `bun:"organisation_id,pk"`
+	ConsultantNumber  int    `bun:"datev_consultant_number"`
+	ClientNumber      int    `bun:"datev_client_number"`
+	FiscalYearStart   int    `bun:"datev_fiscal_year_start_month"` // 1 = January
+	AccountLength     int    `bun:"datev_account_length"`
+	RevenueAccount19  string `bun:"datev_revenue_account_19"`
+	RevenueAccount7   string `bun:"datev_revenue_account_7"`
+	RevenueAccount0   string `bun:"datev_revenue_account_0"`
+	BankAccount       string `bun:"datev_bank_account"`
+	DefaultDebtor     string `bun:"datev_default_debtor"`
+	ProviderLegalName string `bun:"legal_name"`
 }
 
 // DefaultDATEV is the settings of a provider without a settings row.
@@ -76,7 +75,6 @@ func (s *Service) DATEVSettings(ctx context.Context, actor account.Principal) (*
 	if err != nil {
 		return nil, fmt.Errorf("load DATEV settings: %w", err)
 	}
-	d.ProviderSettingsRow = true
 	if d.ProviderLegalName == "" {
 		d.ProviderLegalName = org.Name
 	}
@@ -143,7 +141,7 @@ func creditedOf(ctx context.Context, idb bun.IDB, page []*Invoice) error {
 		return nil
 	}
 	var of []Invoice
-	if err := idb.NewSelect().Model(&of).Column("id", "number", "issue_date").Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&of).Column("id", "number", "issue_date").Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return fmt.Errorf("export credited invoices: %w", err)
 	}
 	byID := make(map[int64]*Invoice, len(of))
