@@ -257,3 +257,12 @@ func Explain(err error) string {
 	}
 	return strings.Join(parts, "\n")
 }
+
+// Recent lists the latest exports (who exported which format and period,
+// when) for the export page, to whoever may export.
+func (s *Service) Recent(ctx context.Context, actor account.Principal, limit int) ([]audit.Entry, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "export", authz.On("invoice")); err != nil {
+		return nil, err
+	}
+	return audit.List(ctx, s.DB, audit.Filter{Entity: "export", Limit: limit})
+}
