@@ -29,6 +29,7 @@ Usage:
   coopshop migrate down     roll back the newest migration
   coopshop migrate status   list migrations and when they were applied
   coopshop seed             create the demo organisations and logins (demo only)
+  coopshop export           invoices of a period as CSV, DATEV or XRechnung (finance)
 
 Each command takes --help. Configuration comes from the environment:
   DATABASE_URL   sqlite://data/coopshop.db (default) or postgres://…
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return migrate(ctx, cfg, args[1:], out)
 	case "seed":
 		return seed(ctx, cfg, log, args[1:], out)
+	case "export":
+		return exportCmd(ctx, cfg, log, args[1:], out, os.Stderr)
 	}
 	fmt.Fprint(out, usage)
 	return fmt.Errorf("unknown command %q", args[0])

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,4 +77,43 @@ func countOrders(t *testing.T, url string) int {
 		t.Fatal(err)
 	}
 	return int(n)
+}
+
+// TestExportCommand: bad arguments exit with the German message of the
+// field (as the API's 422); a good call writes the file as finance.
+func TestExportCommand(t *testing.T) {
+	url := "sqlite://" + filepath.Join(t.TempDir(), "export.db")
+	t.Setenv("DATABASE_URL", url)
+	t.Setenv("COOPSHOP_LOG_LEVEL", "error")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--format", "xls", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "x"}, "--format: Unbekanntes Format „xls“"},
+		{[]string{"export", "--format", "csv", "--from", "2026-02-01", "--to", "2026-01-01", "--out", "x"}, "--to: Das Ende des Zeitraums (to) liegt vor dem Anfang (from)."},
+		{[]string{"export", "--format", "csv", "--from", "2026-01-01", "--to", "2027-12-31", "--out", "x"}, "höchstens 366 Tage"},
+		{[]string{"export", "--format", "csv", "--from", "2026-01-01", "--to", "2026-12-31"}, "--out: Bitte die Datei angeben"},
+	} {
+		var out bytes.Buffer
+		err := run(context.Background(), c.args, &out)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want %q", c.args, err, c.want)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"seed"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "r.csv")
+	out.Reset()
+	if err := run(context.Background(), []string{"export", "--format", "csv", "--from", "2026-01-01", "--to", "2026-12-31", "--out", file, "--user", "finanzen@kid.example"}, &out); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || !strings.HasPrefix(string(b), "\ufeffNummer;") || !strings.Contains(out.String(), "exportiert") {
+		t.Fatalf("export wrote %q (%v), said %q", b, err, out.String())
+	}
+	if err := run(context.Background(), []string{"export", "--format", "csv", "--from", "2026-01-01", "--to", "2026-12-31", "--out", file, "--user", "einkauf@boerde.example"}, &out); err == nil {
+		t.Fatal("a purchaser exported")
+	}
 }

@@ -47,6 +47,8 @@ type App struct {
 	Sales    *sales.Service
 	// Invoices is finance: invoices, credit notes, payments, settings.
 	Invoices *invoice.Service
+	// Exports is finance's exports of a period (web and `coopshop export`).
+	Exports *export.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -107,6 +109,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Sales.Clock = a.Clock
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
 	a.Invoices.Clock, a.Invoices.XRechnung = a.Clock, export.XRechnung
+	a.Exports = &export.Service{DB: bdb, Invoices: a.Invoices, Authz: a.Authz, MaxDays: export.DefaultMaxDays}
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
@@ -116,7 +119,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock, Invoices: a.Invoices}
+		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()

@@ -33,6 +33,9 @@ var (
 	InvoiceCreate = Right{"invoice", "create"}
 	InvoiceCredit = Right{"invoice", "credit"}
 	InvoicePay    = Right{"invoice", "mark_paid"}
+	// InvoiceExport is finance's exports of a period (CSV, DATEV,
+	// XRechnung: internal/export).
+	InvoiceExport = Right{"invoice", "export"}
 
 	// The provider's legal and bank data that invoices print (admin
 	// manages them; finance, auditor and admin read them) and a member's

@@ -26,6 +26,7 @@ import (
 	"coopshop/internal/catalog"
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
+	"coopshop/internal/export"
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
@@ -57,6 +58,8 @@ type Deps struct {
 	Clock clock.Clock
 	// Invoices is finance's service: invoices, credit notes, payments.
 	Invoices *invoice.Service
+	// Exports writes finance's exports of a period (CSV, DATEV, XRechnung).
+	Exports *export.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

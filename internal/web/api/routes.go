@@ -88,6 +88,8 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/api/v1/invoices/:id/xrechnung", authz.DocumentRead, h.invoiceXRechnung),
 		web.Allow("POST", "/api/v1/invoices/:id/credit-note", authz.InvoiceCredit, h.apiInvoiceCredit),
 		web.Allow("POST", "/api/v1/invoices/:id/payments", authz.InvoicePay, h.apiInvoicePayment),
+		// Exports of a period, streamed (export_api.go, internal/export).
+		web.Allow("GET", "/api/v1/exports/invoices", authz.InvoiceExport, h.apiExportInvoices),
 		// What invoices print: the provider's legal and bank data (admin
 		// edits them) and a member's invoicing settings (finance edits them).
 		web.Allow("GET", "/api/v1/provider/settings", authz.ProviderSettingsRead, h.apiProviderSettings),

@@ -92,6 +92,8 @@ func Routes(h *Handler) []web.Route {
 		// steps; which member's invoice in internal/invoice.
 		web.Allow("GET", "/finance", authz.InvoiceCreate, h.financePage),
 		web.Allow("GET", "/finance/members/:id", authz.BillingManage, h.billingPage),
+		web.Allow("GET", "/finance/export", authz.InvoiceExport, h.financeExportPage),
+		web.Allow("GET", "/finance/export/download", authz.InvoiceExport, h.financeExportDownload),
 		web.Allow("POST", "/finance/members/:id", authz.BillingManage, h.billingSubmit),
 		web.Allow("GET", "/invoices", authz.InvoiceRead, h.invoicesPage),
 		web.Allow("GET", "/invoices/:id", authz.InvoiceRead, h.invoicePage),
