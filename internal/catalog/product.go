@@ -66,16 +66,25 @@ type Product struct {
 	VATPercent     int64  `bun:"vat_percent" json:"vat_percent"`
 	// VATExemptReason says why a 0 % product carries no VAT (VATExempt4
 	// or VATNotTaxable2b); an invoice prints it on the line (§ 14 UStG).
-	VATExemptReason    string    `bun:"vat_exempt_reason" json:"vat_exempt_reason,omitempty"`
-	Active             bool      `bun:"active" json:"active"`
-	QuoteOnly          bool      `bun:"quote_only" json:"quote_only"`
-	RentalTermMonths   *int64    `bun:"rental_term_months" json:"rental_term_months,omitempty"`
-	RentalMonthlyCents *int64    `bun:"rental_monthly_cents" json:"rental_monthly_cents,omitempty"`
-	RentalBuyoutCents  *int64    `bun:"rental_buyout_cents" json:"rental_buyout_cents,omitempty"`
-	Icon               string    `bun:"icon" json:"icon,omitempty"`
-	Version            int64     `bun:"version" json:"version"`
-	CreatedAt          time.Time `bun:"created_at" json:"created_at"`
-	UpdatedAt          time.Time `bun:"updated_at" json:"updated_at"`
+	VATExemptReason    string `bun:"vat_exempt_reason" json:"vat_exempt_reason,omitempty"`
+	Active             bool   `bun:"active" json:"active"`
+	QuoteOnly          bool   `bun:"quote_only" json:"quote_only"`
+	RentalTermMonths   *int64 `bun:"rental_term_months" json:"rental_term_months,omitempty"`
+	RentalMonthlyCents *int64 `bun:"rental_monthly_cents" json:"rental_monthly_cents,omitempty"`
+	RentalBuyoutCents  *int64 `bun:"rental_buyout_cents" json:"rental_buyout_cents,omitempty"`
+	Icon               string `bun:"icon" json:"icon,omitempty"`
+	// SetupRequired marks a service that is set up per unit (VPN access,
+	// cloud workplace …): its order lines carry a provisioning state per
+	// unit, and a seat subscription of it starts with the activation.
+	SetupRequired bool `bun:"setup_required" json:"setup_required"`
+	// NoticeMonths is the notice period of a seat subscription, to the end
+	// of a month; EndReminderMonths how early a rental's end is announced.
+	// Left 0 on insert, both take the database default of 3 months.
+	NoticeMonths      int64     `bun:"notice_months,nullzero,default:3" json:"notice_months"`
+	EndReminderMonths int64     `bun:"end_reminder_months,nullzero,default:3" json:"end_reminder_months"`
+	Version           int64     `bun:"version" json:"version"`
+	CreatedAt         time.Time `bun:"created_at" json:"created_at"`
+	UpdatedAt         time.Time `bun:"updated_at" json:"updated_at"`
 
 	Category *Category `bun:"rel:belongs-to,join:category_id=id" json:"category,omitempty"`
 }

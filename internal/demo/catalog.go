@@ -47,12 +47,13 @@ func svc(cat, sku, name, desc, unit string, cents int64) demoProduct {
 }
 
 func seat(cat, sku, name, desc, unit string, cents int64) demoProduct {
-	return demoProduct{cat, catalog.Product{SKU: sku, Name: name, Description: desc, Kind: catalog.KindSeat, Unit: unit, ListPriceCents: cents, VATPercent: 19, Active: true}}
+	return demoProduct{cat, catalog.Product{SKU: sku, Name: name, Description: desc, Kind: catalog.KindSeat, Unit: unit, ListPriceCents: cents, VATPercent: 19, Active: true,
+		SetupRequired: cat == "cloud-arbeitsplaetze" || cat == "netzwerk-vpn", NoticeMonths: 3, EndReminderMonths: 3}}
 }
 
 func rental(sku, name, desc string, months, monthly int64, buyout *int64) demoProduct {
 	return demoProduct{"mietmodelle", catalog.Product{SKU: sku, Name: name, Description: desc, Kind: catalog.KindRental, Unit: "Gerät/Monat",
-		ListPriceCents: monthly, VATPercent: 19, Active: true, RentalTermMonths: n(months), RentalMonthlyCents: n(monthly), RentalBuyoutCents: buyout}}
+		ListPriceCents: monthly, VATPercent: 19, Active: true, NoticeMonths: 3, EndReminderMonths: 3, RentalTermMonths: n(months), RentalMonthlyCents: n(monthly), RentalBuyoutCents: buyout}}
 }
 
 var demoProducts = []demoProduct{
