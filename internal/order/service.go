@@ -28,7 +28,21 @@ type Service struct {
 	Clock clock.Clock
 
 	flow *workflow.Kind[*Order, Step, State]
+	// confirmed are the hooks OnConfirmed registered.
+	confirmed []ConfirmHook
 }
+
+// ConfirmHook is work another domain package does when an order becomes
+// confirmed (sales' confirmation or the acceptance of its quotation), in
+// the transaction of that step: the units to provision of its lines
+// (internal/provision), later the subscriptions. o is the order as the
+// step left it, lines included. An error undoes the confirmation.
+type ConfirmHook func(ctx context.Context, tx bun.IDB, o *Order) error
+
+// OnConfirmed registers h to run whenever an order becomes confirmed.
+// internal/app wires the hooks, so that data flows one way: the packages
+// that react to a confirmation import order, never the other way round.
+func (s *Service) OnConfirmed(h ConfirmHook) { s.confirmed = append(s.confirmed, h) }
 
 // NewService wires the order service on the system clock.
 func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
@@ -60,6 +74,13 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 				Set("net_cents = ?, vat_cents = ?, gross_cents = ?", o.NetCents, o.VATCents, o.GrossCents)
 		},
 		After: func(ctx context.Context, r *workflow.Run[*Order, Step, State]) error {
+			if r.To == StateConfirmed && r.From != StateConfirmed {
+				for _, h := range s.confirmed {
+					if err := h(ctx, r.Tx, r.Entity); err != nil {
+						return err
+					}
+				}
+			}
 			return enqueueNotify(ctx, &run{tx: r.Tx, actor: r.Actor(), order: r.Entity, comment: r.Comment}, r.Step)
 		},
 	}
