@@ -25,6 +25,7 @@ import (
 	"coopshop/internal/job"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
+	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/web"
@@ -49,6 +50,9 @@ type App struct {
 	Invoices *invoice.Service
 	// Exports is finance's exports of a period (web and `coopshop export`).
 	Exports *export.Service
+	// Provision is the set-up of services per unit: units created when an
+	// order is confirmed, sales' bulk steps, the member's services.
+	Provision *provision.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -105,6 +109,12 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Catalog.Clock = a.Clock
 	a.Quotes = quote.NewService(bdb, a.Authz)
 	a.Quotes.BaseURL, a.Quotes.Clock = cfg.PublicURL(), a.Clock
+	a.Provision = provision.NewService(bdb, a.Authz)
+	a.Provision.Clock = a.Clock
+	// The units of lines that need set-up come with the confirmation, in
+	// its transaction. (Issue 12: internal/subscription's Service is the
+	// Activator that starts a seat line's subscription; wire it here.)
+	a.Orders.OnConfirmed(a.Provision.Confirmed)
 	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
 	a.Sales.Clock = a.Clock
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
@@ -119,7 +129,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports}
+		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
@@ -141,6 +151,7 @@ func newAuditReader(a *App) *audit.Reader {
 	r.Register("order", a.Orders.AuditScope)
 	r.Register("quote", a.Quotes.AuditScope)
 	r.Register("invoice", a.Invoices.AuditScope)
+	r.Register("provisioning", a.Provision.AuditScope)
 	r.Register("user", a.Accounts.AuditScope)
 	// A member's settings: their trail names the member; its admins see it.
 	for _, kind := range []string{"cost_centre", "delivery_address", "approval_rules"} {

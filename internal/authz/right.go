@@ -54,6 +54,9 @@ var (
 	OrderConfirm  = Right{"order", "confirm"}
 	OrderQuote    = Right{"order", "quote"}
 	OrderDeliver  = Right{"order", "deliver"}
+	// OrderProvision is sales' bulk step on the units of an order line
+	// that need set-up (internal/provision), and the provisioning board.
+	OrderProvision = Right{"order", "provision"}
 
 	PolicyView = Right{"policy", "view"}
 

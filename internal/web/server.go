@@ -30,6 +30,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
+	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/static"
@@ -60,6 +61,9 @@ type Deps struct {
 	Invoices *invoice.Service
 	// Exports writes finance's exports of a period (CSV, DATEV, XRechnung).
 	Exports *export.Service
+	// Provision is the set-up of services per unit (order lines of VPN
+	// accesses, cloud workplaces …): sales' bulk steps and the views.
+	Provision *provision.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

@@ -67,7 +67,7 @@ func (h *Handler) apiOrders(c *fiber.Ctx) error {
 	out := List[orderJSON]{Items: []orderJSON{}}
 	quotes := LatestQuoteIDs(c.UserContext(), &h.Deps, p, orders...)
 	for _, o := range orders {
-		out.Items = append(out.Items, h.orderWithQuote(p, o, false, quotes))
+		out.Items = append(out.Items, h.orderWithQuote(c.UserContext(), p, o, false, quotes))
 	}
 	if len(orders) == f.Limit {
 		cur := strconv.FormatInt(orders[len(orders)-1].ID, 10)

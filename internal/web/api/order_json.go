@@ -94,6 +94,10 @@ type orderLineJSON struct {
 	NetCents          int64               `json:"net_cents"`
 	PriceSource       linePriceSourceJSON `json:"price_source"`
 	DeliveredQuantity int64               `json:"delivered_quantity"`
+	// Provisioning is the units of a line whose product needs set-up
+	// (VPN access, cloud workplace …), from the order's confirmation on;
+	// absent otherwise.
+	Provisioning *provisionJSON `json:"provisioning,omitempty"`
 }
 
 type approvalJSON struct {
@@ -191,12 +195,30 @@ type orderJSON struct {
 
 // orderOf is one order as the API shows it.
 func (h *Handler) orderOf(ctx context.Context, p *account.Principal, o *order.Order, full bool) orderJSON {
-	return h.orderWithQuote(p, o, full, LatestQuoteIDs(ctx, &h.Deps, p, o))
+	return h.orderWithQuote(ctx, p, o, full, LatestQuoteIDs(ctx, &h.Deps, p, o))
+}
+
+// provisioningOf is the provisioning of o's lines by line number; nothing
+// for an order without lines that need set-up (or before confirmation).
+func (h *Handler) provisioningOf(ctx context.Context, p *account.Principal, o *order.Order) map[int]*provisionJSON {
+	if h.Provision == nil {
+		return nil
+	}
+	lines, err := h.Provision.ForOrder(ctx, *p, o.ID)
+	if err != nil {
+		h.Log.Error("provisioning of order", "order", o.Number, "err", err)
+		return nil
+	}
+	out := make(map[int]*provisionJSON, len(lines))
+	for no, l := range lines {
+		out[no] = provisionOf(l)
+	}
+	return out
 }
 
 // orderWithQuote builds the JSON with quote_id taken from quotes (order id
 // → newest visible quote version), so that a list asks for them once.
-func (h *Handler) orderWithQuote(p *account.Principal, o *order.Order, full bool, quotes map[int64]int64) orderJSON {
+func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *order.Order, full bool, quotes map[int64]int64) orderJSON {
 	out := orderJSON{ID: o.ID, Number: o.Number, State: o.State, StateLabel: o.State.Label(), Version: o.Version,
 		Member: refJSON{ID: o.OrgID, Name: o.MemberName}, Requester: refJSON{ID: o.RequesterID, Name: o.RequesterName, Email: o.RequesterEmail},
 		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, BuyerReference: o.BuyerReference, DesiredDate: o.DesiredDate,
@@ -222,8 +244,9 @@ func (h *Handler) orderWithQuote(p *account.Principal, o *order.Order, full bool
 	}
 	out.NeedsQuote = o.NeedsQuote()
 	out.Lines = []orderLineJSON{}
+	provisioning := h.provisioningOf(ctx, p, o)
 	for _, l := range o.Lines {
-		out.Lines = append(out.Lines, orderLineJSON{LineNo: l.LineNo, ProductID: productIDOf(l.ProductID), SKU: l.SKU, Name: l.Name, Unit: l.Unit,
+		out.Lines = append(out.Lines, orderLineJSON{Provisioning: provisioning[l.LineNo], LineNo: l.LineNo, ProductID: productIDOf(l.ProductID), SKU: l.SKU, Name: l.Name, Unit: l.Unit,
 			Quantity: l.Quantity, UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents,
 			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered})
 	}

@@ -45,6 +45,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/api/v1/orders/:id/confirm", authz.OrderConfirm, h.apiOrderStep(order.StepConfirm)),
 		web.Allow("POST", "/api/v1/orders/:id/quotes", authz.OrderQuote, h.apiOrderQuote),
 		web.Allow("POST", "/api/v1/orders/:id/deliveries", authz.OrderDeliver, h.apiOrderDeliver),
+		// Provisioning of the units of a line (internal/provision).
+		web.Allow("GET", "/api/v1/orders/:id/lines/:line_no/provisioning", authz.OrderRead, h.apiProvisionGet),
+		web.Allow("POST", "/api/v1/orders/:id/lines/:line_no/provisioning", authz.OrderProvision, h.apiProvisionUpdate),
 		// A member's order settings: read by whoever may read its orders
 		// (checked per member in internal/member), changed by its admin.
 		web.Allow("GET", "/api/v1/members/:id/settings", authz.OrderRead, h.apiSettings),
