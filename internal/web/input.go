@@ -45,6 +45,10 @@ var fieldRules = map[string]text.Rule{
 	"buyer_reference": {Max: 60},
 	"serials":         text.SerialList,
 	"serials[]":       text.Serial,
+	// The provisioning board's bulk form: unit numbers and ranges, and
+	// the names of the units one per line.
+	"units": {Max: 20_000, MultiLine: true, Printable: true},
+	"names": {Max: 500_000, MultiLine: true},
 
 	"comment":          text.Comment,
 	"reason":           text.Comment,

@@ -30,6 +30,8 @@ var navigation = []navItem{
 	{"Bestellungen", "/orders", authz.OrderRead},
 	{"Zur Genehmigung", "/inbox", authz.OrderApprove},
 	{"Eingang Vertrieb", "/sales/orders", authz.OrderConfirm},
+	{"Bereitstellung", "/sales/provisioning", authz.OrderProvision},
+	{"Dienste", "/dienste", authz.OrderRead},
 	{"Angebote", "/quotes", authz.QuoteRead},
 	{"Finanzen", "/finance", authz.InvoiceCreate},
 	{"Rechnungen", "/invoices", authz.InvoiceRead},

@@ -25,6 +25,10 @@ type orderView struct {
 	Finance  orderFinance
 	// Documents are the order's issued documents with their downloads.
 	Documents []orderDocument
+	// Provisioning is the units of the lines that need set-up, in line
+	// order; CanProvision tells whether the viewer moves them (board).
+	Provisioning []provisionRow
+	CanProvision bool
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -73,6 +77,18 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 	}
 	if v.Documents, err = h.orderDocuments(c, o); err != nil {
 		return err
+	}
+	if h.Provision != nil {
+		lines, err := h.Provision.ForOrder(c.UserContext(), *p, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, l := range o.Lines {
+			if pl, ok := lines[l.LineNo]; ok {
+				v.Provisioning = append(v.Provisioning, provisionRowOf(pl))
+			}
+		}
+		v.CanProvision = len(v.Provisioning) > 0 && h.Authz.Allowed(p.Subject, "provision", o.Object())
 	}
 	if h.Authz.Allowed(p.Subject, "read", auditObject(o)) {
 		entries, _, err := h.Audit.List(c.UserContext(), p.Subject, audit.Query{Entity: "order", EntityID: o.ID, Limit: 100})

@@ -88,6 +88,11 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/orders/:id/deliveries", authz.OrderDeliver, h.orderDeliverSubmit),
 		web.Allow("GET", "/inbox", authz.OrderApprove, h.inboxPage),
 		web.Allow("GET", "/sales/orders", authz.OrderConfirm, h.salesInboxPage),
+		// Provisioning (issue 12): sales' board and its bulk form per line,
+		// the member's services; which member in internal/provision.
+		web.Allow("GET", "/sales/provisioning", authz.OrderProvision, h.provisionBoardPage),
+		web.Allow("POST", "/sales/provisioning/:id/:line_no", authz.OrderProvision, h.provisionSubmit),
+		web.Allow("GET", "/dienste", authz.OrderRead, h.servicesPage),
 		// Finance (issue 9): the start page of finance, invoices and their
 		// steps; which member's invoice in internal/invoice.
 		web.Allow("GET", "/finance", authz.InvoiceCreate, h.financePage),
