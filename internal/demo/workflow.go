@@ -13,6 +13,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
+	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 )
@@ -30,6 +31,11 @@ type WorkflowDeps struct {
 	// Invoices seeds the finance demo (invoices in every state); nil leaves
 	// it out, for tests that start finance from a clean slate.
 	Invoices *invoice.Service
+	// Provision seeds a VPN order whose units are in every provisioning
+	// state (provisioning.go); nil leaves it out. Its units are created by
+	// the confirmation only when Orders runs the provisioning hook, as
+	// internal/app wires it.
+	Provision *provision.Service
 }
 
 // demoItem is a cart line by article number.
@@ -123,13 +129,21 @@ func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 		}
 		out = append(out, fmt.Sprintf("%s  %-17s %s", o.Number, o.MemberName, d.summary))
 	}
-	if deps.Invoices == nil {
+	if deps.Invoices != nil {
 		// Without the invoice service (tests that start finance from a
-		// clean slate) the demo stops before its invoices.
-		return out, nil
+		// clean slate) the demo has no invoices.
+		finance, err := w.seedFinance(ctx)
+		if out = append(out, finance...); err != nil {
+			return out, err
+		}
 	}
-	finance, err := w.seedFinance(ctx)
-	return append(out, finance...), err
+	if deps.Provision != nil {
+		vpn, err := w.seedProvisioning(ctx)
+		if out = append(out, vpn...); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // workflow is SeedWorkflow in progress, with the principals it loaded.

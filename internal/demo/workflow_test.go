@@ -22,12 +22,13 @@ import (
 	"coopshop/internal/document"
 	"coopshop/internal/invoice"
 	"coopshop/internal/order"
+	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/webtest"
 )
 
 func workflowDeps(a *app.App) demo.WorkflowDeps {
-	return demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices}
+	return demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices, Provision: a.Provision}
 }
 
 func principal(t *testing.T, a *app.App, email string) account.Principal {
@@ -68,8 +69,8 @@ func TestSeedWorkflow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(lines) != len(all) || len(all) != 12 {
-			t.Fatalf("%d report lines, %d orders; want 12 each: %q", len(lines), len(all), lines)
+		if len(lines) != len(all) || len(all) != 13 {
+			t.Fatalf("%d report lines, %d orders; want 13 each: %q", len(lines), len(all), lines)
 		}
 		byKey := map[string]*order.Order{}
 		for _, o := range all {
@@ -198,6 +199,27 @@ func TestSeedWorkflow(t *testing.T) {
 			t.Errorf("quote document stored: %v %v", ok, err)
 		}
 
+		// The VPN order: confirmed, its 40 accesses in every provisioning
+		// state, the seat line activated with its first units.
+		vpn := byKey["demo-boerde-vpn"]
+		if vpn == nil || vpn.State != order.StateConfirmed {
+			t.Fatalf("VPN order %+v", vpn)
+		}
+		pl, err := a.Provision.ForOrder(ctx, buyer, vpn.ID)
+		if err != nil || len(pl) != 1 {
+			t.Fatalf("VPN provisioning %v %v", pl, err)
+		}
+		for _, l := range pl {
+			c := l.Counts()
+			if c[provision.Active] != 24 || c[provision.InSetup] != 8 || c[provision.Failed] != 2 || c[provision.Ordered] != 6 ||
+				l.ActivatedOn != clock.Today(a.Orders.Clock).AddDays(-10) {
+				t.Errorf("VPN units %v, activated %s", c, l.ActivatedOn)
+			}
+		}
+		if board, err := a.Provision.Board(ctx, sales); err != nil || len(board) != 1 {
+			t.Errorf("provisioning board: %d lines, %v", len(board), err)
+		}
+
 		// The demo flow goes on: the approver's acceptance confirms the order.
 		accepted, err := a.Sales.Accept(ctx, approver, q.ID, q.Version, "")
 		if err != nil || accepted.State != quote.StateAccepted {
@@ -209,7 +231,7 @@ func TestSeedWorkflow(t *testing.T) {
 
 		// Every order came through the services: one audit entry per submission.
 		submits, err := bdb.NewSelect().Model((*audit.Entry)(nil)).Where("action = ?", "order.submit").Count(ctx)
-		if err != nil || submits != 12 {
+		if err != nil || submits != 13 {
 			t.Errorf("order.submit audit entries: %d %v", submits, err)
 		}
 
@@ -218,7 +240,7 @@ func TestSeedWorkflow(t *testing.T) {
 		if err != nil || len(again) != 0 {
 			t.Fatalf("second run: %q %v", again, err)
 		}
-		if n, err := bdb.NewSelect().Model((*order.Order)(nil)).Count(ctx); err != nil || n != 12 {
+		if n, err := bdb.NewSelect().Model((*order.Order)(nil)).Count(ctx); err != nil || n != 13 {
 			t.Errorf("orders after second run: %d %v", n, err)
 		}
 	})
