@@ -387,3 +387,51 @@ func TestContractLineOfAnOrderStays(t *testing.T) {
 		}
 	})
 }
+
+// TestProductSubscriptionSettings: set-up per unit, notice period and
+// rental reminder are entered with the product (0 included), default to 3
+// months, are bounded to 24 and are audited when they change.
+func TestProductSubscriptionSettings(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		newFixture(t, bdb)
+		in := validProduct()
+		p, err := catalog.AddProduct(ctx, bdb, manager, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur, _ := catalog.GetProduct(ctx, bdb, p.ID); cur.SetupRequired || cur.NoticeMonths != 3 || cur.EndReminderMonths != 3 {
+			t.Fatalf("defaults: %+v", cur)
+		}
+		zero, six := int64(0), int64(6)
+		in = catalog.InputOf(p)
+		in.SetupRequired, in.NoticeMonths, in.EndReminderMonths = true, &zero, &six
+		if _, err := catalog.UpdateProduct(ctx, bdb, manager, p.ID, p.Version, in); err != nil {
+			t.Fatal(err)
+		}
+		cur, _ := catalog.GetProduct(ctx, bdb, p.ID)
+		if !cur.SetupRequired || cur.NoticeMonths != 0 || cur.EndReminderMonths != 6 {
+			t.Fatalf("after update: %+v", cur)
+		}
+		entries, _ := audit.List(ctx, bdb, audit.Filter{Entity: "product", EntityID: p.ID})
+		if !strings.Contains(entries[0].Detail, `"notice_months":[3,0]`) || !strings.Contains(entries[0].Detail, `"setup_required":[false,true]`) {
+			t.Fatalf("audit %s", entries[0].Detail)
+		}
+		// Created with 0 months, it keeps 0 (not the column default).
+		in2 := validProduct()
+		in2.SKU, in2.SetupRequired, in2.NoticeMonths = "HS-ZERO", true, &zero
+		p2, err := catalog.AddProduct(ctx, bdb, manager, in2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur, _ := catalog.GetProduct(ctx, bdb, p2.ID); !cur.SetupRequired || cur.NoticeMonths != 0 || cur.EndReminderMonths != 3 {
+			t.Fatalf("created with 0: %+v", cur)
+		}
+		tooLong := int64(25)
+		in2.SKU, in2.EndReminderMonths = "HS-LONG", &tooLong
+		_, err = catalog.AddProduct(ctx, bdb, manager, in2)
+		if fields := apperr.FieldsOf(err); len(fields) != 1 || fields[0].Field != "end_reminder_months" {
+			t.Fatalf("25 months: %v", err)
+		}
+	})
+}

@@ -33,7 +33,17 @@ type ProductInput struct {
 	RentalTermMonths   *int64 `json:"rental_term_months"`
 	RentalMonthlyCents *int64 `json:"rental_monthly_cents"`
 	RentalBuyoutCents  *int64 `json:"rental_buyout_cents"`
+	// SetupRequired marks a service set up per unit (provisioning);
+	// NoticeMonths (seat subscriptions) and EndReminderMonths (rentals)
+	// are 0 to 24 months, nil keeps the default of 3.
+	SetupRequired     bool   `json:"setup_required"`
+	NoticeMonths      *int64 `json:"notice_months"`
+	EndReminderMonths *int64 `json:"end_reminder_months"`
 }
+
+// DefaultMonths is the notice period and the rental end reminder of a
+// product that names none (the database default of migration 0028).
+const DefaultMonths = 3
 
 // InputOf turns a stored product back into input, the starting point of an
 // edit form or a partial update.
@@ -42,6 +52,7 @@ func InputOf(p *Product) ProductInput {
 		SKU: p.SKU, Name: p.Name, Description: p.Description, CategoryID: p.CategoryID, Kind: p.Kind, Unit: p.Unit,
 		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, VATExemptReason: p.VATExemptReason, Active: p.Active, QuoteOnly: p.QuoteOnly,
 		RentalTermMonths: p.RentalTermMonths, RentalMonthlyCents: p.RentalMonthlyCents, RentalBuyoutCents: p.RentalBuyoutCents,
+		SetupRequired: p.SetupRequired, NoticeMonths: &p.NoticeMonths, EndReminderMonths: &p.EndReminderMonths,
 	}
 }
 
@@ -154,11 +165,18 @@ func (in ProductInput) Validate() []apperr.FieldError {
 			}
 		}
 	}
+	if in.NoticeMonths != nil && (*in.NoticeMonths < 0 || *in.NoticeMonths > 24) {
+		add("notice_months", "Die Kündigungsfrist beträgt 0 bis 24 Monate.")
+	}
+	if in.EndReminderMonths != nil && (*in.EndReminderMonths < 0 || *in.EndReminderMonths > 24) {
+		add("end_reminder_months", "Die Erinnerung vor Mietende kommt 0 bis 24 Monate vorher.")
+	}
 	sortFieldErrors(errs, productFieldOrder)
 	return errs
 }
 
-var productFieldOrder = []string{"sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "vat_exempt_reason", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents"}
+var productFieldOrder = []string{"sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "vat_exempt_reason", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents",
+	"notice_months", "end_reminder_months"}
 
 // sortFieldErrors puts field errors in the order of the form, so that
 // messages do not jump around between attempts.
@@ -242,7 +260,14 @@ func AddProduct(ctx context.Context, idb bun.IDB, actor audit.Actor, in ProductI
 		}
 		p = &Product{}
 		applyInput(p, in)
+		notice, reminder := p.NoticeMonths, p.EndReminderMonths
 		if err := CreateProduct(ctx, tx, p); err != nil {
+			return err
+		}
+		// The months are nullzero on insert (0 takes the default and is
+		// read back): write them as given, 0 included.
+		p.NoticeMonths, p.EndReminderMonths = notice, reminder
+		if err := saveMonths(ctx, tx, p); err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Record{Actor: actor, Action: "product.create", Entity: "product", EntityID: p.ID, Version: p.Version,
@@ -328,7 +353,7 @@ func saveProduct(ctx context.Context, tx bun.IDB, p *Product, version int64) err
 	p.UpdatedAt = time.Now().UTC()
 	res, err := tx.NewUpdate().Model(p).
 		Column("sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "vat_exempt_reason", "active", "quote_only",
-			"rental_term_months", "rental_monthly_cents", "rental_buyout_cents", "version", "updated_at").
+			"rental_term_months", "rental_monthly_cents", "rental_buyout_cents", "setup_required", "version", "updated_at").
 		Where("id = ? AND version = ?", p.ID, version).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update product %d: %w", p.ID, err)
@@ -339,6 +364,19 @@ func saveProduct(ctx context.Context, tx bun.IDB, p *Product, version int64) err
 			return err
 		}
 		return staleProduct(cur)
+	}
+	return saveMonths(ctx, tx, p)
+}
+
+// saveMonths writes the notice and reminder months as they are: the model
+// marks them nullzero (0 takes the column default on insert), so a 0 the
+// catalog manager entered is written explicitly.
+func saveMonths(ctx context.Context, tx bun.IDB, p *Product) error {
+	_, err := tx.NewUpdate().Table("products").
+		Set("notice_months = ?, end_reminder_months = ?", p.NoticeMonths, p.EndReminderMonths).
+		Where("id = ?", p.ID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("months of product %s: %w", p.SKU, err)
 	}
 	return nil
 }
@@ -353,6 +391,13 @@ func applyInput(p *Product, in ProductInput) {
 	p.VATExemptReason = in.VATExemptReason
 	p.Active, p.QuoteOnly = in.Active, in.QuoteOnly
 	p.RentalTermMonths, p.RentalMonthlyCents, p.RentalBuyoutCents = in.RentalTermMonths, in.RentalMonthlyCents, in.RentalBuyoutCents
+	p.SetupRequired, p.NoticeMonths, p.EndReminderMonths = in.SetupRequired, DefaultMonths, DefaultMonths
+	if in.NoticeMonths != nil {
+		p.NoticeMonths = *in.NoticeMonths
+	}
+	if in.EndReminderMonths != nil {
+		p.EndReminderMonths = *in.EndReminderMonths
+	}
 }
 
 // productChanges lists the fields that differ, old and new, for the audit.
@@ -384,6 +429,9 @@ func productChanges(old, p *Product) map[string][2]any {
 	add("rental_term_months", deref(a.RentalTermMonths), deref(b.RentalTermMonths))
 	add("rental_monthly_cents", deref(a.RentalMonthlyCents), deref(b.RentalMonthlyCents))
 	add("rental_buyout_cents", deref(a.RentalBuyoutCents), deref(b.RentalBuyoutCents))
+	add("setup_required", a.SetupRequired, b.SetupRequired)
+	add("notice_months", deref(a.NoticeMonths), deref(b.NoticeMonths))
+	add("end_reminder_months", deref(a.EndReminderMonths), deref(b.EndReminderMonths))
 	return out
 }
 

@@ -73,12 +73,17 @@ type CatalogItem struct {
 	RemainingQuota *int64            `json:"remaining_quota"`
 	Quota          *quotaJSON        `json:"quota"`
 	Rental         *rentalJSON       `json:"rental"`
-	Note           string            `json:"note,omitempty"`
-	Version        int64             `json:"version"`
-	Price          catalog.Price     `json:"-"`
-	Product        *catalog.Product  `json:"-"`
-	Provider       bool              `json:"-"`
-	Badge          CatalogBadge      `json:"-"`
+	// SetupRequired: each unit is set up (provisioning) after the order;
+	// NoticeMonths and EndReminderMonths: seat notice and rental reminder.
+	SetupRequired     bool             `json:"setup_required"`
+	NoticeMonths      int64            `json:"notice_months"`
+	EndReminderMonths int64            `json:"end_reminder_months"`
+	Note              string           `json:"note,omitempty"`
+	Version           int64            `json:"version"`
+	Price             catalog.Price    `json:"-"`
+	Product           *catalog.Product `json:"-"`
+	Provider          bool             `json:"-"`
+	Badge             CatalogBadge     `json:"-"`
 }
 
 type priceSourceJSON struct {
@@ -115,6 +120,7 @@ func NewCatalogItem(p *catalog.Product, pr catalog.Price, provider bool) Catalog
 		ListPriceCents: p.ListPriceCents, PriceNetCents: pr.UnitCents, GrossCents: pr.UnitCents + money.VAT(pr.UnitCents, p.VATPercent),
 		PriceSource: priceSourceJSON{Type: pr.Source}, MinQuantity: max(pr.MinQuantity, 1), Note: pr.Note, Version: p.Version,
 		Price: pr, Product: p, Provider: provider,
+		SetupRequired: p.SetupRequired, NoticeMonths: p.NoticeMonths, EndReminderMonths: p.EndReminderMonths,
 	}
 	if pr.Source == catalog.SourceContract {
 		num, id := pr.ContractNumber, pr.ContractID

@@ -22,6 +22,10 @@ type productForm struct {
 	Kind, Unit, ListPrice, VATPercent  string
 	TermMonths, Monthly, Buyout        string
 	Active, QuoteOnly                  bool
+	// SetupRequired, Notice and Reminder: set-up per unit, the notice
+	// period of a seat subscription and the rental end reminder (months).
+	SetupRequired    bool
+	Notice, Reminder string
 }
 
 // productFormOf is the form of a stored product.
@@ -29,7 +33,8 @@ func productFormOf(p *catalog.Product) productForm {
 	f := productForm{
 		ID: p.ID, Version: p.Version, SKU: p.SKU, Name: p.Name, Description: p.Description, Kind: p.Kind, Unit: p.Unit,
 		ListPrice: money.FormatNumber(p.ListPriceCents), VATPercent: strconv.FormatInt(p.VATPercent, 10),
-		Active: p.Active, QuoteOnly: p.QuoteOnly,
+		Active: p.Active, QuoteOnly: p.QuoteOnly, SetupRequired: p.SetupRequired,
+		Notice: strconv.FormatInt(p.NoticeMonths, 10), Reminder: strconv.FormatInt(p.EndReminderMonths, 10),
 	}
 	if p.CategoryID != nil {
 		f.CategoryID = strconv.FormatInt(*p.CategoryID, 10)
@@ -53,6 +58,7 @@ func productFormFrom(c *fiber.Ctx) productForm {
 		SKU: v("sku"), Name: v("name"), Description: c.FormValue("description"), CategoryID: v("category_id"), Kind: v("kind"),
 		Unit: v("unit"), ListPrice: v("list_price"), VATPercent: v("vat_percent"), TermMonths: v("rental_term_months"),
 		Monthly: v("rental_monthly"), Buyout: v("rental_buyout"), Active: c.FormValue("active") != "", QuoteOnly: c.FormValue("quote_only") != "",
+		SetupRequired: c.FormValue("setup_required") != "", Notice: v("notice_months"), Reminder: v("end_reminder_months"),
 	}
 }
 
@@ -64,6 +70,7 @@ func (f productForm) input() (catalog.ProductInput, formErrors) {
 		SKU: f.SKU, Name: f.Name, Description: f.Description, Kind: f.Kind, Unit: f.Unit, Active: f.Active, QuoteOnly: f.QuoteOnly,
 		CategoryID: errs.count("category_id", f.CategoryID), RentalTermMonths: errs.count("rental_term_months", f.TermMonths),
 		RentalMonthlyCents: errs.euro("rental_monthly_cents", f.Monthly), RentalBuyoutCents: errs.euro("rental_buyout_cents", f.Buyout),
+		SetupRequired: f.SetupRequired, NoticeMonths: errs.count("notice_months", f.Notice), EndReminderMonths: errs.count("end_reminder_months", f.Reminder),
 	}
 	if p := errs.euro("list_price_cents", f.ListPrice); p != nil {
 		in.ListPriceCents = *p
