@@ -89,6 +89,17 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 			}
 		}
 		v.CanProvision = len(v.Provisioning) > 0 && h.Authz.Allowed(p.Subject, "provision", o.Object())
+		if h.Authz.Allowed(p.Subject, "read", auditObject(o)) {
+			for i, r := range v.Provisioning {
+				entries, _, err := h.Audit.List(c.UserContext(), p.Subject, audit.Query{Entity: "provisioning", EntityID: r.Line.ID, Limit: 20})
+				if err != nil {
+					return err
+				}
+				for _, e := range entries {
+					v.Provisioning[i].Steps = append(v.Provisioning[i].Steps, provisionStepOf(e))
+				}
+			}
+		}
 	}
 	if h.Authz.Allowed(p.Subject, "read", auditObject(o)) {
 		entries, _, err := h.Audit.List(c.UserContext(), p.Subject, audit.Query{Entity: "order", EntityID: o.ID, Limit: 100})

@@ -98,7 +98,7 @@ func TestProvisioningPages(t *testing.T) {
 		buyer := webtest.NewClient(t, a)
 		buyer.Login("einkauf@boerde.example")
 		page := buyer.Get(fmt.Sprintf("/orders/%d", o.ID))
-		mustHave(t, "order page", page, 200, `data-testid="order-provisioning"`, "3 aktiv", "7 in Einrichtung", "2 fehlgeschlagen", "Kein Token geliefert", "aktiv seit 20.11.2026")
+		mustHave(t, "order page", page, 200, `data-testid="order-provisioning"`, "3 → aktiv", "Verlauf der Bereitstellung (3)", "3 aktiv", "7 in Einrichtung", "2 fehlgeschlagen", "Kein Token geliefert", "aktiv seit 20.11.2026")
 		if strings.Contains(page.Body, "provision-board-link") {
 			t.Error("the member is offered the board")
 		}
