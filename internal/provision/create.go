@@ -29,7 +29,7 @@ func (s *Service) Confirmed(ctx context.Context, tx bun.IDB, o *order.Order) err
 	}
 	var setup []int64
 	err := tx.NewSelect().Table("products").Column("id").
-		Where("id IN (?) AND setup_required", bun.In(productIDs)).Scan(ctx, &setup)
+		Where("id IN (?) AND setup_required", bun.List(productIDs)).Scan(ctx, &setup)
 	if err != nil {
 		return fmt.Errorf("products needing set-up of order %s: %w", o.Number, err)
 	}

@@ -48,7 +48,7 @@ func withUnits(ctx context.Context, idb bun.IDB, lines []*Line) error {
 		l.Units = l.Units[:0]
 	}
 	var units []*Unit
-	err := idb.NewSelect().Model(&units).Where("provision_line_id IN (?)", bun.In(ids)).
+	err := idb.NewSelect().Model(&units).Where("provision_line_id IN (?)", bun.List(ids)).
 		OrderExpr("provision_line_id, unit_no").Scan(ctx)
 	if err != nil {
 		return fmt.Errorf("provisioning units: %w", err)
