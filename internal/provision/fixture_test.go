@@ -49,7 +49,7 @@ type fixture struct {
 // service, a Filr folder), both under a contract of their own. The order
 // service creates the units on confirmation through the provisioning
 // hook, as internal/app wires it.
-func setup(t *testing.T, bdb *bun.DB) *fixture {
+func setup(t testing.TB, bdb *bun.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{Fixture: ordertest.Seed(t, bdb), act: &recorder{}}

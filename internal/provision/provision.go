@@ -94,7 +94,7 @@ type Line struct {
 	ProductID   int64         `bun:"product_id,nullzero"`
 	UnitCount   int           `bun:"units"`
 	State       LineState     `bun:"state"`
-	ActivatedOn calendar.Date `bun:"activated_on"` // the first activation; zero before
+	ActivatedOn calendar.Date `bun:"activated_on,type:text"` // the first activation; zero before
 	Version     int64         `bun:"version"`
 	CreatedAt   time.Time     `bun:"created_at"`
 	UpdatedAt   time.Time     `bun:"updated_at"`
@@ -153,7 +153,7 @@ type Unit struct {
 	UnitNo      int           `bun:"unit_no"`
 	State       UnitState     `bun:"state"`
 	Name        string        `bun:"name"`
-	ActivatedOn calendar.Date `bun:"activated_on"`
+	ActivatedOn calendar.Date `bun:"activated_on,type:text"`
 	Reason      string        `bun:"reason"`
 	UpdatedAt   time.Time     `bun:"updated_at"`
 }

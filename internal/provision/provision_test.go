@@ -14,8 +14,11 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/calendar"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 	"coopshop/internal/provision"
+	"coopshop/internal/quote"
+	"coopshop/internal/quote/quotetest"
 )
 
 func vpnName(no int) string { return fmt.Sprintf("vpn-boerde-%03d", no) }
@@ -388,4 +391,32 @@ func TestConcurrentBulkUpdatesPG(t *testing.T) {
 	if len(entries) != n+1 || len(f.act.calls) != 1 {
 		t.Fatalf("%d audit entries, %d activations", len(entries), len(f.act.calls))
 	}
+}
+
+// TestUnitsCreatedOnQuoteAcceptance: an order confirmed by the member's
+// acceptance of its quotation gets its units in that transaction too
+// (sales.Accept → order.ConfirmQuoted → the hook); a free line of the
+// quotation has no product and so no units.
+func TestUnitsCreatedOnQuoteAcceptance(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		f := setup(t, bdb)
+		ctx := context.Background()
+		// The quote-only on-site service of the test catalog is set up
+		// per unit for this test.
+		if _, err := bdb.NewUpdate().Table("products").Set("setup_required = ?", true).Where("sku = ?", "T-SRV").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		o, q := quotetest.AcceptedWith(t, f.Fixture, quotetest.Service(f.Fixture), quotetest.Installation)
+		if o.State != order.StateConfirmed || q.State != quote.StateAccepted {
+			t.Fatalf("order %s, quote %s", o.State, q.State)
+		}
+		lines, err := f.prov.ForOrder(ctx, f.P(t, "einkauf@boerde.example"), o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := lines[lineNo(t, o, "T-SRV")]
+		if len(lines) != 1 || srv == nil || len(srv.Units) != 3 || srv.Counts()[provision.Ordered] != 3 {
+			t.Fatalf("provisioning after acceptance: %v", lines)
+		}
+	})
 }

@@ -201,13 +201,8 @@ func (s *Service) apply(ctx context.Context, r *workflow.Run[*Line, Step, LineSt
 	if err := fieldErrors(errs); err != nil {
 		return "", err
 	}
-	for _, u := range changed {
-		_, err := r.Tx.NewUpdate().Model(u).
-			Set("state = ?, name = ?, activated_on = ?, reason = ?, updated_at = ?", u.State, u.Name, u.ActivatedOn, u.Reason, u.UpdatedAt).
-			WherePK().Exec(ctx)
-		if err != nil {
-			return "", fmt.Errorf("provisioning unit %d of order %s line %d: %w", u.UnitNo, l.OrderNumber, l.LineNo, err)
-		}
+	if err := saveUnits(ctx, r.Tx, changed); err != nil {
+		return "", fmt.Errorf("provisioning units of order %s line %d: %w", l.OrderNumber, l.LineNo, err)
 	}
 	to := LineDone
 	var first calendar.Date
@@ -264,4 +259,21 @@ func fieldErrors(errs []apperr.FieldError) error {
 		errs = errs[:maxFieldErrors]
 	}
 	return apperr.Fields(msg, errs...)
+}
+
+// saveUnits writes the changed units with one UPDATE … FROM (VALUES …)
+// per batch (bun's bulk update; SQLite ≥ 3.33 and PostgreSQL both have
+// it), so that 200 accesses cost one statement instead of 200.
+func saveUnits(ctx context.Context, tx bun.IDB, units []*Unit) error {
+	for from := 0; from < len(units); from += unitBatch {
+		part := units[from:min(len(units), from+unitBatch)]
+		res, err := tx.NewUpdate().Model(&part).Column("state", "name", "activated_on", "reason", "updated_at").Bulk().Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(part)) {
+			return fmt.Errorf("%d of %d units written", n, len(part))
+		}
+	}
+	return nil
 }
