@@ -40,6 +40,9 @@ const (
 	colTermMonths     = "Laufzeit Monate"
 	colMonthly        = "Monatsrate"
 	colBuyout         = "Ablösebetrag"
+	colSetup          = "Einrichtung je Einheit"
+	colNotice         = "Kündigungsfrist Monate"
+	colReminder       = "Erinnerung vor Mietende Monate"
 	colContract       = "Vertragsnummer"
 	colContractPrice  = "Vertragspreis"
 	colQuotaTotal     = "Gesamtkontingent"
@@ -71,6 +74,9 @@ var productColumns = []ImportColumn{
 	{colTermMonths, false, "nur bei Mietmodell, dort Pflicht: ganze Monate (1–120)", ""},
 	{colMonthly, false, "nur bei Mietmodell, dort Pflicht: Betrag in Euro, größer als 0", ""},
 	{colBuyout, false, "nur bei Mietmodell, freiwillig: Betrag in Euro", ""},
+	{colSetup, false, "ja/nein: jede bestellte Einheit wird einzeln eingerichtet (VPN-Zugang, Filr-Ordner, Cloud-Arbeitsplatz); ohne Spalte: nein", "nein"},
+	{colNotice, false, "Kündigungsfrist eines Arbeitsplatz-Abos zum Monatsende, ganze Monate 0–24; leer = 3", ""},
+	{colReminder, false, "Erinnerung vor dem Ende eines Mietmodells, ganze Monate 0–24; leer = 3", ""},
 }
 
 var contractLineColumns = []ImportColumn{
@@ -155,6 +161,9 @@ type ProductRow struct {
 	RentalTermMonths   *int64 // set exactly for rental products
 	RentalMonthlyCents *int64
 	RentalBuyoutCents  *int64
+	SetupRequired      bool   // each unit is set up (provisioning)
+	NoticeMonths       *int64 // nil: the default of 3 months
+	EndReminderMonths  *int64 // nil: the default of 3 months
 }
 
 // ProductSheet is a parsed products file. Present tells which optional

@@ -164,7 +164,7 @@ func (c *cellReader) vatExempt(col string) string {
 var productColumnOf = map[string]string{
 	"sku": colSKU, "name": colName, "description": colDescription, "category_id": colCategory, "kind": colKind, "unit": colUnit,
 	"list_price_cents": colListPrice, "vat_percent": colVAT, "vat_exempt_reason": colVATExempt, "rental_term_months": colTermMonths,
-	"rental_monthly_cents": colMonthly, "rental_buyout_cents": colBuyout,
+	"rental_monthly_cents": colMonthly, "rental_buyout_cents": colBuyout, "notice_months": colNotice, "end_reminder_months": colReminder,
 }
 
 // parseProductRow reads the cells of a row; a row whose cells all read is
@@ -199,12 +199,16 @@ func parseProductRow(rec record, errs *errorList) (ProductRow, bool) {
 	p.RentalTermMonths = c.count(colTermMonths, 0, 1_000_000)
 	p.RentalMonthlyCents = c.optAmount(colMonthly)
 	p.RentalBuyoutCents = c.optAmount(colBuyout)
+	p.SetupRequired = rec.has(colSetup) && c.flag(colSetup)
+	p.NoticeMonths = c.count(colNotice, 0, 24)
+	p.EndReminderMonths = c.count(colReminder, 0, 24)
 	if !c.ok {
 		return p, false
 	}
 	in := ProductInput{SKU: p.SKU, Name: p.Name, Description: p.Description, Kind: p.Kind, Unit: p.Unit,
 		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, VATExemptReason: p.VATExemptReason, Active: p.Active, QuoteOnly: p.QuoteOnly,
-		RentalTermMonths: p.RentalTermMonths, RentalMonthlyCents: p.RentalMonthlyCents, RentalBuyoutCents: p.RentalBuyoutCents}
+		RentalTermMonths: p.RentalTermMonths, RentalMonthlyCents: p.RentalMonthlyCents, RentalBuyoutCents: p.RentalBuyoutCents,
+		SetupRequired: p.SetupRequired, NoticeMonths: p.NoticeMonths, EndReminderMonths: p.EndReminderMonths}
 	for _, fe := range in.Validate() {
 		col, ok := productColumnOf[fe.Field]
 		if !ok {

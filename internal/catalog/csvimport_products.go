@@ -149,6 +149,9 @@ type importProduct struct {
 	RentalTermMonths   *int64    `bun:"rental_term_months"`
 	RentalMonthlyCents *int64    `bun:"rental_monthly_cents"`
 	RentalBuyoutCents  *int64    `bun:"rental_buyout_cents"`
+	SetupRequired      bool      `bun:"setup_required"`
+	NoticeMonths       int64     `bun:"notice_months"`
+	EndReminderMonths  int64     `bun:"end_reminder_months"`
 	Version            int64     `bun:"version"`
 	CreatedAt          time.Time `bun:"created_at"`
 	UpdatedAt          time.Time `bun:"updated_at"`
@@ -161,7 +164,8 @@ type importProduct struct {
 func upsertProducts(ctx context.Context, tx bun.Tx, sheet ProductSheet, plan *productPlan) error {
 	now := time.Now().UTC()
 	set := []string{"name", "kind", "list_price_cents", "vat_percent", "vat_exempt_reason", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents"}
-	for col, field := range map[string]string{colDescription: "description", colCategory: "category_id", colUnit: "unit", colActive: "active", colQuoteOnly: "quote_only"} {
+	for col, field := range map[string]string{colDescription: "description", colCategory: "category_id", colUnit: "unit", colActive: "active", colQuoteOnly: "quote_only",
+		colSetup: "setup_required", colNotice: "notice_months", colReminder: "end_reminder_months"} {
 		if sheet.Present[col] {
 			set = append(set, field)
 		}
@@ -172,7 +176,14 @@ func upsertProducts(ctx context.Context, tx bun.Tx, sheet ProductSheet, plan *pr
 			SKU: r.SKU, Name: r.Name, Description: r.Description, Kind: r.Kind, Unit: r.Unit,
 			ListPriceCents: r.ListPriceCents, VATPercent: r.VATPercent, VATExemptReason: r.VATExemptReason, Active: r.Active, QuoteOnly: r.QuoteOnly,
 			RentalTermMonths: r.RentalTermMonths, RentalMonthlyCents: r.RentalMonthlyCents, RentalBuyoutCents: r.RentalBuyoutCents,
+			SetupRequired: r.SetupRequired, NoticeMonths: DefaultMonths, EndReminderMonths: DefaultMonths,
 			Version: 1, CreatedAt: now, UpdatedAt: now,
+		}
+		if r.NoticeMonths != nil {
+			rows[i].NoticeMonths = *r.NoticeMonths
+		}
+		if r.EndReminderMonths != nil {
+			rows[i].EndReminderMonths = *r.EndReminderMonths
 		}
 		if stored, ok := plan.existing[strings.ToLower(r.SKU)]; ok {
 			rows[i].SKU = stored // SKUs are unique ignoring case: hit the stored one

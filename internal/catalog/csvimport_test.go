@@ -481,3 +481,39 @@ func BenchmarkImportProducts10k(b *testing.B) {
 		})
 	}
 }
+
+// TestImportProductSubscriptionSettings: the optional columns for set-up
+// per unit, notice period and rental reminder land in the catalog (0
+// months included); without the columns an update keeps what is stored,
+// and months beyond 24 are refused at their cell.
+func TestImportProductSubscriptionSettings(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		newFixture(t, bdb)
+		const header = "Artikelnummer;Bezeichnung;Art;Einheit;Listenpreis netto;MwSt;Einrichtung je Einheit;Kündigungsfrist Monate;Erinnerung vor Mietende Monate\n"
+		rep := mustImport(t, bdb, catalog.ImportProducts, header+
+			"IMP-VPN;VPN-Zugang;Arbeitsplatz;Zugang/Monat;5,50;19;ja;0;\n"+
+			"IMP-PC;PC (Miete);Hardware;Stück;30,00;19;nein;;6\n", false)
+		if len(rep.Errors) > 0 || rep.Created != 2 {
+			t.Fatalf("report %+v", rep)
+		}
+		if p := productBySKU(t, bdb, "IMP-VPN"); !p.SetupRequired || p.NoticeMonths != 0 || p.EndReminderMonths != 3 {
+			t.Fatalf("IMP-VPN %+v", p)
+		}
+		if p := productBySKU(t, bdb, "IMP-PC"); p.SetupRequired || p.NoticeMonths != 3 || p.EndReminderMonths != 6 {
+			t.Fatalf("IMP-PC %+v", p)
+		}
+		// A file without the columns keeps them.
+		mustImport(t, bdb, catalog.ImportProducts, productHeader+"IMP-VPN;VPN-Zugang neu;;;Arbeitsplatz;Zugang/Monat;5,90;19;ja;nein;;;\n", false)
+		if p := productBySKU(t, bdb, "IMP-VPN"); !p.SetupRequired || p.NoticeMonths != 0 || p.Name != "VPN-Zugang neu" {
+			t.Fatalf("IMP-VPN after an import without the columns %+v", p)
+		}
+		rep = mustImport(t, bdb, catalog.ImportProducts, header+"IMP-X;X;Hardware;Stück;1,00;19;vielleicht;25;\n", true)
+		cols := map[string]bool{}
+		for _, e := range rep.Errors {
+			cols[e.Column] = true
+		}
+		if !cols["Einrichtung je Einheit"] || !cols["Kündigungsfrist Monate"] {
+			t.Fatalf("errors %+v", rep.Errors)
+		}
+	})
+}
