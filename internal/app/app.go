@@ -15,12 +15,14 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/cart"
 	"coopshop/internal/catalog"
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
 	"coopshop/internal/export"
+	"coopshop/internal/subscription"
 	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
@@ -49,6 +51,9 @@ type App struct {
 	Invoices *invoice.Service
 	// Exports is finance's exports of a period (web and `coopshop export`).
 	Exports *export.Service
+	// Subscriptions are rentals and seat subscriptions and the monthly
+	// billing run (web, `coopshop billing-run` and its job).
+	Subscriptions *subscription.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -110,6 +115,12 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
 	a.Invoices.Clock, a.Invoices.XRechnung = a.Clock, export.XRechnung
 	a.Exports = &export.Service{DB: bdb, Invoices: a.Invoices, Authz: a.Authz, MaxDays: export.DefaultMaxDays}
+	a.Subscriptions = subscription.NewService(bdb, a.Authz, a.Invoices)
+	a.Subscriptions.Clock = a.Clock
+	a.Orders.Subscribe = func(ctx context.Context, tx bun.IDB, orderID int64, today calendar.Date) error {
+		_, err := a.Subscriptions.Start(ctx, tx, orderID, today)
+		return err
+	}
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
@@ -119,7 +130,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports}
+		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Subscriptions: a.Subscriptions}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
@@ -166,6 +177,11 @@ func (a *App) Migrate(ctx context.Context) error {
 // requests in flight finish (up to Config.ShutdownTimeout), and so does the
 // job the runner is running.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	// The monthly billing run and the daily round of subscriptions
+	// schedule their successors; this makes sure the first ones exist.
+	if err := a.Subscriptions.Schedule(ctx); err != nil {
+		a.Log.Warn("subscription jobs not scheduled", "err", err)
+	}
 	bg, stop := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); a.Jobs.Run(bg) }()

@@ -27,6 +27,7 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/export"
+	"coopshop/internal/subscription"
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
@@ -60,6 +61,8 @@ type Deps struct {
 	Invoices *invoice.Service
 	// Exports writes finance's exports of a period (CSV, DATEV, XRechnung).
 	Exports *export.Service
+	// Subscriptions are rentals, seat subscriptions and billing runs.
+	Subscriptions *subscription.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
