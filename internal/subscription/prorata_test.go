@@ -9,13 +9,13 @@ import (
 
 func TestLineNetRoundsHalfAwayFromZero(t *testing.T) {
 	cases := []struct {
-		name                                   string
+		name                                  string
 		qty, monthly, disc, active, monthDays int64
-		want                                   int64
+		want                                  int64
 	}{
 		{"full month", 650, 2990, 0, 31, 31, 1943500},
-		{"half a cent rounds up", 1, 45, 0, 1, 30, 2},      // 1,5 ct
-		{"below half rounds down", 1, 44, 0, 1, 30, 1},     // 1,4666 ct
+		{"half a cent rounds up", 1, 45, 0, 1, 30, 2},        // 1,5 ct
+		{"below half rounds down", 1, 44, 0, 1, 30, 1},       // 1,4666 ct
 		{"rental from the 17th", 40, 3990, 0, 15, 31, 77226}, // 77.225,806 ct
 		{"10 % discount", 10, 1000, 1000, 10, 30, 3000},
 	}

@@ -27,12 +27,12 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/export"
-	"coopshop/internal/subscription"
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
+	"coopshop/internal/subscription"
 	"coopshop/static"
 	"coopshop/views"
 )
