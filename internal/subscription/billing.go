@@ -2,7 +2,6 @@ package subscription
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -280,4 +279,3 @@ func (s *Service) Runs(ctx context.Context, actor account.Principal, limit int) 
 // system is the principal of the monthly job.
 func system() account.Principal { return workflow.System().Actor }
 
-var _ = sql.ErrNoRows
