@@ -15,6 +15,7 @@ import (
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
+	"coopshop/internal/subscription"
 )
 
 // WorkflowDeps are the real services SeedWorkflow acts through, so that the
@@ -30,6 +31,9 @@ type WorkflowDeps struct {
 	// Invoices seeds the finance demo (invoices in every state); nil leaves
 	// it out, for tests that start finance from a clean slate.
 	Invoices *invoice.Service
+	// Subscriptions seeds the demo's rentals, seat subscriptions and last
+	// month's billing run (after the finance part); nil leaves them out.
+	Subscriptions *subscription.Service
 }
 
 // demoItem is a cart line by article number.
@@ -129,7 +133,12 @@ func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 		return out, nil
 	}
 	finance, err := w.seedFinance(ctx)
-	return append(out, finance...), err
+	out = append(out, finance...)
+	if err != nil || deps.Subscriptions == nil {
+		return out, err
+	}
+	subs, err := w.seedSubscriptions(ctx)
+	return append(out, subs...), err
 }
 
 // workflow is SeedWorkflow in progress, with the principals it loaded.
