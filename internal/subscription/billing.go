@@ -278,4 +278,3 @@ func (s *Service) Runs(ctx context.Context, actor account.Principal, limit int) 
 
 // system is the principal of the monthly job.
 func system() account.Principal { return workflow.System().Actor }
-

@@ -61,4 +61,3 @@ func (s *Service) replay(ctx context.Context, actor account.Principal, id int64)
 	}
 	return res, nil
 }
-
