@@ -158,3 +158,24 @@ func attachChanges(ctx context.Context, idb bun.IDB, subs []*Subscription) error
 	}
 	return nil
 }
+
+// MemberRef names a member for filters.
+type MemberRef struct {
+	ID   int64  `bun:"id"`
+	Name string `bun:"name"`
+}
+
+// Members lists the members that have subscriptions, by name, for the
+// filter of the provider's staff (who read across members).
+func (s *Service) Members(ctx context.Context, actor account.Principal) ([]MemberRef, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "read", authz.AcrossOrgs("subscription")); err != nil {
+		return nil, err
+	}
+	var out []MemberRef
+	err := s.DB.NewSelect().TableExpr("organisations AS org").ColumnExpr("org.id, org.name").
+		Where("org.id IN (SELECT organisation_id FROM subscriptions)").OrderExpr("org.name").Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("subscription members: %w", err)
+	}
+	return out, nil
+}
