@@ -116,7 +116,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Invoices.Clock, a.Invoices.XRechnung = a.Clock, export.XRechnung
 	a.Exports = &export.Service{DB: bdb, Invoices: a.Invoices, Authz: a.Authz, MaxDays: export.DefaultMaxDays}
 	a.Subscriptions = subscription.NewService(bdb, a.Authz, a.Invoices)
-	a.Subscriptions.Clock = a.Clock
+	a.Subscriptions.Clock, a.Subscriptions.Orders = a.Clock, a.Orders
 	a.Orders.Subscribe = func(ctx context.Context, tx bun.IDB, orderID int64, today calendar.Date) error {
 		_, err := a.Subscriptions.Start(ctx, tx, orderID, today)
 		return err

@@ -11,6 +11,7 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/invoice"
 	"coopshop/internal/money"
+	"coopshop/internal/order"
 )
 
 // ChangeInput is POST /api/v1/subscriptions/{id}/changes: the seat count
@@ -51,6 +52,12 @@ func (s *Service) ChangeSeats(ctx context.Context, actor account.Principal, id, 
 			return apperr.Fields("Die Änderung liegt vor dem Beginn.", apperr.FieldError{Field: "effective_from",
 				Message: fmt.Sprintf("Der Vertrag beginnt am %s.", sub.StartDate.German())})
 		}
+		if in.OrderID != nil {
+			if err := changeOrderOpen(ctx, tx, sub, *in.OrderID); err != nil {
+				return err
+			}
+			detail["order_id"] = *in.OrderID
+		}
 		if billed, err := monthBilled(ctx, tx, sub.OrgID, MonthOf(in.EffectiveFrom)); err != nil {
 			return err
 		} else if billed {
@@ -81,6 +88,27 @@ func (s *Service) ChangeSeats(ctx context.Context, actor account.Principal, id, 
 		sub.Quantity = in.Quantity
 		return addChange(ctx, tx, &Change{SubscriptionID: sub.ID, EffectiveFrom: in.EffectiveFrom, Quantity: in.Quantity, OrderID: in.OrderID, CreatedBy: createdBy, CreatedAt: now})
 	})
+}
+
+// changeOrderOpen checks that order id is a confirmed change order of
+// sub that no change applied yet.
+func changeOrderOpen(ctx context.Context, tx bun.Tx, sub *Subscription, id int64) error {
+	n, err := tx.NewSelect().TableExpr("order_lines AS ol").Join("JOIN orders AS o ON o.id = ol.order_id").
+		Where("ol.subscription_id = ? AND o.id = ? AND o.state = ?", sub.ID, id, order.StateConfirmed).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("change order: %w", err)
+	}
+	if n == 0 {
+		return apperr.Fields("Der Änderungsauftrag passt nicht.", apperr.FieldError{Field: "order_id", Message: "Kein bestätigter Änderungsauftrag dieses Abonnements."})
+	}
+	applied, err := tx.NewSelect().Table("subscription_changes").Where("subscription_id = ? AND order_id = ?", sub.ID, id).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("change order: %w", err)
+	}
+	if applied > 0 {
+		return apperr.New(apperr.Conflict, "Dieser Änderungsauftrag ist bereits übernommen.")
+	}
+	return nil
 }
 
 // monthBilled tells whether member's month m is invoiced by a billing run.

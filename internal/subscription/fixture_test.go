@@ -41,7 +41,7 @@ func setup(t testing.TB, bdb *bun.DB, day calendar.Date) *fixture {
 	f.inv = invoice.NewService(bdb, f.Authz, f.Orders)
 	f.inv.Clock, f.inv.XRechnung = f.clock, export.XRechnung
 	f.subs = subscription.NewService(bdb, f.Authz, f.inv)
-	f.subs.Clock = f.clock
+	f.subs.Clock, f.subs.Orders = f.clock, f.Orders
 	f.Orders.Subscribe = func(ctx context.Context, tx bun.IDB, orderID int64, today calendar.Date) error {
 		_, err := f.subs.Start(ctx, tx, orderID, today)
 		return err

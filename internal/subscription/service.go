@@ -14,6 +14,7 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/clock"
 	"coopshop/internal/invoice"
+	"coopshop/internal/order"
 )
 
 // Service is the subscriptions' use cases. Every exported method that a
@@ -28,6 +29,8 @@ type Service struct {
 	Invoices *invoice.Service
 	// Clock tells today (what is active, which month is over).
 	Clock clock.Clock
+	// Orders submits a member's change orders (RequestSeats).
+	Orders *order.Service
 
 	// failAfter, when positive, makes a billing run fail after that many
 	// members were invoiced (tests simulate a crash half-way).

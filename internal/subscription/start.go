@@ -50,7 +50,7 @@ func (s *Service) Start(ctx context.Context, tx bun.IDB, orderID int64, today ca
 	}
 	var ids []int64
 	for _, l := range o.Lines {
-		if l.Kind == string(catalog.KindRental) || l.Kind == string(catalog.KindSeat) {
+		if l.SubscriptionID == nil && (l.Kind == string(catalog.KindRental) || l.Kind == string(catalog.KindSeat)) {
 			ids = append(ids, l.ProductID)
 		}
 	}
@@ -81,6 +81,9 @@ func (s *Service) Start(ctx context.Context, tx bun.IDB, orderID int64, today ca
 	now := s.Clock.Now().UTC()
 	var started []*Subscription
 	for _, l := range o.Lines {
+		if l.SubscriptionID != nil {
+			continue // a change order's line: sales applies it (ChangeSeats)
+		}
 		t := byProduct[l.ProductID]
 		base := func(kind Kind) *Subscription {
 			return &Subscription{Kind: kind, OrgID: o.OrgID, ProductID: l.ProductID, OrderID: o.ID, OrderNumber: o.Number,
