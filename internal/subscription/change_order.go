@@ -46,23 +46,32 @@ type ChangeOrder struct {
 	OrderID     int64  `bun:"order_id"`
 	OrderNumber string `bun:"number"`
 	Added       int64  `bun:"quantity"`
+	// Total is the count after applying it to the subscription's current
+	// count (filled by OpenChangeOrders).
+	Total int64 `bun:"-"`
 }
 
 // OpenChangeOrders lists the confirmed change orders of subscription id
 // not yet applied (no change names them), oldest first; the reader must
 // see the subscription.
 func (s *Service) OpenChangeOrders(ctx context.Context, actor account.Principal, id int64) ([]ChangeOrder, error) {
-	if _, err := s.Get(ctx, actor, id); err != nil {
+	sub, err := s.Get(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
 	var out []ChangeOrder
-	err := s.DB.NewSelect().TableExpr("order_lines AS ol").Join("JOIN orders AS o ON o.id = ol.order_id").
+	err = s.DB.NewSelect().TableExpr("order_lines AS ol").Join("JOIN orders AS o ON o.id = ol.order_id").
 		ColumnExpr("o.id AS order_id, o.number, ol.quantity").
 		Where("ol.subscription_id = ? AND o.state = ?", id, order.StateConfirmed).
 		Where("NOT EXISTS (SELECT 1 FROM subscription_changes AS sc WHERE sc.subscription_id = ol.subscription_id AND sc.order_id = o.id)").
 		OrderExpr("o.id").Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("open change orders: %w", err)
+	}
+	total := sub.Quantity
+	for i := range out {
+		total += out[i].Added
+		out[i].Total = total
 	}
 	return out, nil
 }

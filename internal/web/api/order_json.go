@@ -94,6 +94,9 @@ type orderLineJSON struct {
 	NetCents          int64               `json:"net_cents"`
 	PriceSource       linePriceSourceJSON `json:"price_source"`
 	DeliveredQuantity int64               `json:"delivered_quantity"`
+	// SubscriptionID names the seat subscription a change order's line
+	// changes; null on every other line.
+	SubscriptionID *int64 `json:"subscription_id"`
 }
 
 type approvalJSON struct {
@@ -225,7 +228,7 @@ func (h *Handler) orderWithQuote(p *account.Principal, o *order.Order, full bool
 	for _, l := range o.Lines {
 		out.Lines = append(out.Lines, orderLineJSON{LineNo: l.LineNo, ProductID: productIDOf(l.ProductID), SKU: l.SKU, Name: l.Name, Unit: l.Unit,
 			Quantity: l.Quantity, UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents,
-			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered})
+			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered, SubscriptionID: l.SubscriptionID})
 	}
 	for _, d := range o.Deliveries {
 		out.Deliveries = append(out.Deliveries, deliveryOf(o, d))

@@ -55,6 +55,8 @@ type subscriptionChangeInput struct {
 	web.Versioned
 	Quantity      *int64         `json:"quantity"`
 	EffectiveFrom *calendar.Date `json:"effective_from"`
+	// OrderID names the confirmed change order the change applies.
+	OrderID *int64 `json:"order_id"`
 }
 
 // apiSubscriptionChange is POST /api/v1/subscriptions/{id}/changes
@@ -70,7 +72,7 @@ func (h *Handler) apiSubscriptionChange(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ci := subscription.ChangeInput{Quantity: -1}
+	ci := subscription.ChangeInput{Quantity: -1, OrderID: in.OrderID}
 	if in.Quantity != nil {
 		ci.Quantity = *in.Quantity
 	}
@@ -167,4 +169,40 @@ func (h *Handler) apiBillingRuns(c *fiber.Ctx) error {
 		out.Items = append(out.Items, rj)
 	}
 	return c.JSON(out)
+}
+
+// changeOrderInput is the body of POST /api/v1/subscriptions/{id}/change-orders.
+type changeOrderInput struct {
+	orderInputJSON
+	Quantity int64 `json:"quantity"`
+}
+
+// apiSubscriptionChangeOrder is POST /api/v1/subscriptions/{id}/change-orders
+// {"quantity", "cost_centre", "delivery_address" or "delivery_address_id",
+// "reason", "buyer_reference", "desired_date"} (a purchaser of the
+// member): a change order for quantity more seats, an order request
+// through the member's approval chain; 201 with the order.
+func (h *Handler) apiSubscriptionChangeOrder(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in changeOrderInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	oi := in.input()
+	if oi.Idempotency, err = web.IdempotencyOf(c); err != nil {
+		return err
+	}
+	p := web.Principal(c)
+	o, replay, err := h.Subscriptions.RequestSeats(c.UserContext(), *p, id, subscription.SeatRequest{Added: in.Quantity, Header: oi})
+	if err != nil {
+		return err
+	}
+	if replay {
+		c.Set("Idempotent-Replayed", "true")
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/orders/"+strconv.FormatInt(o.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(h.orderOf(c.UserContext(), p, o, true))
 }

@@ -171,3 +171,34 @@ func TestSubscriptionAPI(t *testing.T) {
 		orderWantStatus(t, buyer.Get("/api/v1/billing-runs"), 403, "member reads runs")
 	})
 }
+
+// TestSubscriptionChangeOrderAPI: Börde's purchaser asks for 50 more
+// seats through the API; the order names the subscription and waits for
+// the approver; Weißenfels gets a 404 for Börde's subscription.
+func TestSubscriptionChangeOrderAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		a := webtest.New(t, bdb)
+		seedSubscriptions(t, a)
+		client := func(email string) *webtest.Client { return orderTokenClient(t, webtest.NewClient(t, a), email) }
+		buyer, weiss := client("einkauf@boerde.example"), client("einkauf@weissenfels.example")
+		var list struct{ Items []apiSubscriptionBody }
+		buyer.Get("/api/v1/subscriptions").JSON(t, &list)
+		path := fmt.Sprintf("/api/v1/subscriptions/%d/change-orders", list.Items[0].ID)
+		body := map[string]any{"quantity": 50, "cost_centre": "1100", "delivery_address": "Landkreis Börde\nGerikestraße 104\n39340 Haldensleben", "reason": "Sozialamt"}
+		orderWantStatus(t, weiss.JSON("POST", path, body), 404, "other member")
+		orderWantStatus(t, buyer.JSON("POST", path, map[string]any{"quantity": 50, "seats": 1}), 422, "unknown field")
+		res := buyer.JSON("POST", path, body)
+		orderWantStatus(t, res, 201, "change order")
+		var o struct {
+			State string
+			Lines []struct {
+				Quantity       int64
+				SubscriptionID *int64 `json:"subscription_id"`
+			}
+		}
+		res.JSON(t, &o)
+		if o.State != "submitted" || len(o.Lines) != 1 || o.Lines[0].Quantity != 50 || o.Lines[0].SubscriptionID == nil || *o.Lines[0].SubscriptionID != list.Items[0].ID {
+			t.Fatalf("change order %s", res.Body)
+		}
+	})
+}

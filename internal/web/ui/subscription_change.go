@@ -9,6 +9,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
+	"coopshop/internal/order"
 	"coopshop/internal/subscription"
 	"coopshop/internal/web"
 )
@@ -40,6 +41,13 @@ func (h *Handler) subscriptionChangeSubmit(c *fiber.Ctx) error {
 	}
 	if fe != nil {
 		return h.subscriptionStepFailed(c, id, apperr.Fields("Bitte prüfen Sie die Änderung.", fe...), v)
+	}
+	if raw := c.FormValue("order_id"); raw != "" {
+		oid, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || oid <= 0 {
+			return web.Malformed("Der Änderungsauftrag des Formulars ist ungültig.")
+		}
+		in.OrderID = &oid
 	}
 	s, err := h.Subscriptions.ChangeSeats(c.UserContext(), *web.Principal(c), id, version, in)
 	if err != nil {
@@ -82,4 +90,33 @@ func (h *Handler) subscriptionEndSubmit(c *fiber.Ctx) error {
 	}
 	h.Flash(c, msg)
 	return c.Redirect(fmt.Sprintf("/subscriptions/%d", s.ID), fiber.StatusSeeOther)
+}
+
+// subscriptionRequestSubmit is POST /subscriptions/:id/change-orders: a
+// purchaser of the member asks for more seats; the change order goes
+// through the member's approval chain like any order.
+func (h *Handler) subscriptionRequestSubmit(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	f := seatRequestForm{Added: strings.TrimSpace(c.FormValue("added")), CostCentre: c.FormValue("cost_centre"),
+		AddressID: c.FormValue("delivery_address_id"), Reason: c.FormValue("reason"), Key: c.FormValue("idempotency_key")}
+	v := subscriptionView{Request: f}
+	in := subscription.SeatRequest{Header: order.Input{CostCentre: f.CostCentre, Reason: f.Reason}}
+	if in.Header.Idempotency, err = web.IdempotencyOfForm(c, f.Key); err != nil {
+		return h.subscriptionStepFailed(c, id, err, v)
+	}
+	if aid, err := strconv.ParseInt(f.AddressID, 10, 64); err == nil {
+		in.Header.DeliveryAddressID = aid
+	}
+	if in.Added, err = strconv.ParseInt(f.Added, 10, 64); err != nil {
+		return h.subscriptionStepFailed(c, id, apperr.Fields("Bitte prüfen Sie die Anfrage.", apperr.FieldError{Field: "quantity", Message: "Bitte eine ganze Zahl ab 1 angeben."}), v)
+	}
+	o, _, err := h.Subscriptions.RequestSeats(c.UserContext(), *web.Principal(c), id, in)
+	if err != nil {
+		return h.subscriptionStepFailed(c, id, err, v)
+	}
+	h.Flash(c, fmt.Sprintf("Änderungsauftrag %s über %d weitere Plätze eingereicht.", o.Number, in.Added))
+	return c.Redirect(fmt.Sprintf("/orders/%d", o.ID), fiber.StatusSeeOther)
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
@@ -29,6 +31,19 @@ type subscriptionView struct {
 	End       endForm
 	Error     string
 	Errors    map[string]string
+	// CanRequest: a purchaser of the member may ask for more seats
+	// (a change order); Request is that form as typed, Settings the
+	// member's cost centres and addresses.
+	CanRequest bool
+	Request    seatRequestForm
+	Settings   any
+	// Open are confirmed change orders sales has not applied yet.
+	Open []subscription.ChangeOrder
+}
+
+// seatRequestForm is the member's change order form as typed.
+type seatRequestForm struct {
+	Added, CostCentre, AddressID, Reason, Key string
 }
 
 // subscriptionPage is GET /subscriptions/:id: a rental or seat
@@ -56,6 +71,28 @@ func (h *Handler) renderSubscription(c *fiber.Ctx, s *subscription.Subscription,
 		h.Authz.Allowed(p.Subject, authz.SubscriptionEnd.Action, s.Object())
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
+	}
+	if s.Kind == subscription.KindSeat && s.State == subscription.StateActive && s.OrgID == p.User.OrgID &&
+		h.Authz.Allowed(p.Subject, authz.OrderSubmit.Action, authz.Object{Kind: "order", OrgID: p.User.OrgID}) {
+		v.CanRequest = true
+		st, err := h.Members.Settings(c.UserContext(), *p, p.User.OrgID)
+		if err != nil {
+			return err
+		}
+		v.Settings = st
+		if v.Request.Key == "" {
+			v.Request.Key = newFormKey()
+			if len(st.ActiveAddresses) > 0 {
+				v.Request.AddressID = strconv.FormatInt(st.ActiveAddresses[0].ID, 10)
+			}
+		}
+	}
+	if v.CanChange {
+		open, err := h.Subscriptions.OpenChangeOrders(c.UserContext(), *p, s.ID)
+		if err != nil {
+			return err
+		}
+		v.Open = open
 	}
 	if v.Change.EffectiveFrom == "" {
 		v.Change = seatChangeForm{EffectiveFrom: subscription.MonthOf(h.Today()).Next().First().String()}

@@ -114,3 +114,81 @@ func principalOf(t *testing.T, a *app.App, email string) account.Principal {
 	}
 	return *p
 }
+
+// TestSubscriptionChangeOrderPages: the member requests 50 more seats on
+// the subscription page, the approver approves, sales confirms and
+// applies them from the 1st on the subscription page; the December run
+// bills 700.
+func TestSubscriptionChangeOrderPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		a := webtest.New(t, bdb)
+		seedDemoSubscriptions(t, a)
+		subs, err := a.Subscriptions.List(ctx, principalOf(t, a, "vertrieb@kid.example"), subscription.Filter{Kind: subscription.KindSeat})
+		if err != nil || len(subs) != 1 {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/subscriptions/%d", subs[0].ID)
+		buyer := webtest.NewClient(t, a)
+		buyer.Login("einkauf@boerde.example")
+		res := buyer.Get(path)
+		wantStatus(t, res, 200)
+		key := regexpValueUI(res.Body, "idempotency_key")
+		addr := regexpSelected(res.Body)
+		res = buyer.PostForm(path+"/change-orders", url.Values{"added": {"50"}, "cost_centre": {"1100"}, "delivery_address_id": {addr}, "reason": {"Sozialamt"}, "idempotency_key": {key}})
+		wantStatus(t, res, 303)
+		orderPath := res.Location()
+		var orderID int64
+		fmt.Sscanf(orderPath, "/orders/%d", &orderID)
+		o, err := a.Orders.Get(ctx, principalOf(t, a, "genehmigung@boerde.example"), orderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o, err = a.Orders.Approve(ctx, principalOf(t, a, "genehmigung@boerde.example"), o.ID, o.Version, "ok"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err = a.Orders.Confirm(ctx, principalOf(t, a, "vertrieb@kid.example"), o.ID, o.Version); err != nil {
+			t.Fatal(err)
+		}
+		sales := webtest.NewClient(t, a)
+		sales.Login("vertrieb@kid.example")
+		res = sales.Get(path)
+		if !strings.Contains(res.Body, `data-testid="apply-change-order"`) || !strings.Contains(res.Body, `name="quantity" value="700"`) {
+			t.Fatalf("sales page lacks the open change order: %s", res.Body)
+		}
+		cur, _ := a.Subscriptions.Get(ctx, principalOf(t, a, "vertrieb@kid.example"), subs[0].ID)
+		res = sales.PostForm(path+"/changes", url.Values{"version": {fmt.Sprint(cur.Version)}, "order_id": {fmt.Sprint(o.ID)}, "quantity": {"700"}, "effective_from": {"2026-12-01"}})
+		wantStatus(t, res, 303)
+		if res = sales.Get(path); strings.Contains(res.Body, `data-testid="apply-change-order"`) {
+			t.Fatalf("change order still open")
+		}
+		webtest.Clock(a).Set(time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC))
+		run, err := a.Subscriptions.BillingRun(ctx, principalOf(t, a, "finanzen@kid.example"), "2026-12")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, inv := range run.Invoices {
+			full, _ := a.Invoices.Get(ctx, principalOf(t, a, "finanzen@kid.example"), inv.ID)
+			if full.OrgID == subs[0].OrgID && (len(full.Lines) != 1 || full.Lines[0].Quantity != 700) {
+				t.Fatalf("december bills %+v", full.Lines)
+			}
+		}
+	})
+}
+
+func regexpValueUI(body, name string) string {
+	i := strings.Index(body, `name="`+name+`" value="`)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(`name="`+name+`" value="`):]
+	return rest[:strings.Index(rest, `"`)]
+}
+
+func regexpSelected(body string) string {
+	i := strings.Index(body, `name="delivery_address_id"`)
+	rest := body[i:]
+	j := strings.Index(rest, `<option value="`)
+	rest = rest[j+len(`<option value="`):]
+	return rest[:strings.Index(rest, `"`)]
+}
