@@ -138,6 +138,9 @@ func TestFormsSendVersion(t *testing.T) {
 		// Creations of finance (API.md: invoices, credit notes, payments take
 		// an Idempotency-Key, not a version; the order is locked instead).
 		"/orders/{{$o.ID}}/invoices": true, "/invoices/{{$i.ID}}/payments": true, "/invoices/{{$i.ID}}/credit-note": true,
+		// Creations of subscriptions: a billing run (a month, claimed per
+		// member) and a member's change order (an order, with its key).
+		"/finance/billing-runs": true, "/subscriptions/{{$s.ID}}/change-orders": true,
 	}
 	checked := 0
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)
