@@ -91,6 +91,11 @@ func Document(inv *Invoice) document.Document {
 	}
 	if inv.Kind == KindInvoice {
 		d.Intro = "Sehr geehrte Damen und Herren,\nfür die gelieferten Positionen berechnen wir Ihnen:"
+		if inv.OrderID == nil && !inv.ServiceFrom.IsZero() {
+			// A billing run's invoice: rentals and subscriptions of a month.
+			d.Intro = fmt.Sprintf("Sehr geehrte Damen und Herren,\nfür Ihre Mietverträge und Abonnements im Leistungszeitraum %s – %s berechnen wir Ihnen:",
+				inv.ServiceFrom.German(), inv.ServiceTo.German())
+		}
 		d.Terms = []string{
 			fmt.Sprintf("Zahlungsbedingungen: Zahlbar innerhalb von %d Tagen ohne Abzug, also bis zum %s (%s). "+
 				"Bitte geben Sie die Rechnungsnummer %s als Verwendungszweck an.", inv.PaymentTermsDays, inv.DueDate.German(), money.Format(inv.GrossCents), inv.Number),

@@ -91,6 +91,8 @@ func TestStateChangesNeedVersion(t *testing.T) {
 			{"approval rules", admin, "PUT", members + "/approval-rules", map[string]any{"rules": []map[string]any{{"stage": 1, "role": "approver", "min_gross_cents": 0}}}},
 			{"cost centre", admin, "PUT", fmt.Sprintf("%s/cost-centres/%d", members, settings.CostCentres[0].ID), map[string]any{"code": "9999", "name": "Neu"}},
 			{"delivery address", admin, "PUT", fmt.Sprintf("%s/delivery-addresses/%d", members, settings.DeliveryAddresses[0].ID), map[string]any{"label": "Neu", "address": "Neu 1"}},
+			{"subscription change", sales, "POST", "/api/v1/subscriptions/1/changes", map[string]any{"quantity": 5, "effective_from": "2026-12-01"}},
+			{"subscription end", sales, "POST", "/api/v1/subscriptions/1/end", map[string]any{"outcome": "return", "on": "2026-12-01"}},
 			{"user roles", admin, "PUT", fmt.Sprintf("/api/v1/users/%d/roles", users.Items[0].ID), map[string]any{"roles": []string{"purchaser"}}},
 		}
 		for _, tc := range tests {
