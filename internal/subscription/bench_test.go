@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"time"
 
 	"coopshop/internal/calendar"
 	"coopshop/internal/dbtest"
@@ -45,5 +46,5 @@ func BenchmarkBillingRun10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(ru.Maxrss)/1024, "maxrss-MB") // Linux: kilobytes
-	fmt.Fprintf(os.Stderr, "billing run: %d subscriptions, %d members, %v per run, peak RSS %d MB\n", 10*len(members), len(members), b.Elapsed()/ /*runs*/ 1, ru.Maxrss/1024)
+	fmt.Fprintf(os.Stderr, "billing run: %d subscriptions, %d members, %v per run, peak RSS %d MB\n", 10*len(members), len(members), b.Elapsed()/time.Duration(b.N), ru.Maxrss/1024)
 }
