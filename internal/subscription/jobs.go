@@ -153,7 +153,6 @@ func (s *Service) Daily(ctx context.Context, day calendar.Date) error {
 	var due []*Subscription
 	err := s.DB.NewSelect().Model(&due).ColumnExpr("s.*").ColumnExpr("org.name AS member_name").
 		Join("JOIN organisations AS org ON org.id = s.organisation_id").
-		Join("JOIN products AS p ON p.id = s.product_id").
 		Where("s.kind = ? AND s.state = ? AND s.outcome = '' AND s.reminded_on IS NULL AND s.end_date IS NOT NULL", KindRental, StateActive).
 		OrderExpr("s.id").Scan(ctx)
 	if err != nil {
