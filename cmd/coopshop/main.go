@@ -30,6 +30,7 @@ Usage:
   coopshop migrate status   list migrations and when they were applied
   coopshop seed             create the demo organisations and logins (demo only)
   coopshop export           invoices of a period as CSV, DATEV or XRechnung (finance)
+  coopshop billing-run      invoice a month's rentals and seat subscriptions (finance)
 
 Each command takes --help. Configuration comes from the environment:
   DATABASE_URL   sqlite://data/coopshop.db (default) or postgres://…
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return seed(ctx, cfg, log, args[1:], out)
 	case "export":
 		return exportCmd(ctx, cfg, log, args[1:], out, os.Stderr)
+	case "billing-run":
+		return billingRunCmd(ctx, cfg, log, args[1:], out)
 	}
 	fmt.Fprint(out, usage)
 	return fmt.Errorf("unknown command %q", args[0])
@@ -179,7 +182,7 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 		// The demo orders go through the real services, after the step
 		// transaction has committed: numbers, audit entries and documents
 		// come about as in real use.
-		orders, err := demo.SeedWorkflow(ctx, demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices, Provision: a.Provision})
+		orders, err := demo.SeedWorkflow(ctx, demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices, Provision: a.Provision, Subscriptions: a.Subscriptions})
 		if err != nil {
 			return fmt.Errorf("demo orders: %w", err)
 		}

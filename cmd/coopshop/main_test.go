@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"coopshop/internal/db"
 	"coopshop/internal/order"
@@ -115,5 +116,42 @@ func TestExportCommand(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"export", "--format", "csv", "--from", "2026-01-01", "--to", "2026-12-31", "--out", file, "--user", "einkauf@boerde.example"}, &out); err == nil {
 		t.Fatal("a purchaser exported")
+	}
+}
+
+// TestBillingRunCommand: bad arguments exit with the German message; a
+// month not over is refused; the seeded demo's last month is billed
+// already (nothing twice); a purchaser may not run it.
+func TestBillingRunCommand(t *testing.T) {
+	url := "sqlite://" + filepath.Join(t.TempDir(), "billing.db")
+	t.Setenv("DATABASE_URL", url)
+	t.Setenv("COOPSHOP_LOG_LEVEL", "error")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"seed"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	fin := []string{"--user", "finanzen@kid.example"}
+	last := time.Now().AddDate(0, 0, -time.Now().Day()).Format("2006-01")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"billing-run"}, "--month: Bitte den Monat angeben"},
+		{append([]string{"billing-run", "--month", "Dezember"}, fin...), "--month: Monat im Format JJJJ-MM"},
+		{append([]string{"billing-run", "--month", "2099-01"}, fin...), "--month: Januar 2099 endet erst am 31.01.2099."},
+		{[]string{"billing-run", "--month", last, "--user", "einkauf@boerde.example"}, "Berechtigung"},
+	} {
+		out.Reset()
+		err := run(context.Background(), c.args, &out)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want %q", c.args, err, c.want)
+		}
+	}
+	out.Reset()
+	if err := run(context.Background(), append([]string{"billing-run", "--month", last}, fin...), &out); err != nil {
+		t.Fatalf("billing run: %v", err)
+	}
+	if !strings.Contains(out.String(), "0 Rechnungen über 0,00 € erstellt, 2 Mitglieder waren bereits abgerechnet") {
+		t.Fatalf("second run of %s said %q", last, out.String())
 	}
 }

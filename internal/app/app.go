@@ -15,6 +15,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/cart"
 	"coopshop/internal/catalog"
 	"coopshop/internal/clock"
@@ -28,6 +29,7 @@ import (
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
+	"coopshop/internal/subscription"
 	"coopshop/internal/web"
 	"coopshop/internal/web/api"
 	"coopshop/internal/web/ui"
@@ -53,6 +55,9 @@ type App struct {
 	// Provision is the set-up of services per unit: units created when an
 	// order is confirmed, sales' bulk steps, the member's services.
 	Provision *provision.Service
+	// Subscriptions are rentals and seat subscriptions and the monthly
+	// billing run (web, `coopshop billing-run` and its job).
+	Subscriptions *subscription.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -120,6 +125,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
 	a.Invoices.Clock, a.Invoices.XRechnung = a.Clock, export.XRechnung
 	a.Exports = &export.Service{DB: bdb, Invoices: a.Invoices, Authz: a.Authz, MaxDays: export.DefaultMaxDays}
+	a.Subscriptions = subscription.NewService(bdb, a.Authz, a.Invoices)
+	a.Subscriptions.Clock, a.Subscriptions.Orders = a.Clock, a.Orders
+	a.Provision.Activator = a.Subscriptions
+	a.Orders.Subscribe = func(ctx context.Context, tx bun.IDB, orderID int64, today calendar.Date) error {
+		_, err := a.Subscriptions.Start(ctx, tx, orderID, today)
+		return err
+	}
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
@@ -129,7 +141,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision}
+		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
@@ -177,6 +189,11 @@ func (a *App) Migrate(ctx context.Context) error {
 // requests in flight finish (up to Config.ShutdownTimeout), and so does the
 // job the runner is running.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	// The monthly billing run and the daily round of subscriptions
+	// schedule their successors; this makes sure the first ones exist.
+	if err := a.Subscriptions.Schedule(ctx); err != nil {
+		a.Log.Warn("subscription jobs not scheduled", "err", err)
+	}
 	bg, stop := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); a.Jobs.Run(bg) }()

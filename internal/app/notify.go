@@ -27,4 +27,5 @@ func (a *App) registerJobs(sender notify.Sender) {
 	a.Jobs.Handle(notify.StepKind("quote"), a.Quotes.NotifyJob)
 	document.Register(a.Jobs, a.DB)
 	a.Invoices.Register(a.Jobs)
+	a.Subscriptions.Register(a.Jobs)
 }

@@ -67,6 +67,12 @@ var matrix = map[string]string{
 	"provider_settings manage": "........Y",
 	"provider_settings read":   "......YYY",
 	"billing manage":           "......Y.Y",
+	// Subscriptions and billing runs (migration 0036).
+	"subscription read":   "YYYYY.YYY",
+	"subscription change": "...YY....",
+	"subscription end":    "...YY....",
+	"billing_run create":  "......Y..",
+	"billing_run read":    "......YYY",
 }
 
 type fixture struct {

@@ -44,6 +44,16 @@ var (
 	ProviderSettingsManage = Right{"provider_settings", "manage"}
 	BillingManage          = Right{"billing", "manage"}
 
+	// Subscriptions (issue 12): rentals and seat subscriptions read by a
+	// member's users (their own) and the provider's staff; sales changes
+	// seat counts and ends rentals; finance starts the monthly billing
+	// run, finance, auditor and admin read the runs.
+	SubscriptionRead   = Right{"subscription", "read"}
+	SubscriptionChange = Right{"subscription", "change"}
+	SubscriptionEnd    = Right{"subscription", "end"}
+	BillingRunCreate   = Right{"billing_run", "create"}
+	BillingRunRead     = Right{"billing_run", "read"}
+
 	OrderRead     = Right{"order", "read"}
 	OrderSubmit   = Right{"order", "submit"}
 	OrderEdit     = Right{"order", "edit"}

@@ -16,6 +16,7 @@ import (
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
+	"coopshop/internal/subscription"
 )
 
 // WorkflowDeps are the real services SeedWorkflow acts through, so that the
@@ -36,6 +37,9 @@ type WorkflowDeps struct {
 	// the confirmation only when Orders runs the provisioning hook, as
 	// internal/app wires it.
 	Provision *provision.Service
+	// Subscriptions seeds the demo's rentals, seat subscriptions and last
+	// month's billing run (after the finance part); nil leaves them out.
+	Subscriptions *subscription.Service
 }
 
 // demoItem is a cart line by article number.
@@ -134,6 +138,12 @@ func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 		// clean slate) the demo has no invoices.
 		finance, err := w.seedFinance(ctx)
 		if out = append(out, finance...); err != nil {
+			return out, err
+		}
+	}
+	if deps.Subscriptions != nil && deps.Invoices != nil {
+		subs, err := w.seedSubscriptions(ctx)
+		if out = append(out, subs...); err != nil {
 			return out, err
 		}
 	}

@@ -105,6 +105,11 @@ type Line struct {
 	DiscountBP     int64 // 1 % = 100
 	VATPercent     int64
 	NetCents       int64
+	// ProRata is set on a line billed for part of a month (a
+	// subscription's start, end or count change): active days and days of
+	// the month; its net is quantity × price less discount × active ÷
+	// days, rounded once (DESIGN §5). Zero on every other line.
+	ProRata [2]int64
 }
 
 func (l Line) isText() bool {
@@ -184,7 +189,14 @@ func (d Document) Validate() error {
 		if l.DiscountBP < 0 || l.DiscountBP > 10000 {
 			return fmt.Errorf("%w: line %d: discount %d bp", ErrInvalid, i+1, l.DiscountBP)
 		}
-		if want := money.LineNet(l.Quantity, l.UnitPriceCents, l.DiscountBP); l.NetCents != want {
+		want := money.LineNet(l.Quantity, l.UnitPriceCents, l.DiscountBP)
+		if a, b := l.ProRata[0], l.ProRata[1]; b > 0 {
+			if a < 1 || a > b {
+				return fmt.Errorf("%w: line %d: pro rata %d of %d days", ErrInvalid, i+1, a, b)
+			}
+			want = money.RoundDiv(l.Quantity*l.UnitPriceCents*(10000-l.DiscountBP)*a, 10000*b)
+		}
+		if l.NetCents != want {
 			return fmt.Errorf("%w: line %d: net %d cents, quantity × price less discount is %d", ErrInvalid, i+1, l.NetCents, want)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -75,6 +76,10 @@ func Document(inv *Invoice) document.Document {
 		}
 		if !l.ServiceFrom.IsZero() {
 			detail = append(detail, "Leistungszeitraum "+l.ServiceFrom.German()+" – "+l.ServiceTo.German())
+			if a, b, ok := proRata(l); ok {
+				dl.ProRata = [2]int64{a, b}
+				detail = append(detail, fmt.Sprintf("anteilig %d von %d Tagen", a, b))
+			}
 		}
 		if l.VATPercent == 0 {
 			if t := VATExemptText(l.VATExemptReason); t != "" {
@@ -86,6 +91,11 @@ func Document(inv *Invoice) document.Document {
 	}
 	if inv.Kind == KindInvoice {
 		d.Intro = "Sehr geehrte Damen und Herren,\nfür die gelieferten Positionen berechnen wir Ihnen:"
+		if inv.OrderID == nil && !inv.ServiceFrom.IsZero() {
+			// A billing run's invoice: rentals and subscriptions of a month.
+			d.Intro = fmt.Sprintf("Sehr geehrte Damen und Herren,\nfür Ihre Mietverträge und Abonnements im Leistungszeitraum %s – %s berechnen wir Ihnen:",
+				inv.ServiceFrom.German(), inv.ServiceTo.German())
+		}
 		d.Terms = []string{
 			fmt.Sprintf("Zahlungsbedingungen: Zahlbar innerhalb von %d Tagen ohne Abzug, also bis zum %s (%s). "+
 				"Bitte geben Sie die Rechnungsnummer %s als Verwendungszweck an.", inv.PaymentTermsDays, inv.DueDate.German(), money.Format(inv.GrossCents), inv.Number),
@@ -122,6 +132,26 @@ func footer(p Provider) []string {
 			prefixed("Ansprechpartner ", strings.TrimSpace(p.ContactName+" "+p.ContactPhone))),
 		join(p.BankName, prefixed("IBAN ", FormatIBAN(p.IBAN)), prefixed("BIC ", p.BIC)),
 	}
+}
+
+// proRata tells the active days and the days of the month of a billing
+// run's line that covers part of one month (its net is not quantity ×
+// price then).
+func proRata(l *Line) (active, monthDays int64, ok bool) {
+	if l.SubscriptionID == nil || l.ServiceFrom.IsZero() || l.ServiceTo.IsZero() {
+		return 0, 0, false
+	}
+	from, to := l.ServiceFrom.Time(), l.ServiceTo.Time()
+	if from.Year() != to.Year() || from.Month() != to.Month() {
+		return 0, 0, false
+	}
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	monthDays = int64(first.AddDate(0, 1, -1).Day())
+	active = int64(to.Sub(from).Hours()/24) + 1
+	if active == monthDays {
+		return 0, 0, false
+	}
+	return active, monthDays, true
 }
 
 // FormatIBAN groups an IBAN in fours, as printed.

@@ -138,25 +138,28 @@ type Invoice struct {
 type Line struct {
 	bun.BaseModel `bun:"table:invoice_lines,alias:il"`
 
-	ID              int64         `bun:"id,pk,autoincrement"`
-	InvoiceID       int64         `bun:"invoice_id"`
-	LineNo          int           `bun:"line_no"`
-	SKU             string        `bun:"sku"`
-	Description     string        `bun:"description"`
-	Quantity        int64         `bun:"quantity"`
-	Unit            string        `bun:"unit"`
-	UnitPriceCents  int64         `bun:"unit_price_cents"`
-	DiscountBP      int64         `bun:"discount_bp"`
-	VATPercent      int64         `bun:"vat_percent"`
-	VATExemptReason string        `bun:"vat_exempt_reason"` // at 0 %: ExemptParagraph4 or NotTaxable2b
-	NetCents        int64         `bun:"net_cents"`
-	OrderLineID     *int64        `bun:"order_line_id"`
-	DeliveryID      *int64        `bun:"delivery_id"`
-	DeliveryLineID  *int64        `bun:"delivery_line_id"`
-	CreditedLineNo  *int          `bun:"credited_line_no"` // a credit note's line: the invoice's line
-	SubscriptionID  *int64        `bun:"subscription_id"`  // the billing run's (later issue)
-	ServiceFrom     calendar.Date `bun:"service_from,type:text"`
-	ServiceTo       calendar.Date `bun:"service_to,type:text"`
+	ID              int64  `bun:"id,pk,autoincrement"`
+	InvoiceID       int64  `bun:"invoice_id"`
+	LineNo          int    `bun:"line_no"`
+	SKU             string `bun:"sku"`
+	Description     string `bun:"description"`
+	Quantity        int64  `bun:"quantity"`
+	Unit            string `bun:"unit"`
+	UnitPriceCents  int64  `bun:"unit_price_cents"`
+	DiscountBP      int64  `bun:"discount_bp"`
+	VATPercent      int64  `bun:"vat_percent"`
+	VATExemptReason string `bun:"vat_exempt_reason"` // at 0 %: ExemptParagraph4 or NotTaxable2b
+	NetCents        int64  `bun:"net_cents"`
+	OrderLineID     *int64 `bun:"order_line_id"`
+	DeliveryID      *int64 `bun:"delivery_id"`
+	DeliveryLineID  *int64 `bun:"delivery_line_id"`
+	CreditedLineNo  *int   `bun:"credited_line_no"` // a credit note's line: the invoice's line
+	SubscriptionID  *int64 `bun:"subscription_id"`  // a billing-run line's subscription
+	// OrderNumber is the order a billing-run line bills (such an invoice
+	// has no order of its own); "" on a delivery invoice's line.
+	OrderNumber string        `bun:"order_number"`
+	ServiceFrom calendar.Date `bun:"service_from,type:text"`
+	ServiceTo   calendar.Date `bun:"service_to,type:text"`
 }
 
 // Payment is money received for an invoice. Rows never change.

@@ -138,6 +138,9 @@ type Line struct {
 	ReservedQuantity int64              `bun:"reserved_quantity"`
 	DiscountBP       int64              `bun:"discount_bp"` // set from an accepted quotation
 	TermMonths       int64              `bun:"term_months"` // a rental's term, frozen at submit (approval amounts)
+	// SubscriptionID names the seat subscription a change order's line
+	// changes (SubmitChange); nil on every other line.
+	SubscriptionID *int64 `bun:"subscription_id"`
 
 	// Delivered is the quantity delivered so far, filled by Get.
 	Delivered int64 `bun:"-"`

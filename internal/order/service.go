@@ -26,6 +26,11 @@ type Service struct {
 	BaseURL string
 	// Clock tells now and today (the day prices are resolved for).
 	Clock clock.Clock
+	// Subscribe, when set, starts the subscriptions of an order's rental
+	// and seat lines inside the transaction of the step that confirmed or
+	// delivered it (internal/subscription.Service.Start, wired by
+	// internal/app: that package imports this one). It must be idempotent.
+	Subscribe func(ctx context.Context, tx bun.IDB, orderID int64, today calendar.Date) error
 
 	flow *workflow.Kind[*Order, Step, State]
 	// confirmed are the hooks OnConfirmed registered.
@@ -81,10 +86,22 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 					}
 				}
 			}
+			if s.Subscribe != nil && startsSubscriptions(r.Step) {
+				if err := s.Subscribe(ctx, r.Tx, r.Entity.ID, calendar.Of(r.Now)); err != nil {
+					return err
+				}
+			}
 			return enqueueNotify(ctx, &run{tx: r.Tx, actor: r.Actor(), order: r.Entity, comment: r.Comment}, r.Step)
 		},
 	}
 	return s
+}
+
+// startsSubscriptions tells the steps after which an order's rental and
+// seat lines may start subscriptions: its confirmation (by sales or by an
+// accepted quotation) and each delivery.
+func startsSubscriptions(st Step) bool {
+	return st == StepConfirm || st == StepQuoteAccepted || st == StepDeliver
 }
 
 // today is the service clock's day in Berlin.

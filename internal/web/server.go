@@ -33,6 +33,7 @@ import (
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
+	"coopshop/internal/subscription"
 	"coopshop/static"
 	"coopshop/views"
 )
@@ -64,6 +65,8 @@ type Deps struct {
 	// Provision is the set-up of services per unit (order lines of VPN
 	// accesses, cloud workplaces …): sales' bulk steps and the views.
 	Provision *provision.Service
+	// Subscriptions are rentals, seat subscriptions and billing runs.
+	Subscriptions *subscription.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

@@ -134,6 +134,10 @@ func invoiceOf(inv *invoice.Invoice, today calendar.Date, full bool) invoiceJSON
 			UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, VATExemptReason: l.VATExemptReason,
 			NetCents: l.NetCents, OrderNumber: out.OrderNumber, SubscriptionID: l.SubscriptionID,
 			ServicePeriod: periodOf(l.ServiceFrom, l.ServiceTo), DeliveryID: l.DeliveryID, CreditedLineNo: l.CreditedLineNo}
+		if l.OrderNumber != "" {
+			n := l.OrderNumber
+			lj.OrderNumber = &n
+		}
 		out.Lines = append(out.Lines, lj)
 	}
 	return out

@@ -98,6 +98,9 @@ type orderLineJSON struct {
 	// (VPN access, cloud workplace …), from the order's confirmation on;
 	// absent otherwise.
 	Provisioning *provisionJSON `json:"provisioning,omitempty"`
+	// SubscriptionID names the seat subscription a change order's line
+	// changes; null on every other line.
+	SubscriptionID *int64 `json:"subscription_id"`
 }
 
 type approvalJSON struct {
@@ -248,7 +251,7 @@ func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *o
 	for _, l := range o.Lines {
 		out.Lines = append(out.Lines, orderLineJSON{Provisioning: provisioning[l.LineNo], LineNo: l.LineNo, ProductID: productIDOf(l.ProductID), SKU: l.SKU, Name: l.Name, Unit: l.Unit,
 			Quantity: l.Quantity, UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents,
-			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered})
+			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered, SubscriptionID: l.SubscriptionID})
 	}
 	for _, d := range o.Deliveries {
 		out.Deliveries = append(out.Deliveries, deliveryOf(o, d))

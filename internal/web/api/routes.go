@@ -97,6 +97,15 @@ func Routes(h *Handler) []web.Route {
 		// edits them) and a member's invoicing settings (finance edits them).
 		web.Allow("GET", "/api/v1/provider/settings", authz.ProviderSettingsRead, h.apiProviderSettings),
 		web.Allow("PUT", "/api/v1/provider/settings", authz.ProviderSettingsManage, h.apiProviderSettingsPut),
+		// Rentals and seat subscriptions, the monthly billing run
+		// (subscription_api.go, internal/subscription).
+		web.Allow("GET", "/api/v1/subscriptions", authz.SubscriptionRead, h.apiSubscriptions),
+		web.Allow("GET", "/api/v1/subscriptions/:id", authz.SubscriptionRead, h.apiSubscription),
+		web.Allow("POST", "/api/v1/subscriptions/:id/changes", authz.SubscriptionChange, h.apiSubscriptionChange),
+		web.Allow("POST", "/api/v1/subscriptions/:id/end", authz.SubscriptionEnd, h.apiSubscriptionEnd),
+		web.Allow("POST", "/api/v1/subscriptions/:id/change-orders", authz.OrderSubmit, h.apiSubscriptionChangeOrder),
+		web.Allow("POST", "/api/v1/billing-runs", authz.BillingRunCreate, h.apiBillingRun),
+		web.Allow("GET", "/api/v1/billing-runs", authz.BillingRunRead, h.apiBillingRuns),
 		web.Allow("GET", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBilling),
 		web.Allow("PUT", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBillingPut),
 	}

@@ -91,6 +91,8 @@ func TestStateChangesNeedVersion(t *testing.T) {
 			{"approval rules", admin, "PUT", members + "/approval-rules", map[string]any{"rules": []map[string]any{{"stage": 1, "role": "approver", "min_gross_cents": 0}}}},
 			{"cost centre", admin, "PUT", fmt.Sprintf("%s/cost-centres/%d", members, settings.CostCentres[0].ID), map[string]any{"code": "9999", "name": "Neu"}},
 			{"delivery address", admin, "PUT", fmt.Sprintf("%s/delivery-addresses/%d", members, settings.DeliveryAddresses[0].ID), map[string]any{"label": "Neu", "address": "Neu 1"}},
+			{"subscription change", sales, "POST", "/api/v1/subscriptions/1/changes", map[string]any{"quantity": 5, "effective_from": "2026-12-01"}},
+			{"subscription end", sales, "POST", "/api/v1/subscriptions/1/end", map[string]any{"outcome": "return", "on": "2026-12-01"}},
 			{"user roles", admin, "PUT", fmt.Sprintf("/api/v1/users/%d/roles", users.Items[0].ID), map[string]any{"roles": []string{"purchaser"}}},
 		}
 		for _, tc := range tests {
@@ -138,6 +140,9 @@ func TestFormsSendVersion(t *testing.T) {
 		// Creations of finance (API.md: invoices, credit notes, payments take
 		// an Idempotency-Key, not a version; the order is locked instead).
 		"/orders/{{$o.ID}}/invoices": true, "/invoices/{{$i.ID}}/payments": true, "/invoices/{{$i.ID}}/credit-note": true,
+		// Creations of subscriptions: a billing run (a month, claimed per
+		// member) and a member's change order (an order, with its key).
+		"/finance/billing-runs": true, "/subscriptions/{{$s.ID}}/change-orders": true,
 	}
 	checked := 0
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)

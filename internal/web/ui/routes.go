@@ -100,6 +100,15 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/finance/export", authz.InvoiceExport, h.financeExportPage),
 		web.Allow("GET", "/finance/export/download", authz.InvoiceExport, h.financeExportDownload),
 		web.Allow("POST", "/finance/members/:id", authz.BillingManage, h.billingSubmit),
+		// Rentals and seat subscriptions (members: their own; sales
+		// changes seats, ends rentals) and finance's billing runs.
+		web.Allow("GET", "/subscriptions", authz.SubscriptionRead, h.subscriptionsPage),
+		web.Allow("GET", "/subscriptions/:id", authz.SubscriptionRead, h.subscriptionPage),
+		web.Allow("POST", "/subscriptions/:id/changes", authz.SubscriptionChange, h.subscriptionChangeSubmit),
+		web.Allow("POST", "/subscriptions/:id/end", authz.SubscriptionEnd, h.subscriptionEndSubmit),
+		web.Allow("POST", "/subscriptions/:id/change-orders", authz.OrderSubmit, h.subscriptionRequestSubmit),
+		web.Allow("GET", "/finance/billing-runs", authz.BillingRunRead, h.billingRunsPage),
+		web.Allow("POST", "/finance/billing-runs", authz.BillingRunCreate, h.billingRunSubmit),
 		web.Allow("GET", "/invoices", authz.InvoiceRead, h.invoicesPage),
 		web.Allow("GET", "/invoices/:id", authz.InvoiceRead, h.invoicePage),
 		web.Allow("GET", "/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),

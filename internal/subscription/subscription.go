@@ -1,0 +1,157 @@
+// Package subscription is what an order of a rental or seat product becomes
+// after confirmation (DESIGN §5 "Subscriptions", issue 12): a rental
+// (Mietmodell) per delivered unit group with term, monthly rate, serial
+// numbers and an end by return or buy-out, and a seat subscription whose
+// seat count changes from a date (history in subscription_changes). The
+// monthly billing run invoices every subscription active in a month, in
+// arrears, one invoice per member and month, pro rata by days. Every state
+// change is one transaction with a version check, authorized by the
+// enforcer and audited.
+package subscription
+
+import (
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+)
+
+// Kind tells a rental from a seat subscription (API.md kind).
+type Kind string
+
+// The kinds, named as the catalog's product kinds.
+const (
+	KindRental Kind = "rental"
+	KindSeat   Kind = "seat"
+)
+
+// Label is the German name of the kind.
+func (k Kind) Label() string {
+	if k == KindRental {
+		return "Miete"
+	}
+	return "Arbeitsplätze"
+}
+
+// State is where a subscription stands (API.md).
+type State string
+
+// The states: pending until delivered or activated, ending once notice is
+// given (or a rental's end recorded for a later day), ended after its end.
+const (
+	StatePending State = "pending"
+	StateActive  State = "active"
+	StateEnding  State = "ending"
+	StateEnded   State = "ended"
+)
+
+// States lists every state, for filters.
+var States = []State{StatePending, StateActive, StateEnding, StateEnded}
+
+// Label is the German name of the state.
+func (s State) Label() string {
+	switch s {
+	case StatePending:
+		return "Wartet auf Aktivierung"
+	case StateActive:
+		return "Aktiv"
+	case StateEnding:
+		return "Gekündigt"
+	case StateEnded:
+		return "Beendet"
+	}
+	return string(s)
+}
+
+// Tone is the badge colour class of the state.
+func (s State) Tone() string {
+	switch s {
+	case StateActive:
+		return "ok"
+	case StatePending, StateEnding:
+		return "warn"
+	}
+	return ""
+}
+
+// Outcomes of an end: a rental's return or buy-out, a seat subscription's
+// cancellation (quantity 0).
+const (
+	OutcomeReturn    = "return"
+	OutcomeBuyout    = "buyout"
+	OutcomeCancelled = "cancelled"
+)
+
+// Subscription is a rental or seat subscription of a member.
+type Subscription struct {
+	bun.BaseModel `bun:"table:subscriptions,alias:s"`
+
+	ID              int64         `bun:"id,pk,autoincrement"`
+	Kind            Kind          `bun:"kind"`
+	OrgID           int64         `bun:"organisation_id"`
+	ProductID       int64         `bun:"product_id"`
+	OrderID         int64         `bun:"order_id"`
+	OrderNumber     string        `bun:"order_number"`
+	OrderLineID     int64         `bun:"order_line_id"`
+	LineNo          int           `bun:"line_no"`
+	DeliveryLineID  *int64        `bun:"delivery_line_id"`
+	SKU             string        `bun:"sku"`
+	Name            string        `bun:"name"`
+	Unit            string        `bun:"unit"`
+	Quantity        int64         `bun:"quantity"`      // the count now (latest change in effect or announced)
+	MonthlyCents    int64         `bun:"monthly_cents"` // net per unit and month, before discount
+	DiscountBP      int64         `bun:"discount_bp"`
+	VATPercent      int64         `bun:"vat_percent"`
+	VATExemptReason string        `bun:"vat_exempt_reason"`
+	TermMonths      int64         `bun:"term_months"`
+	BuyoutCents     *int64        `bun:"buyout_cents"`
+	SerialsText     string        `bun:"serials"`
+	StartDate       calendar.Date `bun:"start_date,type:text"`
+	EndDate         calendar.Date `bun:"end_date,type:text"`
+	State           State         `bun:"state"`
+	Outcome         string        `bun:"outcome"`
+	BuyoutInvoiceID *int64        `bun:"buyout_invoice_id"`
+	RemindedOn      calendar.Date `bun:"reminded_on,type:text"`
+	Version         int64         `bun:"version"`
+	CreatedAt       time.Time     `bun:"created_at"`
+	UpdatedAt       time.Time     `bun:"updated_at"`
+
+	// MemberName and ProductName for display, filled by the readers.
+	MemberName string `bun:"member_name,scanonly"`
+	// Changes is the seat count history, oldest first (filled by Get).
+	Changes []*Change `bun:"-"`
+}
+
+// Change is one seat count from a date.
+type Change struct {
+	bun.BaseModel `bun:"table:subscription_changes,alias:sc"`
+
+	ID             int64         `bun:"id,pk,autoincrement"`
+	SubscriptionID int64         `bun:"subscription_id"`
+	EffectiveFrom  calendar.Date `bun:"effective_from,type:text"`
+	Quantity       int64         `bun:"quantity"`
+	OrderID        *int64        `bun:"order_id"`
+	CreatedBy      *int64        `bun:"created_by"`
+	CreatedAt      time.Time     `bun:"created_at"`
+}
+
+// Serials are the serial numbers of a rental's devices.
+func (s *Subscription) Serials() []string {
+	if s.SerialsText == "" {
+		return nil
+	}
+	return strings.Split(s.SerialsText, "\n")
+}
+
+// MonthlyNetCents is the monthly net of the current count, after discount.
+func (s *Subscription) MonthlyNetCents() int64 {
+	return lineNet(s.Quantity, s.MonthlyCents, s.DiscountBP, 1, 1)
+}
+
+// Object is the subscription as the enforcer sees it.
+func (s *Subscription) Object() authz.Object {
+	return authz.Object{Kind: "subscription", ID: s.ID, OrgID: s.OrgID}
+}
