@@ -57,6 +57,9 @@ func Document(inv *Invoice) document.Document {
 	if inv.BuyerReference != "" {
 		d.Meta = append(d.Meta, [2]string{"Ihr Bestellzeichen", inv.BuyerReference})
 	}
+	if inv.CostCentre != "" {
+		d.Meta = append(d.Meta, [2]string{"Ihre Kostenstelle", inv.CostCentre})
+	}
 	if inv.DebtorAccount != "" {
 		d.Meta = append(d.Meta, [2]string{"Kundennummer", inv.DebtorAccount})
 	}
