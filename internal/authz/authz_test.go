@@ -65,6 +65,11 @@ var matrix = map[string]string{
 	"provider_settings manage": "........Y",
 	"provider_settings read":   "......YYY",
 	"billing manage":           "......Y.Y",
+	// Finance II/III (migrations 0030, 0031): the reminder block is
+	// finance's; the DATEV settings and the reminder interval finance's
+	// and admin's.
+	"invoice block_reminders": "......Y..",
+	"finance_settings manage": "......Y.Y",
 }
 
 type fixture struct {

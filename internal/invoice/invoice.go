@@ -135,6 +135,11 @@ type Invoice struct {
 	CreditNotes    []*Invoice    `bun:"-"`
 	CreditedNumber string        `bun:"-"`
 	CreditedDate   calendar.Date `bun:"-"`
+	// Reminders are the payment reminders sent, oldest first, and
+	// ReminderBlock finance's block of them (nil: none); filled by the
+	// loaders (dunning, migration 0030).
+	Reminders     []*Reminder    `bun:"-"`
+	ReminderBlock *ReminderBlock `bun:"-"`
 }
 
 // Line is one printed line of an invoice or credit note.
