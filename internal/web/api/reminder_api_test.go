@@ -47,8 +47,8 @@ func TestReminderBlockAPI(t *testing.T) {
 		var inv struct {
 			ID            int64
 			Version       int64
-			CostCentre    string `json:"cost_centre"`
-			ReminderLevel int    `json:"reminder_level"`
+			CostCentre    string                   `json:"cost_centre"`
+			ReminderLevel int                      `json:"reminder_level"`
 			ReminderBlock *struct{ Reason string } `json:"reminder_block"`
 			Reminders     *[]struct{ Level int }   `json:"reminders"`
 		}

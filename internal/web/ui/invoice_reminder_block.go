@@ -47,4 +47,3 @@ func (h *Handler) invoiceUnblockSubmit(c *fiber.Ctx) error {
 	h.Flash(c, fmt.Sprintf("Mahnsperre für %s aufgehoben.", inv.Number))
 	return c.Redirect(fmt.Sprintf("/invoices/%d", inv.ID), fiber.StatusSeeOther)
 }
-
