@@ -260,6 +260,9 @@ func (s *Service) registerReminderMail(r *job.Runner) {
 		if err != nil {
 			return err
 		}
+		if inv.OpenCents() == 0 {
+			return nil // paid or cancelled since the reminder was recorded: no mail
+		}
 		st, err := document.GetIssued(ctx, s.DB, DocumentEntity, inv.ID, docKind(inv.Kind), 1)
 		if err != nil {
 			return err

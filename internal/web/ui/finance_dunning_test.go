@@ -116,7 +116,8 @@ func TestInvoiceReminderBlockPage(t *testing.T) {
 		buyer.Login("einkauf@boerde.example")
 		res2 := buyer.Get(path)
 		wantStatus(t, res2, 200)
-		if !strings.Contains(res2.Body, `href="`+path+`/xrechnung"`) || strings.Contains(res2.Body, "Reklamation Monitor") || strings.Contains(res2.Body, "reminder-unblock") {
+		if !strings.Contains(res2.Body, `href="`+path+`/xrechnung"`) || strings.Contains(res2.Body, "Reklamation Monitor") || strings.Contains(res2.Body, "reminder-unblock") ||
+			!strings.Contains(res2.Body, "Zahlungserinnerungen ausgesetzt") {
 			t.Errorf("member's invoice page: %s", res2.Body)
 		}
 		wantStatus(t, buyer.Get(path+"/xrechnung"), 200)
