@@ -300,6 +300,10 @@ func ReminderMail(inv *Invoice, rem *Reminder, st *document.Stored) notify.Messa
 		Attachments: []notify.Attachment{{Name: st.FileName, ContentType: "application/pdf", Data: st.Bytes}}}
 }
 
+// ReminderBlockEntity is the audit trail's kind of the reminder block
+// steps (EntityID: the invoice).
+const ReminderBlockEntity = "invoice_reminder_block"
+
 // ReminderBlockRule is what a block's reason may be: one printable line.
 var ReminderBlockRule = text.Rule{Max: 200, Printable: true}
 
@@ -381,7 +385,10 @@ func (s *Service) reminderBlockStep(ctx context.Context, actor account.Principal
 		if err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: action, Entity: "invoice", EntityID: id,
+		// Its own entity kind, read by the provider's staff only (no
+		// visibility registered): a member's users read the invoice's
+		// trail, but not finance's reason for a block.
+		return audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: action, Entity: ReminderBlockEntity, EntityID: id,
 			Version: cur.Version, OrgID: cur.OrgID, Detail: detail})
 	})
 	if err != nil {

@@ -87,6 +87,21 @@ func TestReminderBlockAPI(t *testing.T) {
 			t.Errorf("block after DELETE: %+v", inv.ReminderBlock)
 		}
 		orderWantStatus(t, fin.JSON("DELETE", path, map[string]any{"version": inv.Version}), 409, "no block to clear")
+		// Audited under their own kind, which a member's users do not read.
+		n, err := bdb.NewSelect().Table("audit_log").Where("entity = 'invoice_reminder_block' AND entity_id = ? AND action IN ('invoice.reminder_block', 'invoice.reminder_unblock')", inv.ID).Count(ctx)
+		if err != nil || n != 2 {
+			t.Errorf("block audit entries %d, %v", n, err)
+		}
+		trail := "/api/v1/audit?entity=invoice_reminder_block&id=" + fmt.Sprint(inv.ID)
+		if res := fin.Get(trail); res.Status != 200 || !strings.Contains(res.Body, "Reklamation offen") {
+			t.Errorf("finance's block trail: %d %s", res.Status, res.Body)
+		}
+		if res := buyer.Get(trail); res.Status == 200 && strings.Contains(res.Body, "Reklamation") {
+			t.Errorf("the member reads the block's reason in the audit trail")
+		}
+		if res := buyer.Get("/api/v1/audit?entity=invoice&id=" + fmt.Sprint(inv.ID)); strings.Contains(res.Body, "Reklamation") {
+			t.Errorf("the member reads the block's reason in the invoice's trail")
+		}
 	})
 }
 
