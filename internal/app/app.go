@@ -201,6 +201,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
 	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
+	go a.Invoices.RunReminders(bg, time.Hour, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {

@@ -73,6 +73,11 @@ var matrix = map[string]string{
 	"subscription end":    "...YY....",
 	"billing_run create":  "......Y..",
 	"billing_run read":    "......YYY",
+	// Finance II/III (migrations 0030, 0031): the reminder block is
+	// finance's; the DATEV settings and the reminder interval finance's
+	// and admin's.
+	"invoice block_reminders": "......Y..",
+	"finance_settings manage": "......Y.Y",
 }
 
 type fixture struct {

@@ -36,6 +36,9 @@ var (
 	// InvoiceExport is finance's exports of a period (CSV, DATEV,
 	// XRechnung: internal/export).
 	InvoiceExport = Right{"invoice", "export"}
+	// InvoiceBlockReminders is finance's reminder block (Mahnsperre) of an
+	// overdue invoice: set with a reason, or cleared (issue 11, dunning).
+	InvoiceBlockReminders = Right{"invoice", "block_reminders"}
 
 	// The provider's legal and bank data that invoices print (admin
 	// manages them; finance, auditor and admin read them) and a member's
@@ -43,6 +46,10 @@ var (
 	ProviderSettingsRead   = Right{"provider_settings", "read"}
 	ProviderSettingsManage = Right{"provider_settings", "manage"}
 	BillingManage          = Right{"billing", "manage"}
+	// FinanceSettingsManage is the provider's DATEV settings and the
+	// reminder interval: finance's bookkeeping, edited by finance and
+	// admin (migration 0031), beside the legal data that are admin's.
+	FinanceSettingsManage = Right{"finance_settings", "manage"}
 
 	// Subscriptions (issue 12): rentals and seat subscriptions read by a
 	// member's users (their own) and the provider's staff; sales changes

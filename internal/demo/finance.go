@@ -67,6 +67,13 @@ type financeOrder struct {
 	cancelReason   string // of the credit note
 }
 
+// DATEVSettings is the demo provider's bookkeeping: the DATEV header's
+// Beraternummer and Mandantennummer, SKR03 accounts, a calendar fiscal
+// year and reminders every 14 days.
+var DATEVSettings = invoice.FinanceSettingsInput{ConsultantNumber: 29098, ClientNumber: 55003, FiscalYearStart: 1, AccountLength: 4,
+	RevenueAccount19: "8400", RevenueAccount7: "8300", RevenueAccount0: "8100", BankAccount: "1200", DefaultDebtor: "10000",
+	ReminderIntervalDays: invoice.DefaultReminderIntervalDays}
+
 // Only the Dell Latitude has a contract price on every day of the last
 // two months whatever the seed day (last year's contract ran until 31
 // December), so the orders delivered weeks ago take it; those of today
@@ -126,6 +133,13 @@ func (w *workflow) seedFinance(ctx context.Context) ([]string, error) {
 	}
 	if _, err := w.Invoices.UpdateProviderSettings(ctx, admin, prov.Version, ProviderSettings); err != nil {
 		return nil, fmt.Errorf("provider settings: %w", err)
+	}
+	fs, err := w.Invoices.FinanceSettings(ctx, finance)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Invoices.UpdateFinanceSettings(ctx, finance, fs.Version, DATEVSettings); err != nil {
+		return nil, fmt.Errorf("finance settings: %w", err)
 	}
 	for i, mb := range memberBilling {
 		m, err := account.OrganisationByName(ctx, w.DB, mb.name)

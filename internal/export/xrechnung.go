@@ -143,9 +143,13 @@ func xrDocument(inv *invoice.Invoice) (*einvoice.Invoice, error) {
 		BuyerReference:                             inv.LeitwegID,      // BT-10
 		BuyerOrderReferencedDocument:               inv.BuyerReference, // BT-13
 		SellerOrderReferencedDocument:              inv.OrderNumber,    // BT-14
-		OccurrenceDateTime:                         day(inv.ServiceDate),
-		BillingSpecifiedPeriodStart:                day(inv.ServiceFrom),
-		BillingSpecifiedPeriodEnd:                  day(inv.ServiceTo),
+		// BT-19, the buyer's accounting reference: the order's cost centre
+		// (CII ApplicableHeaderTradeSettlement/
+		// ReceivableSpecifiedTradeAccountingAccount/ID).
+		ReceivableSpecifiedTradeAccountingAccount: inv.CostCentre,
+		OccurrenceDateTime:                        day(inv.ServiceDate),
+		BillingSpecifiedPeriodStart:               day(inv.ServiceFrom),
+		BillingSpecifiedPeriodEnd:                 day(inv.ServiceTo),
 		Seller: einvoice.Party{
 			Name:                            p.LegalName,
 			URIUniversalCommunication:       p.EInvoiceAddress,

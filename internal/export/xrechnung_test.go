@@ -42,7 +42,7 @@ func mixedInvoice() *invoice.Invoice {
 		Kind: invoice.KindInvoice, Number: "RE-2026-000001", State: invoice.StateIssued,
 		OrderNumber: "BA-2026-000003", IssueDate: calendar.MustParse("2026-11-22"),
 		ServiceDate: calendar.MustParse("2026-11-20"), DueDate: calendar.MustParse("2026-12-22"), PaymentTermsDays: 30,
-		BuyerReference: "Amt 10/2026-44", LeitwegID: "15003000-KID01-55",
+		BuyerReference: "Amt 10/2026-44", CostCentre: "4711 Schulen", LeitwegID: "15003000-KID01-55",
 		MemberName: "Stadt Musterhausen", MemberStreet: "Markt 1", MemberZip: "39100", MemberCity: "Musterhausen",
 		InvoiceEmail: "rechnungseingang@musterhausen.example", Provider: testProvider(),
 		Lines: []*invoice.Line{
@@ -59,7 +59,7 @@ func creditNote() *invoice.Invoice {
 	cn := totals(&invoice.Invoice{
 		Kind: invoice.KindCreditNote, Number: "GS-2026-000001", State: invoice.StateIssued,
 		OrderNumber: inv.OrderNumber, Reason: "Zwei Geräte zurückgegeben", IssueDate: calendar.MustParse("2026-11-30"),
-		ServiceDate: inv.ServiceDate, BuyerReference: inv.BuyerReference, LeitwegID: inv.LeitwegID,
+		ServiceDate: inv.ServiceDate, BuyerReference: inv.BuyerReference, CostCentre: inv.CostCentre, LeitwegID: inv.LeitwegID,
 		MemberName: inv.MemberName, MemberStreet: inv.MemberStreet, MemberZip: inv.MemberZip, MemberCity: inv.MemberCity,
 		Provider: testProvider(), CreditedNumber: inv.Number, CreditedDate: inv.IssueDate,
 		Lines: []*invoice.Line{
@@ -112,9 +112,12 @@ func TestXRechnungValid(t *testing.T) {
 			`<ram:URIID schemeID="0204">15003000-KID01-55</ram:URIID>`, `<ram:URIID schemeID="EM">rechnung@kid.example</ram:URIID>`,
 			"Amt 10/2026-44", "DE02120300000000202051", "<ram:TypeCode>58</ram:TypeCode>", "<ram:CategoryCode>S</ram:CategoryCode>",
 			">7</ram:RateApplicablePercent>", "20261120", "20261222",
+			// BT-19, the order's cost centre as the buyer's accounting reference.
+			"<ram:ReceivableSpecifiedTradeAccountingAccount>", "<ram:ID>4711 Schulen</ram:ID>",
 		}},
 		{"credit_note", creditNote(), []string{
 			"<ram:TypeCode>381</ram:TypeCode>", "<ram:IssuerAssignedID>RE-2026-000001</ram:IssuerAssignedID>", "20261122",
+			"<ram:ReceivableSpecifiedTradeAccountingAccount>", "<ram:ID>4711 Schulen</ram:ID>",
 		}},
 		{"not_taxable_2b", notTaxableInvoice(), []string{
 			"<ram:CategoryCode>O</ram:CategoryCode>", "VATEX-EU-O", "§ 2b UStG", "20261101", "20261130",
@@ -134,6 +137,9 @@ func TestXRechnungValid(t *testing.T) {
 			}
 			if err := back.Validate(); err != nil {
 				t.Fatalf("written XML fails validation: %v\n%s", err, xml)
+			}
+			if back.ReceivableSpecifiedTradeAccountingAccount != tc.inv.CostCentre {
+				t.Errorf("BT-19 parsed back %q, want %q", back.ReceivableSpecifiedTradeAccountingAccount, tc.inv.CostCentre)
 			}
 			if !back.IsXRechnung() {
 				t.Errorf("not recognised as XRechnung: %s", back.GuidelineSpecifiedDocumentContextParameter)

@@ -192,7 +192,7 @@ func (s *Service) creditNote(ctx context.Context, tx bun.IDB, actor account.Prin
 	cn := &Invoice{ProviderID: prov.OrgID, OrgID: inv.OrgID, Kind: KindCreditNote, State: StateIssued, Version: 1,
 		OrderID: inv.OrderID, OrderNumber: inv.OrderNumber, DeliveryID: inv.DeliveryID, CreditNoteOf: &inv.ID, Reason: in.Reason,
 		IssueDate: today, ServiceDate: inv.ServiceDate, ServiceFrom: inv.ServiceFrom, ServiceTo: inv.ServiceTo, DueDate: today,
-		BuyerReference: inv.BuyerReference, LeitwegID: inv.LeitwegID, MemberName: inv.MemberName, MemberStreet: inv.MemberStreet,
+		BuyerReference: inv.BuyerReference, CostCentre: inv.CostCentre, LeitwegID: inv.LeitwegID, MemberName: inv.MemberName, MemberStreet: inv.MemberStreet,
 		MemberZip: inv.MemberZip, MemberCity: inv.MemberCity, InvoiceEmail: inv.InvoiceEmail, DebtorAccount: inv.DebtorAccount,
 		Provider: *prov, CreditedNumber: inv.Number, CreditedDate: inv.IssueDate}
 	if actor.User != nil && actor.User.ID != 0 {

@@ -58,6 +58,9 @@ func Document(inv *Invoice) document.Document {
 	if inv.BuyerReference != "" {
 		d.Meta = append(d.Meta, [2]string{"Ihr Bestellzeichen", inv.BuyerReference})
 	}
+	if inv.CostCentre != "" {
+		d.Meta = append(d.Meta, [2]string{"Ihre Kostenstelle", inv.CostCentre})
+	}
 	if inv.DebtorAccount != "" {
 		d.Meta = append(d.Meta, [2]string{"Kundennummer", inv.DebtorAccount})
 	}
@@ -189,11 +192,13 @@ func (s *Service) afterIssue(ctx context.Context, tx bun.IDB, inv *Invoice) erro
 		job.Dedupe(fmt.Sprintf("%s:%d", KindMail, inv.ID)))
 }
 
-// Register gives a job runner the mail handler of issued invoices: it
+// Register gives a job runner the mail handlers of issued invoices and of
+// payment reminders (reminder.go). The first
 // takes the stored PDF (issuing it now if its own job has not run yet)
 // and enqueues the mail with the PDF (and, when wired, the XRechnung)
 // attached, once.
 func (s *Service) Register(r *job.Runner) {
+	s.registerReminderMail(r)
 	r.Handle(KindMail, func(ctx context.Context, j *job.Job) error {
 		var req mailRequest
 		if err := j.Decode(&req); err != nil {

@@ -36,12 +36,18 @@ type DATEV struct {
 	BankAccount       string `bun:"datev_bank_account"`
 	DefaultDebtor     string `bun:"datev_default_debtor"`
 	ProviderLegalName string `bun:"legal_name"`
+	// ReminderIntervalDays is the pause between two payment reminders
+	// (migration 0030), edited with the DATEV settings by finance.
+	ReminderIntervalDays int `bun:"reminder_interval_days"`
+	// Version is the settings row's (shared with the legal data).
+	Version int64 `bun:"version"`
 }
 
 // DefaultDATEV is the settings of a provider without a settings row.
 func DefaultDATEV(orgID int64) *DATEV {
 	return &DATEV{OrgID: orgID, FiscalYearStart: 1, AccountLength: 4, RevenueAccount19: "8400",
-		RevenueAccount7: "8300", RevenueAccount0: "8100", BankAccount: "1200", DefaultDebtor: "10000"}
+		RevenueAccount7: "8300", RevenueAccount0: "8100", BankAccount: "1200", DefaultDebtor: "10000",
+		ReminderIntervalDays: DefaultReminderIntervalDays, Version: 1}
 }
 
 // RevenueAccount is the revenue account (Gegenkonto) of a VAT rate.
@@ -61,12 +67,18 @@ func (s *Service) DATEVSettings(ctx context.Context, actor account.Principal) (*
 	if err := s.Authz.Can(ctx, actor.Subject, "export", authz.On("invoice")); err != nil {
 		return nil, err
 	}
-	org, err := providerOrg(ctx, s.DB)
+	return loadDATEV(ctx, s.DB)
+}
+
+// loadDATEV reads the provider's DATEV settings, the SKR03 defaults when
+// it has no settings row.
+func loadDATEV(ctx context.Context, idb bun.IDB) (*DATEV, error) {
+	org, err := providerOrg(ctx, idb)
 	if err != nil {
 		return nil, err
 	}
 	d := &DATEV{OrgID: org.ID}
-	err = s.DB.NewSelect().Model(d).WherePK().Scan(ctx)
+	err = idb.NewSelect().Model(d).WherePK().Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		d = DefaultDATEV(org.ID)
 		d.ProviderLegalName = org.Name

@@ -28,6 +28,9 @@ func TestIssuedInvoiceNeverChangesInSQL(t *testing.T) {
 		f.deliver(t, o, map[int]int64{1: 2})
 		inv, _, err := f.inv.Issue(ctx, fin, invoice.IssueInput{OrderID: o.ID})
 		ordertest.WantCode(t, err, "")
+		if inv.CostCentre == "" || inv.CostCentre != o.CostCentre {
+			t.Errorf("invoice cost centre %q, order's %q", inv.CostCentre, o.CostCentre)
+		}
 		inv, _, err = f.inv.RecordPayment(ctx, fin, inv.ID, invoice.PaymentInput{AmountCents: 100, PaidOn: day})
 		ordertest.WantCode(t, err, "")
 		refused := []string{
@@ -35,6 +38,7 @@ func TestIssuedInvoiceNeverChangesInSQL(t *testing.T) {
 			"UPDATE invoices SET net_cents = 1 WHERE id = ?",
 			"UPDATE invoices SET number = 'RE-2026-999999' WHERE id = ?",
 			"UPDATE invoices SET member_name = 'Jemand' WHERE id = ?",
+			"UPDATE invoices SET cost_centre = 'Woanders' WHERE id = ?", // migration 0029
 			"UPDATE invoice_lines SET net_cents = 1 WHERE invoice_id = ?",
 			"UPDATE invoice_lines SET quantity = 9 WHERE invoice_id = ?",
 			"UPDATE invoice_payments SET amount_cents = 5 WHERE invoice_id = ?",

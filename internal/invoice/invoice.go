@@ -107,22 +107,25 @@ type Invoice struct {
 	DueDate          calendar.Date `bun:"due_date,type:text"`
 	PaymentTermsDays int           `bun:"payment_terms_days"`
 	BuyerReference   string        `bun:"buyer_reference"`
-	LeitwegID        string        `bun:"leitweg_id"`
-	MemberName       string        `bun:"member_name"`
-	MemberStreet     string        `bun:"member_street"`
-	MemberZip        string        `bun:"member_zip"`
-	MemberCity       string        `bun:"member_city"`
-	InvoiceEmail     string        `bun:"invoice_email"`
-	DebtorAccount    string        `bun:"debtor_account"`
-	Provider         Provider      `bun:"provider"` // JSON snapshot of the legal data
-	NetCents         int64         `bun:"net_cents"`
-	VATCents         int64         `bun:"vat_cents"`
-	GrossCents       int64         `bun:"gross_cents"`
-	PaidCents        int64         `bun:"paid_cents"`
-	CreditedCents    int64         `bun:"credited_cents"` // gross of its credit notes
-	CreatedBy        *int64        `bun:"created_by"`
-	CreatedAt        time.Time     `bun:"created_at"`
-	UpdatedAt        time.Time     `bun:"updated_at"`
+	// CostCentre is the order's cost centre at issue (XRechnung BT-19, the
+	// buyer's accounting reference); "" for an invoice without an order.
+	CostCentre    string    `bun:"cost_centre"`
+	LeitwegID     string    `bun:"leitweg_id"`
+	MemberName    string    `bun:"member_name"`
+	MemberStreet  string    `bun:"member_street"`
+	MemberZip     string    `bun:"member_zip"`
+	MemberCity    string    `bun:"member_city"`
+	InvoiceEmail  string    `bun:"invoice_email"`
+	DebtorAccount string    `bun:"debtor_account"`
+	Provider      Provider  `bun:"provider"` // JSON snapshot of the legal data
+	NetCents      int64     `bun:"net_cents"`
+	VATCents      int64     `bun:"vat_cents"`
+	GrossCents    int64     `bun:"gross_cents"`
+	PaidCents     int64     `bun:"paid_cents"`
+	CreditedCents int64     `bun:"credited_cents"` // gross of its credit notes
+	CreatedBy     *int64    `bun:"created_by"`
+	CreatedAt     time.Time `bun:"created_at"`
+	UpdatedAt     time.Time `bun:"updated_at"`
 
 	Lines    []*Line    `bun:"rel:has-many,join:id=invoice_id"`
 	Payments []*Payment `bun:"rel:has-many,join:id=invoice_id"`
@@ -132,6 +135,11 @@ type Invoice struct {
 	CreditNotes    []*Invoice    `bun:"-"`
 	CreditedNumber string        `bun:"-"`
 	CreditedDate   calendar.Date `bun:"-"`
+	// Reminders are the payment reminders sent, oldest first, and
+	// ReminderBlock finance's block of them (nil: none); filled by the
+	// loaders (dunning, migration 0030).
+	Reminders     []*Reminder    `bun:"-"`
+	ReminderBlock *ReminderBlock `bun:"-"`
 }
 
 // Line is one printed line of an invoice or credit note.

@@ -247,6 +247,7 @@ func (s *Service) issue(ctx context.Context, tx bun.IDB, actor account.Principal
 		return nil, err
 	}
 	inv.Kind, inv.OrderID, inv.OrderNumber, inv.BuyerReference = KindInvoice, &o.ID, o.Number, o.BuyerReference
+	inv.CostCentre = o.CostCentre
 	if d != nil {
 		inv.DeliveryID = &d.ID
 	}

@@ -74,6 +74,7 @@ func TestInvoicePDFCarriesParagraph14(t *testing.T) {
 			"1.848,00 €", "19 %", "351,12 €", "2.199,12 €", // net per rate, rate, tax, gross
 			"14 Tagen", "06.12.2026", // payment terms and due date
 			"KV-2026-0815", o.Number, // Bestellzeichen, order number
+			"Ihre Kostenstelle", o.CostCentre, // the order's cost centre (XRechnung BT-19)
 		)
 
 		// Mail with the PDF and the XRechnung attached to the member's invoice address.

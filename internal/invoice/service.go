@@ -111,6 +111,9 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Invoice, error) {
 		}
 		inv.CreditedNumber, inv.CreditedDate = of.Number, of.IssueDate
 	}
+	if err := attachReminders(ctx, idb, inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
 }
 
@@ -200,6 +203,9 @@ func list(ctx context.Context, idb bun.IDB, f Filter, today calendar.Date) ([]*I
 	q.Limit(int64(min(limit, 500)))
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list invoices: %w", err)
+	}
+	if err := attachReminders(ctx, idb, out...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

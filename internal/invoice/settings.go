@@ -241,6 +241,17 @@ func (s *Service) UpdateMemberBilling(ctx context.Context, actor account.Princip
 	}
 	if msg := text.Check(b.DebtorAccount, text.Code); msg != "" {
 		fe = append(fe, apperr.FieldError{Field: "debtor_account", Message: msg})
+	} else if b.DebtorAccount != "" {
+		// A DATEV personal account: digits, one more than the provider's
+		// Sachkontenlänge (finance_settings.go).
+		d, err := loadDATEV(ctx, s.DB)
+		if err != nil {
+			return nil, err
+		}
+		if !digitsOnly(b.DebtorAccount) || len(b.DebtorAccount) != d.AccountLength+1 {
+			fe = append(fe, apperr.FieldError{Field: "debtor_account", Message: fmt.Sprintf(
+				"Das Debitorenkonto muss aus %d Ziffern bestehen (Sachkontenlänge %d plus eine Stelle).", d.AccountLength+1, d.AccountLength)})
+		}
 	}
 	if fe != nil {
 		return nil, apperr.Fields("Bitte prüfen Sie die Rechnungseinstellungen.", fe...)

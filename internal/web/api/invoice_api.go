@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/invoice"
 	"coopshop/internal/web"
@@ -68,7 +69,7 @@ func (h *Handler) apiInvoices(c *fiber.Ctx) error {
 	out := List[invoiceJSON]{Items: []invoiceJSON{}}
 	today := h.Today()
 	for _, inv := range invs {
-		out.Items = append(out.Items, invoiceOf(inv, today, false))
+		out.Items = append(out.Items, h.forViewer(c, invoiceOf(inv, today, false)))
 	}
 	if len(invs) == f.Limit {
 		cur := strconv.FormatInt(invs[len(invs)-1].ID, 10)
@@ -102,7 +103,16 @@ func (h *Handler) apiInvoice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(invoiceOf(inv, h.Today(), true))
+	return c.JSON(h.forViewer(c, invoiceOf(inv, h.Today(), true)))
+}
+
+// forViewer drops what only the provider's staff read from an invoice: a
+// member's users see that reminders are blocked, not finance's reason.
+func (h *Handler) forViewer(c *fiber.Ctx, out invoiceJSON) invoiceJSON {
+	if out.ReminderBlock != nil && !h.Authz.Allowed(web.Principal(c).Subject, authz.InvoiceRead.Action, authz.AcrossOrgs("invoice")) {
+		out.ReminderBlock = &reminderBlockJSON{BlockedAt: out.ReminderBlock.BlockedAt}
+	}
+	return out
 }
 
 // apiInvoiceImmutable answers PATCH, PUT and DELETE on an invoice: an

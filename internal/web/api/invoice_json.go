@@ -68,6 +68,7 @@ type invoiceJSON struct {
 	DeliveryID     *int64            `json:"delivery_id"`
 	Member         refJSON           `json:"member"`
 	BuyerReference string            `json:"buyer_reference"`
+	CostCentre     string            `json:"cost_centre"`
 	LeitwegID      string            `json:"leitweg_id"`
 	IssueDate      calendar.Date     `json:"issue_date"`
 	ServiceDate    *calendar.Date    `json:"service_date,omitempty"`
@@ -88,6 +89,26 @@ type invoiceJSON struct {
 	CreditNoteOf *invoiceRefJSON  `json:"credit_note_of"`
 	CancelledBy  *invoiceRefJSON  `json:"cancelled_by"`
 	CreditNotes  []invoiceRefJSON `json:"credit_notes,omitempty"`
+	// Dunning: how many reminders were sent, the last one's day, finance's
+	// block (null: none); every reminder with one invoice.
+	ReminderLevel  int                `json:"reminder_level"`
+	LastReminderOn *calendar.Date     `json:"last_reminder_on"`
+	ReminderBlock  *reminderBlockJSON `json:"reminder_block"`
+	Reminders      *[]reminderJSON    `json:"reminders,omitempty"`
+}
+
+// reminderJSON is one payment reminder sent.
+type reminderJSON struct {
+	Level     int           `json:"level"`
+	SentOn    calendar.Date `json:"sent_on"`
+	OpenCents int64         `json:"open_cents"`
+	Email     string        `json:"email"`
+}
+
+// reminderBlockJSON is finance's reminder block of an invoice.
+type reminderBlockJSON struct {
+	Reason    string    `json:"reason"`
+	BlockedAt time.Time `json:"blocked_at"`
 }
 
 // invoiceOf is an invoice or credit note as the API shows it: full with
@@ -96,7 +117,7 @@ type invoiceJSON struct {
 func invoiceOf(inv *invoice.Invoice, today calendar.Date, full bool) invoiceJSON {
 	out := invoiceJSON{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, State: inv.State, StateLabel: inv.StateLabel(), Version: inv.Version,
 		OrderID: inv.OrderID, DeliveryID: inv.DeliveryID, Member: refJSON{ID: inv.OrgID, Name: inv.MemberName},
-		BuyerReference: inv.BuyerReference, LeitwegID: inv.LeitwegID, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
+		BuyerReference: inv.BuyerReference, CostCentre: inv.CostCentre, LeitwegID: inv.LeitwegID, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
 		Overdue: inv.Overdue(today), Reason: inv.Reason, NetCents: inv.NetCents, VATCents: inv.VATCents, GrossCents: inv.GrossCents,
 		PaidCents: inv.PaidCents, CreditedCents: inv.CreditedCents, OpenCents: inv.OpenCents()}
 	if inv.OrderNumber != "" {
@@ -115,9 +136,22 @@ func invoiceOf(inv *invoice.Invoice, today calendar.Date, full bool) invoiceJSON
 	if cn := inv.CancelledBy(); cn != nil {
 		out.CancelledBy = &invoiceRefJSON{ID: cn.ID, Number: cn.Number}
 	}
+	out.ReminderLevel = inv.ReminderLevel()
+	if r := inv.LastReminder(); r != nil {
+		d := r.SentOn
+		out.LastReminderOn = &d
+	}
+	if b := inv.ReminderBlock; b != nil {
+		out.ReminderBlock = &reminderBlockJSON{Reason: b.Reason, BlockedAt: b.BlockedAt}
+	}
 	if !full {
 		return out
 	}
+	reminders := []reminderJSON{}
+	for _, r := range inv.Reminders {
+		reminders = append(reminders, reminderJSON{Level: r.Level, SentOn: r.SentOn, OpenCents: r.OpenCents, Email: r.Email})
+	}
+	out.Reminders = &reminders
 	payments := []paymentJSON{}
 	for _, p := range inv.Payments {
 		payments = append(payments, paymentJSON{ID: p.ID, AmountCents: p.AmountCents, PaidOn: p.PaidOn, Method: p.Method,

@@ -91,6 +91,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/api/v1/invoices/:id/xrechnung", authz.DocumentRead, h.invoiceXRechnung),
 		web.Allow("POST", "/api/v1/invoices/:id/credit-note", authz.InvoiceCredit, h.apiInvoiceCredit),
 		web.Allow("POST", "/api/v1/invoices/:id/payments", authz.InvoicePay, h.apiInvoicePayment),
+		// Dunning (reminder_api.go): finance's reminder block.
+		web.Allow("PUT", "/api/v1/invoices/:id/reminder-block", authz.InvoiceBlockReminders, h.apiReminderBlockPut),
+		web.Allow("DELETE", "/api/v1/invoices/:id/reminder-block", authz.InvoiceBlockReminders, h.apiReminderBlockDelete),
 		// Exports of a period, streamed (export_api.go, internal/export).
 		web.Allow("GET", "/api/v1/exports/invoices", authz.InvoiceExport, h.apiExportInvoices),
 		// What invoices print: the provider's legal and bank data (admin
@@ -106,6 +109,10 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/api/v1/subscriptions/:id/change-orders", authz.OrderSubmit, h.apiSubscriptionChangeOrder),
 		web.Allow("POST", "/api/v1/billing-runs", authz.BillingRunCreate, h.apiBillingRun),
 		web.Allow("GET", "/api/v1/billing-runs", authz.BillingRunRead, h.apiBillingRuns),
+		// The provider's bookkeeping (DATEV, reminder interval): finance
+		// and admin edit it (finance_settings_api.go).
+		web.Allow("GET", "/api/v1/provider/finance-settings", authz.ProviderSettingsRead, h.apiFinanceSettings),
+		web.Allow("PUT", "/api/v1/provider/finance-settings", authz.FinanceSettingsManage, h.apiFinanceSettingsPut),
 		web.Allow("GET", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBilling),
 		web.Allow("PUT", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBillingPut),
 	}

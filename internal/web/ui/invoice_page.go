@@ -19,11 +19,16 @@ type invoiceView struct {
 	Overdue   bool
 	CanPay    bool // finance records a payment on an open invoice
 	CanCredit bool // finance issues a credit note for an open invoice
-	Payment   paymentForm
-	Credit    creditForm
-	Error     string
-	Errors    map[string]string
-	Totals    money.Totals // the VAT breakdown per rate
+	CanBlock  bool // finance sets or clears the reminder block
+	ShowBlock bool // the provider's staff see the block and its reason
+	Open      bool // an invoice with money still to be paid
+	// BlockReason is the reminder block's reason as typed.
+	BlockReason string
+	Payment     paymentForm
+	Credit      creditForm
+	Error       string
+	Errors      map[string]string
+	Totals      money.Totals // the VAT breakdown per rate
 }
 
 // paymentForm is the payment form as typed.
@@ -61,6 +66,9 @@ func (h *Handler) renderInvoice(c *fiber.Ctx, inv *invoice.Invoice, v invoiceVie
 	open := inv.Kind == invoice.KindInvoice && (inv.State == invoice.StateIssued || inv.State == invoice.StatePartiallyPaid)
 	v.CanPay = open && h.Authz.Allowed(p.Subject, authz.InvoicePay.Action, inv.Object())
 	v.CanCredit = open && h.Authz.Allowed(p.Subject, authz.InvoiceCredit.Action, inv.Object())
+	v.Open = open
+	v.ShowBlock = h.Authz.Allowed(p.Subject, authz.InvoiceRead.Action, authz.AcrossOrgs("invoice"))
+	v.CanBlock = inv.Kind == invoice.KindInvoice && h.Authz.Allowed(p.Subject, authz.InvoiceBlockReminders.Action, inv.Object())
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}

@@ -98,6 +98,8 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/finance", authz.InvoiceCreate, h.financePage),
 		web.Allow("GET", "/finance/members/:id", authz.BillingManage, h.billingPage),
 		web.Allow("GET", "/finance/export", authz.InvoiceExport, h.financeExportPage),
+		web.Allow("GET", "/finance/settings", authz.FinanceSettingsManage, h.financeSettingsPage),
+		web.Allow("POST", "/finance/settings", authz.FinanceSettingsManage, h.financeSettingsSubmit),
 		web.Allow("GET", "/finance/export/download", authz.InvoiceExport, h.financeExportDownload),
 		web.Allow("POST", "/finance/members/:id", authz.BillingManage, h.billingSubmit),
 		// Rentals and seat subscriptions (members: their own; sales
@@ -112,6 +114,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/invoices", authz.InvoiceRead, h.invoicesPage),
 		web.Allow("GET", "/invoices/:id", authz.InvoiceRead, h.invoicePage),
 		web.Allow("GET", "/invoices/:id/pdf", authz.DocumentRead, h.invoicePDF),
+		web.Allow("GET", "/invoices/:id/xrechnung", authz.DocumentRead, h.invoiceXRechnung),
+		web.Allow("POST", "/invoices/:id/reminder-block", authz.InvoiceBlockReminders, h.invoiceBlockSubmit),
+		web.Allow("POST", "/invoices/:id/reminder-block/delete", authz.InvoiceBlockReminders, h.invoiceUnblockSubmit),
 		web.Allow("POST", "/invoices/:id/payments", authz.InvoicePay, h.invoicePaySubmit),
 		web.Allow("POST", "/invoices/:id/credit-note", authz.InvoiceCredit, h.invoiceCreditSubmit),
 		web.Allow("POST", "/orders/:id/invoices", authz.InvoiceCreate, h.orderInvoiceSubmit),
