@@ -65,6 +65,10 @@ var matrix = map[string]string{
 	"provider_settings manage": "........Y",
 	"provider_settings read":   "......YYY",
 	"billing manage":           "......Y.Y",
+	// Finance III (migration 0032): importing bank statements and reading
+	// the payment lists (unmatched entries, unknown Stripe events, credits).
+	"payment import": "......Y..",
+	"payment read":   "......YYY",
 }
 
 type fixture struct {
