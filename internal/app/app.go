@@ -25,6 +25,7 @@ import (
 	"coopshop/internal/job"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
+	"coopshop/internal/payment"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/web"
@@ -49,6 +50,9 @@ type App struct {
 	Invoices *invoice.Service
 	// Exports is finance's exports of a period (web and `coopshop export`).
 	Exports *export.Service
+	// Payments is money coming in: Stripe (when STRIPE_SECRET_KEY is set)
+	// and its webhook, camt.053 statements.
+	Payments *payment.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -110,6 +114,11 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
 	a.Invoices.Clock, a.Invoices.XRechnung = a.Clock, export.XRechnung
 	a.Exports = &export.Service{DB: bdb, Invoices: a.Invoices, Authz: a.Authz, MaxDays: export.DefaultMaxDays}
+	var stripeClient *payment.StripeClient
+	if cfg.StripeSecretKey != "" {
+		stripeClient = payment.NewStripeClient(cfg.StripeSecretKey, cfg.StripeAPIBase)
+	}
+	a.Payments = payment.NewService(bdb, a.Authz, a.Invoices, stripeClient, cfg.StripeWebhookSecret)
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
@@ -119,7 +128,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports}
+		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Payments: a.Payments}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()

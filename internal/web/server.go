@@ -30,6 +30,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
+	"coopshop/internal/payment"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/static"
@@ -60,6 +61,9 @@ type Deps struct {
 	Invoices *invoice.Service
 	// Exports writes finance's exports of a period (CSV, DATEV, XRechnung).
 	Exports *export.Service
+	// Payments is money coming in: Stripe payments and their webhook,
+	// camt.053 statements, what waits for finance.
+	Payments *payment.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
