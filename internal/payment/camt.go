@@ -23,6 +23,8 @@ type camtDocument struct {
 type camtStmt struct {
 	ID      string      `xml:"Id"`
 	IBAN    string      `xml:"Acct>Id>IBAN"`
+	OthrID  string      `xml:"Acct>Id>Othr>Id"` // an account without IBAN
+	Ccy     string      `xml:"Acct>Ccy"`        // the account's currency: an amount's fallback
 	Entries []camtEntry `xml:"Ntry"`
 }
 
@@ -149,7 +151,7 @@ func entryLines(st camtStmt, e camtEntry) ([]StatementLine, error) {
 	base := firstNonEmpty(e.AcctSvcrRef, e.NtryRef)
 	day := firstNonEmpty(e.BookgDt.day(), e.ValDt.day())
 	if len(e.Details) <= 1 {
-		l := StatementLine{BookingDate: day, Currency: strings.TrimSpace(e.Amt.Ccy)}
+		l := StatementLine{BookingDate: day, Currency: firstNonEmpty(e.Amt.Ccy, st.Ccy)}
 		var err error
 		if l.AmountCents, err = parseAmount(e.Amt.Value); err != nil {
 			return nil, err
@@ -171,7 +173,7 @@ func entryLines(st camtStmt, e camtEntry) ([]StatementLine, error) {
 		if strings.TrimSpace(amt.Value) == "" {
 			amt = tx.TxAmt
 		}
-		l := StatementLine{BookingDate: day, Currency: strings.TrimSpace(amt.Ccy)}
+		l := StatementLine{BookingDate: day, Currency: firstNonEmpty(amt.Ccy, e.Amt.Ccy, st.Ccy)}
 		var err error
 		if l.AmountCents, err = parseAmount(amt.Value); err != nil {
 			return nil, fmt.Errorf("transaction %d: %w", i+1, err)
@@ -192,7 +194,7 @@ func entryLines(st camtStmt, e camtEntry) ([]StatementLine, error) {
 // reference, or a digest of account, day, amount and remittance when the
 // bank gives none.
 func lineRef(st camtStmt, ref, suffix string, l StatementLine) string {
-	acct := strings.TrimSpace(st.IBAN)
+	acct := firstNonEmpty(st.IBAN, st.OthrID)
 	if ref = strings.TrimSpace(ref); ref != "" {
 		return clean(acct+":"+ref+suffix, 200)
 	}

@@ -154,3 +154,6 @@ func (s *Service) match(ctx context.Context, tx bun.IDB, l StatementLine) (int64
 	}
 	return id, "", nil
 }
+
+// BookingDay is the line's booking day as users read it.
+func (l ImportLine) BookingDay() string { return germanDay(l.BookingDate) }

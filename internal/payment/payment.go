@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/invoice"
 )
 
@@ -98,7 +99,7 @@ type Intent struct {
 func (in *Intent) NextStep() string {
 	switch in.Status {
 	case IntentPending:
-		return "Schließen Sie die Zahlung mit Karte oder SEPA-Lastschrift im Zahlungsfenster von Stripe ab. Sobald Stripe die Zahlung bestätigt, wird die Rechnung hier als bezahlt angezeigt; das kann bei SEPA-Lastschrift einige Tage dauern."
+		return "Die Zahlung ist bei Stripe angelegt und wartet auf Ihre Karten- oder Kontodaten. Diese geben Sie im Zahlungsformular von Stripe ein, nicht in coopshop; erscheint es auf dieser Seite nicht, ist es in dieser Installation nicht eingebunden – dann überweisen Sie bitte den offenen Betrag mit der Rechnungsnummer als Verwendungszweck. Sobald Stripe die Zahlung bestätigt, steht die Rechnung hier auf „Bezahlt“ (bei SEPA-Lastschrift nach einigen Tagen)."
 	case IntentSucceeded:
 		return "Nichts mehr zu tun: Stripe hat die Zahlung bestätigt."
 	case IntentFailed, IntentCancelled:
@@ -213,3 +214,19 @@ type BankEntry struct {
 	ImportedBy  *int64    `bun:"imported_by"`
 	ImportedAt  time.Time `bun:"imported_at"`
 }
+
+// germanDay writes an ISO date (2026-11-22) as users read it
+// (22.11.2026); what is no date stays as it is.
+func germanDay(iso string) string {
+	d, err := calendar.Parse(iso)
+	if err != nil {
+		return iso
+	}
+	return d.German()
+}
+
+// BookingDay is the entry's booking day as users read it.
+func (e *BankEntry) BookingDay() string { return germanDay(e.BookingDate) }
+
+// RefundedDay is the refund's day as users read it.
+func (r *Refund) RefundedDay() string { return germanDay(r.RefundedOn) }

@@ -138,6 +138,10 @@ func TestFormsSendVersion(t *testing.T) {
 		// Creations of finance (API.md: invoices, credit notes, payments take
 		// an Idempotency-Key, not a version; the order is locked instead).
 		"/orders/{{$o.ID}}/invoices": true, "/invoices/{{$i.ID}}/payments": true, "/invoices/{{$i.ID}}/credit-note": true,
+		// Payments received (issue 11): a Stripe payment is created or the
+		// pending one resumed (one per invoice, a unique index); a
+		// statement's lines are creations remembered by their reference.
+		"/invoices/{{$i.ID}}/pay-online": true, "/finance/payments/camt053": true,
 	}
 	checked := 0
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)

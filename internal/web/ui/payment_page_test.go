@@ -21,29 +21,33 @@ import (
 	"coopshop/internal/webtest"
 )
 
-// issueBoerde issues an invoice of Landkreis Börde over qty test
+// issueBoerde issues one invoice of Landkreis Börde per quantity of test
 // notebooks through the app's services.
-func issueBoerde(t *testing.T, a *app.App, qty int64) *invoice.Invoice {
+func issueBoerde(t *testing.T, a *app.App, qtys ...int64) []*invoice.Invoice {
 	t.Helper()
 	ctx := context.Background()
 	f := ordertest.Attach(t, a.DB)
-	o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-NB": qty})
-	o, err := a.Orders.Approve(ctx, f.P(t, "genehmigung@boerde.example"), o.ID, o.Version, "ok")
-	if err != nil {
-		t.Fatal(err)
+	var out []*invoice.Invoice
+	for _, qty := range qtys {
+		o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-NB": qty})
+		o, err := a.Orders.Approve(ctx, f.P(t, "genehmigung@boerde.example"), o.ID, o.Version, "ok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o, err = a.Orders.Confirm(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version); err != nil {
+			t.Fatal(err)
+		}
+		if o, err = a.Orders.Deliver(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version,
+			order.DeliveryInput{Lines: []order.DeliveryLineInput{{LineNo: 1, Quantity: qty}}}); err != nil {
+			t.Fatal(err)
+		}
+		inv, _, err := a.Invoices.Issue(ctx, f.P(t, "finanzen@kid.example"), invoice.IssueInput{OrderID: o.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, inv)
 	}
-	if o, err = a.Orders.Confirm(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version); err != nil {
-		t.Fatal(err)
-	}
-	if o, err = a.Orders.Deliver(ctx, f.P(t, "vertrieb@kid.example"), o.ID, o.Version,
-		order.DeliveryInput{Lines: []order.DeliveryLineInput{{LineNo: 1, Quantity: qty}}}); err != nil {
-		t.Fatal(err)
-	}
-	inv, _, err := a.Invoices.Issue(ctx, f.P(t, "finanzen@kid.example"), invoice.IssueInput{OrderID: o.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return inv
+	return out
 }
 
 // TestInvoicePayOnlinePage: without a Stripe key the member's invoice
@@ -53,7 +57,7 @@ func issueBoerde(t *testing.T, a *app.App, qty int64) *invoice.Invoice {
 func TestInvoicePayOnlinePage(t *testing.T) {
 	bdb := dbtest.Open(t, "sqlite")
 	a := webtest.New(t, bdb)
-	inv := issueBoerde(t, a, 1)
+	inv := issueBoerde(t, a, 1)[0]
 	page := fmt.Sprintf("/invoices/%d", inv.ID)
 	buyer := webtest.NewClient(t, a)
 	buyer.Login("einkauf@boerde.example")
@@ -100,7 +104,7 @@ func TestInvoicePayOnlinePage(t *testing.T) {
 func TestFinancePaymentsPage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		a := webtest.New(t, bdb)
-		inv := issueBoerde(t, a, 1)
+		inv := issueBoerde(t, a, 1)[0]
 		doc := fmt.Sprintf(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
 <Ntry><Amt Ccy="EUR">500.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-21</Dt></BookgDt><AcctSvcrRef>UI-1</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>%s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
 <Ntry><Amt Ccy="EUR">7.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-21</Dt></BookgDt><AcctSvcrRef>UI-2</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Unbekannt e.V.</Nm></Dbtr></RltdPties><RmtInf><Ustrd>Mitgliedsbeitrag</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
