@@ -12,6 +12,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/idempotency"
 	"coopshop/internal/invoice"
 	"coopshop/internal/payment"
 )
@@ -27,7 +28,7 @@ func TestStripeFlowPaysOnce(t *testing.T) {
 		inv := f.issued(t, 1)
 		buyer := f.P(t, "einkauf@boerde.example")
 
-		in, created, err := f.pay.StartStripe(ctx, buyer, inv.ID)
+		in, created, err := f.pay.StartStripe(ctx, buyer, inv.ID, idempotency.Request{})
 		if err != nil || !created {
 			t.Fatalf("start: %v created %v", err, created)
 		}
@@ -35,7 +36,7 @@ func TestStripeFlowPaysOnce(t *testing.T) {
 			t.Fatalf("intent %+v", in)
 		}
 		// A double click resumes the same intent.
-		again, created, err := f.pay.StartStripe(ctx, f.P(t, "kaemmerei@boerde.example"), inv.ID)
+		again, created, err := f.pay.StartStripe(ctx, f.P(t, "kaemmerei@boerde.example"), inv.ID, idempotency.Request{})
 		if err != nil || created || again.IntentID != in.IntentID {
 			t.Fatalf("resume: %v created %v %s vs %s", err, created, again.IntentID, in.IntentID)
 		}
@@ -87,7 +88,7 @@ func TestStripeFlowPaysOnce(t *testing.T) {
 			t.Fatalf("%d credits", n)
 		}
 		// Paid: nothing more to start.
-		if _, _, err := f.pay.StartStripe(ctx, buyer, inv.ID); apperr.CodeOf(err) != apperr.Conflict {
+		if _, _, err := f.pay.StartStripe(ctx, buyer, inv.ID, idempotency.Request{}); apperr.CodeOf(err) != apperr.Conflict {
 			t.Fatalf("start on a paid invoice: %v", err)
 		}
 	})
@@ -102,7 +103,11 @@ func TestFailedThenSucceeded(t *testing.T) {
 		ctx := context.Background()
 		inv := f.issued(t, 1)
 		buyer := f.P(t, "einkauf@boerde.example")
-		first, _, err := f.pay.StartStripe(ctx, buyer, inv.ID)
+		k1, err := idempotency.FromJSON("k-1", []byte("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, err := f.pay.StartStripe(ctx, buyer, inv.ID, k1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +115,11 @@ func TestFailedThenSucceeded(t *testing.T) {
 		if ev, _, err := f.pay.Webhook(ctx, fb, fh); err != nil || ev.Outcome != payment.OutcomeFailed {
 			t.Fatalf("failed: %v %+v", err, ev)
 		}
-		second, created, err := f.pay.StartStripe(ctx, buyer, inv.ID)
+		// The first request's key answers the first (failed) intent.
+		if replay, created, err := f.pay.StartStripe(ctx, buyer, inv.ID, k1); err != nil || created || replay.ID != first.ID || replay.Status != payment.IntentFailed {
+			t.Fatalf("replayed key: %v created %v %+v", err, created, replay)
+		}
+		second, created, err := f.pay.StartStripe(ctx, buyer, inv.ID, idempotency.Request{})
 		if err != nil || !created {
 			t.Fatalf("restart: %v %v", err, created)
 		}
@@ -191,7 +200,7 @@ func TestUnknownInvoiceOverpaymentRefund(t *testing.T) {
 		if st.Configured || !st.CanStart {
 			t.Fatalf("without a key: configured %v can start %v", st.Configured, st.CanStart)
 		}
-		if _, _, err := f.pay.StartStripe(ctx, fin, inv.ID); !errors.Is(err, payment.ErrNotConfigured) {
+		if _, _, err := f.pay.StartStripe(ctx, fin, inv.ID, idempotency.Request{}); !errors.Is(err, payment.ErrNotConfigured) {
 			t.Fatalf("start without a key: %v", err)
 		}
 	})
@@ -204,13 +213,13 @@ func TestStartStripeWho(t *testing.T) {
 	f := setup(t, bdb, false)
 	ctx := context.Background()
 	inv := f.issued(t, 1)
-	if _, _, err := f.pay.StartStripe(ctx, f.P(t, "einkauf@weissenfels.example"), inv.ID); apperr.CodeOf(err) != apperr.NotFound {
+	if _, _, err := f.pay.StartStripe(ctx, f.P(t, "einkauf@weissenfels.example"), inv.ID, idempotency.Request{}); apperr.CodeOf(err) != apperr.NotFound {
 		t.Fatalf("other member: %v", err)
 	}
-	if _, _, err := f.pay.StartStripe(ctx, f.P(t, "genehmigung@boerde.example"), inv.ID); apperr.CodeOf(err) != apperr.Forbidden {
+	if _, _, err := f.pay.StartStripe(ctx, f.P(t, "genehmigung@boerde.example"), inv.ID, idempotency.Request{}); apperr.CodeOf(err) != apperr.Forbidden {
 		t.Fatalf("approver: %v", err)
 	}
-	if _, _, err := f.pay.StartStripe(ctx, f.P(t, "revision@kid.example"), inv.ID); apperr.CodeOf(err) != apperr.Forbidden {
+	if _, _, err := f.pay.StartStripe(ctx, f.P(t, "revision@kid.example"), inv.ID, idempotency.Request{}); apperr.CodeOf(err) != apperr.Forbidden {
 		t.Fatalf("auditor: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
 	"coopshop/internal/db"
+	"coopshop/internal/idempotency"
 	"coopshop/internal/invoice"
 )
 
@@ -20,13 +21,18 @@ import (
 // request, is the problem).
 var ErrNotConfigured = apperr.New(apperr.Conflict, "Die Online-Zahlung ist nicht eingerichtet (kein Stripe-Schlüssel). Bitte überweisen Sie den offenen Betrag mit der Rechnungsnummer als Verwendungszweck.")
 
+// StripeEndpoint names Stripe payment starts among the creations that
+// keep idempotency keys.
+const StripeEndpoint = "payment.stripe"
+
 // StartStripe starts, or resumes, the Stripe payment of invoice id for
 // its open amount: the purchaser or member admin of the invoice's member,
 // or finance (invoice pay). While a payment is pending, starting again
 // answers it (created false); a new intent only after the last one failed
 // or was cancelled. Another member's invoice is a 404, a role without the
-// right a 403, no key configured or nothing open a 409.
-func (s *Service) StartStripe(ctx context.Context, actor account.Principal, id int64) (in *Intent, created bool, err error) {
+// right a 403, no key configured or nothing open a 409. The same
+// Idempotency-Key answers the intent it first answered.
+func (s *Service) StartStripe(ctx context.Context, actor account.Principal, id int64, idem idempotency.Request) (in *Intent, created bool, err error) {
 	inv, err := s.Invoices.Get(ctx, actor, id)
 	if err != nil {
 		return nil, false, err
@@ -34,7 +40,23 @@ func (s *Service) StartStripe(ctx context.Context, actor account.Principal, id i
 	if err := s.Authz.Can(ctx, actor.Subject, "pay", inv.Object()); err != nil {
 		return nil, false, err
 	}
+	if actor.User == nil {
+		return nil, false, apperr.New(apperr.Unauthorized, "Bitte melden Sie sich an.")
+	}
+	key := idem.For(actor.User.ID, StripeEndpoint)
+	if prior, err := idempotency.Prior(ctx, s.DB, key); prior != 0 || err != nil {
+		if err != nil {
+			return nil, false, err
+		}
+		return s.intentByID(ctx, prior, inv.ID)
+	}
 	if prior, err := pendingIntent(ctx, s.DB, inv.ID); prior != nil || err != nil {
+		if err == nil && !key.Empty() {
+			err = idempotency.Remember(ctx, s.DB, key, prior.ID, s.Invoices.Now())
+			if db.IsUniqueViolation(err) {
+				err = nil // the same key, remembered by a concurrent request
+			}
+		}
 		return prior, false, err
 	}
 	if !s.OnlineConfigured() {
@@ -67,6 +89,9 @@ func (s *Service) StartStripe(ctx context.Context, actor account.Principal, id i
 		if _, err := tx.NewInsert().Model(in).Exec(ctx); err != nil {
 			return fmt.Errorf("insert intent: %w", err)
 		}
+		if err := idempotency.Remember(ctx, tx, key, in.ID, now); err != nil {
+			return err
+		}
 		return audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "invoice.stripe_start", Entity: "invoice",
 			EntityID: inv.ID, Version: inv.Version, OrgID: inv.OrgID,
 			Detail: map[string]any{"payment_intent_id": in.IntentID, "amount_cents": open}})
@@ -81,6 +106,20 @@ func (s *Service) StartStripe(ctx context.Context, actor account.Principal, id i
 		return nil, false, err
 	}
 	return in, true, nil
+}
+
+// intentByID is the intent an Idempotency-Key answered first; a key used
+// for another invoice is a 422.
+func (s *Service) intentByID(ctx context.Context, id, invoiceID int64) (*Intent, bool, error) {
+	in := new(Intent)
+	if err := s.DB.NewSelect().Model(in).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, false, fmt.Errorf("intent %d: %w", id, err)
+	}
+	if in.InvoiceID != invoiceID {
+		return nil, false, apperr.Fields("Dieser Idempotency-Key wurde bereits für eine andere Rechnung verwendet.",
+			apperr.FieldError{Field: idempotency.Header, Message: "Bitte für jede neue Anfrage einen neuen Schlüssel verwenden."})
+	}
+	return in, false, nil
 }
 
 // pendingIntent is the invoice's pending intent, or nil.

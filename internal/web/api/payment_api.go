@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/idempotency"
 	"coopshop/internal/payment"
 	"coopshop/internal/web"
 )
@@ -20,17 +21,26 @@ func (h *Handler) apiInvoiceStripe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	body := []byte("{}") // no body is the same request as {}
 	if len(bytes.TrimSpace(c.Body())) > 0 {
 		var none struct{}
 		if err := web.DecodeJSON(c, &none); err != nil {
 			return err
 		}
+		body = c.Body()
 	}
-	in, created, err := h.Payments.StartStripe(c.UserContext(), *web.Principal(c), id)
+	idem, err := idempotency.FromJSON(c.Get(idempotency.Header), body)
+	if err != nil {
+		return err
+	}
+	in, created, err := h.Payments.StartStripe(c.UserContext(), *web.Principal(c), id, idem)
 	if err != nil {
 		return err
 	}
 	st := fiber.StatusOK
+	if !created && !idem.Empty() {
+		c.Set("Idempotent-Replayed", "true")
+	}
 	if created {
 		st = fiber.StatusCreated
 	}

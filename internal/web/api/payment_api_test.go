@@ -109,6 +109,21 @@ func TestStripePaymentAPI(t *testing.T) {
 		if res := buyer.JSON("POST", path, map[string]any{"amount_cents": 1}); res.Status != 422 {
 			t.Errorf("unknown field: %d", res.Status)
 		}
+		// An Idempotency-Key: the same key answers the same intent; with
+		// another body it is a 422.
+		keyed := func(key, body string) (int, string, string) {
+			req := httptest.NewRequest("POST", path, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+buyer.Bearer)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", key)
+			res, err := a.Web.App.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, res.Header.Get("Idempotent-Replayed"), string(b)
+		}
 		var first, second struct {
 			PaymentIntentID string `json:"payment_intent_id"`
 			ClientSecret    string `json:"client_secret"`
@@ -122,6 +137,15 @@ func TestStripePaymentAPI(t *testing.T) {
 		res.JSON(t, &first)
 		if first.PaymentIntentID == "" || first.ClientSecret == "" || first.Status != "pending" || first.AmountCents != inv.OpenCents {
 			t.Fatalf("started %+v (open %d)", first, inv.OpenCents)
+		}
+		if st, replayed, body := keyed("k-api-1", ""); st != 200 || replayed != "true" || !strings.Contains(body, first.PaymentIntentID) {
+			t.Fatalf("keyed: %d %q %s", st, replayed, body)
+		}
+		if st, _, body := keyed("k-api-1", "{}"); st != 200 || !strings.Contains(body, first.PaymentIntentID) {
+			t.Fatalf("keyed, {} is no body: %d %s", st, body)
+		}
+		if st, _, body := keyed("k-api-1", `{"x":1}`); st != 422 {
+			t.Fatalf("keyed with another body: %d %s", st, body)
 		}
 		res = fin.JSON("POST", path, nil)
 		res.JSON(t, &second)

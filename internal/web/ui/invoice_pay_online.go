@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/idempotency"
 	"coopshop/internal/money"
 	"coopshop/internal/web"
 )
@@ -18,7 +19,7 @@ func (h *Handler) invoicePayOnlineSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in, created, err := h.Payments.StartStripe(c.UserContext(), *web.Principal(c), id)
+	in, created, err := h.Payments.StartStripe(c.UserContext(), *web.Principal(c), id, idempotency.Request{})
 	if err != nil {
 		return h.invoiceStepFailed(c, id, err, invoiceView{})
 	}

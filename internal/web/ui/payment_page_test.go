@@ -13,6 +13,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/app"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/idempotency"
 	"coopshop/internal/invoice"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
@@ -87,7 +88,7 @@ func TestInvoicePayOnlinePage(t *testing.T) {
 		t.Fatalf("approver pays: %d", res.Status)
 	}
 
-	in, _, err := a.Payments.StartStripe(context.Background(), mustPrincipal(t, a, "einkauf@boerde.example"), inv.ID)
+	in, _, err := a.Payments.StartStripe(context.Background(), mustPrincipal(t, a, "einkauf@boerde.example"), inv.ID, idempotency.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
