@@ -26,6 +26,7 @@ import (
 	"coopshop/internal/job"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
+	"coopshop/internal/payment"
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
@@ -58,6 +59,9 @@ type App struct {
 	// Subscriptions are rentals and seat subscriptions and the monthly
 	// billing run (web, `coopshop billing-run` and its job).
 	Subscriptions *subscription.Service
+	// Payments is money coming in: Stripe (when STRIPE_SECRET_KEY is set)
+	// and its webhook, camt.053 statements.
+	Payments *payment.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -132,6 +136,11 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		_, err := a.Subscriptions.Start(ctx, tx, orderID, today)
 		return err
 	}
+	var stripeClient *payment.StripeClient
+	if cfg.StripeSecretKey != "" {
+		stripeClient = payment.NewStripeClient(cfg.StripeSecretKey, cfg.StripeAPIBase)
+	}
+	a.Payments = payment.NewService(bdb, a.Authz, a.Invoices, stripeClient, cfg.StripeWebhookSecret)
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
@@ -141,7 +150,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
-		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions}
+		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()

@@ -84,6 +84,8 @@ func TestPublicAndLoggedInRoutes(t *testing.T) {
 			"POST /api/v1/auth/token", "POST /login",
 		},
 		web.LoggedIn: {"GET /", "GET /api/v1/me", "POST /logout"},
+		// Signed: no user, the handler verifies the caller's signature.
+		web.Signed: {"POST /stripe/webhook"},
 	}
 	got := map[web.Access][]string{}
 	for _, routes := range routeTables(t) {
@@ -93,7 +95,7 @@ func TestPublicAndLoggedInRoutes(t *testing.T) {
 			}
 		}
 	}
-	for _, access := range []web.Access{web.Public, web.LoggedIn} {
+	for _, access := range []web.Access{web.Public, web.LoggedIn, web.Signed} {
 		sort.Strings(got[access])
 		if g, w := got[access], want[access]; len(g) != len(w) || !equal(g, w) {
 			t.Errorf("access %d: routes %q, want %q", access, g, w)

@@ -78,6 +78,10 @@ var matrix = map[string]string{
 	// and admin's.
 	"invoice block_reminders": "......Y..",
 	"finance_settings manage": "......Y.Y",
+	// Finance III (migration 0032): importing bank statements and reading
+	// the payment lists (unmatched entries, unknown Stripe events, credits).
+	"payment import": "......Y..",
+	"payment read":   "......YYY",
 }
 
 type fixture struct {

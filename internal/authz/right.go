@@ -33,6 +33,9 @@ var (
 	InvoiceCreate = Right{"invoice", "create"}
 	InvoiceCredit = Right{"invoice", "credit"}
 	InvoicePay    = Right{"invoice", "mark_paid"}
+	// InvoicePayOnline is starting a Stripe payment of an invoice
+	// (purchaser and member_admin of its member, finance; issue 11).
+	InvoicePayOnline = Right{"invoice", "pay"}
 	// InvoiceExport is finance's exports of a period (CSV, DATEV,
 	// XRechnung: internal/export).
 	InvoiceExport = Right{"invoice", "export"}
@@ -60,6 +63,12 @@ var (
 	SubscriptionEnd    = Right{"subscription", "end"}
 	BillingRunCreate   = Right{"billing_run", "create"}
 	BillingRunRead     = Right{"billing_run", "read"}
+
+	// Payments received (issue 11, migration 0032): finance imports
+	// camt.053 statements; finance, auditor and admin read what is left
+	// for a decision (unmatched entries, unknown Stripe events, credits).
+	PaymentImport = Right{"payment", "import"}
+	PaymentRead   = Right{"payment", "read"}
 
 	OrderRead     = Right{"order", "read"}
 	OrderSubmit   = Right{"order", "submit"}

@@ -2,7 +2,6 @@ package invoice
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -12,8 +11,6 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/db"
 	"coopshop/internal/idempotency"
-	"coopshop/internal/money"
-	"coopshop/internal/order"
 	"coopshop/internal/text"
 	"coopshop/internal/workflow"
 )
@@ -74,57 +71,12 @@ func (s *Service) RecordPayment(ctx context.Context, actor account.Principal, id
 			replay = prior != 0
 			return err
 		}
-		r, err := s.flow.Step(ctx, tx, workflow.User(actor), id, 0, StepPay, func(ctx context.Context, r *workflow.Run[*Invoice, Step, State]) (State, error) {
-			inv := r.Entity
-			if inv.Kind != KindInvoice {
-				return "", apperr.New(apperr.Conflict, "%s ist eine Gutschrift; Zahlungen gehen nur auf Rechnungen ein.", inv.Number)
-			}
-			if open := inv.OpenCents(); in.AmountCents > open {
-				return "", apperr.Fields("Der Betrag übersteigt den offenen Betrag.", apperr.FieldError{Field: "amount_cents",
-					Message: fmt.Sprintf("Offen sind nur %s der Rechnung %s; %s wären eine Überzahlung.", money.Format(open), inv.Number, money.Format(in.AmountCents))})
-			}
-			p := &Payment{InvoiceID: inv.ID, AmountCents: in.AmountCents, PaidOn: in.PaidOn, Method: MethodTransfer, Reference: in.Reference, RecordedAt: r.Now}
-			if actor.User.ID != 0 {
-				uid := actor.User.ID
-				p.RecordedBy = &uid
-			}
-			if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
-				return "", fmt.Errorf("insert payment: %w", err)
-			}
-			inv.Payments = append(inv.Payments, p)
-			inv.PaidCents += in.AmountCents
-			r.Detail["payment_id"] = p.ID
-			r.Detail["amount_cents"] = p.AmountCents
-			r.Detail["paid_on"] = p.PaidOn
-			r.Detail["reference"] = p.Reference
-			if inv.OpenCents() == 0 {
-				return StatePaid, nil
-			}
-			return StatePartiallyPaid, nil
-		})
+		booked, err := s.BookPayment(ctx, tx, workflow.User(actor), id, Booking{AmountCents: in.AmountCents, PaidOn: in.PaidOn,
+			Method: MethodTransfer, Reference: in.Reference})
 		if err != nil {
 			return err
 		}
-		if err := idempotency.Remember(ctx, tx, key, id, r.Now); err != nil {
-			return err
-		}
-		if head.OrderID == nil || r.To != StatePaid {
-			return nil
-		}
-		o, err := order.Load(ctx, tx, *head.OrderID)
-		if err != nil {
-			return err
-		}
-		target, err := orderTarget(ctx, tx, o)
-		if err != nil || o.State != order.StateInvoiced || target != order.StatePaid {
-			return err
-		}
-		_, err = s.Orders.FinanceStep(ctx, tx, r.Permit.By(), o.ID, order.StepPaid,
-			func(ctx context.Context, o *order.Order, detail map[string]any) (order.State, error) {
-				detail["invoice"] = r.Entity.Number
-				return order.StatePaid, nil
-			})
-		return err
+		return idempotency.Remember(ctx, tx, key, id, booked.Payment.RecordedAt)
 	})
 	if db.IsUniqueViolation(err) && !key.Empty() {
 		if prior, err := s.byKey(ctx, s.DB, key); prior != nil || err != nil {

@@ -73,7 +73,7 @@ var machine = workflow.Machine[Step, State]{
 	StepQuoteEnded:    {From: []State{StateQuoting}, To: []State{StateClosed}, Permits: []string{"quote.reject"}, System: true},
 	StepInvoice:       {From: []State{StateConfirmed, StateDelivered}, To: []State{StateConfirmed, StateDelivered, StateInvoiced}, Permits: []string{"invoice.create"}},
 	StepCredit:        {From: []State{StateConfirmed, StateDelivered, StateInvoiced, StatePaid}, To: []State{StateConfirmed, StateDelivered, StateInvoiced, StatePaid}, Permits: []string{"invoice.credit"}},
-	StepPaid:          {From: []State{StateInvoiced}, To: []State{StatePaid}, Permits: []string{"invoice.mark_paid"}},
+	StepPaid:          {From: []State{StateInvoiced}, To: []State{StatePaid}, Permits: []string{"invoice.mark_paid"}, System: true},
 }
 
 // Steps in the order the order page offers them.

@@ -17,6 +17,10 @@ const (
 	// Permitted routes serve a logged-in user the enforcer allows the
 	// route's permission.
 	Permitted
+	// Signed routes serve a caller that is no user and proves itself by a
+	// signature its handler verifies before anything else (the Stripe
+	// webhook): no session, no CSRF token; the domain acts as the system.
+	Signed
 )
 
 // Route is one entry of a route table (ui.Routes, api.Routes): method,
@@ -40,6 +44,12 @@ func Open(method, path string, h fiber.Handler) Route {
 // User is a route for any logged-in user.
 func User(method, path string, h fiber.Handler) Route {
 	return Route{Method: method, Path: path, Handler: h, Access: LoggedIn}
+}
+
+// Webhook is a route for a signed call from outside (Access Signed): the
+// handler must verify the signature before it reads anything else.
+func Webhook(method, path string, h fiber.Handler) Route {
+	return Route{Method: method, Path: path, Handler: h, Access: Signed}
 }
 
 // Allow is a route for a logged-in user the enforcer allows the right

@@ -30,6 +30,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
+	"coopshop/internal/payment"
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
@@ -67,6 +68,9 @@ type Deps struct {
 	Provision *provision.Service
 	// Subscriptions are rentals, seat subscriptions and billing runs.
 	Subscriptions *subscription.Service
+	// Payments is money coming in: Stripe payments and their webhook,
+	// camt.053 statements, what waits for finance.
+	Payments *payment.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

@@ -94,6 +94,14 @@ func Routes(h *Handler) []web.Route {
 		// Dunning (reminder_api.go): finance's reminder block.
 		web.Allow("PUT", "/api/v1/invoices/:id/reminder-block", authz.InvoiceBlockReminders, h.apiReminderBlockPut),
 		web.Allow("DELETE", "/api/v1/invoices/:id/reminder-block", authz.InvoiceBlockReminders, h.apiReminderBlockDelete),
+		// Payments received (payment_api.go, internal/payment): a Stripe
+		// payment started by the member or finance, Stripe's signed
+		// webhook (no user: the handler verifies the signature, the domain
+		// books as the system), bank statements, what waits for finance.
+		web.Allow("POST", "/api/v1/invoices/:id/payments/stripe", authz.InvoicePayOnline, h.apiInvoiceStripe),
+		web.Webhook("POST", "/stripe/webhook", h.stripeWebhook),
+		web.Allow("POST", "/api/v1/payments/camt053", authz.PaymentImport, h.apiCamt053),
+		web.Allow("GET", "/api/v1/payments/open-items", authz.PaymentRead, h.apiPaymentOpenItems),
 		// Exports of a period, streamed (export_api.go, internal/export).
 		web.Allow("GET", "/api/v1/exports/invoices", authz.InvoiceExport, h.apiExportInvoices),
 		// What invoices print: the provider's legal and bank data (admin

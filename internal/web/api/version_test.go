@@ -143,6 +143,10 @@ func TestFormsSendVersion(t *testing.T) {
 		// Creations of subscriptions: a billing run (a month, claimed per
 		// member) and a member's change order (an order, with its key).
 		"/finance/billing-runs": true, "/subscriptions/{{$s.ID}}/change-orders": true,
+		// Payments received (issue 11): a Stripe payment is created or the
+		// pending one resumed (one per invoice, a unique index); a
+		// statement's lines are creations remembered by their reference.
+		"/invoices/{{$i.ID}}/pay-online": true, "/finance/payments/camt053": true,
 	}
 	checked := 0
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)

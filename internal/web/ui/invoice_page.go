@@ -9,6 +9,7 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/invoice"
 	"coopshop/internal/money"
+	"coopshop/internal/payment"
 	"coopshop/internal/web"
 )
 
@@ -29,6 +30,9 @@ type invoiceView struct {
 	Error       string
 	Errors      map[string]string
 	Totals      money.Totals // the VAT breakdown per rate
+	// Online is the invoice's Stripe payment: offered or why not, its
+	// state and what to do next, refunds.
+	Online *payment.InvoicePayments
 }
 
 // paymentForm is the payment form as typed.
@@ -89,6 +93,13 @@ func (h *Handler) renderInvoice(c *fiber.Ctx, inv *invoice.Invoice, v invoiceVie
 		lines[i] = money.Line{NetCents: l.NetCents, VATPercent: l.VATPercent}
 	}
 	v.Totals = money.Sum(lines)
+	if inv.Kind == invoice.KindInvoice && h.Payments != nil {
+		online, err := h.Payments.ForInvoice(c.UserContext(), *p, inv)
+		if err != nil {
+			return err
+		}
+		v.Online = online
+	}
 	return h.Render(c, "invoice", fiber.Map{"Title": inv.Kind.Label() + " " + inv.Number, "V": v})
 }
 

@@ -118,6 +118,11 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/invoices/:id/reminder-block", authz.InvoiceBlockReminders, h.invoiceBlockSubmit),
 		web.Allow("POST", "/invoices/:id/reminder-block/delete", authz.InvoiceBlockReminders, h.invoiceUnblockSubmit),
 		web.Allow("POST", "/invoices/:id/payments", authz.InvoicePay, h.invoicePaySubmit),
+		// Payments received (issue 11, internal/payment): the member's
+		// Stripe payment, finance's bank statements and open items.
+		web.Allow("POST", "/invoices/:id/pay-online", authz.InvoicePayOnline, h.invoicePayOnlineSubmit),
+		web.Allow("GET", "/finance/payments", authz.PaymentRead, h.financePaymentsPage),
+		web.Allow("POST", "/finance/payments/camt053", authz.PaymentImport, h.financeCamtSubmit),
 		web.Allow("POST", "/invoices/:id/credit-note", authz.InvoiceCredit, h.invoiceCreditSubmit),
 		web.Allow("POST", "/orders/:id/invoices", authz.InvoiceCreate, h.orderInvoiceSubmit),
 		web.Allow("GET", "/settings", authz.SettingsManage, h.settingsPage),
