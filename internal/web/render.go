@@ -50,6 +50,7 @@ type page struct {
 	Active    string
 	CSRF      string
 	Flash     string
+	Warning   string // a kept warning (FormState.Warning), shown instead of a green flash
 	Data      fiber.Map
 	Principal *account.Principal
 }
@@ -61,6 +62,11 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 	if sess := Session(c); sess != nil {
 		p.CSRF = sess.CSRFToken
 		p.Flash = d.Accounts.TakeFlash(c.UserContext(), sess)
+		if c.Method() == fiber.MethodGet {
+			if fs := d.TakeForm(c); fs != nil {
+				p.Warning = fs.Warning
+			}
+		}
 	}
 	if pr := Principal(c); pr != nil && !IsBearer(c) {
 		p.Principal = pr
