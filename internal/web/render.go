@@ -78,8 +78,32 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 			}
 		}
 	}
+	p.Active = currentSection(p.Nav, c.Path())
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render(view, p, "layouts/main")
+}
+
+// currentSection is the href of the one navigation entry the path belongs
+// to: the longest that is the path or a parent of it, so that
+// /catalog/manage marks „Katalogpflege“ and not „Katalog“ too; "" when
+// none.
+func currentSection(nav []navItem, path string) string {
+	best := ""
+	for _, item := range nav {
+		if inSection(item.Href, path) && len(item.Href) > len(best) {
+			best = item.Href
+		}
+	}
+	return best
+}
+
+// inSection tells whether path is the section href or below it; "/" is
+// only the start page.
+func inSection(href, path string) bool {
+	if href == "/" {
+		return path == "/"
+	}
+	return path == href || strings.HasPrefix(path, href+"/")
 }
 
 // Flash stores a message for the next page of this browser session.
@@ -101,14 +125,9 @@ func templateFuncs(a *assetSet) template.FuncMap {
 		"dateTime":  func(t time.Time) string { return t.In(calendar.Berlin).Format("02.01.2006, 15:04") },
 		"roleLabel": authz.RoleLabel,
 		"join":      strings.Join,
-		// active marks the navigation entry of the current section: "/"
-		// only on the start page, others on every page below them.
-		"active": func(href, path string) bool {
-			if href == "/" {
-				return path == "/"
-			}
-			return path == href || strings.HasPrefix(path, href+"/")
-		},
+		// active marks the navigation entry of the current section.
+		// (Render sets Active to the one current section's href.)
+		"active": func(href, current string) bool { return href == current },
 		"has": func(list []string, v string) bool {
 			for _, x := range list {
 				if x == v {
