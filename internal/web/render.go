@@ -40,6 +40,7 @@ var navigation = []navItem{
 	{"Berechtigungen", "/admin/policy", authz.PolicyView},
 	{"Rechnungsangaben", "/admin/provider", authz.ProviderSettingsManage},
 	{"Protokoll", "/audit", authz.AuditRead},
+	{"Ausgehende E-Mails", "/admin/mails", authz.MailRead},
 }
 
 // page is the data every page template receives next to its own.

@@ -27,6 +27,7 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/export"
+	"coopshop/internal/notify"
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
@@ -60,6 +61,8 @@ type Deps struct {
 	Invoices *invoice.Service
 	// Exports writes finance's exports of a period (CSV, DATEV, XRechnung).
 	Exports *export.Service
+	// Outbox lists the outgoing mails for admin (issue 13).
+	Outbox *notify.Outbox
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

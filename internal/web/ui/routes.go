@@ -25,6 +25,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/admin/provider", authz.ProviderSettingsManage, h.providerPage),
 		web.Allow("POST", "/admin/provider", authz.ProviderSettingsManage, h.providerSubmit),
 		web.Allow("GET", "/audit", authz.AuditRead, h.auditPage),
+		web.Allow("GET", "/admin/mails", authz.MailRead, h.mailsPage),
 
 		// Catalog and framework contracts: browsing, and their maintenance.
 		web.Allow("GET", "/catalog", authz.CatalogBrowse, h.catalogPage),
