@@ -16,7 +16,7 @@ type orderView struct {
 	Steps    map[string]bool // step name → the viewer may take it now
 	Current  []*order.Stage  // the approval chain of the current submission
 	Earlier  []*order.Stage  // chains of earlier submissions (returned)
-	Audit    []audit.Entry
+	Audit    []auditRow
 	Comment  string // what was typed into the decision form
 	Error    string
 	Errors   map[string]string
@@ -79,7 +79,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 		if err != nil {
 			return err
 		}
-		v.Audit = entries
+		if v.Audit, err = h.auditRows(c.UserContext(), entries); err != nil {
+			return err
+		}
 	}
 	return h.Render(c, "order", fiber.Map{"Title": "Bestellung " + o.Number, "V": v})
 }

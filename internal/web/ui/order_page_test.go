@@ -72,7 +72,7 @@ func TestOrderPagesMainPath(t *testing.T) {
 		}
 		orderPath := "/orders/" + m[1]
 		page := buyer.Get(orderPath)
-		mustHave(t, "order page for the buyer", page, 200, "wurde eingereicht", `data-testid="state">Eingereicht`, "4000 – Schulen", "Schulzentrum", "wartet auf Entscheidung", "Zurückziehen", "order.submit")
+		mustHave(t, "order page for the buyer", page, 200, "wurde eingereicht", `data-testid="state">Eingereicht`, "4000 – Schulen", "Schulzentrum", "wartet auf Entscheidung", "Zurückziehen", "Bestellung eingereicht")
 		if strings.Contains(page.Body, `data-testid="approve"`) {
 			t.Error("the buyer is offered to approve the own order")
 		}
