@@ -126,6 +126,7 @@ func templateFuncs(a *assetSet) template.FuncMap {
 		"dateTime":  func(t time.Time) string { return t.In(calendar.Berlin).Format("02.01.2006, 15:04") },
 		"roleLabel": authz.RoleLabel,
 		"join":      strings.Join,
+		"add":       func(a, b int) int { return a + b },
 		// active marks the navigation entry of the current section.
 		// (Render sets Active to the one current section's href.)
 		"active": func(href, current string) bool { return href == current },

@@ -25,6 +25,8 @@ type orderView struct {
 	Finance  orderFinance
 	// Documents are the order's issued documents with their downloads.
 	Documents []orderDocument
+	// Lines are the order's lines with price badges and discounts.
+	Lines orderLinesView
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -51,6 +53,7 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err error) {
 	p := web.Principal(c)
 	v.Order = o
+	v.Lines = orderLines(o)
 	if id, ok := api.LatestQuoteIDs(c.UserContext(), &h.Deps, p, o)[o.ID]; ok {
 		v.QuoteID = &id
 	}
