@@ -76,6 +76,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/cart/items/:product_id/delete", authz.CartUse, h.cartRemoveSubmit),
 		web.Allow("POST", "/orders", authz.OrderSubmit, h.orderSubmit),
 		web.Allow("GET", "/orders", authz.OrderRead, h.ordersPage),
+		web.Allow("GET", "/orders/export.csv", authz.OrderRead, h.ordersCSV),
 		web.Allow("GET", "/orders/:id", authz.OrderRead, h.orderPage),
 		web.Allow("POST", "/orders/:id/approve", authz.OrderApprove, h.orderStepSubmit(order.StepApprove)),
 		web.Allow("POST", "/orders/:id/reject", authz.OrderReject, h.orderStepSubmit(order.StepReject)),
