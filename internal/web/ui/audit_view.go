@@ -188,6 +188,7 @@ var detailFields = map[string]string{
 	"cost_centre": "Kostenstelle", "buyer_reference": "Bestellzeichen", "desired_date": "Wunschtermin",
 	"discount_bp": "Rabatt", "created": "Neu angelegt", "updated": "Aktualisiert", "rows": "Zeilen", "format": "Format",
 	"from_date": "Von", "to_date": "Bis", "count": "Anzahl", "min_gross_cents": "Ab Betrag", "approval_limit_cents": "Genehmigungsgrenze",
+	"line_no": "Pos.", "free_lines": "Freie Positionen", "quote": "Angebot", "delivery_id": "Lieferung",
 	"category": "Kategorie", "deputy": "Vertretung", "on_behalf_of": "Im Auftrag von", "email": "E-Mail",
 }
 

@@ -29,7 +29,7 @@ func (h *Handler) mailsPage(c *fiber.Ctx) error {
 		case job.StateDone:
 			out[i].StateLabel, out[i].Tone = "übergeben", "ok"
 			if h.Config.SMTPURL == "" {
-				out[i].StateLabel = "nicht versendet (kein SMTP)"
+				out[i].StateLabel, out[i].Tone, out[i].SentAt = "nicht versendet (kein SMTP)", "", nil
 			}
 		case job.StateFailed:
 			out[i].StateLabel, out[i].Tone = "fehlgeschlagen", "bad"
