@@ -106,6 +106,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	fmt.Fprintf(out, "coopshop läuft auf http://%s (Datenbank: %s)\n", ln.Addr(), a.DB.Dialect().Name())
+	if cfg.SMTPURL == "" {
+		fmt.Fprintf(out, "E-Mails werden nicht versendet (SMTP_URL ist nicht gesetzt): Administratoren sehen sie unter http://%s/admin/mails\n", ln.Addr())
+	}
 	return a.Serve(ctx, ln)
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -153,5 +154,49 @@ func TestBillingRunCommand(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "0 Rechnungen über 0,00 € erstellt, 2 Mitglieder waren bereits abgerechnet") {
 		t.Fatalf("second run of %s said %q", last, out.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server goroutine and the
+// test reading it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServeSaysWhereMailsGo: without SMTP_URL `serve` says once, below
+// its address, where the mails are (the admin's outbox page) instead of
+// logging a line per mail.
+func TestServeSaysWhereMailsGo(t *testing.T) {
+	t.Setenv("DATABASE_URL", "sqlite://"+filepath.Join(t.TempDir(), "serve.db"))
+	t.Setenv("COOPSHOP_LOG_LEVEL", "error")
+	t.Setenv("SMTP_URL", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out lockedBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, &out) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "/admin/mails") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "coopshop läuft auf http://127.0.0.1:") || strings.Count(got, "E-Mails werden nicht versendet (SMTP_URL ist nicht gesetzt)") != 1 {
+		t.Fatalf("serve output:\n%s", got)
 	}
 }

@@ -25,6 +25,7 @@ type Session struct {
 	UserID    *int64    `bun:"user_id"`
 	CSRFToken string    `bun:"csrf_token"`
 	Flash     string    `bun:"flash"`
+	FormState string    `bun:"form_state"` // JSON of a failed form, for redirect after POST
 	CreatedAt time.Time `bun:"created_at"`
 	ExpiresAt time.Time `bun:"expires_at"`
 }
@@ -101,6 +102,25 @@ func TakeFlash(ctx context.Context, idb bun.IDB, s *Session) string {
 		idb.NewUpdate().Model(s).Column("flash").WherePK().Exec(ctx)
 	}
 	return msg
+}
+
+// SetFormState keeps the state of a failed form (JSON, written by the web
+// kit) for the page the browser is redirected to.
+func SetFormState(ctx context.Context, idb bun.IDB, s *Session, state string) error {
+	s.FormState = state
+	_, err := idb.NewUpdate().Model(s).Column("form_state").WherePK().Exec(ctx)
+	return err
+}
+
+// TakeFormState returns and clears the session's kept form state.
+func TakeFormState(ctx context.Context, idb bun.IDB, s *Session) (string, error) {
+	state := s.FormState
+	if state == "" {
+		return "", nil
+	}
+	s.FormState = ""
+	_, err := idb.NewUpdate().Model(s).Column("form_state").WherePK().Exec(ctx)
+	return state, err
 }
 
 // ExtendSession slides the expiry of an active session to now + ttl, at

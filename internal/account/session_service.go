@@ -32,3 +32,14 @@ func (s *Service) TakeFlash(ctx context.Context, sess *Session) string {
 func (s *Service) IssueToken(ctx context.Context, actor Principal) (string, time.Time, error) {
 	return IssueToken(ctx, s.DB, actor.User.ID, s.Config.TokenTTL, s.Clock.Now())
 }
+
+// SetFormState keeps a failed form's state for the next page (redirect
+// after POST).
+func (s *Service) SetFormState(ctx context.Context, sess *Session, state string) error {
+	return SetFormState(ctx, s.DB, sess, state)
+}
+
+// TakeFormState returns the kept form state once and clears it.
+func (s *Service) TakeFormState(ctx context.Context, sess *Session) (string, error) {
+	return TakeFormState(ctx, s.DB, sess)
+}

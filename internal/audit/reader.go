@@ -231,3 +231,33 @@ func page(entries []Entry, err error) func(limit int) ([]Entry, int64, error) {
 		return entries, next, nil
 	}
 }
+
+// ActorNames maps the actors of entries to their names, so that pages say
+// who acted by name rather than by e-mail address (the entries themselves
+// keep the address as it was at the time). Entries the caller got from
+// List are the caller's to see, and so are their actors' names.
+func (r *Reader) ActorNames(ctx context.Context, entries []Entry) (map[int64]string, error) {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, e := range entries {
+		if e.ActorID != nil && !seen[*e.ActorID] {
+			seen[*e.ActorID] = true
+			ids = append(ids, *e.ActorID)
+		}
+	}
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   int64  `bun:"id"`
+		Name string `bun:"name"`
+	}
+	if err := r.db.NewSelect().Table("users").Column("id", "name").Where("id IN (?)", bun.List(ids)).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("audit actor names: %w", err)
+	}
+	for _, row := range rows {
+		out[row.ID] = row.Name
+	}
+	return out, nil
+}

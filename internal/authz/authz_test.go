@@ -56,6 +56,7 @@ var matrix = map[string]string{
 	"invoice pay":       "Y.Y...Y..",
 	"document read":     "YYYYY.YYY",
 	"audit read":        "YYYYY.YYY",
+	"mail read":         "........Y",
 	"user list":         "..Y....YY",
 	"user manage":       "..Y.....Y",
 	"role assign":       "..Y.....Y",

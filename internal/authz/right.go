@@ -86,6 +86,10 @@ var (
 
 	PolicyView = Right{"policy", "view"}
 
+	// MailRead is admin's view of the outgoing mails (the demo's outbox
+	// when no SMTP_URL is set).
+	MailRead = Right{"mail", "read"}
+
 	QuoteRead    = Right{"quote", "read"}
 	QuoteEdit    = Right{"quote", "edit"}
 	QuoteSubmit  = Right{"quote", "submit"}

@@ -23,6 +23,40 @@ type Filter struct {
 	ActiveOnly bool
 	Limit      int    // page size; 50 when zero, at most MaxLimit
 	Cursor     string // NextCursor of the previous page
+	// Sort orders the results (SortName when empty); any other order,
+	// or Offset, pages by offset instead of by cursor (the HTML catalog
+	// with numbered pages and a choice of order).
+	Sort   Sort
+	Offset int
+}
+
+// Sort is an order of the catalog's results.
+type Sort string
+
+// The orders of the catalog's results.
+const (
+	SortName      Sort = "name"       // by name A–Z (the default)
+	SortNameDesc  Sort = "name_desc"  // by name Z–A
+	SortSKU       Sort = "sku"        // by article number
+	SortPrice     Sort = "price"      // by list price, lowest first
+	SortPriceDesc Sort = "price_desc" // by list price, highest first
+)
+
+// orderBy is the SQL order of s, always ending in the id for a stable order.
+func (s Sort) orderBy() (string, bool) {
+	switch s {
+	case "", SortName:
+		return "lower(p.name), p.id", true
+	case SortNameDesc:
+		return "lower(p.name) DESC, p.id DESC", true
+	case SortSKU:
+		return "p.sku, p.id", true
+	case SortPrice:
+		return "p.list_price_cents, lower(p.name), p.id", true
+	case SortPriceDesc:
+		return "p.list_price_cents DESC, lower(p.name), p.id", true
+	}
+	return "", false
 }
 
 // Page sizes of Search.
@@ -55,9 +89,56 @@ func Search(ctx context.Context, idb bun.IDB, f Filter) (Page, error) {
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
+	order, ok := f.Sort.orderBy()
+	if !ok || f.Offset < 0 {
+		return Page{}, apperr.Fields("Ungültige Sortierung.", apperr.FieldError{Field: "sort", Message: "Diese Sortierung gibt es nicht."})
+	}
 	var out []*Product
 	q := idb.NewSelect().Model(&out).Relation("Category").
-		OrderExpr("lower(p.name), p.id").Limit(int64(limit) + 1)
+		OrderExpr(order).Limit(int64(limit) + 1)
+	filter(q, idb, f)
+	if f.Offset > 0 || (f.Sort != "" && f.Sort != SortName) {
+		q.Offset(int64(f.Offset))
+		if err := q.Scan(ctx); err != nil {
+			return Page{}, fmt.Errorf("search products: %w", err)
+		}
+		page := Page{Products: out}
+		if len(out) > limit {
+			page.Products = out[:limit]
+		}
+		return page, nil
+	}
+	if f.Cursor != "" {
+		after, err := strconv.ParseInt(f.Cursor, 10, 64)
+		if err != nil || after <= 0 {
+			return Page{}, apperr.Fields("Ungültige Seitenangabe.", apperr.FieldError{Field: "cursor", Message: "Die Seitenangabe (cursor) ist ungültig."})
+		}
+		q.Where("(lower(p.name), p.id) > (SELECT lower(cp.name), cp.id FROM products AS cp WHERE cp.id = ?)", after)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return Page{}, fmt.Errorf("search products: %w", err)
+	}
+	page := Page{Products: out}
+	if len(out) > limit {
+		page.Products = out[:limit]
+		page.NextCursor = strconv.FormatInt(out[limit-1].ID, 10)
+	}
+	return page, nil
+}
+
+// Count is how many products Search finds for f (all pages).
+func Count(ctx context.Context, idb bun.IDB, f Filter) (int, error) {
+	q := idb.NewSelect().Model((*Product)(nil))
+	filter(q, idb, f)
+	n, err := q.Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count products: %w", err)
+	}
+	return int(n), nil
+}
+
+// filter adds the words and filters of f to a query over products p.
+func filter(q *bun.SelectQuery, idb bun.IDB, f Filter) {
 	if words := searchWords(f.Q); len(words) > 0 {
 		skuPrefix := strings.ToLower(strings.TrimSpace(f.Q))
 		skuPrefix = likeEscaper.Replace(skuPrefix) + "%"
@@ -79,22 +160,6 @@ func Search(ctx context.Context, idb bun.IDB, f Filter) (Page, error) {
 	if f.ActiveOnly {
 		q.Where("p.active")
 	}
-	if f.Cursor != "" {
-		after, err := strconv.ParseInt(f.Cursor, 10, 64)
-		if err != nil || after <= 0 {
-			return Page{}, apperr.Fields("Ungültige Seitenangabe.", apperr.FieldError{Field: "cursor", Message: "Die Seitenangabe (cursor) ist ungültig."})
-		}
-		q.Where("(lower(p.name), p.id) > (SELECT lower(cp.name), cp.id FROM products AS cp WHERE cp.id = ?)", after)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return Page{}, fmt.Errorf("search products: %w", err)
-	}
-	page := Page{Products: out}
-	if len(out) > limit {
-		page.Products = out[:limit]
-		page.NextCursor = strconv.FormatInt(out[limit-1].ID, 10)
-	}
-	return page, nil
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -69,6 +69,17 @@ func (s *Service) Search(ctx context.Context, actor account.Principal, f Filter)
 	return Search(ctx, s.DB, f)
 }
 
+// Count is how many products Search finds for the actor with f.
+func (s *Service) Count(ctx context.Context, actor account.Principal, f Filter) (int, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "browse", authz.On("catalog")); err != nil {
+		return 0, err
+	}
+	if !f.ActiveOnly && !s.CanManage(actor) {
+		f.ActiveOnly = true
+	}
+	return Count(ctx, s.DB, f)
+}
+
 // Prices gives the actor's price of each product today, as ViewerFor
 // decides: the member's resolved prices (inactive products are absent) or
 // the provider's list prices.

@@ -114,25 +114,32 @@ var financeOrders = []financeOrder{
 		daysAgo: 0, invoiceDaysAgo: -1},
 }
 
-// seedFinance enters the provider's and the members' invoicing settings
+// seedProvider enters the provider's legal and bank data first, so that
+// every demo document (quotation, confirmation, delivery note, not only
+// the invoices) prints them in its footer.
+func (w *workflow) seedProvider(ctx context.Context) error {
+	admin, err := w.as(ctx, adminEmail)
+	if err != nil {
+		return err
+	}
+	prov, err := w.Invoices.ProviderSettings(ctx, admin)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Invoices.UpdateProviderSettings(ctx, admin, prov.Version, ProviderSettings); err != nil {
+		return fmt.Errorf("provider settings: %w", err)
+	}
+	return nil
+}
+
+// seedFinance enters the members' invoicing settings
 // and runs the finance orders on a clock moved back to their days,
 // through services of their own over the same database (the demo's
 // services keep the real clock). It reports one line per order.
 func (w *workflow) seedFinance(ctx context.Context) ([]string, error) {
-	admin, err := w.as(ctx, adminEmail)
-	if err != nil {
-		return nil, err
-	}
 	finance, err := w.as(ctx, financeEmail)
 	if err != nil {
 		return nil, err
-	}
-	prov, err := w.Invoices.ProviderSettings(ctx, admin)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Invoices.UpdateProviderSettings(ctx, admin, prov.Version, ProviderSettings); err != nil {
-		return nil, fmt.Errorf("provider settings: %w", err)
 	}
 	fs, err := w.Invoices.FinanceSettings(ctx, finance)
 	if err != nil {

@@ -125,6 +125,11 @@ func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 		return nil, err
 	}
 	w := &workflow{WorkflowDeps: deps, actors: map[string]*account.Principal{}}
+	if deps.Invoices != nil {
+		if err := w.seedProvider(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var out []string
 	for _, d := range demoOrders {
 		o, err := w.place(ctx, d)

@@ -2,7 +2,9 @@ package document
 
 import (
 	"fmt"
+	"math"
 	"strconv"
+	"strings"
 
 	"coopshop/internal/money"
 )
@@ -28,6 +30,11 @@ type column struct {
 	width float64 // 0 = takes the remaining width
 	align string  // "L" or "R"
 	value func(Line) string
+	// code marks a column of codes (article number, unit): it widens to
+	// its longest value (up to maxWidth) and wraps only after a separator
+	// (- / _ . or a space), never inside a word.
+	code     bool
+	maxWidth float64
 }
 
 // descriptionColumn is the index of "Bezeichnung", the only column with
@@ -48,23 +55,23 @@ func (w *writer) columns() []column {
 		}
 	}
 	cols := []column{
-		{"Pos.", 8, "L", func(l Line) string {
+		{title: "Pos.", width: 8, align: "L", value: func(l Line) string {
 			if l.Position == 0 {
 				return ""
 			}
 			return strconv.Itoa(l.Position)
 		}},
-		{"Art.-Nr.", 21, "L", func(l Line) string { return l.SKU }},
-		{"Bezeichnung", 0, "L", func(l Line) string { return l.Text }},
-		{"Menge", 12, "R", figure(func(l Line) string { return formatQuantity(l.Quantity) })},
-		{"Einheit", 15, "L", figure(func(l Line) string { return l.Unit })},
+		{title: "Art.-Nr.", width: 21, align: "L", value: func(l Line) string { return l.SKU }, code: true, maxWidth: 34},
+		{title: "Bezeichnung", align: "L", value: func(l Line) string { return l.Text }},
+		{title: "Menge", width: 12, align: "R", value: figure(func(l Line) string { return formatQuantity(l.Quantity) })},
+		{title: "Einheit", width: 15, align: "L", value: figure(func(l Line) string { return l.Unit }), code: true, maxWidth: 26},
 	}
 	if !w.d.Kind.priced() {
 		return w.fill(cols)
 	}
-	cols = append(cols, column{"Einzelpreis", 20, "R", figure(func(l Line) string { return money.FormatNumber(l.UnitPriceCents) })})
+	cols = append(cols, column{title: "Einzelpreis", width: 20, align: "R", value: figure(func(l Line) string { return money.FormatNumber(l.UnitPriceCents) })})
 	if w.anyDiscount() {
-		cols = append(cols, column{"Rabatt", 12, "R", figure(func(l Line) string {
+		cols = append(cols, column{title: "Rabatt", width: 12, align: "R", value: figure(func(l Line) string {
 			if l.DiscountBP == 0 {
 				return ""
 			}
@@ -72,14 +79,27 @@ func (w *writer) columns() []column {
 		})})
 	}
 	if len(w.totals.Rates) > 1 {
-		cols = append(cols, column{"USt.", 10, "R", figure(func(l Line) string { return formatRate(l.VATPercent) })})
+		cols = append(cols, column{title: "USt.", width: 10, align: "R", value: figure(func(l Line) string { return formatRate(l.VATPercent) })})
 	}
-	cols = append(cols, column{"Netto", 21, "R", figure(func(l Line) string { return money.FormatNumber(l.NetCents) })})
+	cols = append(cols, column{title: "Netto", width: 21, align: "R", value: figure(func(l Line) string { return money.FormatNumber(l.NetCents) })})
 	return w.fill(cols)
 }
 
-// fill gives the description the width the other columns leave.
+// fill widens the code columns to their longest value (within their
+// maximum, beyond which wrapCode breaks at separators) and gives the
+// description the width the others leave.
 func (w *writer) fill(cols []column) []column {
+	w.setFont(false, sizeTable)
+	for i, c := range cols {
+		if !c.code {
+			continue
+		}
+		need := w.width(c.title) + 2*cellPadX
+		for _, l := range w.d.Lines {
+			need = max(need, w.width(strings.TrimSpace(c.value(l)))+2*cellPadX)
+		}
+		cols[i].width = min(max(c.width, math.Ceil(need*2)/2), c.maxWidth)
+	}
 	fixed := 0.0
 	for _, c := range cols {
 		fixed += c.width
@@ -112,7 +132,11 @@ func (w *writer) layoutRow(cols []column, l Line) row {
 	textH := 0.0
 	w.setFont(false, sizeTable)
 	for i, c := range cols {
-		r.cells[i] = w.wrap(c.value(l), c.width-2*cellPadX)
+		if c.code {
+			r.cells[i] = w.wrapCode(c.value(l), c.width-2*cellPadX)
+		} else {
+			r.cells[i] = w.wrap(c.value(l), c.width-2*cellPadX)
+		}
 		textH = max(textH, float64(len(r.cells[i]))*lhT)
 	}
 	if l.Detail != "" {
@@ -228,4 +252,56 @@ func (w *writer) lineTable() error {
 		onPage++
 	}
 	return nil
+}
+
+// codeParts splits a code after each separator ("NB-LEN-T14" → "NB-",
+// "LEN-", "T14"; "Lizenz / Monat" → "Lizenz ", "/ ", "Monat"), the only
+// places where wrapCode breaks it.
+func codeParts(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune("-/_. ", r) {
+			out = append(out, s[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// wrapCode breaks a code into lines no wider than maxW after separators
+// only; a part wider than maxW (a code too long even for the widened
+// column) is the one case broken inside, as wrap does.
+func (w *writer) wrapCode(s string, maxW float64) []string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	if w.width(s) <= maxW {
+		return []string{s}
+	}
+	var out []string
+	line := ""
+	for _, part := range codeParts(s) {
+		if line != "" && w.width(strings.TrimRight(line+part, " ")) <= maxW {
+			line += part
+			continue
+		}
+		if line != "" {
+			out = append(out, strings.TrimRight(line, " "))
+		}
+		line = part
+		for w.width(strings.TrimRight(line, " ")) > maxW {
+			head := w.fittingPrefix(line, maxW)
+			out = append(out, head)
+			line = line[len(head):]
+		}
+	}
+	if line = strings.TrimRight(line, " "); line != "" {
+		out = append(out, line)
+	}
+	return out
 }

@@ -112,29 +112,12 @@ func Document(inv *Invoice) document.Document {
 	return d
 }
 
-// footer prints the provider's legal and bank data in three columns.
+// footer prints the provider's legal and bank data in three columns, as
+// every other document does (document.Legal).
 func footer(p Provider) []string {
-	join := func(parts ...string) string {
-		var out []string
-		for _, s := range parts {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-		return strings.Join(out, "\n")
-	}
-	prefixed := func(prefix, v string) string {
-		if v == "" {
-			return ""
-		}
-		return prefix + v
-	}
-	return []string{
-		join(p.LegalName, p.Street, strings.TrimSpace(p.Zip+" "+p.City), p.RegisterEntry),
-		join(prefixed("USt-IdNr. ", p.VATID), prefixed("Steuernummer ", p.TaxNumber), prefixed("E-Rechnung an ", p.EInvoiceAddress),
-			prefixed("Ansprechpartner ", strings.TrimSpace(p.ContactName+" "+p.ContactPhone))),
-		join(p.BankName, prefixed("IBAN ", FormatIBAN(p.IBAN)), prefixed("BIC ", p.BIC)),
-	}
+	return document.Legal{LegalName: p.LegalName, Street: p.Street, Zip: p.Zip, City: p.City, VATID: p.VATID, TaxNumber: p.TaxNumber,
+		RegisterEntry: p.RegisterEntry, IBAN: p.IBAN, BIC: p.BIC, BankName: p.BankName, ContactName: p.ContactName,
+		ContactPhone: p.ContactPhone, EInvoiceAddress: p.EInvoiceAddress}.Footer()
 }
 
 // proRata tells the active days and the days of the month of a billing
@@ -158,16 +141,7 @@ func proRata(l *Line) (active, monthDays int64, ok bool) {
 }
 
 // FormatIBAN groups an IBAN in fours, as printed.
-func FormatIBAN(iban string) string {
-	var b strings.Builder
-	for i, c := range iban {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func FormatIBAN(iban string) string { return document.FormatIBAN(iban) }
 
 // KindMail is the job that mails an issued invoice or credit note with
 // its PDF to the member's invoice address, after the commit.

@@ -26,16 +26,19 @@ func MailHandler(sender Sender) job.Handler {
 	}
 }
 
-// LogSender writes messages to the log instead of mailing them, for the
-// demo and development (no SMTP_URL).
+// LogSender keeps messages instead of mailing them, for the demo and
+// development (no SMTP_URL): the mail job ends done, admin reads it on
+// the outbox page (Outbox), and the log gets a debug line only, so that
+// the start-up output (address, logins) is not buried under one line per
+// mail; `serve` says once where the mails are.
 type LogSender struct{ Log *slog.Logger }
 
-// Send logs the message.
+// Send logs the message at debug level.
 func (s LogSender) Send(ctx context.Context, m Message) error {
 	l := s.Log
 	if l == nil {
 		l = slog.Default()
 	}
-	l.InfoContext(ctx, "mail (no SMTP_URL set)", "to", m.To, "subject", m.Subject, "event", m.Event)
+	l.DebugContext(ctx, "mail kept, not sent (no SMTP_URL set)", "to", m.To, "subject", m.Subject, "event", m.Event)
 	return nil
 }

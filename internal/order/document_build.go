@@ -27,8 +27,9 @@ const (
 	DefaultDeliveryTerms = "Lieferung frei Haus an die angegebene Lieferadresse."
 )
 
-// Parties loads the provider's letterhead and footer and the member's
-// address with its Leitweg-ID from the organisations table.
+// Parties loads the provider's letterhead, the footer with the provider's
+// legal data (document.Legal: name, address, register, VAT ID, bank; the
+// same on every document) and the member's address with its Leitweg-ID.
 func Parties(ctx context.Context, idb bun.IDB, memberID int64) (issuer, recipient document.Party, footer []string, err error) {
 	var provider account.Organisation
 	if err = idb.NewSelect().Model(&provider).Where("kind = ?", account.KindProvider).OrderExpr("id").Limit(1).Scan(ctx); err != nil {
@@ -40,6 +41,17 @@ func Parties(ctx context.Context, idb bun.IDB, memberID int64) (issuer, recipien
 	}
 	issuer = document.Party{Name: provider.Name, Street: provider.Street, Zip: provider.Zip, City: provider.City, Email: provider.Email}
 	recipient = document.Party{Name: member.Name, Street: member.Street, Zip: member.Zip, City: member.City, LeitwegID: member.LeitwegID}
+	legal, ok, err := document.LoadLegal(ctx, idb, provider.ID)
+	if err != nil {
+		return issuer, recipient, nil, err
+	}
+	if ok {
+		if legal.LegalName == "" {
+			legal.LegalName = provider.Name
+		}
+		return issuer, recipient, legal.Footer(), nil
+	}
+	// No legal data stored yet: the organisation's address.
 	address := strings.TrimSpace(provider.Street + " · " + strings.TrimSpace(provider.Zip+" "+provider.City))
 	footer = []string{provider.Name + "\n" + strings.Trim(address, " ·")}
 	if provider.Email != "" {

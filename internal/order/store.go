@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
 	"coopshop/internal/db"
 )
 
@@ -96,6 +99,18 @@ type Filter struct {
 	BeforeID int64   // cursor: orders older than this id
 	Limit    int
 	Oldest   bool // oldest first (inboxes) instead of newest first
+	// Search of the order list (issue 13): a part of the order number, the
+	// start of the cost centre, and the day of submission (Berlin days,
+	// both inclusive; zero: open).
+	Number     string
+	CostCentre string
+	From, To   calendar.Date
+}
+
+// berlinMidnight is the instant a Berlin day starts.
+func berlinMidnight(d calendar.Date) time.Time {
+	t := d.Time()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, calendar.Berlin)
 }
 
 // List returns orders with their lines (the approval amounts and the
@@ -123,10 +138,25 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Order, error) {
 	if f.BeforeID != 0 {
 		q.Where("o.id < ?", f.BeforeID)
 	}
+	if n := strings.TrimSpace(f.Number); n != "" {
+		q.Where("lower(o.number) LIKE ? ESCAPE '\\'", "%"+likeEscaper.Replace(strings.ToLower(n))+"%")
+	}
+	if cc := strings.TrimSpace(f.CostCentre); cc != "" {
+		q.Where("lower(o.cost_centre) LIKE ? ESCAPE '\\'", likeEscaper.Replace(strings.ToLower(cc))+"%")
+	}
+	if !f.From.IsZero() {
+		q.Where("o.submitted_at >= ?", berlinMidnight(f.From).UTC())
+	}
+	if !f.To.IsZero() {
+		q.Where("o.submitted_at < ?", berlinMidnight(f.To.AddDays(1)).UTC())
+	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list orders: %w", err)
 	}
 	return out, nil
 }
+
+// likeEscaper escapes the wildcards of LIKE in what the user typed.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

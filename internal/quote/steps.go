@@ -30,7 +30,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, id, versi
 		for i, l := range q.Lines {
 			if !l.Free() && l.UnitPriceCents == 0 {
 				fe = append(fe, apperr.FieldError{Field: fmt.Sprintf("lines[%d].unit_price_cents", i),
-					Message: fmt.Sprintf("Für „%s“ fehlt noch der Preis.", l.Description)})
+					Message: fmt.Sprintf("Position %d („%s“): Der Einzelpreis fehlt noch.", i+1, l.Description)})
 			}
 		}
 		if q.ValidUntil.Before(r.today) {

@@ -44,6 +44,7 @@ var navigation = []navItem{
 	{"Berechtigungen", "/admin/policy", authz.PolicyView},
 	{"Rechnungsangaben", "/admin/provider", authz.ProviderSettingsManage},
 	{"Protokoll", "/audit", authz.AuditRead},
+	{"Ausgehende E-Mails", "/admin/mails", authz.MailRead},
 }
 
 // page is the data every page template receives next to its own.
@@ -54,6 +55,7 @@ type page struct {
 	Active    string
 	CSRF      string
 	Flash     string
+	Warning   string // a kept warning (FormState.Warning), shown instead of a green flash
 	Data      fiber.Map
 	Principal *account.Principal
 }
@@ -65,6 +67,11 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 	if sess := Session(c); sess != nil {
 		p.CSRF = sess.CSRFToken
 		p.Flash = d.Accounts.TakeFlash(c.UserContext(), sess)
+		if c.Method() == fiber.MethodGet {
+			if fs := d.TakeForm(c); fs != nil {
+				p.Warning = fs.Warning
+			}
+		}
 	}
 	if pr := Principal(c); pr != nil && !IsBearer(c) {
 		p.Principal = pr
@@ -76,8 +83,32 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 			}
 		}
 	}
+	p.Active = currentSection(p.Nav, c.Path())
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render(view, p, "layouts/main")
+}
+
+// currentSection is the href of the one navigation entry the path belongs
+// to: the longest that is the path or a parent of it, so that
+// /catalog/manage marks „Katalogpflege“ and not „Katalog“ too; "" when
+// none.
+func currentSection(nav []navItem, path string) string {
+	best := ""
+	for _, item := range nav {
+		if inSection(item.Href, path) && len(item.Href) > len(best) {
+			best = item.Href
+		}
+	}
+	return best
+}
+
+// inSection tells whether path is the section href or below it; "/" is
+// only the start page.
+func inSection(href, path string) bool {
+	if href == "/" {
+		return path == "/"
+	}
+	return path == href || strings.HasPrefix(path, href+"/")
 }
 
 // Flash stores a message for the next page of this browser session.
@@ -99,14 +130,10 @@ func templateFuncs(a *assetSet) template.FuncMap {
 		"dateTime":  func(t time.Time) string { return t.In(calendar.Berlin).Format("02.01.2006, 15:04") },
 		"roleLabel": authz.RoleLabel,
 		"join":      strings.Join,
-		// active marks the navigation entry of the current section: "/"
-		// only on the start page, others on every page below them.
-		"active": func(href, path string) bool {
-			if href == "/" {
-				return path == "/"
-			}
-			return path == href || strings.HasPrefix(path, href+"/")
-		},
+		"add":       func(a, b int) int { return a + b },
+		// active marks the navigation entry of the current section.
+		// (Render sets Active to the one current section's href.)
+		"active": func(href, current string) bool { return href == current },
 		"has": func(list []string, v string) bool {
 			for _, x := range list {
 				if x == v {

@@ -29,6 +29,7 @@ import (
 	"coopshop/internal/export"
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
+	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
 	"coopshop/internal/provision"
@@ -71,6 +72,8 @@ type Deps struct {
 	// Payments is money coming in: Stripe payments and their webhook,
 	// camt.053 statements, what waits for finance.
 	Payments *payment.Service
+	// Outbox lists the outgoing mails for admin (issue 13).
+	Outbox *notify.Outbox
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

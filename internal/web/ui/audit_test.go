@@ -163,11 +163,11 @@ func TestAuditVisibility(t *testing.T) {
 			t.Fatalf("page, member, draft quote: %d", res.Status)
 		}
 		res = page.Get("/audit" + sentQ)
-		if res.Status != 200 || !strings.Contains(res.Body, "quote.send") || strings.Contains(res.Body, "quote.approve") || strings.Contains(res.Body, "Marge") {
+		if res.Status != 200 || !strings.Contains(res.Body, "Angebot versendet") || strings.Contains(res.Body, "Angebot freigegeben") || strings.Contains(res.Body, "Marge") {
 			t.Fatalf("page, member, sent quote: %d %.500s", res.Status, res.Body)
 		}
 		res = page.Get("/audit")
-		if res.Status != 200 || strings.Contains(res.Body, "Marge") || strings.Contains(res.Body, "quote.submit") {
+		if res.Status != 200 || strings.Contains(res.Body, "Marge") || strings.Contains(res.Body, "Angebot abgeschlossen") {
 			t.Fatalf("page, member listing shows internal entries: %d", res.Status)
 		}
 		other := webtest.NewClient(t, a)
@@ -177,7 +177,7 @@ func TestAuditVisibility(t *testing.T) {
 		}
 		rev := webtest.NewClient(t, a)
 		rev.Login("revision@kid.example")
-		if res := rev.Get("/audit" + draftQ); res.Status != 200 || !strings.Contains(res.Body, "quote.submit") {
+		if res := rev.Get("/audit" + draftQ); res.Status != 200 || !strings.Contains(res.Body, "Angebot abgeschlossen") {
 			t.Fatalf("page, auditor, draft: %d", res.Status)
 		}
 	})

@@ -5,62 +5,85 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/cart"
+	"coopshop/internal/catalog"
 	"coopshop/internal/order"
 	"coopshop/internal/web"
 )
 
 // cartPage is GET /cart: the cart with the checkout form, a fresh
-// idempotency key in it.
+// idempotency key in it; after a failed form (redirect after POST) with
+// its error and what was typed.
 func (h *Handler) cartPage(c *fiber.Ctx) error {
-	return h.renderCart(c, checkoutForm{Key: newFormKey()}, nil)
+	fs := h.TakeForm(c)
+	f := checkoutForm{Key: newFormKey()}
+	if fs != nil && fs.Value("idempotency_key") != "" {
+		f = checkoutForm{
+			CostCentre: fs.Value("cost_centre"), AddressID: fs.Value("delivery_address_id"), Address: fs.Value("delivery_address"),
+			Reason: fs.Value("reason"), DesiredDate: fs.Value("desired_date"), Key: fs.Value("idempotency_key"),
+			BuyerReference: fs.Value("buyer_reference"),
+		}
+	}
+	return h.renderCartState(c, f, fs)
 }
 
-// renderCart shows the cart with its checkout form; err, if any, is shown
-// above it with the status of its code, and the form keeps what was typed.
-func (h *Handler) renderCart(c *fiber.Ctx, f checkoutForm, err error) error {
+// renderCartState shows the cart with a kept form state: the error on top
+// (quick entry errors only at their fields), field errors, the typed
+// quantities and quick entry.
+func (h *Handler) renderCartState(c *fiber.Ctx, f checkoutForm, fs *web.FormState) error {
 	ctx := c.UserContext()
 	p := web.Principal(c)
-	v, verr := h.Carts.View(ctx, *p)
-	if verr != nil {
-		return verr
-	}
-	st, serr := h.Members.Settings(ctx, *p, p.User.OrgID)
-	if serr != nil {
-		return serr
-	}
-	if f.AddressID == "" && len(st.ActiveAddresses) > 0 && f.Address == "" {
-		f.AddressID = strconv.FormatInt(st.ActiveAddresses[0].ID, 10)
-	}
-	chain, cerr := h.Orders.ChainFor(ctx, p.User.OrgID, cartApprovalAmount(v))
-	if cerr != nil {
-		return cerr
-	}
-	data := fiber.Map{"Title": "Warenkorb", "Cart": v, "Settings": st, "Form": f, "Chain": chain, "Errors": map[string]string{}}
+	v, err := h.Carts.View(ctx, *p)
 	if err != nil {
-		code := apperr.CodeOf(err)
-		if code == apperr.Internal || code == apperr.Unauthorized {
-			return err
+		return err
+	}
+	data, err := h.cartData(c, v, f)
+	if err != nil {
+		return err
+	}
+	if fs != nil {
+		data["Error"] = fs.Error
+		data["Errors"] = fs.Fields
+		data["Changes"] = fs.Changes
+		typed := map[int64]string{}
+		ids, qtys := fs.Values["product_id"], fs.Values["quantity"]
+		for i := range ids {
+			if id, perr := strconv.ParseInt(ids[i], 10, 64); perr == nil && i < len(qtys) {
+				typed[id] = qtys[i]
+			}
 		}
-		c.Status(web.Status(code))
-		data["Error"] = apperr.MessageOf(err)
-		data["Errors"] = fieldErrorMap(err)
-		data["Changes"] = changeLines(err)
+		data["Typed"] = typed
+		data["SKU"] = fs.Value("sku")
+		if q := fs.Value("add_quantity"); q != "" {
+			data["AddQuantity"] = q
+		}
 	}
 	return h.Render(c, "cart", data)
 }
 
-// changeLines lists the per-line messages of a price-change conflict.
-func changeLines(err error) []string {
-	if apperr.CodeOf(err) != apperr.Conflict {
-		return nil
+// cartData is the cart page's data besides errors.
+func (h *Handler) cartData(c *fiber.Ctx, v *cart.View, f checkoutForm) (fiber.Map, error) {
+	ctx := c.UserContext()
+	p := web.Principal(c)
+	st, err := h.Members.Settings(ctx, *p, p.User.OrgID)
+	if err != nil {
+		return nil, err
 	}
-	var out []string
-	for _, fe := range apperr.FieldsOf(err) {
-		out = append(out, fe.Message)
+	if f.AddressID == "" && len(st.ActiveAddresses) > 0 && f.Address == "" {
+		f.AddressID = strconv.FormatInt(st.ActiveAddresses[0].ID, 10)
 	}
-	return out
+	chain, err := h.Orders.ChainFor(ctx, p.User.OrgID, cartApprovalAmount(v))
+	if err != nil {
+		return nil, err
+	}
+	var offContract []cart.Line
+	for _, l := range v.Lines {
+		if l.Available && l.Price.Source == catalog.SourceList && l.Price.Note != "" {
+			offContract = append(offContract, l)
+		}
+	}
+	return fiber.Map{"Title": "Warenkorb", "Cart": v, "Settings": st, "Form": f, "Chain": chain, "Errors": map[string]string{},
+		"Typed": map[int64]string{}, "AddQuantity": "1", "OffContract": offContract}, nil
 }
 
 // cartApprovalAmount is the amount the cart's order would be approved

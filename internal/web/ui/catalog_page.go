@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/authz"
 	"coopshop/internal/catalog"
 	"coopshop/internal/web"
 	"coopshop/internal/web/api"
@@ -21,8 +22,19 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f.Limit = 30
+	f.Limit = catalogPageSize
+	f.Cursor = ""
+	f.Sort = catalog.Sort(c.Query("sort"))
+	pageNo := 1
+	if n, perr := strconv.Atoi(c.Query("page")); perr == nil && n > 1 {
+		pageNo = n
+	}
+	f.Offset = (pageNo - 1) * catalogPageSize
 	page, err := h.Catalog.Search(ctx, *p, f)
+	if err != nil {
+		return err
+	}
+	total, err := h.Catalog.Count(ctx, *p, f)
 	if err != nil {
 		return err
 	}
@@ -44,12 +56,15 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 			contractOpts = append(contractOpts, option{strconv.FormatInt(ct.ID, 10), ct.Number + " – " + ct.Title})
 		}
 	}
-	query := func(category int64, cursor string) string {
+	query := func(category int64, pageNo int) string {
 		q := url.Values{}
-		for k, v := range map[string]string{"q": f.Q, "kind": f.Kind, "contract": c.Query("contract"), "cursor": cursor} {
+		for k, v := range map[string]string{"q": f.Q, "kind": f.Kind, "contract": c.Query("contract"), "sort": string(f.Sort)} {
 			if v != "" {
 				q.Set(k, v)
 			}
+		}
+		if pageNo > 1 {
+			q.Set("page", strconv.Itoa(pageNo))
 		}
 		if category != 0 {
 			q.Set("category", strconv.FormatInt(category, 10))
@@ -63,17 +78,44 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 		Name, Href string
 		Current    bool
 	}
-	links := []catLink{{"Alle Kategorien", query(0, ""), f.CategoryID == 0}}
+	links := []catLink{{"Alle Kategorien", query(0, 0), f.CategoryID == 0}}
 	for _, cat := range cats {
-		links = append(links, catLink{cat.Name, query(cat.ID, ""), cat.ID == f.CategoryID})
+		links = append(links, catLink{cat.Name, query(cat.ID, 0), cat.ID == f.CategoryID})
 	}
-	next := ""
-	if page.NextCursor != "" {
-		next = query(f.CategoryID, page.NextCursor)
+	pages := (total + catalogPageSize - 1) / catalogPageSize
+	var pageLinks []pageLink
+	for i := 1; i <= pages; i++ {
+		pageLinks = append(pageLinks, pageLink{No: i, Href: query(f.CategoryID, i), Current: i == pageNo})
 	}
+	prev, next := "", ""
+	if pageNo > 1 {
+		prev = query(f.CategoryID, pageNo-1)
+	}
+	if pageNo < pages {
+		next = query(f.CategoryID, pageNo+1)
+	}
+	from, to := f.Offset+1, f.Offset+len(items)
 	return h.Render(c, "catalog", fiber.Map{
 		"Title": "Katalog", "Items": items, "Categories": links, "Kinds": kindOptions(), "Contracts": contractOpts,
-		"Q": f.Q, "Kind": f.Kind, "Contract": c.Query("contract"), "Category": c.Query("category"), "Next": next,
-		"Paged": f.Cursor != "", "First": query(f.CategoryID, ""), "Provider": v.Provider(), "CanManage": h.Catalog.CanManage(*web.Principal(c)),
+		"Q": f.Q, "Kind": f.Kind, "Contract": c.Query("contract"), "Category": c.Query("category"), "Next": next, "Prev": prev,
+		"Pages": pageLinks, "Total": total, "From": from, "To": to, "Sort": string(f.Sort), "Sorts": catalogSorts,
+		"Provider": v.Provider(), "CanManage": h.Catalog.CanManage(*web.Principal(c)),
+		"CanCart": h.Authz.Allowed(p.Subject, authz.CartUse.Action, authz.CartUse.On()), "Back": c.OriginalURL(),
 	})
+}
+
+// catalogPageSize is how many products one page of the catalog shows.
+const catalogPageSize = 30
+
+// pageLink is one numbered page link of a list.
+type pageLink struct {
+	No      int
+	Href    string
+	Current bool
+}
+
+// catalogSorts are the orders the catalog offers.
+var catalogSorts = []option{
+	{string(catalog.SortName), "Name A–Z"}, {string(catalog.SortNameDesc), "Name Z–A"}, {string(catalog.SortSKU), "Artikelnummer"},
+	{string(catalog.SortPrice), "Listenpreis aufsteigend"}, {string(catalog.SortPriceDesc), "Listenpreis absteigend"},
 }

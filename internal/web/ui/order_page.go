@@ -16,7 +16,7 @@ type orderView struct {
 	Steps    map[string]bool // step name → the viewer may take it now
 	Current  []*order.Stage  // the approval chain of the current submission
 	Earlier  []*order.Stage  // chains of earlier submissions (returned)
-	Audit    []audit.Entry
+	Audit    []auditRow
 	Comment  string // what was typed into the decision form
 	Error    string
 	Errors   map[string]string
@@ -29,6 +29,8 @@ type orderView struct {
 	// order; CanProvision tells whether the viewer moves them (board).
 	Provisioning []provisionRow
 	CanProvision bool
+	// Lines are the order's lines with price badges and discounts.
+	Lines orderLinesView
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -55,6 +57,7 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err error) {
 	p := web.Principal(c)
 	v.Order = o
+	v.Lines = orderLines(o)
 	if id, ok := api.LatestQuoteIDs(c.UserContext(), &h.Deps, p, o)[o.ID]; ok {
 		v.QuoteID = &id
 	}
@@ -106,7 +109,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 		if err != nil {
 			return err
 		}
-		v.Audit = entries
+		if v.Audit, err = h.auditRows(c.UserContext(), entries); err != nil {
+			return err
+		}
 	}
 	return h.Render(c, "order", fiber.Map{"Title": "Bestellung " + o.Number, "V": v})
 }

@@ -173,3 +173,20 @@ func (p *parsedForm) place(err error) []string {
 	}
 	return general
 }
+
+// badRows names the rows with errors ("Position 2 („Installation“)"), so
+// that the message above the form says where to look.
+func (p *parsedForm) badRows() string {
+	var out []string
+	for _, r := range p.form.Rows {
+		if len(r.Errors) == 0 {
+			continue
+		}
+		name := "Position " + strconv.Itoa(r.Pos)
+		if d := strings.TrimSpace(r.Description); d != "" {
+			name += " („" + d + "“)"
+		}
+		out = append(out, name)
+	}
+	return strings.Join(out, ", ")
+}

@@ -67,7 +67,12 @@ func (h *Handler) renderQuote(c *fiber.Ctx, q *quote.Quote, v quoteView) error {
 		v.Errors = map[string]string{}
 	}
 	var steps []stepButton
+	canSubmit := false
 	for _, st := range h.Quotes.AllowedSteps(*p, q) {
+		if editing && st == quote.StepSubmit {
+			canSubmit = true // a button of the editor: saves first
+			continue
+		}
 		b := stepButton{Step: st, Label: st.Label(), NeedsComment: st.NeedsComment()}
 		switch st {
 		case quote.StepApprove, quote.StepSend, quote.StepAccept, quote.StepSubmit:
@@ -87,7 +92,7 @@ func (h *Handler) renderQuote(c *fiber.Ctx, q *quote.Quote, v quoteView) error {
 	}
 	provider := h.Authz.Allowed(p.Subject, "read", authz.AcrossOrgs("quote"))
 	return h.Render(c, "quote", fiber.Map{
-		"Title": "Angebot " + q.DisplayNumber(), "Q": q, "Editing": editing, "Provider": provider, "V": v,
+		"Title": "Angebot " + q.DisplayNumber(), "Q": q, "Editing": editing, "CanSubmit": canSubmit, "Provider": provider, "V": v,
 		"Lines": lines, "Totals": shown.Totals(), "Approval": shown.ApprovalReasons(), "Steps": steps, "Versions": versions,
 		"Amounts":  q.Amounts(),
 		"VATRates": quote.VATRates, "ApprovalDiscount": quote.Percent(quote.ApprovalDiscountBP), "ApprovalGross": int64(quote.ApprovalGrossCents),

@@ -34,7 +34,7 @@ func (h *Handler) quoteStepSubmit(st quote.Step) fiber.Handler {
 			} else if apperr.CodeOf(gerr) == apperr.NotFound {
 				return gerr
 			}
-			return h.renderQuote(c, q, quoteView{Error: apperr.MessageOf(err), Comment: comment, CommentStep: st})
+			return h.renderQuote(c, q, quoteView{Error: stepErrorText(err), Comment: comment, CommentStep: st})
 		default:
 			return err
 		}

@@ -25,6 +25,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/admin/provider", authz.ProviderSettingsManage, h.providerPage),
 		web.Allow("POST", "/admin/provider", authz.ProviderSettingsManage, h.providerSubmit),
 		web.Allow("GET", "/audit", authz.AuditRead, h.auditPage),
+		web.Allow("GET", "/admin/mails", authz.MailRead, h.mailsPage),
 
 		// Catalog and framework contracts: browsing, and their maintenance.
 		web.Allow("GET", "/catalog", authz.CatalogBrowse, h.catalogPage),
@@ -75,6 +76,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/cart/items/:product_id/delete", authz.CartUse, h.cartRemoveSubmit),
 		web.Allow("POST", "/orders", authz.OrderSubmit, h.orderSubmit),
 		web.Allow("GET", "/orders", authz.OrderRead, h.ordersPage),
+		web.Allow("GET", "/orders/export.csv", authz.OrderRead, h.ordersCSV),
 		web.Allow("GET", "/orders/:id", authz.OrderRead, h.orderPage),
 		web.Allow("POST", "/orders/:id/approve", authz.OrderApprove, h.orderStepSubmit(order.StepApprove)),
 		web.Allow("POST", "/orders/:id/reject", authz.OrderReject, h.orderStepSubmit(order.StepReject)),
