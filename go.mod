@@ -42,6 +42,7 @@ require (
 	github.com/ncruces/go-strftime v1.0.0 // indirect
 	github.com/puzpuzpuz/xsync/v3 v3.5.1 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
+	github.com/rickar/cal/v2 v2.1.23 // indirect
 	github.com/speedata/cxpath v0.0.9 // indirect
 	github.com/speedata/goxml v1.0.9 // indirect
 	github.com/speedata/goxpath v1.0.12 // indirect

@@ -65,6 +65,11 @@ var matrix = map[string]string{
 	"provider_settings manage": "........Y",
 	"provider_settings read":   "......YYY",
 	"billing manage":           "......Y.Y",
+	// Issue 13 (migration 0043): naming one's own deputy, naming another
+	// user's deputy, changing an approval limit.
+	"deputy name": ".YY.Y....",
+	"user deputy": "..Y.....Y",
+	"user limit":  "..Y.....Y",
 }
 
 type fixture struct {
