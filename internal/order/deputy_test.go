@@ -185,4 +185,3 @@ func ids(os []*order.Order) []int64 {
 	}
 	return out
 }
-
