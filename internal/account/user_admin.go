@@ -285,4 +285,3 @@ func limitText(l *int64) string {
 	}
 	return money.Format(*l)
 }
-

@@ -24,15 +24,15 @@ const (
 type MemberStage struct {
 	bun.BaseModel `bun:"table:quote_member_approvals,alias:qma"`
 
-	ID            int64      `bun:"id,pk,autoincrement"`
-	QuoteID       int64      `bun:"quote_id"`
-	StageNo       int        `bun:"stage_no"`
-	Role          string     `bun:"role"`
-	MinGrossCents int64      `bun:"min_gross_cents"`
-	State         string     `bun:"state"`
-	DecidedBy     *int64     `bun:"decided_by"`
-	DecidedByName string     `bun:"decided_by_name"`
-	OnBehalfOf    *int64     `bun:"on_behalf_of"` // a deputy's principal (Vertretung)
+	ID            int64  `bun:"id,pk,autoincrement"`
+	QuoteID       int64  `bun:"quote_id"`
+	StageNo       int    `bun:"stage_no"`
+	Role          string `bun:"role"`
+	MinGrossCents int64  `bun:"min_gross_cents"`
+	State         string `bun:"state"`
+	DecidedBy     *int64 `bun:"decided_by"`
+	DecidedByName string `bun:"decided_by_name"`
+	OnBehalfOf    *int64 `bun:"on_behalf_of"` // a deputy's principal (Vertretung)
 	// OnBehalfOfName is the principal's name as it was at the decision.
 	OnBehalfOfName string     `bun:"on_behalf_of_name"`
 	DecidedAt      *time.Time `bun:"decided_at"`
