@@ -8,6 +8,7 @@ require (
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/gofiber/template/html/v2 v2.1.3
 	github.com/jung-kurt/gofpdf v1.16.2
+	github.com/rickar/cal/v2 v2.1.23
 	github.com/shopspring/decimal v1.4.0
 	github.com/speedata/einvoice v0.0.21
 	github.com/uptrace/bun v1.3.0
@@ -42,7 +43,6 @@ require (
 	github.com/ncruces/go-strftime v1.0.0 // indirect
 	github.com/puzpuzpuz/xsync/v3 v3.5.1 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
-	github.com/rickar/cal/v2 v2.1.23 // indirect
 	github.com/speedata/cxpath v0.0.9 // indirect
 	github.com/speedata/goxml v1.0.9 // indirect
 	github.com/speedata/goxpath v1.0.12 // indirect
