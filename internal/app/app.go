@@ -173,6 +173,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
 	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
+	// The daily reminder run (issue 13): today's job unless it exists;
+	// each run schedules the next day's.
+	if err := order.ScheduleReminders(ctx, a.DB, a.Clock); err != nil {
+		a.Log.Warn("schedule reminders", "err", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {
