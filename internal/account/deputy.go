@@ -234,3 +234,53 @@ func (p Principal) OnBehalfOfID() int64 {
 	}
 	return p.OnBehalfOf.ID
 }
+
+// DeputyView is a principal's Vertretung for a form: the deputy named (nil
+// when none), their user, and the colleagues who may be named.
+type DeputyView struct {
+	Principal  *User
+	Deputy     *Deputy
+	DeputyUser *User
+	Candidates []User
+	// Active tells whether the Vertretung holds today.
+	Active bool
+}
+
+// Deputyship loads the Vertretung of principalID for whoever may change
+// it (the principal with deputy name, the member admin or admin with
+// user deputy).
+func (s *Service) Deputyship(ctx context.Context, actor Principal, principalID int64) (*DeputyView, error) {
+	principal, err := s.deputyPrincipal(ctx, actor, principalID)
+	if err != nil {
+		return nil, err
+	}
+	v := &DeputyView{Principal: principal}
+	if v.Deputy, err = DeputyOf(ctx, s.DB, principal.ID); err != nil {
+		return nil, err
+	}
+	if v.Deputy != nil {
+		if v.DeputyUser, err = GetUser(ctx, s.DB, v.Deputy.DeputyID); err != nil {
+			return nil, err
+		}
+		v.Active = v.Deputy.Covers(clock.Today(s.Clock))
+	}
+	users, err := ListUsers(ctx, s.DB, principal.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if u.Active && u.ID != principal.ID {
+			v.Candidates = append(v.Candidates, u)
+		}
+	}
+	return v, nil
+}
+
+// StandingIn lists the principals p stands in for today, for the inbox.
+func (p Principal) StandingIn() []*User {
+	out := make([]*User, 0, len(p.Deputies))
+	for _, d := range p.Deputies {
+		out = append(out, d.OnBehalfOf)
+	}
+	return out
+}

@@ -285,3 +285,23 @@ func limitText(l *int64) string {
 	}
 	return money.Format(*l)
 }
+
+// UserOrganisations lists the organisations the actor may create users
+// in (user manage per organisation): every one for admin, the own member
+// for its member admin, none for others.
+func (s *Service) UserOrganisations(ctx context.Context, actor Principal) ([]Organisation, error) {
+	if !s.Authz.Allowed(actor.Subject, "manage", authz.On("user")) {
+		return nil, nil
+	}
+	orgs, err := ListOrganisations(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	var out []Organisation
+	for _, o := range orgs {
+		if s.Authz.Allowed(actor.Subject, "manage", authz.Object{Kind: "user", OrgID: o.ID}) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
