@@ -13,6 +13,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/notify"
+	"coopshop/internal/order/ordertest"
 	"coopshop/internal/webtest"
 )
 
@@ -125,6 +126,30 @@ func TestDeputyPages(t *testing.T) {
 		buyer.Login("einkauf@boerde.example")
 		if r := buyer.Get("/deputy"); r.Status != 403 {
 			t.Fatalf("purchaser deputy page: %d", r.Status)
+		}
+	})
+}
+
+// TestOrderPageSaysOnWhoseBehalf: after the demo's deputy (Amtsleitung for
+// the Kämmerei) decided stage 2 of a large order whose stage 1 the
+// Kämmerei decided, the order page says "im Auftrag von".
+func TestOrderPageSaysOnWhoseBehalf(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		a := webtest.New(t, bdb)
+		f := ordertest.Attach(t, bdb)
+		f.Orders.Clock, f.Accounts.Clock = a.Clock, a.Clock
+		o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-NB": 30})
+		o, err := f.Orders.Approve(ctx, f.P(t, "kaemmerei@boerde.example"), o.ID, o.Version, "")
+		ordertest.WantCode(t, err, "")
+		_, err = f.Orders.Approve(ctx, f.P(t, "amtsleitung@boerde.example"), o.ID, o.Version, "In Vertretung.")
+		ordertest.WantCode(t, err, "")
+		c := webtest.NewClient(t, a)
+		c.Login("einkauf@boerde.example")
+		page := c.Get(fmt.Sprintf("/orders/%d", o.ID))
+		wantStatus(t, page, 200)
+		if !strings.Contains(page.Body, "Anke Albrecht im Auftrag von Käthe Kämmerer") {
+			t.Fatalf("order page lacks »im Auftrag von«: %.4000s", page.Body)
 		}
 	})
 }
