@@ -151,5 +151,10 @@ func TestOrderPageSaysOnWhoseBehalf(t *testing.T) {
 		if !strings.Contains(page.Body, "Anke Albrecht im Auftrag von Käthe Kämmerer") {
 			t.Fatalf("order page lacks »im Auftrag von«: %.4000s", page.Body)
 		}
+		trail := c.Get(fmt.Sprintf("/audit?entity=order&id=%d", o.ID))
+		wantStatus(t, trail, 200)
+		if !strings.Contains(trail.Body, "amtsleitung@boerde.example im Auftrag von Käthe Kämmerer") {
+			t.Fatalf("Protokoll lacks »im Auftrag von«: %.4000s", trail.Body)
+		}
 	})
 }
