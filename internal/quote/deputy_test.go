@@ -82,3 +82,39 @@ func TestSalesLeadDeputy(t *testing.T) {
 		}
 	})
 }
+
+// TestMemberAcceptsThroughDeputy: a purchaser standing in for the
+// approver accepts a sent quotation as the member's stage decision, with
+// the approver's role and limit; the stage names the principal.
+func TestMemberAcceptsThroughDeputy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		f := ordertest.Seed(t, bdb)
+		qs := quotetest.Service(f)
+		ss := quotetest.Sales(f, qs)
+		colleague := &account.User{OrgID: f.Boerde, Email: "kollegin@boerde.example", Name: "Kora Kollegin"}
+		ordertest.WantCode(t, account.CreateUserWithHash(ctx, bdb, colleague, demo.PasswordHash()), "")
+		ordertest.WantCode(t, authz.Grant(ctx, bdb, colleague.ID, f.Boerde, authz.RolePurchaser), "")
+		ordertest.WantCode(t, f.Authz.Reload(ctx), "")
+		_, q := quotetest.Quoting(t, f, qs)
+		q = priceAndSend(t, f, qs, q)
+
+		_, err := ss.Accept(ctx, f.P(t, "kollegin@boerde.example"), q.ID, q.Version, "")
+		ordertest.WantCode(t, err, apperr.Forbidden)
+		g := f.P(t, "genehmigung@boerde.example")
+		today := calendar.Today()
+		_, err = f.Accounts.SetDeputy(ctx, g, g.User.ID, account.DeputyInput{DeputyUserID: colleague.ID, From: today, To: today})
+		ordertest.WantCode(t, err, "")
+		k := f.P(t, "kollegin@boerde.example")
+		if in, err := qs.Inbox(ctx, k); err != nil || len(in) != 1 {
+			t.Fatalf("deputy's quote inbox %d %v", len(in), err)
+		}
+		q, err = ss.Accept(ctx, k, q.ID, q.Version, "Für Herrn Günther.")
+		ordertest.WantCode(t, err, "")
+		st := q.MemberStages[0]
+		if q.State != quote.StateAccepted || *st.DecidedBy != colleague.ID || st.OnBehalfOf == nil || *st.OnBehalfOf != g.User.ID ||
+			st.DecidedByLabel() != "Kora Kollegin im Auftrag von Gerd Günther" {
+			t.Fatalf("accepted %s, stage %+v", q.State, st)
+		}
+	})
+}
