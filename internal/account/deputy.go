@@ -151,6 +151,9 @@ func (s *Service) SetDeputy(ctx context.Context, actor Principal, principalID in
 			return err
 		}
 		if _, err := tx.NewInsert().Model(d).Exec(ctx); err != nil {
+			if isUnique(err) { // someone named one at the same moment
+				return apperr.New(apperr.Conflict, "Die Vertretung wurde gerade von jemand anderem geändert. Bitte laden Sie die Seite neu.")
+			}
 			return fmt.Errorf("insert deputy: %w", err)
 		}
 		return audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "user.deputy_set", Entity: "user", EntityID: principal.ID,

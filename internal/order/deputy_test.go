@@ -3,6 +3,7 @@ package order_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,4 +185,64 @@ func ids(os []*order.Order) []int64 {
 		out[i] = o.ID
 	}
 	return out
+}
+
+// TestDeputyAndPrincipalAtOncePG: the Kämmerei and her deputy decide
+// stage 2 of the same order at once, 20 times over, each with the
+// version they saw: exactly one decision stands, the rest are conflicts,
+// and a deputy whose Vertretung is ended meanwhile decides nothing.
+func TestDeputyAndPrincipalAtOncePG(t *testing.T) {
+	bdb := dbtest.Open(t, "postgres")
+	ctx := context.Background()
+	f := ordertest.Seed(t, bdb)
+	clk := clock.NewManual(time.Now())
+	f.Accounts.Clock, f.Orders.Clock = clk, clk
+	addUser(t, f, "kollegin@boerde.example", authz.RolePurchaser)
+	o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-NB": 30})
+	o, err := f.Orders.Approve(ctx, f.P(t, "amtsleitung@boerde.example"), o.ID, o.Version, "")
+	ordertest.WantCode(t, err, "")
+	name(t, f, clk, "kaemmerei@boerde.example", "kollegin@boerde.example", 0, 3)
+	actors := []account.Principal{f.P(t, "kaemmerei@boerde.example"), f.P(t, "kollegin@boerde.example")}
+	const n = 20
+	var (
+		wg            sync.WaitGroup
+		mu            sync.Mutex
+		ok, conflicts int
+		others        []error
+		start         = make(chan struct{})
+	)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(p account.Principal) {
+			defer wg.Done()
+			<-start
+			_, err := f.Orders.Approve(ctx, p, o.ID, o.Version, "")
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case apperr.CodeOf(err) == apperr.Conflict:
+				conflicts++
+			default:
+				others = append(others, err)
+			}
+		}(actors[i%len(actors)])
+	}
+	close(start)
+	wg.Wait()
+	if ok != 1 || conflicts != n-1 || len(others) != 0 {
+		t.Fatalf("%d ok, %d conflicts, others %v", ok, conflicts, others)
+	}
+
+	// A principal loaded while the Vertretung held, acting after it was
+	// ended: the step's own check in the transaction refuses.
+	o2 := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-NB": 31})
+	o2, err = f.Orders.Approve(ctx, f.P(t, "amtsleitung@boerde.example"), o2.ID, o2.Version, "")
+	ordertest.WantCode(t, err, "")
+	stale := f.P(t, "kollegin@boerde.example")
+	kp := f.P(t, "kaemmerei@boerde.example")
+	ordertest.WantCode(t, f.Accounts.ClearDeputy(ctx, kp, kp.User.ID), "")
+	_, err = f.Orders.Approve(ctx, stale, o2.ID, o2.Version, "")
+	ordertest.WantCode(t, err, apperr.Forbidden)
 }
