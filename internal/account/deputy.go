@@ -62,14 +62,25 @@ func ActiveDeputy(ctx context.Context, idb bun.IDB, principalID, deputyID int64,
 }
 
 // principalsOf lists the active users for whom deputyID stands in on day.
+// Most users stand in for nobody: one small indexed query answers that,
+// and only the principals found are loaded.
 func principalsOf(ctx context.Context, idb bun.IDB, deputyID int64, day calendar.Date) ([]User, error) {
-	var out []User
-	err := idb.NewSelect().Model(&out).Relation("Org").
-		Join("JOIN deputies AS dep ON dep.principal_id = u.id").
-		Where("dep.deputy_id = ? AND dep.valid_from <= ? AND dep.valid_to >= ? AND u.active", deputyID, day.String(), day.String()).
-		OrderExpr("u.id").Scan(ctx)
+	var ids []int64
+	err := idb.NewSelect().Model((*Deputy)(nil)).Column("principal_id").
+		Where("deputy_id = ? AND valid_from <= ? AND valid_to >= ?", deputyID, day.String(), day.String()).
+		OrderExpr("principal_id").Scan(ctx, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("principals of deputy %d: %w", deputyID, err)
+	}
+	out := make([]User, 0, len(ids))
+	for _, id := range ids {
+		u, err := GetUser(ctx, idb, id)
+		if err != nil {
+			return nil, err
+		}
+		if u.Active {
+			out = append(out, *u)
+		}
 	}
 	return out, nil
 }
