@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/account"
+	"coopshop/internal/apperr"
 	"coopshop/internal/web"
 )
 
@@ -29,6 +30,6 @@ func (h *Handler) userCreateSubmit(c *fiber.Ctx) error {
 	if !formOutcome(err) {
 		return err
 	}
-	c.Status(web.Status("invalid"))
+	c.Status(web.Status(apperr.CodeOf(err)))
 	return h.renderUsers(c, f, err)
 }
