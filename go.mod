@@ -8,6 +8,7 @@ require (
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/gofiber/template/html/v2 v2.1.3
 	github.com/jung-kurt/gofpdf v1.16.2
+	github.com/rickar/cal/v2 v2.1.23
 	github.com/shopspring/decimal v1.4.0
 	github.com/speedata/einvoice v0.0.21
 	github.com/stripe/stripe-go/v76 v76.25.0

@@ -25,16 +25,22 @@ const (
 type Organisation struct {
 	bun.BaseModel `bun:"table:organisations"`
 
-	ID        int64     `bun:"id,pk,autoincrement" json:"id"`
-	Kind      string    `bun:"kind" json:"kind"`
-	Name      string    `bun:"name" json:"name"`
-	ShortName string    `bun:"short_name" json:"short_name"`
-	Street    string    `bun:"street" json:"street"`
-	Zip       string    `bun:"zip" json:"zip"`
-	City      string    `bun:"city" json:"city"`
-	LeitwegID string    `bun:"leitweg_id" json:"leitweg_id"`
-	Email     string    `bun:"email" json:"email"`
-	CreatedAt time.Time `bun:"created_at" json:"created_at"`
+	ID        int64  `bun:"id,pk,autoincrement" json:"id"`
+	Kind      string `bun:"kind" json:"kind"`
+	Name      string `bun:"name" json:"name"`
+	ShortName string `bun:"short_name" json:"short_name"`
+	Street    string `bun:"street" json:"street"`
+	Zip       string `bun:"zip" json:"zip"`
+	City      string `bun:"city" json:"city"`
+	LeitwegID string `bun:"leitweg_id" json:"leitweg_id"`
+	Email     string `bun:"email" json:"email"`
+	// Bundesland is the ISO 3166-2:DE code of the member's state ("ST",
+	// "NI"): its public holidays are no working days for reminders.
+	Bundesland string `bun:"bundesland" json:"bundesland"`
+	// PaymentContact is who at the member answers for payments (name,
+	// phone, e-mail), for finance.
+	PaymentContact string    `bun:"payment_contact" json:"payment_contact"`
+	CreatedAt      time.Time `bun:"created_at" json:"created_at"`
 }
 
 // CreateOrganisation inserts o and sets its ID.

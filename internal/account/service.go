@@ -37,6 +37,13 @@ func NewService(bdb *bun.DB, az *authz.Authorizer, cfg config.Config) *Service {
 type Principal struct {
 	User    *User
 	Subject authz.Subject
+	// OnBehalfOf is the principal a deputy acts for (Deputized): User is
+	// then the deputy, Subject carries the principal's roles and limit.
+	OnBehalfOf *User
+	// Deputies are this user acting as the deputy of each principal they
+	// stand in for today (DESIGN §3), loaded with the principal; the
+	// decision steps try them after the user themselves (Acting).
+	Deputies []Principal
 }
 
 // Actor is the principal as the audit log names it.
@@ -57,19 +64,16 @@ func (s *Service) Principal(ctx context.Context, userID int64) (*Principal, erro
 	if !u.Active {
 		return nil, apperr.New(apperr.Unauthorized, "Das Konto ist deaktiviert.")
 	}
-	return &Principal{User: u, Subject: s.subject(u)}, nil
+	p := &Principal{User: u, Subject: s.subject(u)}
+	deps, err := s.deputizedFor(ctx, *p)
+	if err != nil {
+		return nil, err
+	}
+	p.Deputies = deps
+	return p, nil
 }
 
-func (s *Service) subject(u *User) authz.Subject {
-	kind := ""
-	if u.Org != nil {
-		kind = u.Org.Kind
-	}
-	return authz.Subject{
-		UserID: u.ID, Email: u.Email, OrgID: u.OrgID, OrgKind: kind,
-		Roles: s.Authz.RolesOf(u.ID, u.OrgID), LimitCents: u.ApprovalLimitCents,
-	}
-}
+func (s *Service) subject(u *User) authz.Subject { return SubjectFor(s.Authz, u) }
 
 // Login checks a password. The same answer comes for an unknown account
 // and a wrong password (ErrBadCredentials), after the same work (a bcrypt

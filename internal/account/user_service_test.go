@@ -21,7 +21,7 @@ type usersFixture struct {
 	svc *account.Service
 }
 
-func newUsersFixture(t *testing.T, bdb *bun.DB) *usersFixture {
+func newUsersFixture(t testing.TB, bdb *bun.DB) *usersFixture {
 	t.Helper()
 	if _, err := demo.Seed(context.Background(), bdb); err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func newUsersFixture(t *testing.T, bdb *bun.DB) *usersFixture {
 	return &usersFixture{db: bdb, az: az, svc: account.NewService(bdb, az, config.Default())}
 }
 
-func (f *usersFixture) user(t *testing.T, email string) *account.User {
+func (f *usersFixture) user(t testing.TB, email string) *account.User {
 	t.Helper()
 	u, err := account.UserByEmail(context.Background(), f.db, email)
 	if err != nil {

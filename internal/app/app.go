@@ -213,6 +213,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.housekeeping(bg)
 	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
 	go a.Invoices.RunReminders(bg, time.Hour, a.Log)
+	// The daily reminder run (issue 13): today's job unless it exists;
+	// each run schedules the next day's.
+	if err := order.ScheduleReminders(ctx, a.DB, a.Clock); err != nil {
+		a.Log.Warn("schedule reminders", "err", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {

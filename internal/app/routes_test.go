@@ -80,8 +80,11 @@ func TestRoutesNeedGrantedRights(t *testing.T) {
 func TestPublicAndLoggedInRoutes(t *testing.T) {
 	want := map[web.Access][]string{
 		web.Public: {
-			"GET /api/v1/openapi.json", "GET /healthz", "GET /login", "GET /readyz",
-			"POST /api/v1/auth/token", "POST /login",
+			// GET and POST /password and /password/reset: the one-time
+			// links of invitations and password resets, whose token is the
+			// proof (issue 13).
+			"GET /api/v1/openapi.json", "GET /healthz", "GET /login", "GET /password", "GET /password/reset", "GET /readyz",
+			"POST /api/v1/auth/token", "POST /login", "POST /password", "POST /password/reset",
 		},
 		web.LoggedIn: {"GET /", "GET /api/v1/me", "POST /logout"},
 		// Signed: no user, the handler verifies the caller's signature.

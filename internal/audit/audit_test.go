@@ -42,3 +42,16 @@ func TestWriteIsPartOfTheTransaction(t *testing.T) {
 		}
 	})
 }
+
+func TestEntryOnBehalfOf(t *testing.T) {
+	for detail, want := range map[string]string{
+		`{"on_behalf_of":{"id":9,"name":"Käthe Kämmerer"},"stage":2}`: "Käthe Kämmerer",
+		`{"stage":1}`: "",
+		`plain text`:  "",
+		``:            "",
+	} {
+		if got := (audit.Entry{Detail: detail}).OnBehalfOf(); got != want {
+			t.Errorf("%q: %q, want %q", detail, got, want)
+		}
+	}
+}

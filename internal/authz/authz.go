@@ -53,7 +53,7 @@ func (a *Authorizer) Allowed(s Subject, action string, o Object) bool {
 	if s.Anonymous() {
 		return false
 	}
-	ok, err := a.enforcer.Enforce(userKey(s.UserID), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	ok, err := a.enforcer.Enforce(userKey(s.roleHolder()), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
 	return err == nil && ok
 }
 
@@ -65,7 +65,7 @@ func (a *Authorizer) Can(_ context.Context, s Subject, action string, o Object) 
 	if s.Anonymous() {
 		return apperr.New(apperr.Unauthorized, "Bitte melden Sie sich an.")
 	}
-	ok, err := a.enforcer.Enforce(userKey(s.UserID), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	ok, err := a.enforcer.Enforce(userKey(s.roleHolder()), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
 	if err != nil {
 		return fmt.Errorf("authz enforce %s %s: %w", o.Kind, action, err)
 	}

@@ -83,6 +83,11 @@ var matrix = map[string]string{
 	// the payment lists (unmatched entries, unknown Stripe events, credits).
 	"payment import": "......Y..",
 	"payment read":   "......YYY",
+	// Issue 13 (migration 0043): naming one's own deputy, naming another
+	// user's deputy, changing an approval limit.
+	"deputy name": ".YY.Y....",
+	"user deputy": "..Y.....Y",
+	"user limit":  "..Y.....Y",
 }
 
 type fixture struct {
@@ -242,6 +247,63 @@ func TestAttributeConditions(t *testing.T) {
 				}
 				if got := apperr.CodeOf(err); got != tt.want {
 					t.Fatalf("got %v (%s), want %s", err, got, tt.want)
+				}
+			})
+		}
+	})
+}
+
+// TestDeputyAndSelfConditions: a deputy's subject carries the principal's
+// roles and limit (the enforcer looks up the principal's roles) while
+// four-eyes looks at the deputy as a person; nobody assigns their own
+// roles or changes their own limit.
+func TestDeputyAndSelfConditions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		f := setup(t, bdb)
+		s := f.subjects
+		as := func(deputy, principal string) authz.Subject {
+			d, p := s[deputy], s[principal]
+			p.UserID, p.Email, p.OnBehalfOf = d.UserID, d.Email, s[principal].UserID
+			return p
+		}
+		order := func(owner string, grossEUR int64, stage string, prior ...string) authz.Object {
+			o := authz.Object{Kind: "order", ID: 42, OrgID: f.boerde, OwnerID: s[owner].UserID, AmountCents: grossEUR * 100, StageRole: stage}
+			for _, p := range prior {
+				o.PriorActors = append(o.PriorActors, s[p].UserID)
+			}
+			return o
+		}
+		tests := []struct {
+			name    string
+			subject authz.Subject
+			action  string
+			object  authz.Object
+			want    apperr.Code
+		}{
+			{"purchaser alone approves", s["purchaser"], "approve", order("einkauf@boerde.example", 100, "approver"), apperr.Forbidden},
+			{"purchaser as the approver's deputy", as("purchaser", "genehmigung@boerde.example"), "approve", order("einkauf@boerde.example", 100, "approver"), ""},
+			{"deputy above the principal's limit", as("purchaser", "genehmigung@boerde.example"), "approve", order("einkauf@boerde.example", 30000, "approver"), apperr.Forbidden},
+			{"deputy on own request", as("einkauf@boerde.example", "genehmigung@boerde.example"), "approve", order("einkauf@boerde.example", 100, "approver"), apperr.Forbidden},
+			{"deputy of the member admin decides stage 2 after the principal decided stage 1", as("amtsleitung@boerde.example", "kaemmerei@boerde.example"), "approve", order("einkauf@boerde.example", 30000, "member_admin", "kaemmerei@boerde.example"), ""},
+			{"deputy who decided stage 1 decides stage 2", as("amtsleitung@boerde.example", "kaemmerei@boerde.example"), "approve", order("einkauf@boerde.example", 30000, "member_admin", "amtsleitung@boerde.example"), apperr.Forbidden},
+			{"member admin changes own limit", s["kaemmerei@boerde.example"], "limit", authz.Object{Kind: "user", ID: s["kaemmerei@boerde.example"].UserID, OrgID: f.boerde}, apperr.Forbidden},
+			{"member admin changes a colleague's limit", s["kaemmerei@boerde.example"], "limit", authz.Object{Kind: "user", ID: s["genehmigung@boerde.example"].UserID, OrgID: f.boerde}, ""},
+			{"member admin assigns own roles", s["kaemmerei@boerde.example"], "assign", authz.Object{Kind: "role", ID: s["kaemmerei@boerde.example"].UserID, OrgID: f.boerde, TargetRole: "approver"}, apperr.Forbidden},
+			{"admin assigns own roles", s["admin@kid.example"], "assign", authz.Object{Kind: "role", ID: s["admin@kid.example"].UserID, OrgID: s["admin@kid.example"].OrgID, TargetRole: "finance"}, apperr.Forbidden},
+			{"admin changes own limit", s["admin@kid.example"], "limit", authz.Object{Kind: "user", ID: s["admin@kid.example"].UserID, OrgID: s["admin@kid.example"].OrgID}, apperr.Forbidden},
+			{"member admin names a Weißenfels user's deputy", s["kaemmerei@boerde.example"], "deputy", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, apperr.NotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := f.az.Can(context.Background(), tt.subject, tt.action, tt.object)
+				if tt.want == "" {
+					if err != nil {
+						t.Fatalf("denied: %v", err)
+					}
+					return
+				}
+				if got := apperr.CodeOf(err); got != tt.want {
+					t.Fatalf("got %v (%q), want %q", err, got, tt.want)
 				}
 			})
 		}

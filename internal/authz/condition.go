@@ -27,6 +27,9 @@ var conditions = map[string]func(role string, a attr) bool{
 	// stage_role: the current approval stage asks for the role this policy
 	// line grants. Kind-level checks (no stage) pass.
 	"stage_role": func(role string, a attr) bool { return a.Obj.StageRole == "" || a.Obj.StageRole == role },
+	// not_self: nobody changes their own roles or approval limit (issue
+	// 13). Kind-level checks (no user named) pass.
+	"not_self": func(_ string, a attr) bool { return a.Obj.ID == 0 || a.Obj.ID != a.Sub.UserID },
 	// member_role: only member-side roles may be granted.
 	"member_role": func(_ string, a attr) bool { return a.Obj.TargetRole == "" || IsMemberRole(a.Obj.TargetRole) },
 }

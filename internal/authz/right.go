@@ -103,4 +103,13 @@ var (
 
 	UserList   = Right{"user", "list"}
 	UserManage = Right{"user", "manage"}
+	// UserLimit is changing a user's approval limit (member admin for the
+	// own member, admin for anyone; never one's own: condition not_self).
+	UserLimit = Right{"user", "limit"}
+	// UserDeputy is naming or ending the deputy of another user (member
+	// admin for the own member, admin for anyone).
+	UserDeputy = Right{"user", "deputy"}
+	// DeputyName is naming one's own deputy (approver, member admin, sales
+	// lead: those who decide something that may wait for them).
+	DeputyName = Right{"deputy", "name"}
 )

@@ -15,6 +15,21 @@ type Subject struct {
 	OrgKind    string // "provider" or "member"
 	Roles      []string
 	LimitCents *int64 // nil: no limit
+	// OnBehalfOf is set when a deputy acts for a principal (DESIGN §3,
+	// Vertretung): the enforcer then looks up the roles of that user (the
+	// principal), and Roles and LimitCents are the principal's, while the
+	// conditions see UserID, the deputy as a person, so that four-eyes
+	// holds for whoever actually decides.
+	OnBehalfOf int64
+}
+
+// roleHolder is the user whose roles the enforcer looks up: the principal
+// when a deputy acts, otherwise the subject.
+func (s Subject) roleHolder() int64 {
+	if s.OnBehalfOf != 0 {
+		return s.OnBehalfOf
+	}
+	return s.UserID
 }
 
 // Has tells whether the subject holds role in its organisation; for views

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -34,12 +35,12 @@ type demoUser struct {
 }
 
 var organisations = []account.Organisation{
-	{Kind: account.KindProvider, Name: "KID Magdeburg", ShortName: "KID", Street: "Alter Markt 6", Zip: "39104", City: "Magdeburg", Email: "vertrieb@kid.example"},
-	{Kind: account.KindMember, Name: "Landkreis Börde", ShortName: "Börde", Street: "Gerikestraße 104", Zip: "39340", City: "Haldensleben", LeitwegID: "15083-BOERDE-14", Email: "einkauf@boerde.example"},
-	{Kind: account.KindMember, Name: "Stadt Weißenfels", ShortName: "Weißenfels", Street: "Markt 1", Zip: "06667", City: "Weißenfels", LeitwegID: "15084590-WEISSENFELS-64", Email: "einkauf@weissenfels.example"},
-	{Kind: account.KindMember, Name: "Stadt Wolmirstedt", ShortName: "Wolmirstedt", Street: "August-Bebel-Straße 25", Zip: "39326", City: "Wolmirstedt", LeitwegID: "15083570-WOLMIRSTEDT-13", Email: "einkauf@wolmirstedt.example"},
-	{Kind: account.KindMember, Name: "Verbandsgemeinde Obere Aller", ShortName: "Obere Aller", Street: "Marktplatz 12", Zip: "39365", City: "Eilsleben", LeitwegID: "15083-OBEREALLER-97", Email: "einkauf@obere-aller.example"},
-	{Kind: account.KindMember, Name: "Landkreis Wesermarsch", ShortName: "Wesermarsch", Street: "Poggenburger Straße 15", Zip: "26919", City: "Brake", LeitwegID: "03461-WESERMARSCH-42", Email: "einkauf@wesermarsch.example"},
+	{Kind: account.KindProvider, Name: "KID Magdeburg", Bundesland: "ST", ShortName: "KID", Street: "Alter Markt 6", Zip: "39104", City: "Magdeburg", Email: "vertrieb@kid.example"},
+	{Kind: account.KindMember, Name: "Landkreis Börde", Bundesland: "ST", ShortName: "Börde", Street: "Gerikestraße 104", Zip: "39340", City: "Haldensleben", LeitwegID: "15083-BOERDE-14", Email: "einkauf@boerde.example"},
+	{Kind: account.KindMember, Name: "Stadt Weißenfels", Bundesland: "ST", ShortName: "Weißenfels", Street: "Markt 1", Zip: "06667", City: "Weißenfels", LeitwegID: "15084590-WEISSENFELS-64", Email: "einkauf@weissenfels.example"},
+	{Kind: account.KindMember, Name: "Stadt Wolmirstedt", Bundesland: "ST", ShortName: "Wolmirstedt", Street: "August-Bebel-Straße 25", Zip: "39326", City: "Wolmirstedt", LeitwegID: "15083570-WOLMIRSTEDT-13", Email: "einkauf@wolmirstedt.example"},
+	{Kind: account.KindMember, Name: "Verbandsgemeinde Obere Aller", Bundesland: "ST", ShortName: "Obere Aller", Street: "Marktplatz 12", Zip: "39365", City: "Eilsleben", LeitwegID: "15083-OBEREALLER-97", Email: "einkauf@obere-aller.example"},
+	{Kind: account.KindMember, Name: "Landkreis Wesermarsch", Bundesland: "NI", ShortName: "Wesermarsch", Street: "Poggenburger Straße 15", Zip: "26919", City: "Brake", LeitwegID: "03461-WESERMARSCH-42", Email: "einkauf@wesermarsch.example"},
 }
 
 var users = []demoUser{
@@ -122,7 +123,14 @@ var PasswordHash = sync.OnceValue(func() string {
 	return h
 })
 
-func seedAccounts(ctx context.Context, tx bun.Tx, _ calendar.Date) error {
+// demoDeputy is the Vertretung of the demo (issue 13): the Kämmerei, the
+// only member admin of Landkreis Börde, is away for two weeks and the
+// Amtsleitung stands in for her, so that a large Börde order whose stage
+// 1 the Kämmerei decided herself (four-eyes bars her from stage 2) can
+// still be decided – by the Amtsleitung in her name.
+var demoDeputy = struct{ principal, deputy string }{"kaemmerei@boerde.example", "amtsleitung@boerde.example"}
+
+func seedAccounts(ctx context.Context, tx bun.Tx, today calendar.Date) error {
 	ids := map[string]int64{}
 	for _, o := range organisations {
 		o := o
@@ -141,6 +149,18 @@ func seedAccounts(ctx context.Context, tx bun.Tx, _ calendar.Date) error {
 				return fmt.Errorf("grant %s to %s: %w", r, du.email, err)
 			}
 		}
+	}
+	p, err := account.UserByEmail(ctx, tx, demoDeputy.principal)
+	if err != nil {
+		return err
+	}
+	d, err := account.UserByEmail(ctx, tx, demoDeputy.deputy)
+	if err != nil {
+		return err
+	}
+	dep := &account.Deputy{OrgID: p.OrgID, PrincipalID: p.ID, DeputyID: d.ID, From: today.AddDays(-1), To: today.AddDays(13), CreatedAt: time.Now().UTC()}
+	if _, err := tx.NewInsert().Model(dep).Exec(ctx); err != nil {
+		return fmt.Errorf("demo deputy: %w", err)
 	}
 	return nil
 }

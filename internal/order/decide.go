@@ -7,6 +7,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
 )
 
 // maxComment bounds comments of decisions.
@@ -31,9 +32,25 @@ func decide(ctx context.Context, r *run, state string) (*Stage, error) {
 		return nil, apperr.New(apperr.Conflict, "Bei dieser Bestellung ist keine Genehmigungsstufe offen.")
 	}
 	uid := r.actor.User.ID
+	var behalf *int64
+	behalfName := ""
+	if p := r.actor.OnBehalfOf; p != nil {
+		// The Vertretung is checked again in the step's transaction: a
+		// period ended meanwhile decides nothing.
+		ok, err := account.ActiveDeputy(ctx, r.tx, p.ID, uid, calendar.Of(r.now))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.New(apperr.Forbidden, "Ihre Vertretung für %s gilt heute nicht.", p.Name)
+		}
+		behalf, behalfName = &p.ID, p.Name
+		r.detail["on_behalf_of"] = map[string]any{"id": p.ID, "name": p.Name}
+	}
 	res, err := r.tx.NewUpdate().Model(stage).
 		Set("state = ?, decided_by = ?, decided_by_name = ?, decided_by_email = ?, decided_at = ?, comment = ?",
 			state, uid, r.actor.User.Name, r.actor.User.Email, r.now, r.comment).
+		Set("on_behalf_of = ?, on_behalf_of_name = ?", behalf, behalfName).
 		Where("id = ? AND state = ?", stage.ID, StagePending).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("decide stage: %w", err)
@@ -44,6 +61,7 @@ func decide(ctx context.Context, r *run, state string) (*Stage, error) {
 	now := r.now
 	stage.State, stage.DecidedBy, stage.DecidedByName, stage.DecidedByEmail, stage.DecidedAt, stage.Comment =
 		state, &uid, r.actor.User.Name, r.actor.User.Email, &now, r.comment
+	stage.OnBehalfOf, stage.OnBehalfOfName = behalf, behalfName
 	r.detail["stage"] = stage.StageNo
 	r.detail["role"] = stage.Role
 	return stage, nil
@@ -58,7 +76,7 @@ func (s *Service) Approve(ctx context.Context, actor account.Principal, id, vers
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, actor, id, version, StepApprove, func(ctx context.Context, r *run) (State, error) {
+	return s.step(ctx, s.acting(ctx, actor, id, StepApprove), id, version, StepApprove, func(ctx context.Context, r *run) (State, error) {
 		r.comment = c
 		stage, err := decide(ctx, r, StageApproved)
 		if err != nil {
@@ -80,7 +98,7 @@ func (s *Service) Reject(ctx context.Context, actor account.Principal, id, versi
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, actor, id, version, StepReject, func(ctx context.Context, r *run) (State, error) {
+	return s.step(ctx, s.acting(ctx, actor, id, StepReject), id, version, StepReject, func(ctx context.Context, r *run) (State, error) {
 		r.comment = c
 		if _, err := decide(ctx, r, StageRejected); err != nil {
 			return "", err
@@ -97,7 +115,7 @@ func (s *Service) Return(ctx context.Context, actor account.Principal, id, versi
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, actor, id, version, StepReturn, func(ctx context.Context, r *run) (State, error) {
+	return s.step(ctx, s.acting(ctx, actor, id, StepReturn), id, version, StepReturn, func(ctx context.Context, r *run) (State, error) {
 		r.comment = c
 		if _, err := decide(ctx, r, StageReturned); err != nil {
 			return "", err
@@ -118,4 +136,26 @@ func (s *Service) Withdraw(ctx context.Context, actor account.Principal, id, ver
 		r.order.CurrentStage = 0
 		return StateWithdrawn, release(ctx, r.tx, r.order)
 	})
+}
+
+// acting chooses under which principal actor decides a stage of order id:
+// as themselves when the enforcer allows it, otherwise as the deputy of
+// the first principal they stand in for today whose role and limit the
+// open stage allows (DESIGN §3, Vertretung). When none is allowed, actor
+// itself goes on, so that the step explains the refusal. The step asks
+// the enforcer again on the locked order.
+func (s *Service) acting(ctx context.Context, actor account.Principal, id int64, st Step) account.Principal {
+	if len(actor.Deputies) == 0 || actor.User == nil {
+		return actor
+	}
+	o, err := load(ctx, s.DB, id)
+	if err != nil {
+		return actor
+	}
+	for _, p := range actor.Acting() {
+		if s.Authz.Allowed(p.Subject, st.Action(), o.Object()) {
+			return p
+		}
+	}
+	return actor
 }

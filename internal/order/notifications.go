@@ -3,6 +3,7 @@ package order
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -46,6 +47,55 @@ func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, action s
 	for _, sub := range subjects {
 		if s.Authz.Allowed(sub, action, o.Object()) {
 			out = append(out, sub.Email)
+		}
+	}
+	if action != "approve" || orgID == 0 {
+		return out, nil
+	}
+	// The deputies who stand in today for someone whose role and limit
+	// the open stage allows hear of it too (DESIGN §3).
+	deputies, err := s.deputySubjects(ctx, idb, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, sub := range deputies {
+		if !slices.Contains(out, sub.Email) && s.Authz.Allowed(sub, action, o.Object()) {
+			out = append(out, sub.Email)
+		}
+	}
+	return out, nil
+}
+
+// deputySubjects are the active deputies of the organisation's users who
+// stand in today, as the enforcer sees them when they act for their
+// principal.
+func (s *Service) deputySubjects(ctx context.Context, idb bun.IDB, orgID int64) ([]authz.Subject, error) {
+	var rows []struct {
+		PrincipalID int64  `bun:"principal_id"`
+		DeputyID    int64  `bun:"deputy_id"`
+		Email       string `bun:"email"`
+	}
+	day := s.today().String()
+	err := idb.NewSelect().TableExpr("deputies AS dep").
+		ColumnExpr("dep.principal_id, dep.deputy_id, d.email").
+		Join("JOIN users AS d ON d.id = dep.deputy_id").
+		Join("JOIN users AS p ON p.id = dep.principal_id").
+		Where("dep.organisation_id = ? AND dep.valid_from <= ? AND dep.valid_to >= ? AND d.active AND p.active", orgID, day, day).
+		OrderExpr("dep.id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("deputies of organisation %d: %w", orgID, err)
+	}
+	principals, err := s.candidates(ctx, idb, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []authz.Subject
+	for _, r := range rows {
+		for _, p := range principals {
+			if p.UserID == r.PrincipalID {
+				p.UserID, p.Email, p.OnBehalfOf = r.DeputyID, r.Email, r.PrincipalID
+				out = append(out, p)
+			}
 		}
 	}
 	return out, nil

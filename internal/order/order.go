@@ -183,6 +183,19 @@ type Stage struct {
 	DecidedByEmail string     `bun:"decided_by_email"`
 	DecidedAt      *time.Time `bun:"decided_at"`
 	Comment        string     `bun:"comment"`
+	// OnBehalfOf is the principal a deputy decided for (DecidedBy is the
+	// deputy); nil when the decider acted in their own name.
+	OnBehalfOf     *int64 `bun:"on_behalf_of"`
+	OnBehalfOfName string `bun:"on_behalf_of_name"`
+}
+
+// DecidedByLabel is who decided the stage as the order page and the audit
+// trail say it: "X im Auftrag von Y" for a deputy.
+func (s *Stage) DecidedByLabel() string {
+	if s.OnBehalfOf != nil {
+		return s.DecidedByName + " im Auftrag von " + s.OnBehalfOfName
+	}
+	return s.DecidedByName
 }
 
 // StateLabel is the German name of the stage's state.

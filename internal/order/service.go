@@ -224,7 +224,12 @@ func (s *Service) Allowed(actor account.Principal, o *Order, st Step) bool {
 			return false
 		}
 	}
-	return s.Authz.Allowed(actor.Subject, st.Action(), o.Object())
+	for _, p := range actor.Acting() {
+		if s.Authz.Allowed(p.Subject, st.Action(), o.Object()) {
+			return true
+		}
+	}
+	return false
 }
 
 // AllowedSteps lists the steps the actor may take on o now, in page order.
@@ -251,10 +256,18 @@ func (s *Service) List(ctx context.Context, actor account.Principal, f Filter) (
 }
 
 // Inbox lists the orders waiting for a stage the actor may decide, oldest
-// first: the approver's "Zur Genehmigung".
+// first: the approver's "Zur Genehmigung". A deputy sees those of the
+// principals they stand in for today as well.
 func (s *Service) Inbox(ctx context.Context, actor account.Principal) ([]*Order, error) {
-	if err := s.Authz.Can(ctx, actor.Subject, "approve", authz.On("order")); err != nil {
-		return nil, err
+	acting := actor.Acting()
+	allowed := false
+	for _, p := range acting {
+		allowed = allowed || s.Authz.Allowed(p.Subject, "approve", authz.On("order"))
+	}
+	if !allowed {
+		if err := s.Authz.Can(ctx, actor.Subject, "approve", authz.On("order")); err != nil {
+			return nil, err
+		}
 	}
 	orders, err := List(ctx, s.DB, Filter{OrgID: actor.User.OrgID, States: []State{StateSubmitted}, Oldest: true, Limit: 500})
 	if err != nil {
@@ -262,8 +275,11 @@ func (s *Service) Inbox(ctx context.Context, actor account.Principal) ([]*Order,
 	}
 	out := orders[:0]
 	for _, o := range orders {
-		if s.Authz.Allowed(actor.Subject, "approve", o.Object()) {
-			out = append(out, o)
+		for _, p := range acting {
+			if s.Authz.Allowed(p.Subject, "approve", o.Object()) {
+				out = append(out, o)
+				break
+			}
 		}
 	}
 	return out, nil

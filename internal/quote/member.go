@@ -24,17 +24,28 @@ const (
 type MemberStage struct {
 	bun.BaseModel `bun:"table:quote_member_approvals,alias:qma"`
 
-	ID            int64      `bun:"id,pk,autoincrement"`
-	QuoteID       int64      `bun:"quote_id"`
-	StageNo       int        `bun:"stage_no"`
-	Role          string     `bun:"role"`
-	MinGrossCents int64      `bun:"min_gross_cents"`
-	State         string     `bun:"state"`
-	DecidedBy     *int64     `bun:"decided_by"`
-	DecidedByName string     `bun:"decided_by_name"`
-	OnBehalfOf    *int64     `bun:"on_behalf_of"` // a deputy's principal (later issue)
-	DecidedAt     *time.Time `bun:"decided_at"`
-	Comment       string     `bun:"comment"`
+	ID            int64  `bun:"id,pk,autoincrement"`
+	QuoteID       int64  `bun:"quote_id"`
+	StageNo       int    `bun:"stage_no"`
+	Role          string `bun:"role"`
+	MinGrossCents int64  `bun:"min_gross_cents"`
+	State         string `bun:"state"`
+	DecidedBy     *int64 `bun:"decided_by"`
+	DecidedByName string `bun:"decided_by_name"`
+	OnBehalfOf    *int64 `bun:"on_behalf_of"` // a deputy's principal (Vertretung)
+	// OnBehalfOfName is the principal's name as it was at the decision.
+	OnBehalfOfName string     `bun:"on_behalf_of_name"`
+	DecidedAt      *time.Time `bun:"decided_at"`
+	Comment        string     `bun:"comment"`
+}
+
+// DecidedByLabel is who decided the stage, "X im Auftrag von Y" for a
+// deputy.
+func (m *MemberStage) DecidedByLabel() string {
+	if m.OnBehalfOf != nil {
+		return m.DecidedByName + " im Auftrag von " + m.OnBehalfOfName
+	}
+	return m.DecidedByName
 }
 
 // StateLabel is the German name of the stage's state.
@@ -166,8 +177,13 @@ func decideMemberStage(ctx context.Context, r *run) (*MemberStage, bool, error) 
 		return nil, true, nil // the member's rules ask for no stage
 	}
 	uid, now := r.actor.User.ID, r.now
+	behalf, behalfName, err := onBehalf(ctx, r)
+	if err != nil {
+		return nil, false, err
+	}
 	res, err := r.tx.NewUpdate().Model(open).
 		Set("state = ?, decided_by = ?, decided_by_name = ?, decided_at = ?, comment = ?", MemberApproved, uid, r.actor.User.Name, now, r.comment).
+		Set("on_behalf_of = ?, on_behalf_of_name = ?", behalf, behalfName).
 		Where("id = ? AND state = ?", open.ID, MemberPending).Exec(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("decide member stage: %w", err)
@@ -176,5 +192,6 @@ func decideMemberStage(ctx context.Context, r *run) (*MemberStage, bool, error) 
 		return nil, false, stale(q)
 	}
 	open.State, open.DecidedBy, open.DecidedByName, open.DecidedAt, open.Comment = MemberApproved, &uid, r.actor.User.Name, &now, r.comment
+	open.OnBehalfOf, open.OnBehalfOfName = behalf, behalfName
 	return open, open.StageNo == len(q.MemberStages), nil
 }

@@ -236,6 +236,20 @@ func (s *Service) Allowed(actor account.Principal, q *Quote, st Step) bool {
 	if !st.StartsFrom(q.State) || st.Action() == "" {
 		return false
 	}
+	if st == StepAccept || st == StepApprove {
+		for _, p := range actor.Acting() {
+			if s.allowedAs(p, q, st) {
+				return true
+			}
+		}
+		return false
+	}
+	return s.allowedAs(actor, q, st)
+}
+
+// allowedAs is Allowed for one principal (the user, or the user as
+// someone's deputy).
+func (s *Service) allowedAs(actor account.Principal, q *Quote, st Step) bool {
 	obj := q.Object()
 	if st == StepAccept {
 		obj = q.MemberObject()
@@ -348,7 +362,11 @@ func (s *Service) AuditScope(ctx context.Context, who authz.Subject, id int64) (
 // approver's "Zur Genehmigung" besides the orders. Whoever may not accept
 // quotations at all (a purchaser) gets none.
 func (s *Service) Inbox(ctx context.Context, actor account.Principal) ([]*Quote, error) {
-	if !s.Authz.Allowed(actor.Subject, "accept", authz.On("quote")) {
+	may := false
+	for _, p := range actor.Acting() {
+		may = may || s.Authz.Allowed(p.Subject, "accept", authz.On("quote"))
+	}
+	if !may {
 		return nil, nil
 	}
 	qs, err := List(ctx, s.DB, Filter{OrgID: actor.User.OrgID, States: []State{StateSent}, OldestFirst: true, Limit: 500})

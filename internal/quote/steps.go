@@ -63,8 +63,11 @@ func (s *Service) Approve(ctx context.Context, actor account.Principal, id, vers
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, actor, id, version, StepApprove, func(ctx context.Context, r *run) (State, error) {
+	return s.step(ctx, s.acting(ctx, s.DB, actor, id, StepApprove), id, version, StepApprove, func(ctx context.Context, r *run) (State, error) {
 		r.comment = c
+		if _, _, err := onBehalf(ctx, r); err != nil {
+			return "", err
+		}
 		uid, now := r.actor.User.ID, r.now
 		r.quote.ApprovedBy, r.quote.ApprovedAt = &uid, &now
 		return StateApproved, nil
@@ -165,7 +168,7 @@ func (s *Service) Accept(ctx context.Context, tx bun.IDB, actor account.Principa
 	if err != nil {
 		return nil, workflow.Permit{}, err
 	}
-	w, err := s.stepIn(ctx, tx, workflow.User(actor), id, version, StepAccept, func(ctx context.Context, r *run) (State, error) {
+	w, err := s.stepIn(ctx, tx, workflow.User(s.acting(ctx, tx, actor, id, StepAccept)), id, version, StepAccept, func(ctx context.Context, r *run) (State, error) {
 		q := r.quote
 		if q.ExpiredOn(r.today) {
 			return "", &ExpiredError{q}

@@ -68,3 +68,8 @@ func resumeFields(c *fiber.Ctx) string {
 	b, _ := json.Marshal(fields)
 	return string(b)
 }
+
+// EnsureSession gives an anonymous visitor a session, for the forms of
+// the other open pages (setting a password from an invitation link,
+// asking for a reset), which carry a CSRF token like the login form.
+func (d *Deps) EnsureSession(c *fiber.Ctx) error { return d.ensureSession(c) }

@@ -111,6 +111,7 @@ type approvalJSON struct {
 	State         string     `json:"state"`
 	Current       bool       `json:"current"`
 	DecidedBy     *refJSON   `json:"decided_by"`
+	OnBehalfOf    *refJSON   `json:"on_behalf_of"`
 	DecidedAt     *time.Time `json:"decided_at"`
 	Comment       string     `json:"comment"`
 }
@@ -236,6 +237,9 @@ func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *o
 			Current: st.Round == o.Round && st.StageNo == o.CurrentStage && o.State == order.StateSubmitted, DecidedAt: st.DecidedAt, Comment: st.Comment}
 		if st.DecidedBy != nil {
 			a.DecidedBy = &refJSON{ID: *st.DecidedBy, Name: st.DecidedByName, Email: st.DecidedByEmail}
+		}
+		if st.OnBehalfOf != nil {
+			a.OnBehalfOf = &refJSON{ID: *st.OnBehalfOf, Name: st.OnBehalfOfName}
 		}
 		out.Approvals = append(out.Approvals, a)
 	}

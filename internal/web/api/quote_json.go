@@ -93,7 +93,7 @@ func memberApprovalsOf(q *quote.Quote) []memberApprovalJSON {
 	open := q.OpenMemberStage()
 	for _, m := range q.MemberStages {
 		out = append(out, memberApprovalJSON{Stage: m.StageNo, Role: m.Role, MinGrossCents: m.MinGrossCents, State: m.State,
-			Current: m == open, DecidedBy: userRef(m.DecidedBy, m.DecidedByName), DecidedAt: m.DecidedAt, Comment: m.Comment})
+			Current: m == open, DecidedBy: userRef(m.DecidedBy, m.DecidedByName), OnBehalfOf: userRef(m.OnBehalfOf, m.OnBehalfOfName), DecidedAt: m.DecidedAt, Comment: m.Comment})
 	}
 	return out
 }

@@ -16,6 +16,14 @@ func Routes(h *Handler) []web.Route {
 		web.User("GET", "/api/v1/me", h.apiMe),
 		web.Allow("GET", "/api/v1/users", authz.UserList, h.apiUsers),
 		web.Allow("PUT", "/api/v1/users/:id/roles", authz.UserManage, h.apiUserRoles),
+		// Member administration (issue 13): users with an invitation mail,
+		// their changes, and deputies (Vertretung).
+		web.Allow("POST", "/api/v1/users", authz.UserManage, h.apiUserCreate),
+		web.Allow("PATCH", "/api/v1/users/:id", authz.UserManage, h.apiUserUpdate),
+		web.Allow("PUT", "/api/v1/me/deputy", authz.DeputyName, h.apiMyDeputyPut),
+		web.Allow("DELETE", "/api/v1/me/deputy", authz.DeputyName, h.apiMyDeputyDelete),
+		web.Allow("PUT", "/api/v1/users/:id/deputy", authz.UserDeputy, h.apiUserDeputyPut),
+		web.Allow("DELETE", "/api/v1/users/:id/deputy", authz.UserDeputy, h.apiUserDeputyDelete),
 		web.Allow("GET", "/api/v1/audit", authz.AuditRead, h.apiAudit),
 
 		web.Allow("GET", "/api/v1/products", authz.CatalogBrowse, h.apiProducts),

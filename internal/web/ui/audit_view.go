@@ -46,6 +46,9 @@ func (h *Handler) auditRows(ctx context.Context, entries []audit.Entry) ([]audit
 				who = "ein gelöschter Benutzer"
 			}
 		}
+		if principal := e.OnBehalfOf(); principal != "" {
+			who += " im Auftrag von " + principal
+		}
 		out[i] = auditRow{At: e.At, Who: who, Action: auditActionLabel(e.Action), Object: entityLabel(e.Entity),
 			ObjectHref: entityHref(e.Entity, e.EntityID), Version: e.EntityVersion, Changes: auditChanges(e.Entity, e.Detail)}
 		if e.EntityID != 0 {

@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coopshop/internal/authz"
 	"coopshop/internal/order"
 	"coopshop/internal/web"
 )
@@ -20,5 +21,12 @@ func (h *Handler) inboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.Render(c, "inbox", fiber.Map{"Title": "Zur Genehmigung", "Rows": rows, "Quotes": quotes})
+	// Requests nobody may decide any more, for the member admin (DESIGN
+	// §3: shown, never silently parked), and whom the viewer stands in for.
+	stuck, err := h.Orders.Stuck(c.UserContext(), *web.Principal(c))
+	if err != nil {
+		return err
+	}
+	return h.Render(c, "inbox", fiber.Map{"Title": "Zur Genehmigung", "Rows": rows, "Quotes": quotes, "Stuck": stuck,
+		"StandingIn": web.Principal(c).StandingIn(), "CanNameDeputy": h.Authz.Allowed(web.Principal(c).Subject, "name", authz.DeputyName.On())})
 }

@@ -8,6 +8,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
 	"coopshop/internal/member"
 	"coopshop/internal/money"
 	"coopshop/internal/web"
@@ -48,6 +49,14 @@ func (h *Handler) renderSettings(c *fiber.Ctx, memberID int64, err error, sectio
 	}
 	data := fiber.Map{"Title": "Einstellungen " + st.MemberName, "S": st, "Members": members, "Roles": member.ApprovalRoles,
 		"Rules": rules, "Errors": map[string]string{}, "Section": section}
+	profile, perr := h.Members.ProfileOf(ctx, *p, memberID)
+	if perr != nil {
+		return perr
+	}
+	if typed, ok := c.Locals("profile").(*member.Profile); ok && err != nil {
+		profile = typed // the form as typed after an error
+	}
+	data["Profile"], data["Bundeslaender"] = profile, calendar.Bundeslaender
 	if err != nil {
 		c.Status(web.Status(apperr.CodeOf(err)))
 		data["Error"], data["Errors"] = apperr.MessageOf(err), fieldErrorMap(err)
