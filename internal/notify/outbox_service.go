@@ -6,7 +6,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"coopshop/internal/account"
 	"coopshop/internal/authz"
 	"coopshop/internal/job"
 )
@@ -23,9 +22,11 @@ type Outbox struct {
 const MaxOutbox = 200
 
 // Recent lists the newest mails (at most limit, at most MaxOutbox), sent
-// or not, for those the enforcer allows to read mails (admin).
-func (o *Outbox) Recent(ctx context.Context, actor account.Principal, limit int) ([]Row, error) {
-	if err := o.Authz.Can(ctx, actor.Subject, authz.MailRead.Action, authz.MailRead.On()); err != nil {
+// or not, for those the enforcer allows to read mails (admin). It takes
+// the acting subject, not an account.Principal: account sends its
+// invitation mails through this package.
+func (o *Outbox) Recent(ctx context.Context, actor authz.Subject, limit int) ([]Row, error) {
+	if err := o.Authz.Can(ctx, actor, authz.MailRead.Action, authz.MailRead.On()); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > MaxOutbox {

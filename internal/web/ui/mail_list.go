@@ -18,7 +18,7 @@ type mailRow struct {
 // text and delivery state, so that without SMTP_URL (the demo) admin sees
 // what would have been sent instead of reading the log.
 func (h *Handler) mailsPage(c *fiber.Ctx) error {
-	rows, err := h.Outbox.Recent(c.UserContext(), *web.Principal(c), notify.MaxOutbox)
+	rows, err := h.Outbox.Recent(c.UserContext(), web.Principal(c).Subject, notify.MaxOutbox)
 	if err != nil {
 		return err
 	}
