@@ -14,7 +14,8 @@ import (
 
 // TestSeedSubscriptions: Weißenfels rents 40 PCs since 14 months,
 // Börde runs 650 cloud workplaces after two changes, last month's billing
-// run invoiced both.
+// run invoiced both; Börde's 40 VPN accesses (provisioning demo) run as a
+// seat subscription from their first activation.
 func TestSeedSubscriptions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
@@ -26,7 +27,7 @@ func TestSeedSubscriptions(t *testing.T) {
 		}
 		sales := principal(t, a, "vertrieb@kid.example")
 		subs, err := a.Subscriptions.List(ctx, sales, subscription.Filter{})
-		if err != nil || len(subs) != 2 {
+		if err != nil || len(subs) != 3 {
 			t.Fatalf("%v, %d subscriptions", err, len(subs))
 		}
 		for _, s := range subs {
@@ -36,6 +37,12 @@ func TestSeedSubscriptions(t *testing.T) {
 					t.Errorf("rental %+v", s)
 				}
 			case subscription.KindSeat:
+				if s.SKU == "VPN-ZUGANG-STD" {
+					if s.MemberName != "Landkreis Börde" || s.Quantity != 40 || s.State != subscription.StateActive {
+						t.Errorf("VPN accesses %+v", s)
+					}
+					continue
+				}
 				if s.MemberName != "Landkreis Börde" || s.Quantity != 650 || len(s.Changes) != 3 || s.Changes[1].Quantity != 630 {
 					t.Errorf("seats %+v %+v", s, s.Changes)
 				}
