@@ -153,7 +153,7 @@ func TestOrderPageSaysOnWhoseBehalf(t *testing.T) {
 		}
 		trail := c.Get(fmt.Sprintf("/audit?entity=order&id=%d", o.ID))
 		wantStatus(t, trail, 200)
-		if !strings.Contains(trail.Body, "amtsleitung@boerde.example im Auftrag von Käthe Kämmerer") {
+		if !strings.Contains(trail.Body, "Anke Albrecht im Auftrag von Käthe Kämmerer") {
 			t.Fatalf("Protokoll lacks »im Auftrag von«: %.4000s", trail.Body)
 		}
 	})
