@@ -31,7 +31,6 @@ var navigation = []navItem{
 	{"Zur Genehmigung", "/inbox", authz.OrderApprove},
 	{"Eingang Vertrieb", "/sales/orders", authz.OrderConfirm},
 	{"Bereitstellung", "/sales/provisioning", authz.OrderProvision},
-	{"Dienste", "/dienste", authz.OrderRead},
 	{"Angebote", "/quotes", authz.QuoteRead},
 	{"Verträge und Dienste", "/subscriptions", authz.SubscriptionRead},
 	{"Finanzen", "/finance", authz.InvoiceCreate},

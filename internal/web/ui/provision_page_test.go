@@ -57,7 +57,8 @@ func confirmedVPN(t *testing.T, a *app.App, n int64) *order.Order {
 // TestProvisioningPages: sales sets units of a confirmed VPN order from
 // the board (in set-up, active with names, failed with a reason, and a
 // refused step that keeps what was typed); the member sees the counts on
-// the order page and on /dienste; another member sees nothing of it.
+// the order page and on "Meine Verträge und Dienste" (/dienste redirects
+// there); another member sees nothing of it.
 func TestProvisioningPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		a := webtest.New(t, bdb)
@@ -102,16 +103,27 @@ func TestProvisioningPages(t *testing.T) {
 		if strings.Contains(page.Body, "provision-board-link") {
 			t.Error("the member is offered the board")
 		}
-		mustHave(t, "services", buyer.Get("/dienste"), 200, o.Number, "VPN-Zugang Standard", "3 aktiv", "vpn-c")
+		res = buyer.Get("/dienste")
+		if res.Status != 301 || res.Header.Get("Location") != "/subscriptions#dienste" {
+			t.Errorf("/dienste: %d to %q", res.Status, res.Header.Get("Location"))
+		}
+		mustHave(t, "services", buyer.Get("/subscriptions"), 200, "Meine Verträge und Dienste", `id="dienste"`, o.Number, "VPN-Zugang Standard", "3 aktiv", "7 in Einrichtung", "2 fehlgeschlagen", "vpn-c")
+		if got := sales.Get(fmt.Sprintf("/dienste?member=%d", o.OrgID)).Header.Get("Location"); got != fmt.Sprintf("/subscriptions?member_id=%d#dienste", o.OrgID) {
+			t.Errorf("staff's /dienste?member: to %q", got)
+		}
+		mustHave(t, "sales sees the member's services", sales.Get(fmt.Sprintf("/subscriptions?member_id=%d", o.OrgID)), 200, `id="dienste"`, o.Number, "vpn-c")
 		mustHave(t, "member has no board", buyer.Get("/sales/provisioning"), 403)
 		other := webtest.NewClient(t, a)
 		other.Login("einkauf@weissenfels.example")
-		res = other.Get("/dienste")
-		mustHave(t, "other member's services", res, 200, "Keine Dienste")
+		res = other.Get("/subscriptions")
+		mustHave(t, "other member's services", res, 200, "Meine Verträge und Dienste")
 		if strings.Contains(res.Body, o.Number) {
 			t.Error("Weißenfels sees Börde's services")
 		}
-		mustHave(t, "other member names Börde", other.Get(fmt.Sprintf("/dienste?member=%d", o.OrgID)), 404)
+		res = other.Get(fmt.Sprintf("/subscriptions?member_id=%d", o.OrgID))
+		if strings.Contains(res.Body, o.Number) || strings.Contains(res.Body, "vpn-c") {
+			t.Error("Weißenfels names Börde and sees its services")
+		}
 		mustHave(t, "sales order page", sales.Get(fmt.Sprintf("/orders/%d", o.ID)), 200, "provision-board-link")
 	})
 }

@@ -1,39 +1,25 @@
 package ui
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-
-	"coopshop/internal/authz"
-	"coopshop/internal/web"
 )
 
-// servicesPage is GET /dienste: the provisioned services of the viewer's
-// member (VPN accesses, cloud workplaces …) with the state of each unit;
-// the provider's staff who read every member's orders name the member
-// with ?member=ID (the board links there). Issue 12's "Meine Verträge und
-// Dienste" shows the same list (provision.Service.ServicesOf).
+// servicesPage is GET /dienste, kept for bookmarks and old mails: the
+// member's provisioned services moved onto "Meine Verträge und Dienste"
+// so a member finds contracts and services on one page. It redirects
+// there, to the services section; the provider's staff's ?member=ID
+// becomes that page's ?member_id=ID.
 func (h *Handler) servicesPage(c *fiber.Ctx) error {
-	p := web.Principal(c)
-	memberID := p.User.OrgID
+	target := "/subscriptions"
 	if raw := c.Query("member"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
 			return fiber.ErrNotFound
 		}
-		memberID = id
+		target += "?" + url.Values{"member_id": {strconv.FormatInt(id, 10)}}.Encode()
 	}
-	lines, err := h.Provision.ServicesOf(c.UserContext(), *p, memberID)
-	if err != nil {
-		return err
-	}
-	rows := make([]provisionRow, 0, len(lines))
-	member := ""
-	for _, l := range lines {
-		rows = append(rows, provisionRowOf(l))
-		member = l.MemberName
-	}
-	return h.Render(c, "services", fiber.Map{"Title": "Dienste", "Rows": rows, "Member": member,
-		"Staff": h.Authz.Allowed(p.Subject, "read", authz.AcrossOrgs("order")) && memberID == p.User.OrgID})
+	return c.Redirect(target+"#dienste", fiber.StatusMovedPermanently)
 }

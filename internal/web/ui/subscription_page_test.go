@@ -39,7 +39,7 @@ func TestSubscriptionPages(t *testing.T) {
 		buyer.Login("einkauf@boerde.example")
 		res := buyer.Get("/subscriptions")
 		wantStatus(t, res, 200)
-		for _, want := range []string{"Meine Verträge und Dienste", "Cloud-Arbeitsplatz Standard", "600 ab 01.03.2025 → 630 ab 01.03.2026 → 650 ab 01.08.2026", `data-testid="services-slot"`} {
+		for _, want := range []string{"Meine Verträge und Dienste", "Cloud-Arbeitsplatz Standard", "600 ab 01.03.2025 → 630 ab 01.03.2026 → 650 ab 01.08.2026", `id="dienste"`} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("member page lacks %q", want)
 			}
