@@ -235,6 +235,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	} else if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	// A shutdown that came before the listener goroutine started serving
+	// stops nothing (seen under load): closing the listener ends its
+	// accept loop either way.
+	_ = ln.Close()
 	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
