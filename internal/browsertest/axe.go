@@ -50,10 +50,10 @@ func AxeSource(t *testing.T) string {
 // AxeViolation is one failed axe-core rule on the page, with the elements
 // it failed on, enough to find and fix it.
 type AxeViolation struct {
-	ID      string `json:"id"`
-	Impact  string `json:"impact"`
-	Help    string `json:"help"`
-	Nodes   []struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
 		Target         []any  `json:"target"`
 		FailureSummary string `json:"failureSummary"`
 	} `json:"nodes"`
