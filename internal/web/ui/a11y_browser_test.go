@@ -136,3 +136,68 @@ func TestAccessibility(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyboard: the first Tab reaches the skip link, which moves the focus
+// to the content; after a failed form the focus sits on the error summary
+// and the field says it is invalid and which message describes it.
+func TestKeyboard(t *testing.T) {
+	b := browsertest.NewBrowser(t)
+	shop := browsertest.Start(t, dbtest.Open(t, "sqlite"))
+	focused := func(tab *browsertest.Browser) string {
+		return browsertest.Run(tab, chromedp.Evaluate[string](`(function (e) { return e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className.split(" ").join(".") : ""); })(document.activeElement)`))
+	}
+
+	t.Run("skip link", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.SetViewport(390, 844)
+		tab.Login(shop, "einkauf@boerde.example")
+		tab.Open(shop.URL + "/catalog")
+		tab.Do(chromedp.KeyEvent("\t"))
+		if got := focused(tab); got != "a.skip" {
+			t.Fatalf("the first Tab focuses %s, want the skip link a.skip", got)
+		}
+		if got := tab.Text(`a.skip`); got != "Zum Inhalt springen" {
+			t.Errorf("skip link text %q", got)
+		}
+		tab.Do(chromedp.KeyEvent("\r"))
+		if got := focused(tab); got != "main#inhalt" {
+			t.Errorf("after the skip link the focus is on %s, want main#inhalt", got)
+		}
+	})
+
+	t.Run("error summary gets the focus", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.Login(shop, "einkauf@boerde.example")
+		tab.Open(shop.URL + "/cart")
+		tab.Fill(`input[name=sku]`, "GIBT-ES-NICHT")
+		tab.Do(
+			chromedp.Click(chromedp.CSS(`form[action="/cart/items"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`main [aria-invalid=true]`)),
+		)
+		// app.js moves the focus once the document is parsed.
+		browsertest.Run(tab, chromedp.Poll[bool](`document.readyState === "complete" && document.activeElement !== document.body`))
+		// The page names the one problem at the field (the quick add shows
+		// no summary above, so as not to say it twice): the focus is there.
+		want := "input"
+		if browsertest.Run(tab, chromedp.Evaluate[bool](`!!document.querySelector("main .alert[role=alert]")`)) {
+			want = "div.alert"
+		}
+		if got := focused(tab); !strings.HasPrefix(got, want) {
+			t.Errorf("after the failed form the focus is on %s, want %s (the error summary, else the invalid field)", got, want)
+		}
+		if got := browsertest.Run(tab, chromedp.Evaluate[string](`document.activeElement.name || ""`)); want == "input" && got != "sku" {
+			t.Errorf("focused field %q, want sku", got)
+		}
+		sku := `input[name=sku]`
+		if got := browsertest.Run(tab, chromedp.Evaluate[string](`document.querySelector("input[name=sku]").getAttribute("aria-invalid") || ""`)); got != "true" {
+			t.Errorf("%s aria-invalid = %q, want true", sku, got)
+		}
+		msg := browsertest.Run(tab, chromedp.Evaluate[string](`(function () {
+			var ids = (document.querySelector("input[name=sku]").getAttribute("aria-describedby") || "").split(" ");
+			return ids.map(function (id) { var e = document.getElementById(id); return e ? e.textContent : "<missing " + id + ">"; }).join(" | ");
+		})()`))
+		if msg == "" || strings.Contains(msg, "<missing") {
+			t.Errorf("%s is described by %q, want the error message", sku, msg)
+		}
+	})
+}
