@@ -58,6 +58,28 @@ var a11yRoles = []struct {
 		{name: "quotes", path: "/quotes"},
 		{name: "quote", path: "/quotes", first: `main table a[href^="/quotes/"]`},
 	}},
+	{"kaemmerei@boerde.example", []a11yPage{
+		{name: "inbox", path: "/inbox"},
+		{name: "settings", path: "/settings"},
+		{name: "users", path: "/admin/users"},
+		{name: "deputy", path: "/deputy"},
+	}},
+	{"vertriebsleitung@kid.example", []a11yPage{
+		{name: "start", path: "/"},
+		{name: "quotes", path: "/quotes"},
+	}},
+	{"katalog@kid.example", []a11yPage{
+		{name: "catalog manage", path: "/catalog/manage"},
+		{name: "product form", path: "/catalog/manage/products/new"},
+	}},
+	{"revision@kid.example", []a11yPage{
+		{name: "audit", path: "/audit"},
+	}},
+	{"admin@kid.example", []a11yPage{
+		{name: "users", path: "/admin/users"},
+		{name: "user", path: "/admin/users", first: `main table a[href^="/admin/users/"]`},
+		{name: "mails", path: "/admin/mails"},
+	}},
 	{"finanzen@kid.example", []a11yPage{
 		{name: "finance", path: "/finance"},
 		{name: "invoices", path: "/invoices"},
