@@ -13,4 +13,17 @@
       setTimeout(function () { b.disabled = true; }, 0);
     });
   });
+  // After a failed form post, move the focus to the error summary (or the
+  // first field marked invalid), so that keyboard and screen reader users
+  // start where the problem is; without script the summary still shows
+  // at the top of the page.
+  window.addEventListener("load", function () {
+    if (document.activeElement && document.activeElement !== document.body) { return; } // the user moved already
+    var target = document.querySelector("main .alert[role=alert]") || document.querySelector("main [aria-invalid=true]");
+    if (!target) { return; }
+    if (!target.matches("input, select, textarea, button, a[href]") && !target.hasAttribute("tabindex")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  });
 })();
