@@ -75,6 +75,7 @@ var auditActions = map[string]string{
 	"order.invoice":            "Bestellung berechnet",
 	"order.credit":             "Rechnung der Bestellung gutgeschrieben",
 	"order.paid":               "Bestellung bezahlt",
+	"order.reopen":             "Zahlung zurückgebucht, Bestellung wieder offen",
 	"quote.create":             "Angebotsentwurf angelegt",
 	"quote.edit":               "Angebot bearbeitet",
 	"quote.submit":             "Angebot abgeschlossen",
