@@ -36,6 +36,7 @@ func (s *Service) Open(ctx context.Context, actor account.Principal) (*OpenItems
 		ColumnExpr("COALESCE(i.number, '') AS invoice_number").
 		Join("JOIN organisations AS o ON o.id = mc.organisation_id").
 		Join("LEFT JOIN invoices AS i ON i.id = mc.invoice_id").
+		Where("mc.applied_cents < mc.amount_cents").
 		OrderExpr("mc.id DESC").Limit(500).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("credits: %w", err)
