@@ -211,7 +211,9 @@ func (w *workflow) seedFinance(ctx context.Context) ([]string, error) {
 		}
 		out = append(out, fmt.Sprintf("%s  %-17s %s", o.Number, o.MemberName, fo.summary))
 	}
-	return out, nil
+	at(0)
+	pays, err := seedPayments(ctx, w.DB, invoices, finance)
+	return append(out, pays...), err
 }
 
 // deliverAll confirms the order and delivers every line in full, hardware
