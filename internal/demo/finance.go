@@ -212,8 +212,7 @@ func (w *workflow) seedFinance(ctx context.Context) ([]string, error) {
 		out = append(out, fmt.Sprintf("%s  %-17s %s", o.Number, o.MemberName, fo.summary))
 	}
 	at(0)
-	pays, err := seedPayments(ctx, w.DB, invoices, finance)
-	return append(out, pays...), err
+	return out, seedPayments(ctx, w.DB, invoices, finance)
 }
 
 // deliverAll confirms the order and delivers every line in full, hardware

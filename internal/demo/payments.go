@@ -9,7 +9,6 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/invoice"
-	"coopshop/internal/money"
 	paymentsvc "coopshop/internal/payment"
 )
 
@@ -26,14 +25,14 @@ const (
 // seedPayments imports a small camt.053 statement through the payment
 // service as finance, so that the payments page has work: one line
 // without an invoice number (unmatched) and one naming an invoice that
-// is paid already (all of it becomes the member's credit). It reports
-// one German line per statement line.
-func seedPayments(ctx context.Context, bdb *bun.DB, inv *invoice.Service, finance account.Principal) ([]string, error) {
+// is paid already (all of it becomes the member's credit). The report
+// keeps one line per order, so it says nothing of the statement.
+func seedPayments(ctx context.Context, bdb *bun.DB, inv *invoice.Service, finance account.Principal) error {
 	var paid invoice.Invoice
-	err := bdb.NewSelect().Model(&paid).Column("id", "number").
+	err := bdb.NewSelect().Model(&paid).Column("id", "number", "member_name").
 		Where("kind = ? AND state = ?", invoice.KindInvoice, invoice.StatePaid).OrderExpr("id").Limit(1).Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("demo payments: a paid invoice: %w", err)
+		return fmt.Errorf("demo payments: a paid invoice: %w", err)
 	}
 	day := inv.Today().String()
 	entry := func(ref string, cents int64, debtor, remittance string) string {
@@ -44,20 +43,16 @@ func seedPayments(ctx context.Context, bdb *bun.DB, inv *invoice.Service, financ
 	doc := `<?xml version="1.0" encoding="UTF-8"?>` +
 		`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>DEMO-STMT-1</MsgId></GrpHdr><Stmt><Id>DEMO-STMT-1</Id>` +
 		`<Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>` +
-		entry("DEMO-CAMT-1", DemoUnmatchedCents, "Landkreis Börde", "Sammelueberweisung Kreisverwaltung November") +
-		entry("DEMO-CAMT-2", DemoDoubleCents, "Stadt Weißenfels", "Zahlung "+paid.Number+" (Dauerauftrag)") +
+		entry("DEMO-CAMT-1", DemoUnmatchedCents, "Landkreis Börde", "Sammelüberweisung Kreisverwaltung November") +
+		entry("DEMO-CAMT-2", DemoDoubleCents, paid.MemberName, "Zahlung "+paid.Number+" (Dauerauftrag)") +
 		`</Stmt></BkToCstmrStmt></Document>`
 	pay := paymentsvc.NewService(bdb, inv.Authz, inv, nil, "")
 	res, err := pay.ImportCamt053(ctx, finance, strings.NewReader(doc))
 	if err != nil {
-		return nil, fmt.Errorf("demo statement: %w", err)
+		return fmt.Errorf("demo statement: %w", err)
 	}
-	var out []string
-	for _, l := range res.Unmatched {
-		out = append(out, fmt.Sprintf("Kontoauszug: %s ohne Rechnungsnummer – wartet auf Zuordnung", money.Format(l.AmountCents)))
+	if len(res.Unmatched) != 1 || len(res.Booked) != 1 {
+		return fmt.Errorf("demo statement: %d unmatched, %d booked lines, want 1 each", len(res.Unmatched), len(res.Booked))
 	}
-	for _, l := range res.Booked {
-		out = append(out, fmt.Sprintf("Kontoauszug: %s zu %s (schon bezahlt) – %s Guthaben des Mitglieds", money.Format(l.AmountCents), l.InvoiceNumber, money.Format(l.CreditCents)))
-	}
-	return out, nil
+	return nil
 }
