@@ -83,6 +83,7 @@ var matrix = map[string]string{
 	// the payment lists (unmatched entries, unknown Stripe events, credits).
 	"payment import": "......Y..",
 	"payment read":   "......YYY",
+	"payment assign": "......Y..",
 	// Issue 13 (migration 0043): naming one's own deputy, naming another
 	// user's deputy, changing an approval limit.
 	"deputy name": ".YY.Y....",

@@ -69,6 +69,10 @@ var (
 	// for a decision (unmatched entries, unknown Stripe events, credits).
 	PaymentImport = Right{"payment", "import"}
 	PaymentRead   = Right{"payment", "read"}
+	// PaymentAssign lets finance decide what waits (migration 0054): an
+	// unmatched bank entry is assigned to an invoice, a member's credit
+	// applied to an open invoice.
+	PaymentAssign = Right{"payment", "assign"}
 
 	OrderRead     = Right{"order", "read"}
 	OrderSubmit   = Right{"order", "submit"}

@@ -211,7 +211,8 @@ func (w *workflow) seedFinance(ctx context.Context) ([]string, error) {
 		}
 		out = append(out, fmt.Sprintf("%s  %-17s %s", o.Number, o.MemberName, fo.summary))
 	}
-	return out, nil
+	at(0)
+	return out, seedPayments(ctx, w.DB, invoices, finance)
 }
 
 // deliverAll confirms the order and delivers every line in full, hardware

@@ -300,6 +300,13 @@ func testSeedFinance(t *testing.T, a *app.App, today calendar.Date) {
 	if credit == nil || credit.CreditNoteOf == nil {
 		t.Fatalf("credit note %+v", credit)
 	}
+	// Finance finds work on /finance/payments: one statement line to
+	// assign, one member credit to apply.
+	open, err := a.Payments.Open(ctx, fin)
+	if err != nil || len(open.Unmatched) != 1 || open.Unmatched[0].AmountCents != demo.DemoUnmatchedCents ||
+		len(open.Credits) != 1 || open.Credits[0].LeftCents() != demo.DemoDoubleCents {
+		t.Fatalf("demo payments open %+v %v", open, err)
+	}
 	overdue, err := a.Invoices.List(ctx, fin, invoice.Filter{Overdue: true})
 	if err != nil || len(overdue) != 1 || !overdue[0].DueDate.Before(today) || overdue[0].State != invoice.StateIssued {
 		t.Fatalf("overdue %+v %v", overdue, err)

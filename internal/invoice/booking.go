@@ -135,11 +135,23 @@ func (s *Service) BookPayment(ctx context.Context, tx bun.IDB, by workflow.By, i
 // BookRefund takes back cents of an invoice's payments inside tx (a
 // refund through Stripe, booked by the system): paid_cents goes down by
 // at most what was paid and the invoice is open again (issued or
-// partially_paid), audited as invoice.refund. The caller keeps the refund
-// row; it answers the cents taken back. The order keeps its state.
+// partially_paid), audited as invoice.refund. The order is locked first
+// (as BookPayment does, so a payment and a refund queue up instead of
+// deadlocking); a paid order goes back to invoiced (order.reopen) in the
+// same transaction, since one of its invoices is open again. The caller
+// keeps the refund row; it answers the cents taken back.
 func (s *Service) BookRefund(ctx context.Context, tx bun.IDB, by workflow.By, id, cents int64, reference string) (*Invoice, int64, error) {
 	if cents <= 0 {
 		return nil, 0, fmt.Errorf("refund of %d cents", cents)
+	}
+	head, err := load(ctx, tx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if head.OrderID != nil {
+		if err := lockOrder(ctx, tx, *head.OrderID); err != nil {
+			return nil, 0, err
+		}
 	}
 	var taken int64
 	r, err := s.flow.Step(ctx, tx, by, id, 0, StepRefund, func(ctx context.Context, r *workflow.Run[*Invoice, Step, State]) (State, error) {
@@ -156,6 +168,29 @@ func (s *Service) BookRefund(ctx context.Context, tx bun.IDB, by workflow.By, id
 		}
 		return StatePartiallyPaid, nil
 	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if head.OrderID == nil {
+		return r.Entity, taken, nil
+	}
+	o, err := order.Load(ctx, tx, *head.OrderID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if o.State != order.StatePaid {
+		return r.Entity, taken, nil
+	}
+	orderBy := r.Permit.By()
+	if by.IsSystem() {
+		orderBy = workflow.System()
+	}
+	_, err = s.Orders.FinanceStep(ctx, tx, orderBy, o.ID, order.StepReopen,
+		func(ctx context.Context, o *order.Order, detail map[string]any) (order.State, error) {
+			detail["invoice"] = r.Entity.Number
+			detail["refund_cents"] = taken
+			return order.StateInvoiced, nil
+		})
 	if err != nil {
 		return nil, 0, err
 	}

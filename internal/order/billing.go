@@ -10,11 +10,12 @@ import (
 )
 
 // FinanceStep takes one of the finance steps (StepInvoice, StepCredit,
-// StepPaid) on order id inside the transaction tx of an invoice, a credit
+// StepPaid, StepReopen) on order id inside the transaction tx of an invoice, a credit
 // note or a payment (internal/invoice), authorized by that decision: by
 // carries the workflow.Permit on the invoice ("invoice.create",
 // "invoice.credit", "invoice.mark_paid"), or is the system for StepPaid
-// (a Stripe payment booked by the webhook, internal/payment), and the
+// or StepReopen (a Stripe payment or refund booked by the webhook,
+// internal/payment), and the
 // machine row accepts nothing else. The engine locks the order row first (PostgreSQL; SQLite
 // serialises writers), so two finance users invoicing the same order
 // queue up and the second sees what the first invoiced. fn gets the order
@@ -24,7 +25,7 @@ import (
 func (s *Service) FinanceStep(ctx context.Context, tx bun.IDB, by workflow.By, id int64, st Step,
 	fn func(ctx context.Context, o *Order, detail map[string]any) (State, error)) (*Order, error) {
 	switch st {
-	case StepInvoice, StepCredit, StepPaid:
+	case StepInvoice, StepCredit, StepPaid, StepReopen:
 	default:
 		return nil, fmt.Errorf("order %d: %s is not a finance step", id, st)
 	}

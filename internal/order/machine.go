@@ -49,6 +49,13 @@ const (
 	StepPaid    Step = "paid"
 )
 
+// StepReopen is the way back from paid (issue 11): a payment of one of
+// the order's invoices is taken back (a Stripe refund), the invoice is
+// open again and so the order is invoiced again until it is paid anew.
+// internal/invoice takes it in the refund's transaction, as the system
+// (the webhook) or authorized by the refund's decision on the invoice.
+const StepReopen Step = "reopen"
+
 // stateCart is the pseudo-state before submission.
 const stateCart State = ""
 
@@ -74,6 +81,7 @@ var machine = workflow.Machine[Step, State]{
 	StepInvoice:       {From: []State{StateConfirmed, StateDelivered}, To: []State{StateConfirmed, StateDelivered, StateInvoiced}, Permits: []string{"invoice.create"}},
 	StepCredit:        {From: []State{StateConfirmed, StateDelivered, StateInvoiced, StatePaid}, To: []State{StateConfirmed, StateDelivered, StateInvoiced, StatePaid}, Permits: []string{"invoice.credit"}},
 	StepPaid:          {From: []State{StateInvoiced}, To: []State{StatePaid}, Permits: []string{"invoice.mark_paid"}, System: true},
+	StepReopen:        {From: []State{StatePaid}, To: []State{StateInvoiced}, Permits: []string{"invoice.mark_paid"}, System: true},
 }
 
 // Steps in the order the order page offers them.
@@ -115,6 +123,8 @@ func (s Step) Label() string {
 		return "Gutschrift erstellt"
 	case StepPaid:
 		return "Bezahlt"
+	case StepReopen:
+		return "Zahlung zurückgebucht"
 	}
 	return string(s)
 }

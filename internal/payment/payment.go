@@ -175,10 +175,16 @@ type Credit struct {
 	Reference   string    `bun:"reference"`
 	InvoiceID   *int64    `bun:"invoice_id"`
 	CreatedAt   time.Time `bun:"created_at"`
+	// AppliedCents is how much finance has used on open invoices
+	// (ApplyCredit); the rest is still the member's.
+	AppliedCents int64 `bun:"applied_cents"`
 	// MemberName and InvoiceNumber are filled by the listing.
 	MemberName    string `bun:"member_name,scanonly"`
 	InvoiceNumber string `bun:"invoice_number,scanonly"`
 }
+
+// LeftCents is what of the credit is still the member's.
+func (c *Credit) LeftCents() int64 { return c.AmountCents - c.AppliedCents }
 
 // Refund is a Stripe refund that reopened (part of) an invoice.
 type Refund struct {

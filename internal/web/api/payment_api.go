@@ -91,3 +91,47 @@ func (h *Handler) apiPaymentOpenItems(c *fiber.Ctx) error {
 	}
 	return c.JSON(openItemsOf(o))
 }
+
+// assignInput is the body of finance's decisions on what waits:
+// {"invoice_id"}.
+type assignInput struct {
+	InvoiceID int64 `json:"invoice_id"`
+}
+
+// apiBankEntryAssign is POST /api/v1/payments/bank-entries/{id}/assign
+// (finance): book an unmatched statement line on the invoice named in the
+// body, like a matched one (up to the open amount, the rest credit).
+func (h *Handler) apiBankEntryAssign(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in assignInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, err := h.Payments.AssignEntry(c.UserContext(), *web.Principal(c), id, in.InvoiceID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.assignedOf(c, a))
+}
+
+// apiCreditApply is POST /api/v1/payments/credits/{id}/apply (finance):
+// use what is left of a member's credit on an open invoice of the same
+// member, up to its open amount.
+func (h *Handler) apiCreditApply(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in assignInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, err := h.Payments.ApplyCredit(c.UserContext(), *web.Principal(c), id, in.InvoiceID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.assignedOf(c, a))
+}

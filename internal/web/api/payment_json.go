@@ -3,6 +3,8 @@ package api
 import (
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"coopshop/internal/payment"
 )
 
@@ -55,6 +57,8 @@ type creditJSON struct {
 	ID            int64     `json:"id"`
 	Member        idName    `json:"member"`
 	AmountCents   int64     `json:"amount_cents"`
+	AppliedCents  int64     `json:"applied_cents"`
+	LeftCents     int64     `json:"left_cents"`
 	Source        string    `json:"source"`
 	Reference     string    `json:"reference"`
 	InvoiceNumber string    `json:"invoice_number"`
@@ -86,7 +90,21 @@ func openItemsOf(o *payment.OpenItems) openItemsJSON {
 	}
 	for _, c := range o.Credits {
 		out.Credits = append(out.Credits, creditJSON{ID: c.ID, Member: idName{ID: c.OrgID, Name: c.MemberName}, AmountCents: c.AmountCents,
-			Source: c.Source, Reference: c.Reference, InvoiceNumber: c.InvoiceNumber, CreatedAt: c.CreatedAt})
+			AppliedCents: c.AppliedCents, LeftCents: c.LeftCents(), Source: c.Source, Reference: c.Reference, InvoiceNumber: c.InvoiceNumber, CreatedAt: c.CreatedAt})
 	}
 	return out
+}
+
+// assignedJSON answers finance's decision on a bank entry or a credit:
+// the invoice after the booking and where the money went.
+type assignedJSON struct {
+	Invoice     invoiceJSON `json:"invoice"`
+	BookedCents int64       `json:"booked_cents"`
+	CreditCents int64       `json:"credit_cents"`
+	LeftCents   int64       `json:"left_cents"`
+}
+
+func (h *Handler) assignedOf(c *fiber.Ctx, a *payment.Assigned) assignedJSON {
+	return assignedJSON{Invoice: h.forViewer(c, invoiceOf(a.Invoice, h.Today(), true)), BookedCents: a.BookedCents,
+		CreditCents: a.CreditCents, LeftCents: a.LeftCents}
 }

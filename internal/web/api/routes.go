@@ -110,6 +110,8 @@ func Routes(h *Handler) []web.Route {
 		web.Webhook("POST", "/stripe/webhook", h.stripeWebhook),
 		web.Allow("POST", "/api/v1/payments/camt053", authz.PaymentImport, h.apiCamt053),
 		web.Allow("GET", "/api/v1/payments/open-items", authz.PaymentRead, h.apiPaymentOpenItems),
+		web.Allow("POST", "/api/v1/payments/bank-entries/:id/assign", authz.PaymentAssign, h.apiBankEntryAssign),
+		web.Allow("POST", "/api/v1/payments/credits/:id/apply", authz.PaymentAssign, h.apiCreditApply),
 		// Exports of a period, streamed (export_api.go, internal/export).
 		web.Allow("GET", "/api/v1/exports/invoices", authz.InvoiceExport, h.apiExportInvoices),
 		// What invoices print: the provider's legal and bank data (admin

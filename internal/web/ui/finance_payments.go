@@ -19,6 +19,15 @@ type paymentsView struct {
 	Result    *payment.ImportResult
 	FileName  string
 	Error     string
+	// CanAssign offers the forms that assign a bank entry or apply a
+	// credit (payment assign); OpenInvoices fills their choice.
+	CanAssign    bool
+	OpenInvoices []payment.OpenInvoice
+	// AssignFor names the row whose form failed ("entry-7", "credit-3"),
+	// with the typed number and the German error, shown in that row.
+	AssignFor    string
+	AssignNumber string
+	AssignError  string
 }
 
 // financePaymentsPage is GET /finance/payments: upload a camt.053
@@ -61,5 +70,11 @@ func (h *Handler) renderPayments(c *fiber.Ctx, v paymentsView) error {
 	}
 	v.Open = open
 	v.CanImport = h.Authz.Allowed(p.Subject, authz.PaymentImport.Action, authz.PaymentImport.On())
+	v.CanAssign = h.Authz.Allowed(p.Subject, authz.PaymentAssign.Action, authz.PaymentAssign.On())
+	if v.CanAssign {
+		if v.OpenInvoices, err = h.Payments.OpenInvoices(c.UserContext(), p); err != nil {
+			return err
+		}
+	}
 	return h.Render(c, "finance_payments", fiber.Map{"Title": "Zahlungseingänge", "V": v})
 }

@@ -139,6 +139,8 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/invoices/:id/pay-online", authz.InvoicePayOnline, h.invoicePayOnlineSubmit),
 		web.Allow("GET", "/finance/payments", authz.PaymentRead, h.financePaymentsPage),
 		web.Allow("POST", "/finance/payments/camt053", authz.PaymentImport, h.financeCamtSubmit),
+		web.Allow("POST", "/finance/payments/bank-entries/:id/assign", authz.PaymentAssign, h.financeEntryAssign),
+		web.Allow("POST", "/finance/payments/credits/:id/apply", authz.PaymentAssign, h.financeCreditApply),
 		web.Allow("POST", "/invoices/:id/credit-note", authz.InvoiceCredit, h.invoiceCreditSubmit),
 		web.Allow("POST", "/orders/:id/invoices", authz.InvoiceCreate, h.orderInvoiceSubmit),
 		web.Allow("GET", "/settings", authz.SettingsManage, h.settingsPage),
