@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"coopshop/internal/account"
@@ -91,11 +92,11 @@ func (l List) Count(k Kind) int {
 }
 
 // Badge is the number the navigation entry href shows: the sum of the
-// items that are done there.
+// items that are done there (their href without its query).
 func (l List) Badge(href string) int {
 	n := 0
 	for _, it := range l.Items {
-		if it.Href == href {
+		if path, _, _ := strings.Cut(it.Href, "?"); path == href {
 			n += it.Count
 		}
 	}
