@@ -110,6 +110,8 @@ type Service struct {
 	Quotes   *quote.Service
 	Invoices *invoice.Service
 	Clock    clock.Clock
+
+	cache badgeCache // the navigation's lists (cache.go)
 }
 
 // Todo is what waits for the actor, kinds with nothing waiting left out.

@@ -66,9 +66,16 @@ type page struct {
 // for the start page and the navigation's badges.
 const todoKey = "coopshop.todo"
 
-// Todo is what waits for the signed-in user, computed once per request;
-// an empty list without a user or a to-do service.
+// Todo is what waits for the signed-in user, counted afresh (the start
+// page) and kept for the rest of the request; an empty list without a
+// user or a to-do service.
 func (d *Deps) Todo(c *fiber.Ctx) (todo.List, error) {
+	return d.todo(c, true)
+}
+
+// todo is Todo; fresh false takes the list the to-do service remembers
+// for the navigation's badges (todo.BadgeAge) when there is one.
+func (d *Deps) todo(c *fiber.Ctx, fresh bool) (todo.List, error) {
 	if l, ok := c.Locals(todoKey).(todo.List); ok {
 		return l, nil
 	}
@@ -76,7 +83,11 @@ func (d *Deps) Todo(c *fiber.Ctx) (todo.List, error) {
 	if d.TodoService == nil || pr == nil || pr.User == nil {
 		return todo.List{}, nil
 	}
-	l, err := d.TodoService.Todo(c.UserContext(), *pr)
+	get := d.TodoService.Badges
+	if fresh {
+		get = d.TodoService.Fresh
+	}
+	l, err := get(c.UserContext(), *pr)
 	if err != nil {
 		return todo.List{}, err
 	}
@@ -103,7 +114,7 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 		p.Roles = pr.Subject.Roles
 		// The badges cost the to-do list once per page; a failing list
 		// must not take the page down with it.
-		list, err := d.Todo(c)
+		list, err := d.todo(c, false)
 		if err != nil {
 			d.Log.WarnContext(c.UserContext(), "to-do list for the navigation", "err", err)
 		}
