@@ -17,7 +17,7 @@ import (
 )
 
 // demoApp is the demo app with the demo's orders, quotations and invoices.
-func demoApp(t *testing.T, bdb *bun.DB) *app.App {
+func demoApp(t testing.TB, bdb *bun.DB) *app.App {
 	t.Helper()
 	a := webtest.New(t, bdb)
 	if _, err := demo.SeedWorkflow(context.Background(), demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts,
@@ -27,7 +27,7 @@ func demoApp(t *testing.T, bdb *bun.DB) *app.App {
 	return a
 }
 
-func todoOf(t *testing.T, a *app.App, email string) todo.List {
+func todoOf(t testing.TB, a *app.App, email string) todo.List {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
@@ -162,5 +162,26 @@ func TestItemText(t *testing.T) {
 		{Kind: todo.KindQuoteAnswer, Count: 2, Href: "/quotes?state=sent"}}}
 	if l.Badge("/finance") != 4 || l.Badge("/quotes") != 2 || l.Badge("/inbox") != 0 || l.Total() != 6 {
 		t.Errorf("badges %d %d %d total %d", l.Badge("/finance"), l.Badge("/quotes"), l.Badge("/inbox"), l.Total())
+	}
+}
+
+// BenchmarkTodo is what one uncached to-do list costs per role with the
+// demo's work: the start page pays it on every visit, the navigation at
+// most once per BadgeAge.
+func BenchmarkTodo(b *testing.B) {
+	for _, d := range []string{"sqlite", "postgres"} {
+		bdb := dbtest.Open(b, d)
+		a := webtest.New(b, bdb)
+		if _, err := demo.SeedWorkflow(context.Background(), demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts,
+			Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices}); err != nil {
+			b.Fatal(err)
+		}
+		for _, email := range []string{"kaemmerei@boerde.example", "einkauf@boerde.example", "vertrieb@kid.example", "finanzen@kid.example", "katalog@kid.example"} {
+			b.Run(d+"/"+email, func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					todoOf(b, a, email)
+				}
+			})
+		}
 	}
 }
