@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"coopshop/internal/account"
 	"coopshop/internal/calendar"
 	"coopshop/internal/clock"
 	"coopshop/internal/dbtest"
@@ -58,6 +59,23 @@ func TestTodoStuck(t *testing.T) {
 					t.Errorf("%s: entries %+v", tc.email, it)
 				}
 			}
+		}
+		// Named deputy, the Kämmerei's stage waits for the deputy (as on
+		// /inbox) and nothing is stuck any more.
+		kaem, gen := f.P(t, "kaemmerei@boerde.example"), f.P(t, "genehmigung@boerde.example")
+		today := clock.Today(clk)
+		if _, err := f.Accounts.SetDeputy(ctx, kaem, kaem.User.ID, account.DeputyInput{DeputyUserID: gen.User.ID, From: today, To: today.AddDays(5)}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := svc.Todo(ctx, f.P(t, "genehmigung@boerde.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Count(todo.KindApprove) != 1 || l.Items[0].Text(l.Now) != "1 wartet auf Ihre Genehmigung (älteste seit 2 Tagen)" || !strings.HasPrefix(l.Items[0].Entries[0].Title, stuck.Number) {
+			t.Errorf("deputy's list %+v", l.Items)
+		}
+		if l, _ := svc.Todo(ctx, f.P(t, "kaemmerei@boerde.example")); l.Count(todo.KindStuck) != 0 {
+			t.Errorf("still stuck with a deputy: %+v", l.Items)
 		}
 	})
 }
