@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"coopshop/internal/todo"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -152,7 +153,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,
-		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}}
+		Outbox:      &notify.Outbox{DB: bdb, Authz: a.Authz},
+		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock}}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()

@@ -145,6 +145,10 @@ func (s *Server) authorize(r Route) fiber.Handler {
 		if p == nil {
 			return s.needLogin(c)
 		}
+		// The user's own change: the next page counts the badges afresh.
+		if !isSafeMethod(c.Method()) && s.TodoService != nil && p.User != nil {
+			s.TodoService.Forget(p.User.ID)
+		}
 		if r.Access == Permitted {
 			if err := s.Authz.Can(c.UserContext(), p.Subject, r.Need.Action, r.Need.On()); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"coopshop/internal/todo"
 	"html/template"
 	"strings"
 	"time"
@@ -19,31 +20,32 @@ import (
 type navItem struct {
 	Label, Href string
 	Need        authz.Right // the zero Right: shown to everyone
+	Badge       int         // what waits there for the user (todo.List.Badge)
 }
 
 // navigation lists the sections of the shop; later sections add a line.
 var navigation = []navItem{
-	{"Start", "/", authz.Right{}},
-	{"Katalog", "/catalog", authz.CatalogBrowse},
-	{"Rahmenverträge", "/contracts", authz.ContractRead},
-	{"Warenkorb", "/cart", authz.CartUse},
-	{"Bestellungen", "/orders", authz.OrderRead},
-	{"Zur Genehmigung", "/inbox", authz.OrderApprove},
-	{"Eingang Vertrieb", "/sales/orders", authz.OrderConfirm},
-	{"Bereitstellung", "/sales/provisioning", authz.OrderProvision},
-	{"Angebote", "/quotes", authz.QuoteRead},
-	{"Verträge und Dienste", "/subscriptions", authz.SubscriptionRead},
-	{"Finanzen", "/finance", authz.InvoiceCreate},
-	{"Rechnungen", "/invoices", authz.InvoiceRead},
-	{"Abrechnungsläufe", "/finance/billing-runs", authz.BillingRunCreate},
-	{"Einstellungen", "/settings", authz.SettingsManage},
-	{"Katalogpflege", "/catalog/manage", authz.CatalogManage},
-	{"CSV-Import", "/catalog/import", authz.CatalogManage},
-	{"Benutzer & Rollen", "/admin/users", authz.UserList},
-	{"Berechtigungen", "/admin/policy", authz.PolicyView},
-	{"Rechnungsangaben", "/admin/provider", authz.ProviderSettingsManage},
-	{"Protokoll", "/audit", authz.AuditRead},
-	{"Ausgehende E-Mails", "/admin/mails", authz.MailRead},
+	{Label: "Start", Href: "/", Need: authz.Right{}},
+	{Label: "Katalog", Href: "/catalog", Need: authz.CatalogBrowse},
+	{Label: "Rahmenverträge", Href: "/contracts", Need: authz.ContractRead},
+	{Label: "Warenkorb", Href: "/cart", Need: authz.CartUse},
+	{Label: "Bestellungen", Href: "/orders", Need: authz.OrderRead},
+	{Label: "Zur Genehmigung", Href: "/inbox", Need: authz.OrderApprove},
+	{Label: "Eingang Vertrieb", Href: "/sales/orders", Need: authz.OrderConfirm},
+	{Label: "Bereitstellung", Href: "/sales/provisioning", Need: authz.OrderProvision},
+	{Label: "Angebote", Href: "/quotes", Need: authz.QuoteRead},
+	{Label: "Verträge und Dienste", Href: "/subscriptions", Need: authz.SubscriptionRead},
+	{Label: "Finanzen", Href: "/finance", Need: authz.InvoiceCreate},
+	{Label: "Rechnungen", Href: "/invoices", Need: authz.InvoiceRead},
+	{Label: "Abrechnungsläufe", Href: "/finance/billing-runs", Need: authz.BillingRunCreate},
+	{Label: "Einstellungen", Href: "/settings", Need: authz.SettingsManage},
+	{Label: "Katalogpflege", Href: "/catalog/manage", Need: authz.CatalogManage},
+	{Label: "CSV-Import", Href: "/catalog/import", Need: authz.CatalogManage},
+	{Label: "Benutzer & Rollen", Href: "/admin/users", Need: authz.UserList},
+	{Label: "Berechtigungen", Href: "/admin/policy", Need: authz.PolicyView},
+	{Label: "Rechnungsangaben", Href: "/admin/provider", Need: authz.ProviderSettingsManage},
+	{Label: "Protokoll", Href: "/audit", Need: authz.AuditRead},
+	{Label: "Ausgehende E-Mails", Href: "/admin/mails", Need: authz.MailRead},
 }
 
 // page is the data every page template receives next to its own.
@@ -57,6 +59,39 @@ type page struct {
 	Warning   string // a kept warning (FormState.Warning), shown instead of a green flash
 	Data      fiber.Map
 	Principal *account.Principal
+}
+
+// todoKey keeps the to-do list of a request in its locals: computed once,
+// for the start page and the navigation's badges.
+const todoKey = "coopshop.todo"
+
+// Todo is what waits for the signed-in user, counted afresh (the start
+// page) and kept for the rest of the request; an empty list without a
+// user or a to-do service.
+func (d *Deps) Todo(c *fiber.Ctx) (todo.List, error) {
+	return d.todo(c, true)
+}
+
+// todo is Todo; fresh false takes the list the to-do service remembers
+// for the navigation's badges (todo.BadgeAge) when there is one.
+func (d *Deps) todo(c *fiber.Ctx, fresh bool) (todo.List, error) {
+	if l, ok := c.Locals(todoKey).(todo.List); ok {
+		return l, nil
+	}
+	pr := Principal(c)
+	if d.TodoService == nil || pr == nil || pr.User == nil {
+		return todo.List{}, nil
+	}
+	get := d.TodoService.Badges
+	if fresh {
+		get = d.TodoService.Fresh
+	}
+	l, err := get(c.UserContext(), *pr)
+	if err != nil {
+		return todo.List{}, err
+	}
+	c.Locals(todoKey, l)
+	return l, nil
 }
 
 // Render executes a view of views/ inside the main layout with the common
@@ -76,8 +111,15 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 		p.Principal = pr
 		p.User = pr.User
 		p.Roles = pr.Subject.Roles
+		// The badges cost the to-do list once per page; a failing list
+		// must not take the page down with it.
+		list, err := d.todo(c, false)
+		if err != nil {
+			d.Log.WarnContext(c.UserContext(), "to-do list for the navigation", "err", err)
+		}
 		for _, item := range navigation {
 			if item.Need == (authz.Right{}) || d.Authz.Allowed(pr.Subject, item.Need.Action, item.Need.On()) {
+				item.Badge = list.Badge(item.Href)
 				p.Nav = append(p.Nav, item)
 			}
 		}

@@ -11,6 +11,7 @@ package web
 
 import (
 	"context"
+	"coopshop/internal/todo"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -74,6 +75,9 @@ type Deps struct {
 	Payments *payment.Service
 	// Outbox lists the outgoing mails for admin (issue 13).
 	Outbox *notify.Outbox
+	// Todo is what waits for the user (issue 13): the start page and the
+	// badges of the navigation; nil shows neither.
+	TodoService *todo.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

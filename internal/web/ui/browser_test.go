@@ -55,7 +55,7 @@ func TestBrowser(t *testing.T) {
 			tab := b.NewTab(t)
 			tab.Login(shop, "admin@kid.example")
 			tab.Do(
-				chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Benutzer & Rollen"]`)),
+				chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Benutzer & Rollen"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`table[data-testid=users]`)),
 			)
 			wiebke := `//table[@data-testid="users"]//tr[td[3][normalize-space()="Stadt Weißenfels"]]/td[1]/a[normalize-space()="Wiebke Weiß"]`

@@ -24,7 +24,7 @@ func TestBrowserCatalogSearchShowsContractPrice(t *testing.T) {
 
 		b.Login(shop, "einkauf@boerde.example")
 		b.Do(
-			chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Katalog"]`)),
+			chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Katalog"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`input[name=q]`)),
 		)
 		b.Fill(`input[name=q]`, "ThinkPad")

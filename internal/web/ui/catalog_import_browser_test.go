@@ -32,7 +32,7 @@ func TestBrowserCatalogImport(t *testing.T) {
 
 		b.Login(shop, "katalog@kid.example")
 		b.Do(
-			chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="CSV-Import"]`)),
+			chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="CSV-Import"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`form#catalog-import`)),
 			chromedp.SetUploadFiles(chromedp.CSS(`input[name=file]`), []string{bad}),
 			chromedp.Click(chromedp.CSS(`button[value=check]`)),

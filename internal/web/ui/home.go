@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/authz"
+	"coopshop/internal/todo"
 	"coopshop/internal/web"
 )
 
@@ -36,9 +37,14 @@ var tiles = []tile{
 	{"Protokoll", "Wer hat wann was geändert.", "/audit", authz.AuditRead},
 }
 
-// home is GET /: the start page with the tiles of the tasks the user may
-// do.
+// home is GET /: the start page, first what waits for the user (issue
+// 13: counts and the oldest items, the same list the navigation's badges
+// count), then the tiles of the tasks the user may do.
 func (h *Handler) home(c *fiber.Ctx) error {
+	list, err := h.Todo(c)
+	if err != nil {
+		return err
+	}
 	p := web.Principal(c)
 	var shown []tile
 	seen := map[string]bool{}
@@ -48,5 +54,27 @@ func (h *Handler) home(c *fiber.Ctx) error {
 			seen[t.Href] = true
 		}
 	}
-	return h.Render(c, "home", fiber.Map{"Tiles": shown, "Org": p.User.Org})
+	return h.Render(c, "home", fiber.Map{"Tiles": shown, "Org": p.User.Org, "Todo": todoView(list)})
+}
+
+// todoBlock is one kind of waiting work as the start page shows it.
+type todoBlock struct {
+	Kind, Label, Text, Href string
+	Entries                 []todoEntry
+}
+
+// todoEntry is one of the oldest waiting items with its age in German.
+type todoEntry struct{ Title, Href, Since string }
+
+// todoView turns the to-do list into the start page's German sentences.
+func todoView(l todo.List) []todoBlock {
+	out := make([]todoBlock, 0, len(l.Items))
+	for _, it := range l.Items {
+		b := todoBlock{Kind: string(it.Kind), Label: it.Kind.Label(), Text: it.Text(l.Now), Href: it.Href}
+		for _, e := range it.Entries {
+			b.Entries = append(b.Entries, todoEntry{Title: e.Title, Href: e.Href, Since: todo.Since(e.Since, l.Now)})
+		}
+		out = append(out, b)
+	}
+	return out
 }

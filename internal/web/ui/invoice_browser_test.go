@@ -25,7 +25,7 @@ func TestBrowserInvoiceAndPayment(t *testing.T) {
 		shop := browsertest.Start(t, bdb)
 
 		b.Login(shop, "finanzen@kid.example")
-		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Finanzen"]`)),
+		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Finanzen"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=to-invoice]`)))
 		pending := b.Text(`[data-testid=to-invoice] tbody`)
 		if !strings.Contains(pending, "-000003") || !strings.Contains(pending, "Landkreis Börde") {
@@ -63,7 +63,7 @@ func TestBrowserInvoiceAndPayment(t *testing.T) {
 		logout(b)
 
 		b.Login(shop, "einkauf@boerde.example")
-		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Rechnungen"]`)),
+		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Rechnungen"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`table[data-testid=invoices]`)))
 		if got := b.Text(`table[data-testid=invoices] tbody`); !strings.Contains(got, number) || !strings.Contains(got, "Bezahlt") || !strings.Contains(got, order) {
 			t.Errorf("member's invoices %q", got)

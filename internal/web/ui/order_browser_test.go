@@ -51,7 +51,7 @@ func TestBrowserOrderApprovalAndConfirmation(t *testing.T) {
 			t.Fatalf("flash %q", got)
 		}
 
-		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Warenkorb"]`)),
+		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Warenkorb"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`table[data-testid=cart]`)))
 		if got := b.Text(`table[data-testid=cart] tbody`); !strings.Contains(got, product.Name) || !strings.Contains(got, "Rahmenvertrag") {
 			t.Fatalf("cart %q", got)
@@ -75,7 +75,7 @@ func TestBrowserOrderApprovalAndConfirmation(t *testing.T) {
 		logout(b)
 
 		b.Login(shop, "genehmigung@boerde.example")
-		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Zur Genehmigung"]`)),
+		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Zur Genehmigung"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`table[data-testid=inbox]`)))
 		b.Do(chromedp.Click(chromedp.Search(`//table[@data-testid="inbox"]//a[normalize-space()="`+number+`"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=approve]`)))
@@ -96,7 +96,7 @@ func TestBrowserOrderApprovalAndConfirmation(t *testing.T) {
 		logout(b)
 
 		b.Login(shop, "vertrieb@kid.example")
-		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Eingang Vertrieb"]`)),
+		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Eingang Vertrieb"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`table[data-testid=sales-inbox]`)))
 		b.Do(chromedp.Click(chromedp.Search(`//table[@data-testid="sales-inbox"]//a[normalize-space()="`+number+`"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=confirm]`)))
@@ -115,7 +115,7 @@ func TestBrowserOrderApprovalAndConfirmation(t *testing.T) {
 
 		// The purchaser sees the confirmed order in the list.
 		b.Login(shop, "einkauf@boerde.example")
-		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Bestellungen"]`)),
+		b.Do(chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Bestellungen"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`table[data-testid=orders]`)))
 		if got := b.Text(`table[data-testid=orders] tbody`); !strings.Contains(got, number) || !strings.Contains(got, "Bestätigt") {
 			t.Errorf("orders list %q", got)

@@ -85,7 +85,7 @@ func TestBrowserQuote(t *testing.T) {
 		member := b.NewTab(t)
 		member.Login(shop, "genehmigung@boerde.example") // accepting is the approver's stage
 		member.Do(
-			chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space()="Angebote"]`)),
+			chromedp.Click(chromedp.Search(`//nav[contains(@class,"main-nav")]//a[normalize-space(text()[1])="Angebote"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`table[data-testid=quotes]`)),
 			chromedp.Click(chromedp.Search(fmt.Sprintf(`//table[@data-testid="quotes"]//a[normalize-space()="%s v1"]`, q.Number))),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=step-accept]`)),
