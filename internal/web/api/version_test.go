@@ -147,6 +147,10 @@ func TestFormsSendVersion(t *testing.T) {
 		// pending one resumed (one per invoice, a unique index); a
 		// statement's lines are creations remembered by their reference.
 		"/invoices/{{$i.ID}}/pay-online": true, "/finance/payments/camt053": true,
+		// Assigning a bank entry or applying a credit books a payment (a
+		// creation); the guard is the entry's state and the credit's
+		// applied amount, checked under a row lock (a second use is a 409).
+		"/finance/payments/bank-entries/{{.ID}}/assign": true, "/finance/payments/credits/{{.ID}}/apply": true,
 		// Member administration (issue 13): creating a user; a one-time
 		// link (single use, its token is the guard); asking for a reset
 		// link; naming a deputy replaces the Vertretung as a whole (API.md:
