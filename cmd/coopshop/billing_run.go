@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 
 	"coopshop/internal/app"
 	"coopshop/internal/apperr"
@@ -46,11 +45,7 @@ func billingRunCmd(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		return err
 	}
 	defer a.Close()
-	var id int64
-	if err := a.DB.NewSelect().Table("users").Column("id").Where("lower(email) = ?", strings.ToLower(*user)).Scan(ctx, &id); err != nil {
-		return fmt.Errorf("--user: Benutzer %s nicht gefunden", *user)
-	}
-	actor, err := a.Accounts.Principal(ctx, id)
+	actor, err := actorByEmail(ctx, a, *user)
 	if err != nil {
 		return err
 	}
