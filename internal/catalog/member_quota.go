@@ -326,3 +326,23 @@ func (s *Service) TransferQuota(ctx context.Context, actor account.Principal, co
 func (s *Service) CanTransferQuota(actor account.Principal) bool {
 	return s.Authz.Allowed(actor.Subject, "transfer_quota", authz.AcrossOrgs("contract"))
 }
+
+// LineUsage is what each member has ordered of a contract line (member id
+// → units), for the catalog manager's quota form.
+func (s *Service) LineUsage(ctx context.Context, actor account.Principal, lineID int64) (map[int64]int64, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "manage", authz.On("contract")); err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		OrgID int64 `bun:"organisation_id"`
+		Used  int64 `bun:"used"`
+	}
+	if err := s.DB.NewSelect().Table("contract_line_usage").Column("organisation_id", "used").Where("contract_line_id = ?", lineID).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("line usage: %w", err)
+	}
+	out := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		out[r.OrgID] = r.Used
+	}
+	return out, nil
+}
