@@ -133,23 +133,12 @@ func (l ContractLineJSON) MemberPercent() int {
 	return percent(*l.QuotaPerMember-*l.RemainingMember, l.QuotaPerMember)
 }
 
-// QuotaBar is a usage bar as the contract page draws it: percent used,
-// what it is about, and its tone (warn from 80 %, full at 100 %, the
-// thresholds of the quota watch).
+// QuotaBar is a usage bar as the contract page draws it (a <meter> whose
+// thresholds are the quota watch's 80 % and 100 %): percent used, and
+// what it is about.
 type QuotaBar struct {
 	Percent int
 	Label   string
-}
-
-// Tone is the bar's CSS class.
-func (b QuotaBar) Tone() string {
-	switch {
-	case b.Percent >= catalog.LevelFull:
-		return "full"
-	case b.Percent >= catalog.LevelWarn:
-		return "warn"
-	}
-	return ""
 }
 
 // TotalBar is the bar of the line's total.

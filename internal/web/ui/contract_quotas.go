@@ -23,6 +23,9 @@ type quotaMemberRow struct {
 	Percent   int
 }
 
+// Bar is the member's usage bar.
+func (r quotaMemberRow) Bar() api.QuotaBar { return api.QuotaBar{Percent: r.Percent, Label: r.Name} }
+
 // quotaForm is what the quota page of a line shows and takes back.
 type quotaForm struct {
 	Contract contractRow
@@ -99,6 +102,16 @@ func (h *Handler) quotaFormOf(c *fiber.Ctx, typed map[int64]string) (*quotaForm,
 			r.Quota = typed[o.ID]
 		}
 		f.Members = append(f.Members, r)
+	}
+	// The transfer form proposes the first two members with a named quota.
+	var named2 []string
+	for _, m := range f.Members {
+		if m.Named {
+			named2 = append(named2, strconv.FormatInt(m.ID, 10))
+		}
+	}
+	if len(named2) >= 2 {
+		f.From, f.To = named2[0], named2[1]
 	}
 	return f, nil
 }
