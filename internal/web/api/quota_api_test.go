@@ -91,6 +91,18 @@ func TestPooledContractAPI(t *testing.T) {
 		if res := mgr.JSON("POST", tpath, tr); res.Status != 422 || problemFields(t, res)["quantity"] == "" {
 			t.Fatalf("more than unused: %d %s", res.Status, res.Body)
 		}
+		for _, v := range []any{nil, 0} {
+			body := map[string]any{"from_member_id": bID, "to_member_id": wID, "quantity": 1}
+			if v != nil {
+				body["version"] = v
+			}
+			if res := mgr.JSON("POST", tpath, body); res.Status != 422 || problemFields(t, res)["version"] == "" {
+				t.Fatalf("transfer with version %v: %d %s", v, res.Status, res.Body)
+			}
+			if res := mgr.JSON("PUT", fmt.Sprintf("%s/lines/%d/member-quotas", cpath, m.Lines[i].ID), map[string]any{"member_quotas": []any{}}); res.Status != 422 || problemFields(t, res)["version"] == "" {
+				t.Fatalf("member quotas without a version: %d %s", res.Status, res.Body)
+			}
+		}
 		if res := boerde.JSON("POST", tpath, tr); res.Status != 403 {
 			t.Fatalf("purchaser: %d", res.Status)
 		}
