@@ -67,6 +67,11 @@ func TestPooledContractPages(t *testing.T) {
 		}
 		mustContain(t, "after the transfer", page(t, mgr, quotas, 200), "5 Einheiten wurden umgebucht", `name="quota" value="30"`, `name="quota" value="30"`)
 
+		auditor := webtest.NewClient(t, a)
+		auditor.Login("revision@kid.example")
+		mustContain(t, "the contract's audit trail", page(t, auditor, fmt.Sprintf("/audit?entity=contract&id=%d", ct.ID), 200),
+			"Kontingent zwischen Mitgliedern umgebucht", "Kontingente der Mitglieder festgelegt", "Karl Krüger")
+
 		buyer := webtest.NewClient(t, a)
 		buyer.Login("einkauf@boerde.example")
 		body = page(t, buyer, show, 200)
