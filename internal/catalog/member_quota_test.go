@@ -320,3 +320,82 @@ func asAppErr(err error, target **apperr.Error) bool {
 	}
 	return ok
 }
+
+// TestTransferRacesOrders: on PostgreSQL, Börde's purchasers reserve units
+// while the catalog manager moves Börde's unused quota to Weißenfels, one
+// unit at a time, all at once. Whatever the interleaving, Börde never has
+// more reserved than its named quota, and the named quotas still add up
+// to what they were.
+func TestTransferRacesOrders(t *testing.T) {
+	bdb := dbtest.Open(t, "postgres")
+	ctx := context.Background()
+	f := newFixture(t, bdb)
+	c, line := pooled(t, bdb, f, 100, ptr(20), ptr(25))
+	const n = 30
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		other []error
+		start = make(chan struct{})
+	)
+	record := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && apperr.CodeOf(err) != apperr.Conflict && apperr.CodeOf(err) != apperr.Invalid {
+			other = append(other, err)
+		}
+	}
+	for i := 0; i < n; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			record(bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				return catalog.Reserve(ctx, tx, line.ID, f.boerde, 1)
+			}))
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			// A manager retries with the version they see now.
+			for try := 0; try < 20; try++ {
+				cur, err := catalog.GetContract(ctx, bdb, c.ID)
+				if err != nil {
+					record(err)
+					return
+				}
+				_, err = catalog.TransferQuota(ctx, bdb, audit.Actor{}, c.ID, line.ID,
+					catalog.Transfer{Version: cur.Version, FromMemberID: f.boerde, ToMemberID: f.weissen, Quantity: 1})
+				if apperr.CodeOf(err) != apperr.Conflict {
+					record(err)
+					return
+				}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if len(other) > 0 {
+		t.Fatalf("unexpected errors: %v", other[0])
+	}
+	var rows []struct {
+		Org   int64 `bun:"organisation_id"`
+		Used  int64 `bun:"used"`
+		Quota int64 `bun:"quota"`
+	}
+	if err := bdb.NewSelect().Table("contract_line_usage").Column("organisation_id", "used", "quota").
+		Where("contract_line_id = ?", line.ID).Scan(ctx, &rows); err != nil {
+		t.Fatal(err)
+	}
+	sum := int64(0)
+	for _, r := range rows {
+		sum += r.Quota
+		if r.Used > r.Quota {
+			t.Fatalf("member %d: %d reserved of a quota of %d", r.Org, r.Used, r.Quota)
+		}
+	}
+	if sum != 45 {
+		t.Fatalf("named quotas add up to %d, want 45: %+v", sum, rows)
+	}
+	t.Logf("after the race: %+v", rows)
+}
