@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"coopshop/internal/browsertest"
-	"coopshop/internal/catalog"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/order/ordertest"
 )
 
 // TestPooledContractBrowser: a pooled contract as the catalog manager
@@ -30,10 +30,14 @@ func TestPooledContractBrowser(t *testing.T) {
 	if err := bdb.NewSelect().Table("contract_lines").Column("id").Where("contract_id = ? AND product_id = ?", ct.ID, hs.ID).Scan(ctx, &lineID); err != nil {
 		t.Fatal(err)
 	}
-	boerde := userID(t, bdb, "einkauf@boerde.example").OrgID
-	weiss := userID(t, bdb, "einkauf@weissenfels.example").OrgID
-	for m, q := range map[int64]int64{boerde: 34, weiss: 10} {
-		if err := catalog.Reserve(ctx, bdb, lineID, m, q); err != nil {
+	// Real orders: Börde 34 headsets (85 % of its 40), Weißenfels 10.
+	f := ordertest.Attach(t, bdb)
+	for email, q := range map[string]int64{"einkauf@boerde.example": 34, "einkauf@weissenfels.example": 10} {
+		p := f.P(t, email)
+		if _, err := f.Carts.AddSKU(ctx, p, hs.SKU, q); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.Orders.Submit(ctx, p, ordertest.Header("Headsets für die Telearbeit")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -61,6 +65,9 @@ func TestPooledContractBrowser(t *testing.T) {
 			mgr.Open(fmt.Sprintf("%s/catalog/manage/contracts/%d/lines/%d/quotas", shop.URL, ct.ID, lineID))
 			check(mgr, "quota-form")
 			mgr.Open(show + "/call-offs")
+			if got := mgr.Text(`[data-testid=calloffs]`); !strings.Contains(got, "Landkreis Börde") || !strings.Contains(got, "6.426,00 €") || !strings.Contains(got, "1.890,00 €") {
+				t.Errorf("call-offs %q", got)
+			}
 			check(mgr, "calloffs")
 
 			buyer := b.NewTab(t)
