@@ -72,3 +72,20 @@ func PseudonymEmail(userID int64) string {
 func IsPseudonymized(u *account.User) bool {
 	return u.Email == PseudonymEmail(u.ID) && u.Name == PseudonymName(u.ID)
 }
+
+// CanExport tells whether actor may export u's data (for the button on
+// the user's page; Export checks again).
+func (s *Service) CanExport(actor account.Principal, u *account.User) bool {
+	return s.Authz.Allowed(actor.Subject, "export", authz.Object{Kind: "user", ID: u.ID, OrgID: u.OrgID})
+}
+
+// CanPseudonymize tells whether actor may pseudonymize u now: allowed,
+// not oneself, not done already.
+func (s *Service) CanPseudonymize(actor account.Principal, u *account.User) bool {
+	return !IsPseudonymized(u) && s.Authz.Allowed(actor.Subject, "pseudonymize", authz.Object{Kind: "user", ID: u.ID, OrgID: u.OrgID})
+}
+
+// CanEditNotice tells whether who may edit the privacy notice.
+func (s *Service) CanEditNotice(who authz.Subject) bool {
+	return s.Authz.Allowed(who, "manage", authz.On("privacy"))
+}
