@@ -155,7 +155,7 @@ func (s *Service) UpdateNotice(ctx context.Context, actor account.Principal, ver
 		}
 		out = &Notice{Version: row.Version, Sections: next, UpdatedAt: &row.UpdatedAt}
 		return audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "privacy.notice", Entity: "privacy", EntityID: 0,
-			Version: row.Version, Detail: map[string]any{"changed": changed}})
+			Version: row.Version, Detail: map[string]any{"sections": changed}})
 	})
 	return out, err
 }

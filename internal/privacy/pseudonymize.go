@@ -176,18 +176,14 @@ func stopMails(ctx context.Context, tx bun.IDB, email string) (int64, error) {
 	return n, nil
 }
 
-// sortedCounts is counts as a list in a stable order, for the audit
-// entry's JSON.
-func sortedCounts(m map[string]int64) []map[string]any {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// sortedCounts is counts as "table.column: rows" in a stable order, for
+// the audit entry.
+func sortedCounts(m map[string]int64) []string {
+	out := make([]string, 0, len(m))
+	for k, n := range m {
+		out = append(out, fmt.Sprintf("%s: %d", k, n))
 	}
-	sort.Strings(keys)
-	out := make([]map[string]any, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, map[string]any{"column": k, "rows": m[k]})
-	}
+	sort.Strings(out)
 	return out
 }
 

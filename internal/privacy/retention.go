@@ -79,7 +79,7 @@ func (s *Service) Purge(ctx context.Context) (PurgeResult, error) {
 			return nil
 		}
 		return audit.Write(ctx, tx, audit.Record{Action: "privacy.purge", Entity: "privacy", Detail: map[string]any{
-			"login_entries": r.LoginEntries, "before": now.Add(-retention).Format(time.RFC3339), "retention_days": int(retention / (24 * time.Hour))}})
+			"login_entries": r.LoginEntries, "cutoff": now.Add(-retention).Format(time.RFC3339), "retention_days": int(retention / (24 * time.Hour))}})
 	})
 	return r, err
 }
