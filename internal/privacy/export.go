@@ -67,14 +67,17 @@ type DeputyRecord struct {
 
 // SessionRecord is a browser session, without its token.
 type SessionRecord struct {
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastSeenAt *time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	Address    string     `json:"address"` // the client's address at login
 }
 
 // TokenRecord is an API token, without the token.
 type TokenRecord struct {
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
+	Address   string    `json:"address"`
 }
 
 // OrderRecord is an order request the user submitted.
@@ -237,7 +240,7 @@ func (s *Service) collect(ctx context.Context, idb bun.IDB, u *account.User) (*E
 	}
 	out.Sessions = []SessionRecord{}
 	for _, x := range sessions {
-		out.Sessions = append(out.Sessions, SessionRecord{CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt})
+		out.Sessions = append(out.Sessions, SessionRecord{CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, ExpiresAt: x.ExpiresAt, Address: x.Address})
 	}
 	var tokens []account.Token
 	if err := idb.NewSelect().Model(&tokens).Where("user_id = ?", id).OrderExpr("created_at DESC").Scan(ctx); err != nil {
@@ -245,7 +248,7 @@ func (s *Service) collect(ctx context.Context, idb bun.IDB, u *account.User) (*E
 	}
 	out.APITokens = []TokenRecord{}
 	for _, x := range tokens {
-		out.APITokens = append(out.APITokens, TokenRecord{CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt})
+		out.APITokens = append(out.APITokens, TokenRecord{CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt, Address: x.Address})
 	}
 	var err error
 	if out.Links, err = account.LinksOf(ctx, idb, id); err != nil {

@@ -98,7 +98,7 @@ func TestExportHasEveryOrderAndDecision(t *testing.T) {
 		seen := map[string]bool{}
 		for _, email := range []string{"einkauf@boerde.example", "genehmigung@boerde.example", "kaemmerei@boerde.example", "amtsleitung@boerde.example", "einkauf@weissenfels.example", "genehmigung@weissenfels.example"} {
 			u := principal(t, a, email).User
-			if _, _, err := a.Accounts.IssueToken(ctx, *principal(t, a, email)); err != nil {
+			if _, _, err := a.Accounts.IssueTokenFrom(ctx, *principal(t, a, email), "192.0.2.5"); err != nil {
 				t.Fatal(err)
 			}
 			ex, err := a.Privacy.Export(ctx, *admin, u.ID)
@@ -137,8 +137,8 @@ func TestExportHasEveryOrderAndDecision(t *testing.T) {
 			if want := ids(t, bdb, "SELECT quote_id * 10 + stage_no FROM quote_member_approvals WHERE decided_by = ? OR on_behalf_of = ?", u.ID, u.ID); !slices.Equal(quotes, want) {
 				t.Errorf("%s: quote decisions %v, want %v", email, quotes, want)
 			}
-			if len(ex.APITokens) != 1 {
-				t.Errorf("%s: api tokens %d, want 1", email, len(ex.APITokens))
+			if len(ex.APITokens) != 1 || ex.APITokens[0].Address != "192.0.2.5" {
+				t.Errorf("%s: api tokens %+v, want 1 from 192.0.2.5", email, ex.APITokens)
 			}
 			var actorEntries int
 			for _, e := range ex.Audit {

@@ -34,6 +34,7 @@ type PurgeResult struct {
 	Links         int64 `json:"links"`          // expired invitation and reset links
 	LoginFailures int64 `json:"login_failures"` // the throttle's failures, with their addresses
 	LoginEntries  int64 `json:"login_entries"`  // audit entries of logins older than the retention
+	Addresses     int64 `json:"addresses"`      // client addresses cleared on sessions and tokens older than the retention
 }
 
 // Purge deletes what has outlived its purpose, as of the service's clock:
@@ -71,6 +72,15 @@ func (s *Service) Purge(ctx context.Context) (PurgeResult, error) {
 		}
 		if r.LoginFailures, err = account.PurgeLoginFailuresBefore(ctx, tx, now.Add(-min(retention, throttleRetention))); err != nil {
 			return err
+		}
+		cutoff := now.Add(-retention)
+		for _, m := range []any{(*account.Session)(nil), (*account.Token)(nil)} {
+			res, err := tx.NewUpdate().Model(m).Set("address = ''").Where("address <> '' AND created_at < ?", cutoff).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("purge addresses: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			r.Addresses += n
 		}
 		if r.LoginEntries, err = del((*audit.Entry)(nil), "action IN (?) AND at < ?", bun.List(loginActions), now.Add(-retention)); err != nil {
 			return err

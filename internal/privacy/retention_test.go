@@ -74,6 +74,13 @@ func TestPurgeWithMovedClock(t *testing.T) {
 		if err := accounts.RequestPasswordReset(ctx, email); err != nil {
 			t.Fatal(err)
 		}
+		// A session kept alive for long (a kiosk) keeps its address for
+		// the login retention only.
+		if _, long, err := account.NewSession(ctx, bdb, u.ID, 60*24*time.Hour, clk.Now()); err != nil {
+			t.Fatal(err)
+		} else if _, err := bdb.NewUpdate().Model(long).Set("address = '192.0.2.9'").WherePK().Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
 		otherEntries := count(t, bdb, "SELECT COUNT(*) FROM audit_log WHERE action NOT IN ('user.login', 'user.login_failed')")
 		state := func() [5]int {
 			return [5]int{
@@ -89,12 +96,12 @@ func TestPurgeWithMovedClock(t *testing.T) {
 			want    [5]int // sessions, api tokens, links, login failures, login entries
 			purged  privacy.PurgeResult
 		}{
-			{0, [5]int{1, 1, 1, 1, 2}, privacy.PurgeResult{}},
-			{3 * time.Hour, [5]int{1, 1, 0, 1, 2}, privacy.PurgeResult{Links: 1}},
-			{6 * time.Hour, [5]int{0, 1, 0, 1, 2}, privacy.PurgeResult{Sessions: 1}},
-			{16 * time.Hour, [5]int{0, 0, 0, 0, 2}, privacy.PurgeResult{APITokens: 1, LoginFailures: 1}},
-			{28 * 24 * time.Hour, [5]int{0, 0, 0, 0, 2}, privacy.PurgeResult{}},
-			{2 * 24 * time.Hour, [5]int{0, 0, 0, 0, 0}, privacy.PurgeResult{LoginEntries: 2}},
+			{0, [5]int{2, 1, 1, 1, 2}, privacy.PurgeResult{}},
+			{3 * time.Hour, [5]int{2, 1, 0, 1, 2}, privacy.PurgeResult{Links: 1}},
+			{6 * time.Hour, [5]int{1, 1, 0, 1, 2}, privacy.PurgeResult{Sessions: 1}},
+			{16 * time.Hour, [5]int{1, 0, 0, 0, 2}, privacy.PurgeResult{APITokens: 1, LoginFailures: 1}},
+			{28 * 24 * time.Hour, [5]int{1, 0, 0, 0, 2}, privacy.PurgeResult{}},
+			{2 * 24 * time.Hour, [5]int{1, 0, 0, 0, 0}, privacy.PurgeResult{LoginEntries: 2, Addresses: 1}},
 		}
 		for i, st := range steps {
 			clk.Advance(st.advance)
@@ -108,6 +115,9 @@ func TestPurgeWithMovedClock(t *testing.T) {
 			if s := state(); s != st.want {
 				t.Errorf("step %d: left %v, want %v", i, s, st.want)
 			}
+		}
+		if n := count(t, bdb, "SELECT COUNT(*) FROM sessions WHERE address <> ''"); n != 0 {
+			t.Errorf("%d sessions keep an address", n)
 		}
 		if n := count(t, bdb, "SELECT COUNT(*) FROM audit_log WHERE action NOT IN ('user.login', 'user.login_failed', 'privacy.purge')"); n != otherEntries {
 			t.Errorf("%d other audit entries left, want %d", n, otherEntries)
