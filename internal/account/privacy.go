@@ -3,9 +3,12 @@ package account
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
 )
 
 // EndAccount ends every way in of a user and every standing arrangement
@@ -23,6 +26,16 @@ func EndAccount(ctx context.Context, idb bun.IDB, userID int64) error {
 	}
 	return nil
 }
+
+// Pseudonymized tells whether u has been pseudonymized (internal/privacy
+// gives such users an address pseudonym-…@invalid): their account has
+// ended for good, nothing about them changes any more.
+func (u *User) Pseudonymized() bool {
+	return strings.HasPrefix(u.Email, "pseudonym-") && strings.HasSuffix(u.Email, "@invalid")
+}
+
+// errPseudonymized refuses changes of a pseudonymized user.
+var errPseudonymized = apperr.New(apperr.Conflict, "Dieser Benutzer ist pseudonymisiert; sein Konto ist beendet und lässt sich nicht mehr ändern.")
 
 // LinkRecord is a one-time link (invitation, password reset) without its
 // token, as the DSGVO export lists it.

@@ -68,10 +68,10 @@ func PseudonymEmail(userID int64) string {
 	return "pseudonym-" + strings.ToLower(PseudonymCode(userID)) + "@" + pseudonymDomain
 }
 
-// IsPseudonymized tells whether u has been pseudonymized already.
-func IsPseudonymized(u *account.User) bool {
-	return u.Email == PseudonymEmail(u.ID) && u.Name == PseudonymName(u.ID)
-}
+// IsPseudonymized tells whether u has been pseudonymized already (the
+// same test as account.User.Pseudonymized, which guards the user
+// administration against changing them).
+func IsPseudonymized(u *account.User) bool { return u.Pseudonymized() }
 
 // CanExport tells whether actor may export u's data (for the button on
 // the user's page; Export checks again).

@@ -224,6 +224,17 @@ func TestExportAndPseudonymizeAuthorization(t *testing.T) {
 		if _, err := a.Privacy.Pseudonymize(ctx, *kaemmerei, own.ID, res.Version); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("twice: %v", err)
 		}
+		// The account stays ended: no reactivation, no new name or role.
+		active, name := true, "Birgit Böhm"
+		if _, err := a.Accounts.UpdateUser(ctx, *kaemmerei, own.ID, account.UserChange{Version: res.Version, Active: &active}); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("reactivated: %v", err)
+		}
+		if _, err := a.Accounts.UpdateUser(ctx, *kaemmerei, own.ID, account.UserChange{Version: res.Version, Name: &name}); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("renamed: %v", err)
+		}
+		if err := a.Accounts.SetRoles(ctx, *kaemmerei, own.ID, res.Version, []string{"purchaser"}); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("roles again: %v", err)
+		}
 	})
 }
 
