@@ -99,8 +99,10 @@ func (s *Service) Pseudonymize(ctx context.Context, actor account.Principal, use
 		if err := account.ForgetLoginFailures(ctx, tx, oldEmail); err != nil {
 			return err
 		}
-		if _, err := tx.NewRaw("DELETE FROM carts WHERE user_id = ?", target.ID).Exec(ctx); err != nil {
-			return fmt.Errorf("delete cart: %w", err)
+		for _, q := range []string{"DELETE FROM cart_items WHERE cart_id IN (SELECT id FROM carts WHERE user_id = ?)", "DELETE FROM carts WHERE user_id = ?"} {
+			if _, err := tx.NewRaw(q, target.ID).Exec(ctx); err != nil {
+				return fmt.Errorf("delete cart: %w", err)
+			}
 		}
 		if res.MailsStopped, err = stopMails(ctx, tx, oldEmail); err != nil {
 			return err
