@@ -388,3 +388,42 @@ func TestPseudonymizeLeavesNoTrace(t *testing.T) {
 		}
 	})
 }
+
+// Eight admins pseudonymize the same user at the same version at once on
+// PostgreSQL: exactly one succeeds, the others get a conflict, and the
+// trail has one entry.
+func TestPseudonymizeConcurrently(t *testing.T) {
+	bdb := dbtest.Open(t, "postgres")
+	a := webtest.New(t, bdb)
+	ctx := context.Background()
+	admin := principal(t, a, "admin@kid.example")
+	u := principal(t, a, "einkauf@weissenfels.example").User
+	const n = 8
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			_, err := a.Privacy.Pseudonymize(ctx, *admin, u.ID, u.Version)
+			errs <- err
+		}()
+	}
+	close(start)
+	ok := 0
+	for range n {
+		err := <-errs
+		switch code(err) {
+		case "":
+			ok++
+		case apperr.Conflict:
+		default:
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d succeeded, want 1", ok)
+	}
+	if got := len(ids(t, bdb, "SELECT id FROM audit_log WHERE action = 'user.pseudonymize' AND entity_id = ?", u.ID)); got != 1 {
+		t.Errorf("%d audit entries, want 1", got)
+	}
+}
