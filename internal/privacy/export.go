@@ -163,27 +163,52 @@ type MailRecord struct {
 }
 
 // ReferenceRecord lists the rows of a table that name the user in a
-// column, by their id: records of work done (deliveries recorded,
-// invoices issued, payments booked …) that the sections above do not
-// show in full.
+// column, by their id (Key names the column the ids come from): records
+// of work done (deliveries recorded, invoices issued, payments booked …)
+// that the sections above do not show in full.
 type ReferenceRecord struct {
 	Table  string  `json:"table"`
 	Column string  `json:"column"`
+	Key    string  `json:"key"`
 	IDs    []int64 `json:"ids"`
 }
 
 // references are the columns that name a user by id besides those the
-// export shows in detail.
-var references = [][2]string{
-	{"deliveries", "recorded_by"},
-	{"invoices", "created_by"},
-	{"invoice_payments", "recorded_by"},
-	{"bank_entries", "imported_by"},
-	{"billing_runs", "started_by"},
-	{"subscription_changes", "created_by"},
-	{"stripe_intents", "created_by"},
-	{"deputies", "created_by"},
-	{"privacy_notices", "updated_by"},
+// export shows in detail: table, column, and the column that identifies
+// a row.
+var references = [][3]string{
+	{"carts", "user_id", "id"},
+	{"deliveries", "recorded_by", "id"},
+	{"invoices", "created_by", "id"},
+	{"invoice_payments", "recorded_by", "id"},
+	{"invoice_reminder_blocks", "blocked_by", "invoice_id"},
+	{"bank_entries", "imported_by", "id"},
+	{"billing_runs", "started_by", "id"},
+	{"subscription_changes", "created_by", "id"},
+	{"stripe_intents", "created_by", "id"},
+	{"deputies", "created_by", "id"},
+	{"idempotency_keys", "user_id", "result_id"},
+	{"privacy_notices", "updated_by", "id"},
+}
+
+// detailed are the columns naming a user that the export's own sections
+// show.
+var detailed = []string{
+	"sessions.user_id", "api_tokens.user_id", "user_tokens.user_id", "orders.requester_id",
+	"order_stages.decided_by", "order_stages.on_behalf_of", "quote_member_approvals.decided_by", "quote_member_approvals.on_behalf_of",
+	"quotes.drafted_by", "quotes.submitted_by", "quotes.approved_by", "quotes.sent_by", "quotes.answered_by", "quote_authors.user_id",
+	"deputies.principal_id", "deputies.deputy_id", "audit_log.actor_id",
+}
+
+// CoveredUserColumns lists every "table.column" naming a user by id that
+// the export covers, for the test that compares it with the schema's
+// references to users.
+func CoveredUserColumns() []string {
+	out := append([]string(nil), detailed...)
+	for _, r := range references {
+		out = append(out, r[0]+"."+r[1])
+	}
+	return out
 }
 
 // Export gathers everything held about a user for those who may export
@@ -292,11 +317,11 @@ func (s *Service) collect(ctx context.Context, idb bun.IDB, u *account.User) (*E
 	out.OtherRecords = []ReferenceRecord{}
 	for _, r := range references {
 		var ids []int64
-		if err := idb.NewRaw(fmt.Sprintf("SELECT id FROM %q WHERE %q = ? ORDER BY id", r[0], r[1]), id).Scan(ctx, &ids); err != nil {
+		if err := idb.NewRaw(fmt.Sprintf("SELECT %q FROM %q WHERE %q = ? ORDER BY 1", r[2], r[0], r[1]), id).Scan(ctx, &ids); err != nil {
 			return nil, fmt.Errorf("export %s.%s: %w", r[0], r[1], err)
 		}
 		if len(ids) > 0 {
-			out.OtherRecords = append(out.OtherRecords, ReferenceRecord{Table: r[0], Column: r[1], IDs: ids})
+			out.OtherRecords = append(out.OtherRecords, ReferenceRecord{Table: r[0], Column: r[1], Key: r[2], IDs: ids})
 		}
 	}
 	return out, nil

@@ -427,3 +427,29 @@ func TestPseudonymizeConcurrently(t *testing.T) {
 		t.Errorf("%d audit entries, want 1", got)
 	}
 }
+
+// Every column the schema declares as a reference to a user is covered by
+// the export, so that a table added later that names users cannot be
+// forgotten silently (the schema is the same on both databases).
+func TestExportCoversEveryReferenceToUsers(t *testing.T) {
+	bdb := dbtest.Open(t, "sqlite")
+	ctx := context.Background()
+	var refs []struct {
+		Table  string `bun:"tbl"`
+		Column string `bun:"col"`
+	}
+	err := bdb.NewRaw(`SELECT m.name AS tbl, f."from" AS col FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f
+		WHERE m.type = 'table' AND f."table" = 'users' ORDER BY 1, 2`).Scan(ctx, &refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) < 20 {
+		t.Fatalf("only %d references to users found", len(refs))
+	}
+	covered := privacy.CoveredUserColumns()
+	for _, r := range refs {
+		if !slices.Contains(covered, r.Table+"."+r.Column) {
+			t.Errorf("%s.%s names a user but the export does not cover it", r.Table, r.Column)
+		}
+	}
+}
