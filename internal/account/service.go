@@ -180,6 +180,9 @@ func (s *Service) SetRoles(ctx context.Context, actor Principal, userID int64, v
 	if err := s.Authz.Can(ctx, actor.Subject, "manage", obj); err != nil {
 		return err
 	}
+	if target.Pseudonymized() {
+		return errPseudonymized
+	}
 	allowed := authz.RolesFor(target.Org.Kind)
 	for _, r := range roles {
 		if !slices.Contains(allowed, r) {

@@ -28,6 +28,11 @@ type Session struct {
 	FormState string    `bun:"form_state"` // JSON of a failed form, for redirect after POST
 	CreatedAt time.Time `bun:"created_at"`
 	ExpiresAt time.Time `bun:"expires_at"`
+	// Address is the client address the session was opened from ("" when
+	// unknown or cleared after the login retention); LastSeenAt when it
+	// was last used (to the minute). Both for the user's data export.
+	Address    string     `bun:"address"`
+	LastSeenAt *time.Time `bun:"last_seen_at"`
 }
 
 // ErrSessionExpired is returned for a cookie whose session has ended.
@@ -130,8 +135,9 @@ func ExtendSession(ctx context.Context, idb bun.IDB, s *Session, ttl time.Durati
 	if next.Sub(s.ExpiresAt) < time.Minute {
 		return nil
 	}
-	s.ExpiresAt = next
-	_, err := idb.NewUpdate().Model(s).Column("expires_at").WherePK().Exec(ctx)
+	seen := now.UTC()
+	s.ExpiresAt, s.LastSeenAt = next, &seen
+	_, err := idb.NewUpdate().Model(s).Column("expires_at", "last_seen_at").WherePK().Exec(ctx)
 	return err
 }
 

@@ -20,6 +20,9 @@ type Token struct {
 	UserID    int64     `bun:"user_id"`
 	CreatedAt time.Time `bun:"created_at"`
 	ExpiresAt time.Time `bun:"expires_at"`
+	// Address is the client address the token was issued to ("" when
+	// unknown or cleared after the login retention).
+	Address string `bun:"address"`
 }
 
 // IssueToken creates a bearer token for a user, valid from now for ttl.

@@ -161,6 +161,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id int64, ch 
 	if err := s.Authz.Can(ctx, actor.Subject, "manage", obj); err != nil {
 		return nil, err
 	}
+	if target.Pseudonymized() {
+		return nil, errPseudonymized
+	}
 	before, after := map[string]any{}, map[string]any{}
 	var fields []apperr.FieldError
 	if ch.Name != nil {

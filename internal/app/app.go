@@ -29,6 +29,7 @@ import (
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
+	"coopshop/internal/privacy"
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
@@ -64,6 +65,10 @@ type App struct {
 	// Payments is money coming in: Stripe (when STRIPE_SECRET_KEY is set)
 	// and its webhook, camt.053 statements.
 	Payments *payment.Service
+	// Privacy is the DSGVO side: a user's data export, the
+	// pseudonymization of departed users, the retention run, the privacy
+	// notice.
+	Privacy *privacy.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -143,6 +148,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		stripeClient = payment.NewStripeClient(cfg.StripeSecretKey, cfg.StripeAPIBase)
 	}
 	a.Payments = payment.NewService(bdb, a.Authz, a.Invoices, stripeClient, cfg.StripeWebhookSecret)
+	a.Privacy = privacy.NewService(bdb, a.Authz, a.Accounts)
+	a.Privacy.Clock, a.Privacy.LoginRetention = a.Clock, cfg.LoginRetention
 	a.Audit = newAuditReader(a)
 	sender, err := newSender(cfg, log)
 	if err != nil {
@@ -153,7 +160,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.registerJobs(sender)
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,
-		Outbox:      &notify.Outbox{DB: bdb, Authz: a.Authz},
+		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy,
 		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock}}
 	apiHandler, err := api.New(deps)
 	if err != nil {
@@ -220,6 +227,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := order.ScheduleReminders(ctx, a.DB, a.Clock); err != nil {
 		a.Log.Warn("schedule reminders", "err", err)
 	}
+	// The hourly retention run (sessions, tokens, login records: DSGVO);
+	// each run schedules the next.
+	if err := a.Privacy.SchedulePurge(ctx); err != nil {
+		a.Log.Warn("schedule retention run", "err", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {
@@ -248,11 +260,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // housekeeping reloads the policy now and then (another process may have
-// changed it) and purges ended sessions.
+// changed it); the retention run of internal/privacy, a job, purges ended
+// sessions and tokens.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
-	n := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -261,11 +273,6 @@ func (a *App) housekeeping(ctx context.Context) {
 		}
 		if err := a.Authz.Reload(ctx); err != nil {
 			a.Log.Warn("reload policy", "err", err)
-		}
-		if n++; n%20 == 0 {
-			if err := account.PurgeExpired(ctx, a.DB, a.Clock.Now()); err != nil {
-				a.Log.Warn("purge sessions", "err", err)
-			}
 		}
 	}
 }

@@ -22,7 +22,7 @@ func newSender(cfg config.Config, log *slog.Logger) (notify.Sender, error) {
 // write: the mails, the step notifications of orders and quotations (their
 // recipients are worked out there), the documents issued after a step, the daily reminders of waiting
 // requests,
-// the mails of issued invoices.
+// the mails of issued invoices, the hourly retention run (internal/privacy).
 func (a *App) registerJobs(sender notify.Sender) {
 	notify.Register(a.Jobs, sender)
 	a.Jobs.Handle(notify.StepKind("order"), a.Orders.NotifyJob)
@@ -32,4 +32,5 @@ func (a *App) registerJobs(sender notify.Sender) {
 	a.Invoices.Register(a.Jobs)
 	a.Subscriptions.Register(a.Jobs)
 	a.Catalog.Register(a.Jobs)
+	a.Privacy.Register(a.Jobs)
 }

@@ -95,6 +95,12 @@ var matrix = map[string]string{
 	"contract transfer_quota": ".....Y..Y",
 	"contract call_offs":      "YYYYYY.YY",
 	"contract quota_notice":   "..Y..Y...",
+	// Issue 16 (migration 0071): the DSGVO export and pseudonymization of
+	// a user, the privacy notice.
+	"user export":       "..Y.....Y",
+	"user pseudonymize": "..Y.....Y",
+	"privacy read":      "YYYYYYYYY",
+	"privacy manage":    "........Y",
 }
 
 type fixture struct {
@@ -298,6 +304,16 @@ func TestDeputyAndSelfConditions(t *testing.T) {
 			{"member admin assigns own roles", s["kaemmerei@boerde.example"], "assign", authz.Object{Kind: "role", ID: s["kaemmerei@boerde.example"].UserID, OrgID: f.boerde, TargetRole: "approver"}, apperr.Forbidden},
 			{"admin assigns own roles", s["admin@kid.example"], "assign", authz.Object{Kind: "role", ID: s["admin@kid.example"].UserID, OrgID: s["admin@kid.example"].OrgID, TargetRole: "finance"}, apperr.Forbidden},
 			{"admin changes own limit", s["admin@kid.example"], "limit", authz.Object{Kind: "user", ID: s["admin@kid.example"].UserID, OrgID: s["admin@kid.example"].OrgID}, apperr.Forbidden},
+			// Issue 16: DSGVO export and pseudonymization; own member only,
+			// never oneself.
+			{"member admin exports an own user", s["kaemmerei@boerde.example"], "export", authz.Object{Kind: "user", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde}, ""},
+			{"member admin exports a Weißenfels user", s["kaemmerei@boerde.example"], "export", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, apperr.NotFound},
+			{"member admin pseudonymizes an own user", s["kaemmerei@boerde.example"], "pseudonymize", authz.Object{Kind: "user", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde}, ""},
+			{"member admin pseudonymizes themselves", s["kaemmerei@boerde.example"], "pseudonymize", authz.Object{Kind: "user", ID: s["kaemmerei@boerde.example"].UserID, OrgID: f.boerde}, apperr.Forbidden},
+			{"member admin pseudonymizes a Weißenfels user", s["kaemmerei@boerde.example"], "pseudonymize", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, apperr.NotFound},
+			{"admin pseudonymizes any member's user", s["admin@kid.example"], "pseudonymize", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, ""},
+			{"admin pseudonymizes themselves", s["admin@kid.example"], "pseudonymize", authz.Object{Kind: "user", ID: s["admin@kid.example"].UserID, OrgID: s["admin@kid.example"].OrgID}, apperr.Forbidden},
+			{"auditor exports a user", s["revision@kid.example"], "export", authz.Object{Kind: "user", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde}, apperr.Forbidden},
 			{"member admin names a Weißenfels user's deputy", s["kaemmerei@boerde.example"], "deputy", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, apperr.NotFound},
 		}
 		for _, tt := range tests {

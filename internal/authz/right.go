@@ -120,6 +120,16 @@ var (
 	// UserDeputy is naming or ending the deputy of another user (member
 	// admin for the own member, admin for anyone).
 	UserDeputy = Right{"user", "deputy"}
+	// UserExport is the DSGVO export of everything held about a user
+	// (Art. 15); UserPseudonymize the pseudonymization of a departed user
+	// (Art. 17, never oneself): member admin for the own member, admin for
+	// anyone (migration 0071).
+	UserExport       = Right{"user", "export"}
+	UserPseudonymize = Right{"user", "pseudonymize"}
+	// PrivacyRead is the privacy notice ("Datenschutz"), for every role;
+	// PrivacyManage editing it, the provider's admin.
+	PrivacyRead   = Right{"privacy", "read"}
+	PrivacyManage = Right{"privacy", "manage"}
 	// DeputyName is naming one's own deputy (approver, member admin, sales
 	// lead: those who decide something that may wait for them).
 	DeputyName = Right{"deputy", "name"}

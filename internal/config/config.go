@@ -36,6 +36,12 @@ type Config struct {
 	LoginWindow             time.Duration
 	LoginFailuresPerAccount int
 	LoginFailuresPerAddress int
+	// LoginRetention is how long records of logins (the audit entries of
+	// logins and failed logins, the throttle's failures) and the client
+	// addresses stored with them are kept at most (DSGVO: 30 days by
+	// default, COOPSHOP_LOGIN_RETENTION_DAYS); internal/privacy purges
+	// them.
+	LoginRetention time.Duration
 	// ShutdownTimeout is how long requests in flight may take to finish
 	// after SIGTERM.
 	ShutdownTimeout time.Duration
@@ -59,6 +65,7 @@ func Default() Config {
 		LoginFailuresPerAccount: 10,
 		LoginFailuresPerAddress: 50,
 		ShutdownTimeout:         20 * time.Second,
+		LoginRetention:          30 * 24 * time.Hour,
 		LogLevel:                "info",
 	}
 }
@@ -85,6 +92,13 @@ func FromEnv() (Config, error) {
 			return c, fmt.Errorf("COOPSHOP_SECURE_COOKIES: %w", err)
 		}
 		c.SecureCookies = b
+	}
+	if v := os.Getenv("COOPSHOP_LOGIN_RETENTION_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 {
+			return c, fmt.Errorf("COOPSHOP_LOGIN_RETENTION_DAYS: want whole days of at least 1, got %q", v)
+		}
+		c.LoginRetention = time.Duration(days) * 24 * time.Hour
 	}
 	for key, dst := range map[string]*time.Duration{
 		"COOPSHOP_SESSION_TTL": &c.SessionTTL,

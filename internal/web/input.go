@@ -60,6 +60,13 @@ var fieldRules = map[string]text.Rule{
 	"description":      text.Long,
 	"payment_terms":    text.Long,
 	"delivery_terms":   text.Long,
+	// The privacy notice's sections (issue 16): the form repeats
+	// section_key, section_title and section_text per section; the JSON
+	// body names them key, title and text.
+	"section_key":   text.Code,
+	"section_title": text.Name,
+	"section_text":  text.Long,
+	"text":          text.Long,
 
 	"next":            {Max: maxRedirectLen},
 	"resume":          text.Blob,

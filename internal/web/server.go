@@ -33,6 +33,7 @@ import (
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
+	"coopshop/internal/privacy"
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
@@ -78,6 +79,9 @@ type Deps struct {
 	// Todo is what waits for the user (issue 13): the start page and the
 	// badges of the navigation; nil shows neither.
 	TodoService *todo.Service
+	// Privacy is the DSGVO side (issue 16): a user's export, the
+	// pseudonymization of departed users, the privacy notice.
+	Privacy *privacy.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

@@ -29,7 +29,7 @@ func (h *Handler) apiToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, expires, err := h.Accounts.IssueToken(c.UserContext(), *p)
+	token, expires, err := h.Accounts.IssueTokenFrom(c.UserContext(), *p, c.IP())
 	if err != nil {
 		return err
 	}

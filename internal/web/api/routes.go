@@ -25,6 +25,13 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("PUT", "/api/v1/users/:id/deputy", authz.UserDeputy, h.apiUserDeputyPut),
 		web.Allow("DELETE", "/api/v1/users/:id/deputy", authz.UserDeputy, h.apiUserDeputyDelete),
 		web.Allow("GET", "/api/v1/audit", authz.AuditRead, h.apiAudit),
+		// DSGVO (issue 16): a user's export and pseudonymization (own
+		// member or admin, checked in internal/privacy), the privacy
+		// notice.
+		web.Allow("GET", "/api/v1/users/:id/export", authz.UserExport, h.apiUserExport),
+		web.Allow("POST", "/api/v1/users/:id/pseudonymize", authz.UserPseudonymize, h.apiUserPseudonymize),
+		web.Allow("GET", "/api/v1/privacy", authz.PrivacyRead, h.apiPrivacyNotice),
+		web.Allow("PUT", "/api/v1/privacy", authz.PrivacyManage, h.apiPrivacyNoticeUpdate),
 
 		web.Allow("GET", "/api/v1/products", authz.CatalogBrowse, h.apiProducts),
 		web.Allow("GET", "/api/v1/products/:id", authz.CatalogBrowse, h.apiProduct),

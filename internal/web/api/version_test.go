@@ -94,6 +94,7 @@ func TestStateChangesNeedVersion(t *testing.T) {
 			{"subscription change", sales, "POST", "/api/v1/subscriptions/1/changes", map[string]any{"quantity": 5, "effective_from": "2026-12-01"}},
 			{"subscription end", sales, "POST", "/api/v1/subscriptions/1/end", map[string]any{"outcome": "return", "on": "2026-12-01"}},
 			{"user roles", admin, "PUT", fmt.Sprintf("/api/v1/users/%d/roles", users.Items[0].ID), map[string]any{"roles": []string{"purchaser"}}},
+			{"user pseudonymize", admin, "POST", fmt.Sprintf("/api/v1/users/%d/pseudonymize", users.Items[0].ID), map[string]any{}},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

@@ -63,6 +63,8 @@ var a11yRoles = []struct {
 		{name: "settings", path: "/settings"},
 		{name: "users", path: "/admin/users"},
 		{name: "deputy", path: "/deputy"},
+		{name: "user", path: "/admin/users", first: `main table a[href^="/admin/users/"]`},
+		{name: "datenschutz", path: "/datenschutz"},
 	}},
 	{"vertriebsleitung@kid.example", []a11yPage{
 		{name: "start", path: "/"},
@@ -79,6 +81,7 @@ var a11yRoles = []struct {
 		{name: "users", path: "/admin/users"},
 		{name: "user", path: "/admin/users", first: `main table a[href^="/admin/users/"]`},
 		{name: "mails", path: "/admin/mails"},
+		{name: "datenschutz", path: "/datenschutz"},
 	}},
 	{"finanzen@kid.example", []a11yPage{
 		{name: "finance", path: "/finance"},

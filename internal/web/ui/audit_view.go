@@ -99,6 +99,10 @@ var auditActions = map[string]string{
 	"user.login":               "Angemeldet",
 	"user.login_failed":        "Anmeldung fehlgeschlagen",
 	"user.roles":               "Rollen geändert",
+	"user.export":              "Datenauskunft (DSGVO) erstellt",
+	"user.pseudonymize":        "Benutzer pseudonymisiert (DSGVO)",
+	"privacy.notice":           "Datenschutzhinweis geändert",
+	"privacy.purge":            "Anmeldeprotokoll nach Ablauf der Frist gelöscht",
 	"product.create":           "Produkt angelegt",
 	"product.update":           "Produkt geändert",
 	"product.deactivate":       "Produkt deaktiviert",
@@ -146,7 +150,7 @@ var auditEntities = []struct{ Kind, Label string }{
 	{"order", "Bestellung"}, {"quote", "Angebot"}, {"invoice", "Rechnung"}, {"product", "Produkt"},
 	{"contract", "Rahmenvertrag"}, {"user", "Benutzer"}, {"organisation", "Organisation"},
 	{"cost_centre", "Kostenstelle"}, {"delivery_address", "Lieferadresse"}, {"deputy", "Vertretung"},
-	{"catalog", "Katalog"}, {"export", "Export"},
+	{"catalog", "Katalog"}, {"export", "Export"}, {"privacy", "Datenschutz"},
 }
 
 // entityLabel is the German name of a kind of object.
@@ -202,7 +206,9 @@ var detailFields = map[string]string{
 	"line_no": "Pos.", "free_lines": "Freie Positionen", "quote": "Angebot", "delivery_id": "Lieferung",
 	"category": "Kategorie", "deputy": "Vertretung", "on_behalf_of": "Im Auftrag von", "email": "E-Mail",
 	"from_quota": "Kontingent des abgebenden Mitglieds", "to_quota": "Kontingent des empfangenden Mitglieds",
-	"quotas": "Kontingente je Mitglied (Nr. → Menge)",
+	"quotas":    "Kontingente je Mitglied (Nr. → Menge)",
+	"pseudonym": "Pseudonym", "roles_revoked": "Entzogene Rollen", "mails_stopped": "Gestoppte E-Mails", "changed": "Ersetzt in",
+	"sections": "Abschnitte", "login_entries": "Gelöschte Anmeldeeinträge", "cutoff": "Älter als", "retention_days": "Aufbewahrung (Tage)",
 }
 
 // auditChanges says in words what an entry's details record: the state

@@ -39,7 +39,7 @@ func (h *Handler) loginSubmit(c *fiber.Ctx) error {
 	if old := web.SessionToken(c); old != "" {
 		h.Accounts.EndSession(c.UserContext(), old)
 	}
-	token, sess, err := h.Accounts.StartSession(c.UserContext(), p.User.ID)
+	token, sess, err := h.Accounts.StartSessionFrom(c.UserContext(), p.User.ID, c.IP())
 	if err != nil {
 		return err
 	}

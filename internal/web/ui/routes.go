@@ -28,6 +28,12 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/admin/users/:id", authz.UserManage, h.userUpdateSubmit),
 		web.Allow("POST", "/admin/users/:id/deputy", authz.UserDeputy, h.userDeputySubmit),
 		web.Allow("POST", "/admin/users/:id/deputy/delete", authz.UserDeputy, h.userDeputyDelete),
+		// DSGVO (issue 16): a user's data as a file, the pseudonymization
+		// of a departed user, the privacy notice for everyone (admin edits).
+		web.Allow("GET", "/admin/users/:id/export", authz.UserExport, h.userExport),
+		web.Allow("POST", "/admin/users/:id/pseudonymize", authz.UserPseudonymize, h.userPseudonymizeSubmit),
+		web.Allow("GET", "/datenschutz", authz.PrivacyRead, h.privacyPage),
+		web.Allow("POST", "/datenschutz", authz.PrivacyManage, h.privacySubmit),
 		web.Allow("GET", "/deputy", authz.DeputyName, h.deputyPage),
 		web.Allow("POST", "/deputy", authz.DeputyName, h.deputySubmit),
 		web.Allow("POST", "/deputy/delete", authz.DeputyName, h.deputyDelete),

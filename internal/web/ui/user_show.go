@@ -9,6 +9,7 @@ import (
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
 	"coopshop/internal/money"
+	"coopshop/internal/privacy"
 	"coopshop/internal/web"
 	"coopshop/internal/web/api"
 )
@@ -52,6 +53,8 @@ func (h *Handler) userData(c *fiber.Ctx, u *account.User, roles []string) fiber.
 	if u.ApprovalLimitCents != nil {
 		data["LimitText"] = money.FormatNumber(*u.ApprovalLimitCents)
 	}
+	data["CanExport"], data["CanPseudonymize"] = h.Privacy.CanExport(*p, u), h.Privacy.CanPseudonymize(*p, u)
+	data["Pseudonymized"] = privacy.IsPseudonymized(u)
 	if dv, err := h.Accounts.Deputyship(c.UserContext(), *p, u.ID); err == nil {
 		data["Deputy"], data["DeputyAction"] = dv, fmt.Sprintf("/admin/users/%d/deputy", u.ID)
 	}
