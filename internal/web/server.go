@@ -106,7 +106,7 @@ func New(d Deps, tables ...[]Route) (*Server, error) {
 	}
 	d.defaults()
 	s := &Server{Deps: d, assets: assets}
-	s.App = fiber.New(fiber.Config{
+	fcfg := fiber.Config{
 		AppName:               "coopshop",
 		Views:                 engine,
 		Immutable:             true,
@@ -116,7 +116,9 @@ func New(d Deps, tables ...[]Route) (*Server, error) {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-	})
+	}
+	proxyConfig(&fcfg, d.Config.TrustedProxies)
+	s.App = fiber.New(fcfg)
 	s.App.Use(s.requestContext, s.recoverPanic, s.securityHeaders, s.logRequest)
 	s.App.Get("/static/:hash/*", s.serveStatic)
 	s.App.Use(s.authenticate)
