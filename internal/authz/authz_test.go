@@ -89,6 +89,9 @@ var matrix = map[string]string{
 	"deputy name": ".YY.Y....",
 	"user deputy": "..Y.....Y",
 	"user limit":  "..Y.....Y",
+	// Issue 16 (migration 0069): the operator's page and retrying a job.
+	"operations read": "........Y",
+	"job retry":       "........Y",
 }
 
 type fixture struct {
