@@ -31,6 +31,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/notify"
+	"coopshop/internal/operations"
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
 	"coopshop/internal/provision"
@@ -75,6 +76,9 @@ type Deps struct {
 	Payments *payment.Service
 	// Outbox lists the outgoing mails for admin (issue 13).
 	Outbox *notify.Outbox
+	// Operations is the operator's page (issue 16): jobs and their
+	// retry, mails, backups, database size, migrations.
+	Operations *operations.Service
 	// Todo is what waits for the user (issue 13): the start page and the
 	// badges of the navigation; nil shows neither.
 	TodoService *todo.Service

@@ -46,6 +46,9 @@ func NewWith(t testing.TB, bdb *bun.DB, configure func(*config.Config)) *app.App
 	cfg := config.Default()
 	cfg.LoginFailureDelay = 0
 	cfg.ShutdownTimeout = 2 * time.Second
+	// A nightly backup that comes due while a test serves (a moved clock)
+	// writes into the test's directory, not into the package's.
+	cfg.BackupDir = t.TempDir()
 	if configure != nil {
 		configure(&cfg)
 	}
