@@ -160,7 +160,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.Backups = &backup.Nightly{DB: bdb, Dir: cfg.BackupDir, Keep: cfg.BackupKeep, Clock: a.Clock, Log: log}
 	a.registerJobs(sender)
-	a.Operations = &operations.Service{DB: bdb, Authz: a.Authz, Clock: a.Clock, DatabaseURL: cfg.DatabaseURL,
+	a.Operations = &operations.Service{DB: bdb, Authz: a.Authz, Clock: a.Clock,
 		BackupDir: cfg.BackupDir, BackupKeep: cfg.BackupKeep, Migrations: migrations.FS}
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,

@@ -35,8 +35,6 @@ type Service struct {
 	DB    *bun.DB
 	Authz *authz.Authorizer
 	Clock clock.Clock
-	// DatabaseURL names the database (its file, for SQLite).
-	DatabaseURL string
 	// BackupDir and BackupKeep are the nightly backup's settings
 	// (config.Config).
 	BackupDir  string
@@ -223,7 +221,10 @@ func (s *Service) database(ctx context.Context) (Database, error) {
 		err := s.DB.NewRaw("SELECT pg_database_size(current_database())").Scan(ctx, &d.SizeBytes)
 		return d, err
 	}
-	d := Database{Dialect: "sqlite", File: strings.TrimPrefix(s.DatabaseURL, "sqlite://")}
+	d := Database{Dialect: "sqlite"}
+	if err := s.DB.NewRaw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(ctx, &d.File); err != nil {
+		return d, fmt.Errorf("database file: %w", err)
+	}
 	var size int64
 	if err := s.DB.NewRaw("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()").Scan(ctx, &size); err != nil {
 		return d, fmt.Errorf("database size: %w", err)

@@ -57,7 +57,7 @@ func TestOverviewAndRetry(t *testing.T) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "coopshop-20261122-023000.db"), []byte("sqlite"), 0o600)
 		os.WriteFile(filepath.Join(dir, "notiz.txt"), []byte("x"), 0o600)
-		s := &operations.Service{DB: bdb, Authz: az, Clock: clk, DatabaseURL: "sqlite://" + filepath.Join(dir, "none.db"), BackupDir: dir, BackupKeep: 7, Migrations: migrations.FS}
+		s := &operations.Service{DB: bdb, Authz: az, Clock: clk, BackupDir: dir, BackupKeep: 7, Migrations: migrations.FS}
 
 		// Three mails: one sent, one failed for good, one backing off; a
 		// document job scheduled for later.

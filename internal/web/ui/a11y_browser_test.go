@@ -79,6 +79,7 @@ var a11yRoles = []struct {
 		{name: "users", path: "/admin/users"},
 		{name: "user", path: "/admin/users", first: `main table a[href^="/admin/users/"]`},
 		{name: "mails", path: "/admin/mails"},
+		{name: "operations", path: "/admin/operations"},
 	}},
 	{"finanzen@kid.example", []a11yPage{
 		{name: "finance", path: "/finance"},

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +108,7 @@ func (h *Handler) operationsPage(c *fiber.Ctx) error {
 	for i, k := range o.Kinds {
 		kinds[i] = kindRow{KindStat: k, Label: jobKindLabel(k.Kind)}
 	}
+	slices.SortFunc(kinds, func(a, b kindRow) int { return strings.Compare(a.Label, b.Label) })
 	backups := make([]backupRow, len(o.Backups))
 	for i, b := range o.Backups {
 		backups[i] = backupRow{File: b, Size: byteSize(b.Size)}
@@ -125,6 +127,7 @@ func (h *Handler) operationsPage(c *fiber.Ctx) error {
 		"Title": "Betrieb", "O": o, "Kinds": kinds, "Failed": jobRows(o.Failed), "Retrying": jobRows(o.Retrying), "Upcoming": jobRows(o.Upcoming),
 		"Backups": backups, "LastBackup": last, "DBSize": byteSize(o.Database.SizeBytes), "Applied": applied,
 		"BackupStale": last == nil || o.Now.Sub(last.ModTime) > 36*time.Hour,
+		"NoSMTP":      h.Config.SMTPURL == "",
 	}
 	if fs := h.TakeForm(c); fs != nil {
 		data["Error"] = fs.Error
