@@ -38,8 +38,10 @@ Usage:
 Each command takes --help. Configuration comes from the environment:
   DATABASE_URL   sqlite://data/coopshop.db (default) or postgres://…
   COOPSHOP_ADDR  listen address (default 127.0.0.1:8080)
-  COOPSHOP_SECURE_COOKIES=true behind TLS; STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET,
-  STRIPE_API_BASE, SMTP_URL, COOPSHOP_LOG_LEVEL (debug, info, warn, error)
+  COOPSHOP_SECURE_COOKIES=true behind TLS; COOPSHOP_TRUSTED_PROXIES (reverse proxies,
+  IPs or CIDR ranges); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, SMTP_URL,
+  COOPSHOP_LOG_LEVEL (debug, info, warn, error); COOPSHOP_BACKUP_DIR (data/backups) and
+  COOPSHOP_BACKUP_KEEP (7) for the nightly backup of the SQLite database
 `
 
 func main() {
