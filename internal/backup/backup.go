@@ -231,10 +231,10 @@ func check(ctx context.Context, url string, want *Manifest) error {
 func Verify(ctx context.Context, file string) (*Manifest, error) {
 	st, err := os.Stat(file)
 	if err != nil {
-		return nil, fmt.Errorf("Sicherung %s: %w", file, err)
+		return nil, fmt.Errorf("die Sicherung %s: %w", file, err)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("Sicherung %s ist keine Datei", file)
+		return nil, fmt.Errorf("die Sicherung %s ist keine Datei", file)
 	}
 	bk, err := openFile(file, true)
 	if err != nil {
@@ -242,18 +242,18 @@ func Verify(ctx context.Context, file string) (*Manifest, error) {
 	}
 	defer bk.Close()
 	if err := Integrity(ctx, bk); err != nil {
-		return nil, fmt.Errorf("Sicherung %s: %w", file, err)
+		return nil, fmt.Errorf("die Sicherung %s: %w", file, err)
 	}
 	want, err := ReadManifest(ctx, bk)
 	if err != nil {
-		return nil, fmt.Errorf("Sicherung %s: %w", file, err)
+		return nil, fmt.Errorf("die Sicherung %s: %w", file, err)
 	}
 	got, err := inspect(ctx, bk)
 	if err != nil {
 		return nil, err
 	}
 	if diff := Compare(want, got); diff != nil {
-		return nil, fmt.Errorf("Sicherung %s ist unvollständig: %w", file, diff)
+		return nil, fmt.Errorf("die Sicherung %s ist unvollständig: %w", file, diff)
 	}
 	return want, nil
 }
