@@ -279,7 +279,7 @@ func (s *Service) migrations(ctx context.Context, o *Overview) error {
 // Retry sends job id round again now, for actor (admin: job retry): a
 // failed job gets one more attempt, a job that waits after a failed
 // attempt runs at once. attempts is the number of attempts the caller saw
-// (its version of the job): a job that ran or was retried since is a
+// (the job's version: each claim counts one): a job that ran or was retried since is a
 // conflict, and so is one the runner takes meanwhile (the update checks
 // state and attempts). The retry is audited with the error it had.
 func (s *Service) Retry(ctx context.Context, actor account.Principal, id int64, attempts int) (*job.Job, error) {

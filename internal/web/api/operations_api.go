@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/job"
 	"coopshop/internal/web"
 )
@@ -13,10 +12,13 @@ import (
 // jobJSON is a background job as the operator's API shows it: no payload
 // (mails carry personal data; /admin/mails shows them to admin).
 type jobJSON struct {
-	ID          int64      `json:"id"`
-	Kind        string     `json:"kind"`
-	State       job.State  `json:"state"`
-	Attempts    int        `json:"attempts"`
+	ID       int64     `json:"id"`
+	Kind     string    `json:"kind"`
+	State    job.State `json:"state"`
+	Attempts int       `json:"attempts"`
+	// Version is the attempts again: what a retry names as the version
+	// it saw.
+	Version     int        `json:"version"`
 	MaxAttempts int        `json:"max_attempts"`
 	LastError   string     `json:"last_error"`
 	Entity      string     `json:"entity"`
@@ -27,7 +29,7 @@ type jobJSON struct {
 }
 
 func jobOf(j *job.Job) jobJSON {
-	return jobJSON{ID: j.ID, Kind: j.Kind, State: j.State, Attempts: j.Attempts, MaxAttempts: j.MaxAttempts, LastError: j.LastError,
+	return jobJSON{ID: j.ID, Kind: j.Kind, State: j.State, Attempts: j.Attempts, Version: j.Attempts, MaxAttempts: j.MaxAttempts, LastError: j.LastError,
 		Entity: j.Entity, EntityID: j.EntityID, RunAt: j.RunAt, DoneAt: j.DoneAt, CreatedAt: j.CreatedAt}
 }
 
@@ -109,24 +111,21 @@ func (h *Handler) apiOperations(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// apiJobRetry is POST /api/v1/jobs/{id}/retry {"attempts"} (admin): the
-// failed or backing-off job runs again now. attempts is what the caller
-// saw (the job's version): missing or 0 is a 422, another one a 409.
+// apiJobRetry is POST /api/v1/jobs/{id}/retry {"version"} (admin): the
+// failed or backing-off job runs again now. A job's version is its number
+// of attempts (each claim counts one): missing or 0 is a 422, another one
+// than the job has a 409.
 func (h *Handler) apiJobRetry(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Attempts int `json:"attempts"`
-	}
-	if err := web.DecodeJSON(c, &in); err != nil {
+	var in struct{ web.Versioned }
+	version, err := web.DecodeChange(c, &in)
+	if err != nil {
 		return err
 	}
-	if in.Attempts <= 0 {
-		return apperr.Fields("Bitte die Zahl der Versuche angeben, die Sie gesehen haben.", apperr.FieldError{Field: "attempts", Message: "fehlt (die Versuche des Auftrags, mindestens 1)"})
-	}
-	j, err := h.Operations.Retry(c.UserContext(), *web.Principal(c), id, in.Attempts)
+	j, err := h.Operations.Retry(c.UserContext(), *web.Principal(c), id, int(version))
 	if err != nil {
 		return err
 	}

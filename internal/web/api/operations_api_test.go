@@ -13,8 +13,8 @@ import (
 )
 
 // TestOperationsAPI: admin reads the operator's view with a failed mail
-// and retries it with the attempts seen (missing: 422, stale: 409, an
-// unknown field: 422); nobody else reads or retries.
+// and retries it with the version seen, its attempts (missing: 422,
+// stale: 409, an unknown field: 422); nobody else reads or retries.
 func TestOperationsAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
@@ -58,16 +58,16 @@ func TestOperationsAPI(t *testing.T) {
 			status int
 		}{
 			{`{}`, 422},
-			{`{"attempts":3,"force":true}`, 422},
-			{`{"attempts":2}`, 409},
-			{`{"attempts":3}`, 200},
-			{`{"attempts":3}`, 409},
+			{`{"version":3,"force":true}`, 422},
+			{`{"version":2}`, 409},
+			{`{"version":3}`, 200},
+			{`{"version":3}`, 409},
 		} {
 			if res := admin.JSON("POST", path, c.body); res.Status != c.status {
 				t.Errorf("retry %s: %d, want %d: %s", c.body, res.Status, c.status, res.Body)
 			}
 		}
-		if res := admin.JSON("POST", "/api/v1/jobs/999999/retry", `{"attempts":1}`); res.Status != 404 {
+		if res := admin.JSON("POST", "/api/v1/jobs/999999/retry", `{"version":1}`); res.Status != 404 {
 			t.Errorf("unknown job: %d", res.Status)
 		}
 		for _, email := range []string{"revision@kid.example", "finanzen@kid.example", "kaemmerei@boerde.example"} {
@@ -76,7 +76,7 @@ func TestOperationsAPI(t *testing.T) {
 			if res := c.Get("/api/v1/operations"); res.Status != 403 {
 				t.Errorf("%s reads operations: %d", email, res.Status)
 			}
-			if res := c.JSON("POST", path, `{"attempts":3}`); res.Status != 403 {
+			if res := c.JSON("POST", path, `{"version":3}`); res.Status != 403 {
 				t.Errorf("%s retries: %d", email, res.Status)
 			}
 		}

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -138,15 +137,14 @@ func (h *Handler) operationsPage(c *fiber.Ctx) error {
 
 // operationsRetry is POST /admin/operations/jobs/:id/retry ("Jetzt
 // erneut versuchen"): the job runs again at once; the form carries the
-// attempts the page showed, so that a job that changed meanwhile is a
-// conflict instead of a second retry.
+// job's version as the page showed it (its attempts), so that a job that
+// changed meanwhile is a conflict instead of a second retry.
 func (h *Handler) operationsRetry(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	attempts, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("attempts")))
-	j, err := h.Operations.Retry(c.UserContext(), *web.Principal(c), id, attempts)
+	j, err := h.Operations.Retry(c.UserContext(), *web.Principal(c), id, int(formVersion(c)))
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Internal || code == apperr.NotFound {
 			return err

@@ -48,7 +48,7 @@ func TestOperationsPage(t *testing.T) {
 		mustHave(t, "operator's page", page, 200, "Betrieb", `href="/admin/operations"`, fmt.Sprintf(`data-testid="failed-job-%d"`, id),
 			"dial tcp 10.0.0.25:25: connection refused", "Bestellung #99", "Jetzt erneut versuchen",
 			"coopshop-20261121-023000.db", "2,0 KB", "0069_operations", "Migrationen angewendet", `href="/admin/mails"`)
-		form := url.Values{"attempts": {"10"}}
+		form := url.Values{"version": {"10"}}
 		res := admin.PostForm(fmt.Sprintf("/admin/operations/jobs/%d/retry", id), form)
 		if res.Status != 303 || res.Location() != "/admin/operations" {
 			t.Fatalf("retry: %d %s", res.Status, res.Location())
