@@ -1,4 +1,5 @@
-// Command coopshop is the whole shop in one binary: serve, migrate, seed.
+// Command coopshop is the whole shop in one binary: serve, migrate, seed,
+// export, billing-run, backup, restore.
 package main
 
 import (
@@ -31,12 +32,16 @@ Usage:
   coopshop seed             create the demo organisations and logins (demo only)
   coopshop export           invoices of a period as CSV, DATEV or XRechnung (finance)
   coopshop billing-run      invoice a month's rentals and seat subscriptions (finance)
+  coopshop backup --out F   consistent copy of the embedded SQLite database while it runs
+  coopshop restore FILE     bring a backup back into an empty database, checked
 
 Each command takes --help. Configuration comes from the environment:
   DATABASE_URL   sqlite://data/coopshop.db (default) or postgres://…
   COOPSHOP_ADDR  listen address (default 127.0.0.1:8080)
-  COOPSHOP_SECURE_COOKIES=true behind TLS; STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET,
-  STRIPE_API_BASE, SMTP_URL, COOPSHOP_LOG_LEVEL (debug, info, warn, error)
+  COOPSHOP_SECURE_COOKIES=true behind TLS; COOPSHOP_TRUSTED_PROXIES (reverse proxies,
+  IPs or CIDR ranges); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, SMTP_URL,
+  COOPSHOP_LOG_LEVEL (debug, info, warn, error); COOPSHOP_BACKUP_DIR (data/backups) and
+  COOPSHOP_BACKUP_KEEP (7) for the nightly backup of the SQLite database
 `
 
 func main() {
@@ -73,6 +78,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return exportCmd(ctx, cfg, log, args[1:], out, os.Stderr)
 	case "billing-run":
 		return billingRunCmd(ctx, cfg, log, args[1:], out)
+	case "backup":
+		return backupCmd(ctx, cfg, args[1:], out)
+	case "restore":
+		return restoreCmd(ctx, cfg, args[1:], out)
 	}
 	fmt.Fprint(out, usage)
 	return fmt.Errorf("unknown command %q", args[0])

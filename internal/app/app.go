@@ -16,6 +16,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/audit"
 	"coopshop/internal/authz"
+	"coopshop/internal/backup"
 	"coopshop/internal/calendar"
 	"coopshop/internal/cart"
 	"coopshop/internal/catalog"
@@ -27,6 +28,7 @@ import (
 	"coopshop/internal/job"
 	"coopshop/internal/member"
 	"coopshop/internal/notify"
+	"coopshop/internal/operations"
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
 	"coopshop/internal/privacy"
@@ -79,6 +81,12 @@ type App struct {
 	// Jobs runs the background work of the steps (mails, notifications,
 	// PDFs) while Serve runs.
 	Jobs *job.Runner
+	// Backups is the nightly backup of the embedded database (issue 16;
+	// nothing on PostgreSQL).
+	Backups *backup.Nightly
+	// Operations is the operator's page: jobs, mails, backups, database
+	// size, migrations.
+	Operations *operations.Service
 }
 
 // Option changes how Build wires the program.
@@ -157,10 +165,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		return nil, err
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
+	a.Backups = &backup.Nightly{DB: bdb, Dir: cfg.BackupDir, Keep: cfg.BackupKeep, Clock: a.Clock, Log: log}
 	a.registerJobs(sender)
+	a.Operations = &operations.Service{DB: bdb, Authz: a.Authz, Clock: a.Clock,
+		BackupDir: cfg.BackupDir, BackupKeep: cfg.BackupKeep, Migrations: migrations.FS}
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,
-		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy,
+		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy, Operations: a.Operations,
 		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock}}
 	apiHandler, err := api.New(deps)
 	if err != nil {
@@ -231,6 +242,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	// each run schedules the next.
 	if err := a.Privacy.SchedulePurge(ctx); err != nil {
 		a.Log.Warn("schedule retention run", "err", err)
+	}
+	// The nightly backup of the embedded database (issue 16): tonight's
+	// job unless it exists; each run schedules the next night's.
+	if err := a.Backups.Schedule(ctx); err != nil {
+		a.Log.Warn("schedule nightly backup", "err", err)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()

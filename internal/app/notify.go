@@ -33,4 +33,5 @@ func (a *App) registerJobs(sender notify.Sender) {
 	a.Subscriptions.Register(a.Jobs)
 	a.Catalog.Register(a.Jobs)
 	a.Privacy.Register(a.Jobs)
+	a.Backups.Register(a.Jobs)
 }

@@ -101,6 +101,9 @@ var matrix = map[string]string{
 	"user pseudonymize": "..Y.....Y",
 	"privacy read":      "YYYYYYYYY",
 	"privacy manage":    "........Y",
+	// Issue 16 (migration 0069): the operator's page and retrying a job.
+	"operations read": "........Y",
+	"job retry":       "........Y",
 }
 
 type fixture struct {

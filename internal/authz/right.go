@@ -101,6 +101,12 @@ var (
 	// when no SMTP_URL is set).
 	MailRead = Right{"mail", "read"}
 
+	// OperationsRead is admin's operator page (issue 16): jobs, mails,
+	// backups, database size, migrations. JobRetry sends a failed (or
+	// backing-off) job round again at once; it is audited.
+	OperationsRead = Right{"operations", "read"}
+	JobRetry       = Right{"job", "retry"}
+
 	QuoteRead    = Right{"quote", "read"}
 	QuoteEdit    = Right{"quote", "edit"}
 	QuoteSubmit  = Right{"quote", "submit"}

@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -21,6 +22,19 @@ type Config struct {
 	// SecureCookies marks cookies Secure; set it whenever TLS terminates in
 	// front of the shop.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies (IP addresses or CIDR ranges,
+	// canonical form) whose X-Forwarded-For header names the client: the
+	// address the login throttle counts and the request log names. A
+	// request from any other peer is taken at its own address, whatever
+	// header it sends, so that nobody escapes the throttle by inventing one.
+	TrustedProxies []string
+	// BackupDir is where the nightly job writes the copies of the
+	// embedded database (SQLite only; PostgreSQL is backed up with
+	// pg_dump), and where the operator's page lists them.
+	BackupDir string
+	// BackupKeep is how many nightly copies are kept (the oldest beyond it
+	// are deleted); 0 switches the nightly backup off.
+	BackupKeep int
 	// SessionTTL is how long an idle browser session stays valid.
 	SessionTTL time.Duration
 	// TokenTTL is how long an API token issued by /auth/token stays valid.
@@ -67,6 +81,8 @@ func Default() Config {
 		ShutdownTimeout:         20 * time.Second,
 		LoginRetention:          30 * 24 * time.Hour,
 		LogLevel:                "info",
+		BackupDir:               "data/backups",
+		BackupKeep:              7,
 	}
 }
 
@@ -86,6 +102,21 @@ func FromEnv() (Config, error) {
 	str("STRIPE_API_BASE", &c.StripeAPIBase)
 	str("SMTP_URL", &c.SMTPURL)
 	str("COOPSHOP_LOG_LEVEL", &c.LogLevel)
+	str("COOPSHOP_BACKUP_DIR", &c.BackupDir)
+	if v := os.Getenv("COOPSHOP_BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("COOPSHOP_BACKUP_KEEP: want a number ≥ 0, got %q", v)
+		}
+		c.BackupKeep = n
+	}
+	if v := os.Getenv("COOPSHOP_TRUSTED_PROXIES"); v != "" {
+		proxies, err := ParseTrustedProxies(v)
+		if err != nil {
+			return c, fmt.Errorf("COOPSHOP_TRUSTED_PROXIES: %w", err)
+		}
+		c.TrustedProxies = proxies
+	}
 	if v := os.Getenv("COOPSHOP_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -113,6 +144,30 @@ func FromEnv() (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// ParseTrustedProxies reads a comma- or space-separated list of IP
+// addresses and CIDR ranges ("10.0.0.1, 192.168.0.0/16, ::1") into their
+// canonical forms; anything else is an error naming the entry, so that a
+// typo does not silently trust nobody (or everybody).
+func ParseTrustedProxies(list string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is no IP range (CIDR such as 10.0.0.0/8)", f)
+			}
+			out = append(out, p.Masked().String())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is no IP address", f)
+		}
+		out = append(out, a.Unmap().String())
+	}
+	return out, nil
 }
 
 // PublicURL is BaseURL, or http:// and the listen address when unset.

@@ -58,6 +58,9 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
 	if s.Config.SecureCookies {
+		// Behind TLS only (the setting says so): browsers then refuse
+		// plain HTTP to this host for a year. Not includeSubDomains: other
+		// services of the same domain are not ours to decide.
 		c.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	return c.Next()
@@ -73,7 +76,7 @@ func (s *Server) logRequest(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", requestID(c)}
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", requestID(c), "client", s.ClientIP(c)}
 	if p := Principal(c); p != nil {
 		attrs = append(attrs, "user", p.User.Email)
 	}

@@ -46,6 +46,7 @@ var navigation = []navItem{
 	{Label: "Rechnungsangaben", Href: "/admin/provider", Need: authz.ProviderSettingsManage},
 	{Label: "Protokoll", Href: "/audit", Need: authz.AuditRead},
 	{Label: "Ausgehende E-Mails", Href: "/admin/mails", Need: authz.MailRead},
+	{Label: "Betrieb", Href: "/admin/operations", Need: authz.OperationsRead},
 }
 
 // page is the data every page template receives next to its own.

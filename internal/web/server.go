@@ -31,6 +31,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
 	"coopshop/internal/notify"
+	"coopshop/internal/operations"
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
 	"coopshop/internal/privacy"
@@ -76,6 +77,9 @@ type Deps struct {
 	Payments *payment.Service
 	// Outbox lists the outgoing mails for admin (issue 13).
 	Outbox *notify.Outbox
+	// Operations is the operator's page (issue 16): jobs and their
+	// retry, mails, backups, database size, migrations.
+	Operations *operations.Service
 	// Todo is what waits for the user (issue 13): the start page and the
 	// badges of the navigation; nil shows neither.
 	TodoService *todo.Service
@@ -110,7 +114,7 @@ func New(d Deps, tables ...[]Route) (*Server, error) {
 	}
 	d.defaults()
 	s := &Server{Deps: d, assets: assets}
-	s.App = fiber.New(fiber.Config{
+	fcfg := fiber.Config{
 		AppName:               "coopshop",
 		Views:                 engine,
 		Immutable:             true,
@@ -120,7 +124,9 @@ func New(d Deps, tables ...[]Route) (*Server, error) {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-	})
+	}
+	proxyConfig(&fcfg, d.Config.TrustedProxies)
+	s.App = fiber.New(fcfg)
 	s.App.Use(s.requestContext, s.recoverPanic, s.securityHeaders, s.logRequest)
 	s.App.Get("/static/:hash/*", s.serveStatic)
 	s.App.Use(s.authenticate)

@@ -35,9 +35,23 @@ var Day = calendar.MustParse("2026-11-22")
 // settings (no login slow-down), on a manual clock at noon of Day.
 func New(t testing.TB, bdb *bun.DB) *app.App {
 	t.Helper()
+	return NewWith(t, bdb, nil)
+}
+
+// NewWith is New with the configuration changed by configure first (nil:
+// unchanged), for tests of settings such as secure cookies or trusted
+// proxies.
+func NewWith(t testing.TB, bdb *bun.DB, configure func(*config.Config)) *app.App {
+	t.Helper()
 	cfg := config.Default()
 	cfg.LoginFailureDelay = 0
 	cfg.ShutdownTimeout = 2 * time.Second
+	// A nightly backup that comes due while a test serves (a moved clock)
+	// writes into the test's directory, not into the package's.
+	cfg.BackupDir = t.TempDir()
+	if configure != nil {
+		configure(&cfg)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.Build(context.Background(), cfg, log, bdb, app.WithClock(clock.At(Day)))
 	if err != nil {

@@ -25,7 +25,7 @@ func (h *Handler) apiToken(c *fiber.Ctx) error {
 		return apperr.Fields("E-Mail-Adresse und Passwort sind erforderlich.",
 			apperr.FieldError{Field: "email", Message: "erforderlich"}, apperr.FieldError{Field: "password", Message: "erforderlich"})
 	}
-	p, err := h.Accounts.Login(c.UserContext(), in.Email, in.Password, c.IP())
+	p, err := h.Accounts.Login(c.UserContext(), in.Email, in.Password, h.ClientIP(c))
 	if err != nil {
 		return err
 	}

@@ -145,5 +145,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("PUT", "/api/v1/provider/finance-settings", authz.FinanceSettingsManage, h.apiFinanceSettingsPut),
 		web.Allow("GET", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBilling),
 		web.Allow("PUT", "/api/v1/members/:id/billing", authz.BillingManage, h.apiBillingPut),
+		// The operator's view (issue 16, operations_api.go): what the page
+		// "Betrieb" shows, and a failed job sent round again.
+		web.Allow("GET", "/api/v1/operations", authz.OperationsRead, h.apiOperations),
+		web.Allow("POST", "/api/v1/jobs/:id/retry", authz.JobRetry, h.apiJobRetry),
 	}
 }

@@ -82,6 +82,7 @@ var a11yRoles = []struct {
 		{name: "user", path: "/admin/users", first: `main table a[href^="/admin/users/"]`},
 		{name: "mails", path: "/admin/mails"},
 		{name: "datenschutz", path: "/datenschutz"},
+		{name: "operations", path: "/admin/operations"},
 	}},
 	{"finanzen@kid.example", []a11yPage{
 		{name: "finance", path: "/finance"},

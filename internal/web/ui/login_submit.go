@@ -21,7 +21,7 @@ func (h *Handler) loginSubmit(c *fiber.Ctx) error {
 	if f.Email == "" || password == "" {
 		return h.RenderLogin(c, f, "Bitte geben Sie E-Mail-Adresse und Passwort ein.", fiber.StatusUnprocessableEntity)
 	}
-	p, err := h.Accounts.Login(c.UserContext(), f.Email, password, c.IP())
+	p, err := h.Accounts.Login(c.UserContext(), f.Email, password, h.ClientIP(c))
 	switch apperr.CodeOf(err) {
 	case apperr.Unauthorized:
 		return h.RenderLogin(c, f, apperr.MessageOf(err), fiber.StatusUnauthorized)

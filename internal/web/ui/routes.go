@@ -46,6 +46,10 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/admin/provider", authz.ProviderSettingsManage, h.providerSubmit),
 		web.Allow("GET", "/audit", authz.AuditRead, h.auditPage),
 		web.Allow("GET", "/admin/mails", authz.MailRead, h.mailsPage),
+		// The operator's page (issue 16): jobs, mails, backups, database
+		// size, migrations; a failed job is sent round again.
+		web.Allow("GET", "/admin/operations", authz.OperationsRead, h.operationsPage),
+		web.Allow("POST", "/admin/operations/jobs/:id/retry", authz.JobRetry, h.operationsRetry),
 
 		// Catalog and framework contracts: browsing, and their maintenance.
 		web.Allow("GET", "/catalog", authz.CatalogBrowse, h.catalogPage),
