@@ -61,6 +61,10 @@ var fieldRules = map[string]text.Rule{
 	"payment_terms":    text.Long,
 	"delivery_terms":   text.Long,
 
+	// The cart's quick order: pasted "SKU;quantity" lines (issue 14).
+	"csv":      {Max: 1 << 20, MultiLine: true},
+	"new_name": text.Name,
+
 	"next":            {Max: maxRedirectLen},
 	"resume":          text.Blob,
 	"idempotency_key": {Max: 200, Printable: true},

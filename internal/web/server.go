@@ -32,6 +32,7 @@ import (
 	"coopshop/internal/member"
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
+	"coopshop/internal/orderlist"
 	"coopshop/internal/payment"
 	"coopshop/internal/provision"
 	"coopshop/internal/quote"
@@ -78,6 +79,9 @@ type Deps struct {
 	// Todo is what waits for the user (issue 13): the start page and the
 	// badges of the navigation; nil shows neither.
 	TodoService *todo.Service
+	// OrderLists are purchasers' order lists and the ways into the cart
+	// from them and from past orders (issue 14).
+	OrderLists *orderlist.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
