@@ -41,6 +41,17 @@ func setup(t *testing.T, bdb *bun.DB) fixture {
 	if err := authz.Grant(ctx, bdb, u.ID, boerde.ID, authz.RolePurchaser); err != nil {
 		t.Fatal(err)
 	}
+	// The demo's lists (one shared of Börde, one personal of Weißenfels)
+	// are there; the tests start without them.
+	var n int
+	if err := bdb.NewSelect().Table("order_lists").ColumnExpr("COUNT(*)").Scan(ctx, &n); err != nil || n != 2 {
+		t.Fatalf("demo order lists: %d %v", n, err)
+	}
+	for _, q := range []string{"DELETE FROM order_list_items", "DELETE FROM order_lists"} {
+		if _, err := bdb.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	f := ordertest.Attach(t, bdb)
 	return fixture{Fixture: f, Lists: orderlist.NewService(bdb, f.Authz, f.Carts, f.Orders)}
 }
