@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -314,7 +315,7 @@ func (s *Service) AddItem(ctx context.Context, actor account.Principal, listID, 
 
 // touch raises a list's version (guarded by version when it is not 0): a
 // stale edit is a conflict.
-func touch(ctx context.Context, tx bun.IDB, id, version int64, now any) error {
+func touch(ctx context.Context, tx bun.IDB, id, version int64, now time.Time) error {
 	q := tx.NewUpdate().Model((*List)(nil)).Set("version = version + 1, updated_at = ?", now).Where("id = ?", id)
 	if version > 0 {
 		q = q.Where("version = ?", version)
