@@ -30,6 +30,7 @@ import (
 	"coopshop/internal/notify"
 	"coopshop/internal/operations"
 	"coopshop/internal/order"
+	"coopshop/internal/orderlist"
 	"coopshop/internal/payment"
 	"coopshop/internal/privacy"
 	"coopshop/internal/provision"
@@ -71,6 +72,8 @@ type App struct {
 	// pseudonymization of departed users, the retention run, the privacy
 	// notice.
 	Privacy *privacy.Service
+	// OrderLists are purchasers' order lists (issue 14).
+	OrderLists *orderlist.Service
 	// Clock is the one clock of every service and handler (clock.System()
 	// unless Build is given WithClock).
 	Clock clock.Clock
@@ -129,6 +132,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Orders = order.NewService(bdb, a.Authz)
 	a.Orders.BaseURL, a.Orders.Clock = cfg.PublicURL(), a.Clock
 	a.Members = member.NewService(bdb, a.Authz)
+	a.OrderLists = orderlist.NewService(bdb, a.Authz, a.Carts, a.Orders)
+	a.OrderLists.Clock = a.Clock
 	a.Catalog = catalog.NewService(bdb, a.Authz)
 	a.Catalog.Clock, a.Catalog.BaseURL = a.Clock, cfg.PublicURL()
 	a.Quotes = quote.NewService(bdb, a.Authz)
@@ -172,7 +177,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,
 		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy, Operations: a.Operations,
-		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock}}
+		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock},
+		OrderLists:  a.OrderLists}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()

@@ -26,6 +26,9 @@ const (
 
 // FieldError names one bad input field, for forms and for the API's 422.
 type FieldError struct {
+	// Line is the line of an uploaded or pasted file the error is in
+	// (1-based), for imports such as the cart's quick order; 0 otherwise.
+	Line    int    `json:"line,omitempty"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
 }

@@ -87,6 +87,10 @@ func (a *Authorizer) visible(s Subject, o Object) bool {
 	case "settings":
 		// A member's settings are seen by whoever reads its orders.
 		o.Kind = "order"
+	case "order_list":
+		// A personal order list is invisible to the owner's colleagues
+		// (its object names the owner; a shared one names none).
+		return a.Allowed(s, action, Object{Kind: o.Kind, ID: o.ID, OrgID: o.OrgID, OwnerID: o.OwnerID})
 	}
 	return a.Allowed(s, action, Object{Kind: o.Kind, ID: o.ID, OrgID: o.OrgID})
 }

@@ -104,6 +104,10 @@ var matrix = map[string]string{
 	// Issue 16 (migration 0069): the operator's page and retrying a job.
 	"operations read": "........Y",
 	"job retry":       "........Y",
+	// Issue 14 (migration 0062): order lists of purchasers.
+	"order_list read":   "Y........",
+	"order_list manage": "Y........",
+	"order_list share":  "Y........",
 }
 
 type fixture struct {
@@ -250,6 +254,16 @@ func TestAttributeConditions(t *testing.T) {
 			{"member admin reads every organisation's contracts", "kaemmerei@boerde.example", "read", authz.AcrossOrgs("contract"), apperr.Forbidden},
 			{"sales reads every organisation's contracts", "vertrieb@kid.example", "read", authz.AcrossOrgs("contract"), ""},
 			{"catalog manager reads every organisation's contracts", "katalog@kid.example", "read", authz.AcrossOrgs("contract"), ""},
+			// Order lists (migration 0062): a shared list is the member's
+			// (its object names no owner), a personal one its owner's.
+			{"purchaser reads a colleague's shared list", "purchaser", "read", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde}, ""},
+			{"purchaser changes a colleague's shared list", "purchaser", "manage", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde}, ""},
+			{"purchaser reads a colleague's personal list", "purchaser", "read", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde, OwnerID: s["einkauf@boerde.example"].UserID}, apperr.NotFound},
+			{"owner reads the own personal list", "einkauf@boerde.example", "read", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde, OwnerID: s["einkauf@boerde.example"].UserID}, ""},
+			{"owner makes the own list personal", "einkauf@boerde.example", "share", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde, OwnerID: s["einkauf@boerde.example"].UserID}, ""},
+			{"colleague makes a shared list personal", "purchaser", "share", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde, OwnerID: s["einkauf@boerde.example"].UserID}, apperr.NotFound},
+			{"Weißenfels purchaser reads a Börde shared list", "einkauf@weissenfels.example", "read", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde}, apperr.NotFound},
+			{"approver reads a shared list", "genehmigung@boerde.example", "read", authz.Object{Kind: "order_list", ID: 7, OrgID: f.boerde}, apperr.NotFound},
 			{"anonymous", "nobody", "read", order("einkauf@boerde.example", 1, ""), apperr.Unauthorized},
 		}
 		for _, tt := range tests {

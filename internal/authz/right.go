@@ -18,6 +18,14 @@ var (
 
 	CartUse = Right{"cart", "use"}
 
+	// Order lists (issue 14, migration 0062): a purchaser's named lists,
+	// personal or shared within the member (condition org+owner: a shared
+	// list's object carries no owner); making one shared or personal is
+	// its owner's (share).
+	OrderListRead   = Right{"order_list", "read"}
+	OrderListManage = Right{"order_list", "manage"}
+	OrderListShare  = Right{"order_list", "share"}
+
 	CatalogBrowse = Right{"catalog", "browse"}
 	CatalogManage = Right{"catalog", "manage"}
 

@@ -68,6 +68,10 @@ var fieldRules = map[string]text.Rule{
 	"section_text":  text.Long,
 	"text":          text.Long,
 
+	// The cart's quick order: pasted "SKU;quantity" lines (issue 14).
+	"csv":      {Max: 1 << 20, MultiLine: true},
+	"new_name": text.Name,
+
 	"next":            {Max: maxRedirectLen},
 	"resume":          text.Blob,
 	"idempotency_key": {Max: 200, Printable: true},

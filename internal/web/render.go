@@ -29,6 +29,7 @@ var navigation = []navItem{
 	{Label: "Katalog", Href: "/catalog", Need: authz.CatalogBrowse},
 	{Label: "Rahmenverträge", Href: "/contracts", Need: authz.ContractRead},
 	{Label: "Warenkorb", Href: "/cart", Need: authz.CartUse},
+	{Label: "Bestelllisten", Href: "/order-lists", Need: authz.OrderListRead},
 	{Label: "Bestellungen", Href: "/orders", Need: authz.OrderRead},
 	{Label: "Zur Genehmigung", Href: "/inbox", Need: authz.OrderApprove},
 	{Label: "Eingang Vertrieb", Href: "/sales/orders", Need: authz.OrderConfirm},

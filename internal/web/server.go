@@ -33,6 +33,7 @@ import (
 	"coopshop/internal/notify"
 	"coopshop/internal/operations"
 	"coopshop/internal/order"
+	"coopshop/internal/orderlist"
 	"coopshop/internal/payment"
 	"coopshop/internal/privacy"
 	"coopshop/internal/provision"
@@ -86,6 +87,9 @@ type Deps struct {
 	// Privacy is the DSGVO side (issue 16): a user's export, the
 	// pseudonymization of departed users, the privacy notice.
 	Privacy *privacy.Service
+	// OrderLists are purchasers' order lists and the ways into the cart
+	// from them and from past orders (issue 14).
+	OrderLists *orderlist.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

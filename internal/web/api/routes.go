@@ -53,6 +53,12 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/api/v1/cart", authz.CartUse, h.apiCart),
 		web.Allow("PUT", "/api/v1/cart/items/:product_id", authz.CartUse, h.apiCartPut),
 		web.Allow("DELETE", "/api/v1/cart/items/:product_id", authz.CartUse, h.apiCartDelete),
+		// Order lists and quick order (issue 14, orderlist_api.go).
+		web.Allow("POST", "/api/v1/cart/import", authz.CartUse, h.apiCartImport),
+		web.Allow("GET", "/api/v1/order-lists", authz.OrderListRead, h.apiOrderLists),
+		web.Allow("POST", "/api/v1/order-lists", authz.OrderListManage, h.apiOrderListCreate),
+		web.Allow("GET", "/api/v1/order-lists/:id", authz.OrderListRead, h.apiOrderList),
+		web.Allow("POST", "/api/v1/order-lists/:id/cart", authz.CartUse, h.apiOrderListCart),
 		web.Allow("POST", "/api/v1/orders", authz.OrderSubmit, h.apiOrderSubmit),
 		web.Allow("GET", "/api/v1/orders", authz.OrderRead, h.apiOrders),
 		web.Allow("GET", "/api/v1/orders/:id", authz.OrderRead, h.apiOrder),

@@ -157,6 +157,14 @@ func TestFormsSendVersion(t *testing.T) {
 		// link; naming a deputy replaces the Vertretung as a whole (API.md:
 		// PUT …/deputy takes no version).
 		"/admin/users": true, "/password": true, "/password/reset": true, "{{.Data.DeputyAction}}": true,
+		// Order lists and quick order (issue 14): a quick order, a list
+		// or a past order into the caller's own cart; a new list (also
+		// from an order); adding a product to a list adds up in one upsert,
+		// so it loses no concurrent edit (renaming and quantities take the
+		// version).
+		"/cart/import": true, "/order-lists": true, "/order-lists/items": true,
+		"/order-lists/{{$l.ID}}/cart": true, "/order-lists/{{.ID}}/cart": true,
+		"/orders/{{$o.ID}}/reorder": true, "/orders/{{$o.ID}}/save-list": true,
 	}
 	checked := 0
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)

@@ -42,6 +42,8 @@ var a11yRoles = []struct {
 		}},
 		{name: "product", path: "/catalog", first: `main a[href^="/catalog/products/"]`},
 		{name: "cart and checkout", path: "/cart"},
+		{name: "order lists", path: "/order-lists"},
+		{name: "order list", path: "/order-lists", first: `main table a[href^="/order-lists/"]`},
 		{name: "orders", path: "/orders"},
 		{name: "order", path: "/orders", first: `main table a[href^="/orders/"]`},
 		{name: "quotes", path: "/quotes"},

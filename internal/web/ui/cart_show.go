@@ -57,6 +57,10 @@ func (h *Handler) renderCartState(c *fiber.Ctx, f checkoutForm, fs *web.FormStat
 		if q := fs.Value("add_quantity"); q != "" {
 			data["AddQuantity"] = q
 		}
+		// A list or past order put into the cart (orderlist_cart.go), a
+		// refused quick order (cart_import.go).
+		data["NoticeTitle"], data["Notices"] = fs.Value("notice_title"), fs.Values["notice"]
+		data["ImportText"], data["ImportErrors"] = fs.Value("csv"), fs.Values["import_error"]
 	}
 	return h.Render(c, "cart", data)
 }

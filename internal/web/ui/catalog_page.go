@@ -101,6 +101,9 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 		"Pages": pageLinks, "Total": total, "From": from, "To": to, "Sort": string(f.Sort), "Sorts": catalogSorts,
 		"Provider": v.Provider(), "CanManage": h.Catalog.CanManage(*web.Principal(c)),
 		"CanCart": h.Authz.Allowed(p.Subject, authz.CartUse.Action, authz.CartUse.On()), "Back": c.OriginalURL(),
+		// "Auf Bestellliste" (issue 14): the lists the user may add to.
+		"CanList": h.Authz.Allowed(p.Subject, authz.OrderListManage.Action, authz.OrderListManage.On()),
+		"Lists":   h.OrderLists.Writable(c.UserContext(), *p),
 	})
 }
 

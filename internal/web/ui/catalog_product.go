@@ -22,5 +22,8 @@ func (h *Handler) catalogProductPage(c *fiber.Ctx) error {
 		"Title": it.Name, "Item": it, "Quantity": qty,
 		"CanCart":   h.Authz.Allowed(p.Subject, "use", authz.On("cart")) && it.Active,
 		"CanManage": h.Catalog.CanManage(*web.Principal(c)),
+		// "Auf Bestellliste" (issue 14): the lists the user may add to.
+		"CanList": h.Authz.Allowed(p.Subject, authz.OrderListManage.Action, authz.OrderListManage.On()) && it.Active,
+		"Lists":   h.OrderLists.Writable(c.UserContext(), *p),
 	})
 }

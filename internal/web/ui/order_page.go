@@ -31,6 +31,9 @@ type orderView struct {
 	CanProvision bool
 	// Lines are the order's lines with price badges and discounts.
 	Lines orderLinesView
+	// Reorder offers "nochmal bestellen" and "als Bestellliste
+	// speichern" (order_reorder.go).
+	Reorder reorderView
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -58,6 +61,7 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 	p := web.Principal(c)
 	v.Order = o
 	v.Lines = orderLines(o)
+	v.Reorder = h.reorderOf(c, o)
 	if id, ok := api.LatestQuoteIDs(c.UserContext(), &h.Deps, p, o)[o.ID]; ok {
 		v.QuoteID = &id
 	}
