@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/account"
-		"coopshop/internal/calendar"
+	"coopshop/internal/calendar"
 	"coopshop/internal/member"
 	"coopshop/internal/money"
 	"coopshop/internal/web"
