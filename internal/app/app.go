@@ -220,6 +220,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := order.ScheduleReminders(ctx, a.DB, a.Clock); err != nil {
 		a.Log.Warn("schedule reminders", "err", err)
 	}
+	if err := quote.ScheduleReminders(ctx, a.DB, a.Clock); err != nil {
+		a.Log.Warn("schedule quote reminders", "err", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {
