@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -122,7 +123,9 @@ func (h *Handler) keptQuoteView(c *fiber.Ctx, q *quote.Quote) quoteView {
 func stepErrorText(err error) string {
 	msg := apperr.MessageOf(err)
 	for _, fe := range apperr.FieldsOf(err) {
-		msg += " " + fe.Message
+		if !strings.Contains(msg, fe.Message) {
+			msg += " " + fe.Message
+		}
 	}
 	return msg
 }

@@ -11,10 +11,12 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
+	"coopshop/internal/app"
 	"coopshop/internal/authz"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/demo"
 	"coopshop/internal/money"
+	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 	"coopshop/internal/quote"
 	"coopshop/internal/quote/quotetest"
@@ -139,4 +141,52 @@ func TestSalesApprovalsInbox(t *testing.T) {
 			t.Errorf("state %s after the approval", got.State)
 		}
 	})
+}
+
+// seedWaitingApproval adds to the demo a Börde request for access points
+// with the on-site installation, approved, quoted by sales with 15 %
+// discount on the access points and submitted: a version waiting for the
+// sales lead's approval, for the pages „Freigaben“ (the demo itself has
+// none, its WLAN quotation is below the thresholds).
+func seedWaitingApproval(t *testing.T, a *app.App) *quote.Quote {
+	t.Helper()
+	ctx := context.Background()
+	p := func(email string) account.Principal {
+		t.Helper()
+		u := userID(t, a.DB, email)
+		pr, err := a.Accounts.Principal(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *pr
+	}
+	buyer, sales := p("einkauf@boerde.example"), p("vertrieb@kid.example")
+	for sku, n := range map[string]int64{"NET-WLAN-AP": 4, "SVC-VOR-ORT": 8} {
+		if _, err := a.Carts.AddSKU(ctx, buyer, sku, n); err != nil {
+			t.Fatalf("cart %s: %v", sku, err)
+		}
+	}
+	o, _, err := a.Orders.Submit(ctx, buyer, order.Input{CostCentre: "4000", DeliveryAddress: "Landkreis Börde\nGerikestraße 104\n39340 Haldensleben",
+		Reason: "WLAN für die Außenstelle Oschersleben mit Installation."})
+	ordertest.WantCode(t, err, "")
+	o, err = a.Orders.Approve(ctx, p("genehmigung@boerde.example"), o.ID, o.Version, "")
+	ordertest.WantCode(t, err, "")
+	q, err := a.Sales.OpenQuote(ctx, sales, o.ID, o.Version)
+	ordertest.WantCode(t, err, "")
+	lines := quotetest.Lines(q)
+	for i := range lines {
+		if lines[i].UnitPriceCents == 0 {
+			lines[i].UnitPriceCents = 9500
+		} else {
+			lines[i].DiscountBP = 1500
+		}
+	}
+	q, err = a.Quotes.Update(ctx, sales, q.ID, q.Version, quote.Input{Lines: &lines})
+	ordertest.WantCode(t, err, "")
+	q, err = a.Quotes.Submit(ctx, sales, q.ID, q.Version, "")
+	ordertest.WantCode(t, err, "")
+	if q.State != quote.StateSubmitted {
+		t.Fatalf("the demo version does not wait for the approval: %s", q.State)
+	}
+	return q
 }
