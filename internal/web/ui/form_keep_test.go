@@ -101,6 +101,11 @@ func TestFailedFormsRedirectAndKeepInput(t *testing.T) {
 				return url.Values{"member": {regexpValue(body, "member")}, "version": {regexpValue(body, "version")}, "leitweg_id": {"15-3-83-TEST"},
 					"street": {"Gerikestraße 104"}, "zip": {"3934"}, "city": {"Haldensleben"}, "reminder_days": {"4"}}
 			}, []string{"Die Postleitzahl hat fünf Ziffern.", `value="3934"`, `value="15-3-83-TEST"`}},
+			{"member settings: an approval stage with an amount that is none", admin, "/settings", "/settings/rules", func(page string) url.Values {
+				body := admin.Get(page).Body
+				return url.Values{"member": {regexpValue(body, "member")}, "version": {regexpValue(body, "version")},
+					"stage": {"1", "2", ""}, "role": {"approver", "member_admin", "approver"}, "min_gross": {"0,00", "viel", ""}}
+			}, []string{"Ungültiger Betrag.", `value="viel"`}},
 			{"user admin: an approval limit that is no amount", admin, fmt.Sprintf("/admin/users/%d", approverUser.ID), fmt.Sprintf("/admin/users/%d", approverUser.ID), func(page string) url.Values {
 				return url.Values{"version": {regexpValue(admin.Get(page).Body, "version")}, "name": {"Gerd Günther-Neu"}, "approval_limit": {"viel"}, "active": {"on"}}
 			}, []string{"Bitte einen Betrag wie 25.000,00 angeben", `value="Gerd Günther-Neu"`, `value="viel"`}},
