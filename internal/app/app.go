@@ -254,6 +254,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.Backups.Schedule(ctx); err != nil {
 		a.Log.Warn("schedule nightly backup", "err", err)
 	}
+	if err := quote.ScheduleReminders(ctx, a.DB, a.Clock); err != nil {
+		a.Log.Warn("schedule quote reminders", "err", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Web.App.Listener(ln) }()
 	select {

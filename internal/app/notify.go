@@ -7,6 +7,7 @@ import (
 	"coopshop/internal/document"
 	"coopshop/internal/notify"
 	"coopshop/internal/order"
+	"coopshop/internal/quote"
 )
 
 // newSender is where mails go: through SMTP_URL, or into the log when it
@@ -22,12 +23,14 @@ func newSender(cfg config.Config, log *slog.Logger) (notify.Sender, error) {
 // write: the mails, the step notifications of orders and quotations (their
 // recipients are worked out there), the documents issued after a step, the daily reminders of waiting
 // requests,
-// the mails of issued invoices, the hourly retention run (internal/privacy).
+// the daily reminders of waiting quotations, the mails of issued invoices,
+// the hourly retention run (internal/privacy).
 func (a *App) registerJobs(sender notify.Sender) {
 	notify.Register(a.Jobs, sender)
 	a.Jobs.Handle(notify.StepKind("order"), a.Orders.NotifyJob)
 	a.Jobs.Handle(notify.StepKind("quote"), a.Quotes.NotifyJob)
 	a.Jobs.Handle(order.KindReminders, a.Orders.RemindersJob)
+	a.Jobs.Handle(quote.KindReminders, a.Quotes.RemindersJob)
 	document.Register(a.Jobs, a.DB)
 	a.Invoices.Register(a.Jobs)
 	a.Subscriptions.Register(a.Jobs)

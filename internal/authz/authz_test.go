@@ -39,11 +39,14 @@ var matrix = map[string]string{
 	"order quote":     "...YY....",
 	"order deliver":   "...YY....",
 	// Provisioning (migration 0040): sales moves the units of a line.
-	"order provision":   "...YY....",
-	"quote read":        "YYYYY.YYY",
-	"quote edit":        "...YY....",
-	"quote submit":      "...YY....",
-	"quote approve":     "....Y....",
+	"order provision": "...YY....",
+	"quote read":      "YYYYY.YYY",
+	"quote edit":      "...YY....",
+	"quote submit":    "...YY....",
+	"quote approve":   "....Y....",
+	// The approval inbox (migration 0057): the sales lead, and sales for
+	// a Vertretung of the sales lead.
+	"quote approvals":   "...YY....",
 	"quote send":        "...YY....",
 	"quote accept":      ".YY......",
 	"quote reject":      "YYY......",

@@ -123,6 +123,11 @@ var (
 	QuoteAccept  = Right{"quote", "accept"}
 	QuoteReject  = Right{"quote", "reject"}
 	QuoteRevise  = Right{"quote", "revise"}
+	// QuoteApprovals is the approval inbox „Freigaben“ (migration 0057):
+	// the versions waiting for the sales lead's approval. Sales reaches it
+	// too, for a colleague standing in for the sales lead; the list holds
+	// only what the viewer may approve.
+	QuoteApprovals = Right{"quote", "approvals"}
 
 	SettingsManage = Right{"settings", "manage"}
 

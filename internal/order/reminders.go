@@ -157,20 +157,9 @@ func (s *Service) waitingOf(ctx context.Context, o *Order, today calendar.Date) 
 	if stage == nil {
 		return nil, nil
 	}
-	var st struct {
-		Bundesland   string `bun:"bundesland"`
-		ReminderDays *int   `bun:"reminder_days"`
-	}
-	err := s.DB.NewSelect().TableExpr("organisations AS org").
-		ColumnExpr("org.bundesland, ms.reminder_days").
-		Join("LEFT JOIN member_settings AS ms ON ms.organisation_id = org.id").
-		Where("org.id = ?", o.OrgID).Scan(ctx, &st)
+	land, period, err := ReminderSettings(ctx, s.DB, o.OrgID)
 	if err != nil {
-		return nil, fmt.Errorf("reminder settings of %d: %w", o.OrgID, err)
-	}
-	period := DefaultReminderDays
-	if st.ReminderDays != nil && *st.ReminderDays > 0 {
-		period = *st.ReminderDays
+		return nil, err
 	}
 	// In state submitted the last step opened the current stage: the
 	// submission or the approval of the stage before.
@@ -180,7 +169,31 @@ func (s *Service) waitingOf(ctx context.Context, o *Order, today calendar.Date) 
 		return nil, err
 	}
 	return &waiting{order: o, stage: stage, since: since, period: period, deciders: deciders,
-		days: calendar.WorkingDaysBetween(calendar.Of(since), today, st.Bundesland)}, nil
+		days: calendar.WorkingDaysBetween(calendar.Of(since), today, land)}, nil
+}
+
+// ReminderSettings are what the reminders of an organisation's waiting
+// work count with: its Bundesland (whose public holidays are no working
+// days) and its reminder period in working days (DefaultReminderDays
+// unless its settings say otherwise). Quotations (internal/quote) remind
+// with the same.
+func ReminderSettings(ctx context.Context, idb bun.IDB, orgID int64) (bundesland string, period int, err error) {
+	var st struct {
+		Bundesland   string `bun:"bundesland"`
+		ReminderDays *int   `bun:"reminder_days"`
+	}
+	err = idb.NewSelect().TableExpr("organisations AS org").
+		ColumnExpr("org.bundesland, ms.reminder_days").
+		Join("LEFT JOIN member_settings AS ms ON ms.organisation_id = org.id").
+		Where("org.id = ?", orgID).Scan(ctx, &st)
+	if err != nil {
+		return "", 0, fmt.Errorf("reminder settings of %d: %w", orgID, err)
+	}
+	period = DefaultReminderDays
+	if st.ReminderDays != nil && *st.ReminderDays > 0 {
+		period = *st.ReminderDays
+	}
+	return st.Bundesland, period, nil
 }
 
 // memberAdmins are the e-mails of the member's users who manage its

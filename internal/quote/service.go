@@ -3,6 +3,7 @@ package quote
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -380,4 +381,54 @@ func (s *Service) Inbox(ctx context.Context, actor account.Principal) ([]*Quote,
 		}
 	}
 	return out, nil
+}
+
+// ApprovalInbox lists the versions waiting for the internal approval that
+// the actor may give – in their own name, or as the deputy of a sales lead
+// they stand in for today – oldest submission first: the sales lead's
+// inbox „Freigaben“ and their to-do list. Whoever may approve nothing gets
+// none.
+func (s *Service) ApprovalInbox(ctx context.Context, actor account.Principal) ([]*Quote, error) {
+	may := false
+	for _, p := range actor.Acting() {
+		may = may || s.Authz.Allowed(p.Subject, "approve", authz.AcrossOrgs("quote"))
+	}
+	if !may {
+		return nil, nil
+	}
+	qs, err := s.List(ctx, actor, Filter{States: []State{StateSubmitted}, OldestFirst: true, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := qs[:0]
+	for _, q := range qs {
+		if s.Allowed(actor, q, StepApprove) {
+			out = append(out, q)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return waitingSince(out[i]).Before(waitingSince(out[j])) })
+	return out, nil
+}
+
+// waitingSince is when a submitted version started waiting for its approval.
+func waitingSince(q *Quote) time.Time {
+	if q.SubmittedAt != nil {
+		return *q.SubmittedAt
+	}
+	return q.UpdatedAt
+}
+
+// ApprovingFor is the principal on whose behalf the actor would approve q
+// (a sales lead they stand in for), nil when in their own name or not at
+// all.
+func (s *Service) ApprovingFor(actor account.Principal, q *Quote) *account.User {
+	if !StepApprove.StartsFrom(q.State) || s.allowedAs(actor, q, StepApprove) {
+		return nil
+	}
+	for _, p := range actor.Deputies {
+		if s.allowedAs(p, q, StepApprove) {
+			return p.OnBehalfOf
+		}
+	}
+	return nil
 }

@@ -48,7 +48,7 @@ func TestTodoQuoteApproval(t *testing.T) {
 			}
 			if tc.want == 1 {
 				for _, it := range l.Items {
-					if it.Kind == todo.KindQuoteApprove && (!strings.HasPrefix(it.Entries[0].Title, q.DisplayNumber()) || it.Text(l.Now) != "1 Angebot wartet auf Ihre Freigabe (ältestes seit heute)" || l.Badge("/quotes") != 1) {
+					if it.Kind == todo.KindQuoteApprove && (!strings.HasPrefix(it.Entries[0].Title, q.DisplayNumber()) || it.Text(l.Now) != "1 Angebot wartet auf Ihre Freigabe (ältestes seit heute)" || l.Badge("/sales/approvals") != 1 || it.Href != "/sales/approvals") {
 						t.Errorf("%s: %+v %q", tc.email, it, it.Text(l.Now))
 					}
 				}

@@ -62,7 +62,7 @@ func (k Kind) Label() string {
 	case KindSalesInbox:
 		return "Eingang Vertrieb"
 	case KindQuoteApprove:
-		return "Angebotsfreigabe"
+		return "Freigaben"
 	case KindToInvoice:
 		return "Zu berechnen"
 	case KindOverdue:

@@ -281,20 +281,18 @@ func (s *Service) salesInbox(ctx context.Context, actor account.Principal) (*Ite
 }
 
 // quoteApprove: quotation drafts submitted for the internal approval the
-// actor may give (the sales lead; never a version they worked on).
+// actor may give (the sales lead, or whoever stands in for one today;
+// never a version they worked on): the sales lead's inbox „Freigaben“.
 func (s *Service) quoteApprove(ctx context.Context, actor account.Principal) (*Item, error) {
-	if s.Quotes == nil || !s.Quotes.Authz.Allowed(actor.Subject, "approve", authz.AcrossOrgs("quote")) {
+	if s.Quotes == nil {
 		return nil, nil
 	}
-	qs, err := s.Quotes.List(ctx, actor, quote.Filter{States: []quote.State{quote.StateSubmitted}, OldestFirst: true, Limit: 500})
+	qs, err := s.Quotes.ApprovalInbox(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	it := &Item{Kind: KindQuoteApprove, Href: "/quotes?state=submitted"}
+	it := &Item{Kind: KindQuoteApprove, Href: "/sales/approvals"}
 	for _, q := range qs {
-		if !s.Quotes.Allowed(actor, q, quote.StepApprove) {
-			continue
-		}
 		it.Count++
 		it.Entries = append(it.Entries, quoteEntry(q, quoteSince(q)))
 	}

@@ -20,7 +20,11 @@ import (
 type navItem struct {
 	Label, Href string
 	Need        authz.Right // the zero Right: shown to everyone
-	Badge       int         // what waits there for the user (todo.List.Badge)
+	// Waiting, when set, shows the entry also to those allowed it while
+	// something waits there for them (a deputy's entry, e.g. sales
+	// standing in for the sales lead).
+	Waiting authz.Right
+	Badge   int // what waits there for the user (todo.List.Badge)
 }
 
 // navigation lists the sections of the shop; later sections add a line.
@@ -33,6 +37,7 @@ var navigation = []navItem{
 	{Label: "Bestellungen", Href: "/orders", Need: authz.OrderRead},
 	{Label: "Zur Genehmigung", Href: "/inbox", Need: authz.OrderApprove},
 	{Label: "Eingang Vertrieb", Href: "/sales/orders", Need: authz.OrderConfirm},
+	{Label: "Freigaben", Href: "/sales/approvals", Need: authz.QuoteApprove, Waiting: authz.QuoteApprovals},
 	{Label: "Bereitstellung", Href: "/sales/provisioning", Need: authz.OrderProvision},
 	{Label: "Angebote", Href: "/quotes", Need: authz.QuoteRead},
 	{Label: "Verträge und Dienste", Href: "/subscriptions", Need: authz.SubscriptionRead},
@@ -120,8 +125,9 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 			d.Log.WarnContext(c.UserContext(), "to-do list for the navigation", "err", err)
 		}
 		for _, item := range navigation {
-			if item.Need == (authz.Right{}) || d.Authz.Allowed(pr.Subject, item.Need.Action, item.Need.On()) {
-				item.Badge = list.Badge(item.Href)
+			item.Badge = list.Badge(item.Href)
+			if item.Need == (authz.Right{}) || d.Authz.Allowed(pr.Subject, item.Need.Action, item.Need.On()) ||
+				(item.Waiting != (authz.Right{}) && item.Badge > 0 && d.Authz.Allowed(pr.Subject, item.Waiting.Action, item.Waiting.On())) {
 				p.Nav = append(p.Nav, item)
 			}
 		}

@@ -70,6 +70,7 @@ var a11yRoles = []struct {
 	}},
 	{"vertriebsleitung@kid.example", []a11yPage{
 		{name: "start", path: "/"},
+		{name: "approvals", path: "/sales/approvals"},
 		{name: "quotes", path: "/quotes"},
 	}},
 	{"katalog@kid.example", []a11yPage{
@@ -114,7 +115,9 @@ func TestAccessibility(t *testing.T) {
 	bdb := dbtest.Open(t, "sqlite")
 	// The demo's orders, quotes, invoices and subscriptions first
 	// (webtest.New seeds the master data only), as `coopshop seed` does.
-	seedDemoSubscriptions(t, webtest.New(t, bdb))
+	demoApp := webtest.New(t, bdb)
+	seedDemoSubscriptions(t, demoApp)
+	seedWaitingApproval(t, demoApp) // a version on the sales lead's „Freigaben“
 	shop := browsertest.Start(t, bdb)
 
 	check := func(t *testing.T, tab *browsertest.Browser, width int64) {

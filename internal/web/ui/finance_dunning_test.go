@@ -44,14 +44,13 @@ func TestFinanceSettingsPage(t *testing.T) {
 		form.Set("datev_client_number", "10001")
 		bad := cloneValues(form)
 		bad.Set("datev_bank_account", "12x")
-		res = fin.PostForm("/finance/settings", bad)
-		wantStatus(t, res, 422)
+		res = postFailing(t, fin, "/finance/settings", bad)
 		if !strings.Contains(res.Body, "Das Bankkonto muss aus Ziffern bestehen.") || !strings.Contains(res.Body, `value="12x"`) {
 			t.Errorf("bad account page: %s", res.Body)
 		}
 		bad = cloneValues(form)
 		bad.Set("reminder_interval_days", "vierzehn")
-		if res = fin.PostForm("/finance/settings", bad); res.Status != 422 || !strings.Contains(res.Body, "Bitte eine ganze Zahl angeben.") {
+		if res = postFailing(t, fin, "/finance/settings", bad); !strings.Contains(res.Body, "Bitte eine ganze Zahl angeben.") || !strings.Contains(res.Body, `value="vierzehn"`) {
 			t.Errorf("bad number: %s", res.Body)
 		}
 		form.Set("reminder_interval_days", "10")

@@ -44,7 +44,14 @@ func (h *Handler) financeSettingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderFinanceSettings(c, d.Version, financeSettingsValues(d), nil)
+	vals := financeSettingsValues(d)
+	fs := h.TakeForm(c)
+	if fs != nil {
+		for k := range vals {
+			vals[k] = fs.Value(k)
+		}
+	}
+	return h.renderFinanceSettings(c, d.Version, vals, fs)
 }
 
 // financeSettingsSubmit is POST /finance/settings: saves the settings at
@@ -74,10 +81,10 @@ func (h *Handler) financeSettingsSubmit(c *fiber.Ctx) error {
 		RevenueAccount0: vals["datev_revenue_account_0"], BankAccount: vals["datev_bank_account"],
 		DefaultDebtor: vals["datev_default_debtor"], ReminderIntervalDays: num("reminder_interval_days")}
 	if fe != nil {
-		return h.renderFinanceSettings(c, version, vals, apperr.Fields("Bitte prüfen Sie die Buchhaltungseinstellungen.", fe...))
+		return h.keepFailed(c, "/finance/settings", apperr.Fields("Bitte prüfen Sie die Buchhaltungseinstellungen.", fe...), postedValues(c))
 	}
 	if _, err := h.Invoices.UpdateFinanceSettings(c.UserContext(), *web.Principal(c), version, in); formOutcome(err) {
-		return h.renderFinanceSettings(c, version, vals, err)
+		return h.keepFailed(c, "/finance/settings", err, postedValues(c))
 	} else if err != nil {
 		return err
 	}
@@ -85,9 +92,9 @@ func (h *Handler) financeSettingsSubmit(c *fiber.Ctx) error {
 	return c.Redirect("/finance/settings", fiber.StatusSeeOther)
 }
 
-// renderFinanceSettings shows the form with vals; err, if any, with its
-// status and at its fields.
-func (h *Handler) renderFinanceSettings(c *fiber.Ctx, version int64, vals map[string]string, err error) error {
+// renderFinanceSettings shows the form with vals; the error a failed form
+// kept (fs, nil without one) above it and at its fields.
+func (h *Handler) renderFinanceSettings(c *fiber.Ctx, version int64, vals map[string]string, fs *web.FormState) error {
 	rows := make([][]providerField, len(financeSettingsFields))
 	for i, row := range financeSettingsFields {
 		for _, f := range row {
@@ -96,10 +103,8 @@ func (h *Handler) renderFinanceSettings(c *fiber.Ctx, version int64, vals map[st
 		}
 	}
 	data := fiber.Map{"Title": "Buchhaltung und Mahnwesen", "Version": version, "Rows": rows, "Errors": map[string]string{}}
-	if err != nil {
-		c.Status(web.Status(apperr.CodeOf(err)))
-		data["Error"] = apperr.MessageOf(err)
-		data["Errors"] = fieldMap(apperr.FieldsOf(err))
+	if fs != nil {
+		data["Error"], data["Errors"] = fs.Error, fs.Fields
 	}
 	return h.Render(c, "finance_settings", data)
 }

@@ -21,6 +21,7 @@ var tiles = []tile{
 	{"Warenkorb", "Ihren Warenkorb prüfen und als Bestellanforderung einreichen.", "/cart", authz.CartUse},
 	{"Zur Genehmigung", "Bestellanforderungen, die auf Ihre Entscheidung warten.", "/inbox", authz.OrderApprove},
 	{"Eingang Vertrieb", "Genehmigte Bestellungen aller Mitglieder bestätigen oder anbieten.", "/sales/orders", authz.OrderConfirm},
+	{"Freigaben", "Angebote mit hohem Rabatt oder Betrag freigeben oder zur Überarbeitung zurückgeben.", "/sales/approvals", authz.QuoteApprove},
 	{"Bestellungen", "Bestellungen und ihr Stand: Genehmigung, Bestätigung, Lieferung.", "/orders", authz.OrderRead},
 	{"Finanzen", "Was zu tun ist: Geliefertes berechnen, überfällige Rechnungen, Zahlungseingänge.", "/finance", authz.InvoiceCreate},
 	{"Rechnungen", "Rechnungen und Gutschriften mit offenem Betrag, Zahlungen und PDF.", "/invoices", authz.InvoiceRead},

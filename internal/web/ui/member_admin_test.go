@@ -32,8 +32,7 @@ func TestInviteSetPasswordDeactivate(t *testing.T) {
 		if !strings.Contains(page.Body, `data-testid="user-create"`) || strings.Contains(page.Body, "Vertriebsleitung</label>") {
 			t.Fatalf("create form for the member admin: %.2000s", page.Body)
 		}
-		bad := admin.PostForm("/admin/users", url.Values{"name": {"Paula Neu"}, "email": {"kein-at"}, "role": {"purchaser"}})
-		wantStatus(t, bad, 422)
+		bad := postFailing(t, admin, "/admin/users", url.Values{"name": {"Paula Neu"}, "email": {"kein-at"}, "role": {"purchaser"}})
 		if !strings.Contains(bad.Body, "gültige E-Mail-Adresse") || !strings.Contains(bad.Body, `value="Paula Neu"`) {
 			t.Fatalf("error page keeps what was typed: %.3000s", bad.Body)
 		}
@@ -111,8 +110,7 @@ func TestDeputyPages(t *testing.T) {
 		al2, _ := account.UserByEmail(ctx, bdb, "amtsleitung@boerde.example")
 		path := fmt.Sprintf("/admin/users/%d", g.ID)
 		ka.Get(path)
-		bad := ka.PostForm(path+"/deputy", url.Values{"deputy_user_id": {fmt.Sprint(al2.ID)}, "from": {"30.11.2026"}, "to": {"kein Datum"}})
-		wantStatus(t, bad, 422)
+		bad := postFailing(t, ka, path+"/deputy", url.Values{"deputy_user_id": {fmt.Sprint(al2.ID)}, "from": {"30.11.2026"}, "to": {"kein Datum"}})
 		if !strings.Contains(bad.Body, "24.12.2026") {
 			t.Fatalf("date error: %.2000s", bad.Body)
 		}

@@ -52,7 +52,7 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderOrder(c, o, orderView{})
+	return h.renderOrder(c, o, keptOrderView(h.TakeForm(c)))
 }
 
 // renderOrder shows an order with the steps the viewer may take now; err

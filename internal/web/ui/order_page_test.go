@@ -88,14 +88,14 @@ func TestOrderPagesMainPath(t *testing.T) {
 		mustHave(t, "inbox", inbox, 200, orderPath, "714,00 €", "1 von 1: Genehmiger", "heute")
 		mustHave(t, "order page for the approver", approver.Get(orderPath), 200, `data-testid="approve"`, `data-testid="reject"`, `data-testid="return"`)
 		version := regexpValue(approver.Get(orderPath).Body, "version")
-		mustHave(t, "reject without reason", approver.PostForm(orderPath+"/reject", url.Values{"version": {version}, "comment": {""}}), 422, "Bitte begründen Sie die Ablehnung")
+		mustHave(t, "reject without reason", postFailing(t, approver, orderPath+"/reject", url.Values{"version": {version}, "comment": {""}}), 200, "Bitte begründen Sie die Ablehnung")
 		res = approver.PostForm(orderPath+"/approve", url.Values{"version": {version}, "comment": {"Passt."}})
 		if res.Status != 303 {
 			t.Fatalf("approve: %d %.400s", res.Status, res.Body)
 		}
 		mustHave(t, "approved page", approver.Get(orderPath), 200, `data-testid="state">Genehmigt`, "genehmigt von Gerd Günther", "Passt.")
-		// A stale form: 409 with the page.
-		mustHave(t, "stale approval", approver.PostForm(orderPath+"/approve", url.Values{"version": {version}}), 409, "inzwischen geändert")
+		// A stale form: redirected to the page, which says why.
+		mustHave(t, "stale approval", postFailing(t, approver, orderPath+"/approve", url.Values{"version": {version}}), 200, "inzwischen geändert")
 		mustHave(t, "inbox empty", approver.Get("/inbox"), 200, "Nichts zu entscheiden")
 
 		// Weißenfels sees nothing of it.
@@ -180,7 +180,7 @@ func TestSettingsPage(t *testing.T) {
 			t.Fatalf("add: %d %.300s", res.Status, res.Body)
 		}
 		mustHave(t, "after add", admin.Get("/settings"), 200, "Kostenstelle „8000 – Umweltamt“ angelegt", "Umweltamt")
-		mustHave(t, "duplicate", admin.PostForm("/settings/cost-centres", url.Values{"member": {member}, "code": {"8000"}, "name": {"x"}}), 422, "bereits vergeben")
+		mustHave(t, "duplicate", postFailing(t, admin, "/settings/cost-centres", url.Values{"member": {member}, "code": {"8000"}, "name": {"x"}}), 200, "bereits vergeben", `value="8000"`)
 		version := regexpValue(admin.Get("/settings").Body, "version")
 		res := admin.PostForm("/settings/rules", url.Values{"member": {member}, "version": {version},
 			"stage": {"1", "2", ""}, "role": {"approver", "member_admin", "approver"}, "min_gross": {"0,00", "50.000,00", ""}})

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,20 +21,47 @@ func formStep(c *fiber.Ctx) (id, version int64, err error) {
 	return id, version, err
 }
 
-// stepFailed shows the order again with the error of a step, unless the
-// error means the order cannot be shown at all.
+// stepFailed keeps the error of a step with what was typed (the comment,
+// the delivery form) and redirects to the order page (redirect after
+// POST: a reload shows the error again and never repeats the step),
+// unless the error means the order cannot be shown at all.
 func (h *Handler) stepFailed(c *fiber.Ctx, id int64, err error, v orderView) error {
 	code := apperr.CodeOf(err)
 	if code == apperr.Internal || code == apperr.NotFound || code == apperr.Unauthorized {
 		return err
 	}
-	o, gerr := h.Orders.Get(c.UserContext(), *web.Principal(c), id)
-	if gerr != nil {
-		return gerr
+	vals := map[string][]string{"comment": {v.Comment}, "note": {v.Delivery.Note}}
+	for no, q := range v.Delivery.Quantity {
+		vals[fmt.Sprintf("quantity:%d", no)] = []string{q}
 	}
-	c.Status(web.Status(code))
-	v.Error, v.Errors = apperr.MessageOf(err), fieldErrorMap(err)
-	return h.renderOrder(c, o, v)
+	for no, s := range v.Delivery.Serials {
+		vals[fmt.Sprintf("serials:%d", no)] = []string{s}
+	}
+	return h.keepFailed(c, fmt.Sprintf("/orders/%d", id), err, vals)
+}
+
+// keptOrderView is the order page's part of a form state a failed step
+// kept: the error, field errors, the comment and the delivery form.
+func keptOrderView(fs *web.FormState) orderView {
+	if fs == nil {
+		return orderView{}
+	}
+	v := orderView{Error: fs.Error, Errors: fs.Fields, Comment: fs.Value("comment"),
+		Delivery: deliveryForm{Quantity: map[int]string{}, Serials: map[int]string{}, Note: fs.Value("note")}}
+	for k, vals := range fs.Values {
+		kind, raw, ok := strings.Cut(k, ":")
+		no, err := strconv.Atoi(raw)
+		if !ok || err != nil || len(vals) == 0 {
+			continue
+		}
+		switch kind {
+		case "quantity":
+			v.Delivery.Quantity[no] = vals[0]
+		case "serials":
+			v.Delivery.Serials[no] = vals[0]
+		}
+	}
+	return v
 }
 
 // stepDone goes back to the order page with a flash.

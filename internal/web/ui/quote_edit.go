@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,44 +27,43 @@ func (h *Handler) quoteEditSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pf, err := readQuoteForm(c)
+	vals := postedValues(c)
+	pf, err := readQuoteForm(vals)
 	if err != nil {
 		return err
 	}
-	v := quoteView{Form: pf.form, Errors: pf.top}
 	if pf.bad {
-		c.Status(fiber.StatusUnprocessableEntity)
-		v.Error = "Bitte prüfen Sie die markierten Angaben."
+		msg := "Bitte prüfen Sie die markierten Angaben."
 		if rows := pf.badRows(); rows != "" {
-			v.Error = "Bitte prüfen Sie die markierten Angaben: " + rows + "."
+			msg = "Bitte prüfen Sie die markierten Angaben: " + rows + "."
 		}
 		if c.FormValue("action") == "submit" {
-			v.Error = "Nichts gespeichert und nicht abgeschlossen. " + v.Error
+			msg = "Nichts gespeichert und nicht abgeschlossen. " + msg
 		}
-		return h.renderQuote(c, q, v)
+		return h.quoteFormFailed(c, q.ID, pf, vals, msg, nil)
 	}
 	if c.FormValue("action") == "recalc" {
 		pq, err := quote.Preview(q, pf.lines)
 		if apperr.CodeOf(err) == apperr.Invalid {
-			c.Status(fiber.StatusUnprocessableEntity)
-			v.LineErrors = pf.place(err)
-			v.Error = apperr.MessageOf(err)
-			return h.renderQuote(c, q, v)
+			general := pf.place(err)
+			return h.quoteFormFailed(c, q.ID, pf, vals, apperr.MessageOf(err), general)
 		}
 		if err != nil {
 			return err
 		}
+		// A preview changes nothing: it is shown as the answer of the
+		// POST (a reload only computes it again).
 		for j, l := range pq.Lines {
 			pf.form.Rows[pf.rowOf[j]].Net = money.FormatNumber(l.NetCents)
 		}
-		v.Preview, v.Notice = pq, "Neu berechnet – noch nicht gespeichert."
+		v := quoteView{Form: pf.form, Errors: pf.top, Preview: pq, Notice: "Neu berechnet – noch nicht gespeichert."}
 		return h.renderQuote(c, q, v)
 	}
 	in := quote.Input{Lines: &pf.lines, ValidUntil: &pf.valid, PaymentTerms: &pf.form.PaymentTerms,
 		DeliveryTerms: &pf.form.DeliveryTerms, Note: &pf.form.Note}
 	saved, err := h.Quotes.Update(c.UserContext(), *web.Principal(c), q.ID, version, in)
 	if err == nil && c.FormValue("action") == "submit" {
-		return h.quoteSaveAndSubmit(c, saved, pf, v)
+		return h.quoteSaveAndSubmit(c, saved, pf, vals)
 	}
 	if err == nil {
 		h.Flash(c, "Der Entwurf "+q.DisplayNumber()+" ist gespeichert.")
@@ -71,10 +71,8 @@ func (h *Handler) quoteEditSubmit(c *fiber.Ctx) error {
 	}
 	switch apperr.CodeOf(err) {
 	case apperr.Invalid, apperr.Conflict, apperr.Forbidden:
-		c.Status(web.Status(apperr.CodeOf(err)))
-		v.LineErrors = pf.place(err)
-		v.Error = apperr.MessageOf(err)
-		return h.renderQuote(c, q, v)
+		general := pf.place(err)
+		return h.quoteFormFailed(c, q.ID, pf, vals, apperr.MessageOf(err), general)
 	}
 	return err
 }
@@ -82,7 +80,7 @@ func (h *Handler) quoteEditSubmit(c *fiber.Ctx) error {
 // quoteSaveAndSubmit takes the submit step on the just saved version; when
 // the step refuses (a line without price), the editor shows the saved
 // draft with the typed form and the message at the line it names.
-func (h *Handler) quoteSaveAndSubmit(c *fiber.Ctx, saved *quote.Quote, pf *parsedForm, v quoteView) error {
+func (h *Handler) quoteSaveAndSubmit(c *fiber.Ctx, saved *quote.Quote, pf *parsedForm, vals map[string][]string) error {
 	done, err := h.QuoteStep(c, quote.StepSubmit, saved.ID, saved.Version, "")
 	if err == nil {
 		h.Flash(c, stepNotice(quote.StepSubmit, done))
@@ -90,12 +88,34 @@ func (h *Handler) quoteSaveAndSubmit(c *fiber.Ctx, saved *quote.Quote, pf *parse
 	}
 	switch apperr.CodeOf(err) {
 	case apperr.Invalid, apperr.Conflict, apperr.Forbidden:
-		c.Status(web.Status(apperr.CodeOf(err)))
-		v.LineErrors = pf.place(err)
-		v.Error = "Der Entwurf ist gespeichert, aber noch nicht abgeschlossen: " + stepErrorText(err)
-		return h.renderQuote(c, saved, v)
+		general := pf.place(err)
+		return h.quoteFormFailed(c, saved.ID, pf, vals, "Der Entwurf ist gespeichert, aber noch nicht abgeschlossen: "+stepErrorText(err), general)
 	}
 	return err
+}
+
+// quoteFormFailed keeps the editor as typed with its errors and redirects
+// to the quote's page (redirect after POST), which shows them once.
+func (h *Handler) quoteFormFailed(c *fiber.Ctx, id int64, pf *parsedForm, vals map[string][]string, msg string, general []string) error {
+	fs := &web.FormState{Error: msg, Fields: pf.keptErrors(), Changes: general, Values: vals}
+	return h.keepAndGo(c, "/quotes/"+strconv.FormatInt(id, 10), fs)
+}
+
+// keptQuoteView is the quote page's part of a kept form state: the
+// editor as typed with its errors, or a step's error with its comment.
+func (h *Handler) keptQuoteView(c *fiber.Ctx, q *quote.Quote) quoteView {
+	fs := h.TakeForm(c)
+	if fs == nil {
+		return quoteView{}
+	}
+	v := quoteView{Error: fs.Error, LineErrors: fs.Changes, Comment: fs.Value("comment"), CommentStep: quote.Step(fs.Value("_step"))}
+	if _, editor := fs.Values["line_product"]; editor && h.Quotes.CanEdit(*web.Principal(c), q) {
+		if pf, err := readQuoteForm(fs.Values); err == nil {
+			pf.restoreErrors(fs.Fields)
+			v.Form, v.Errors = pf.form, pf.top
+		}
+	}
+	return v
 }
 
 // stepErrorText is a step error's message with the messages of its
@@ -103,7 +123,9 @@ func (h *Handler) quoteSaveAndSubmit(c *fiber.Ctx, saved *quote.Quote, pf *parse
 func stepErrorText(err error) string {
 	msg := apperr.MessageOf(err)
 	for _, fe := range apperr.FieldsOf(err) {
-		msg += " " + fe.Message
+		if !strings.Contains(msg, fe.Message) {
+			msg += " " + fe.Message
+		}
 	}
 	return msg
 }

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gofiber/fiber/v2"
-
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
 	"coopshop/internal/money"
@@ -86,18 +84,24 @@ type parsedForm struct {
 
 // readQuoteForm reads the editor's form. Rows with a product are lines of
 // the order; an empty free row (no text, no price) is ignored.
-func readQuoteForm(c *fiber.Ctx) (*parsedForm, error) {
+func readQuoteForm(vals map[string][]string) (*parsedForm, error) {
+	first := func(name string) string {
+		if len(vals[name]) == 0 {
+			return ""
+		}
+		return vals[name][0]
+	}
 	cols := map[string][]string{}
 	n := -1
 	for _, name := range []string{"line_product", "line_description", "line_quantity", "line_unit", "line_price", "line_discount", "line_vat"} {
-		cols[name] = web.FormValues(c, name)
+		cols[name] = vals[name]
 		if n >= 0 && len(cols[name]) != n {
 			return nil, web.Malformed("Das Formular des Angebots ist unvollständig. Bitte laden Sie die Seite neu.")
 		}
 		n = len(cols[name])
 	}
-	p := &parsedForm{form: &quoteForm{ValidUntil: strings.TrimSpace(c.FormValue("valid_until")), PaymentTerms: c.FormValue("payment_terms"),
-		DeliveryTerms: c.FormValue("delivery_terms"), Note: c.FormValue("note")}, top: map[string]string{}}
+	p := &parsedForm{form: &quoteForm{ValidUntil: strings.TrimSpace(first("valid_until")), PaymentTerms: first("payment_terms"),
+		DeliveryTerms: first("delivery_terms"), Note: first("note")}, top: map[string]string{}}
 	for i := 0; i < n; i++ {
 		r := quoteRow{ProductID: strings.TrimSpace(cols["line_product"][i]), Description: cols["line_description"][i],
 			Quantity: strings.TrimSpace(cols["line_quantity"][i]), Unit: cols["line_unit"][i], Price: strings.TrimSpace(cols["line_price"][i]),
@@ -189,4 +193,42 @@ func (p *parsedForm) badRows() string {
 		out = append(out, name)
 	}
 	return strings.Join(out, ", ")
+}
+
+// rowErrorKey is how a row's field error is kept in a form state
+// (redirect after POST): "row:<index in the form>:<field>".
+func rowErrorKey(row int, field string) string {
+	return "row:" + strconv.Itoa(row) + ":" + field
+}
+
+// keptErrors are the form's errors as a form state keeps them: the
+// fields outside the line table by name, the rows' by rowErrorKey.
+func (p *parsedForm) keptErrors() map[string]string {
+	out := map[string]string{}
+	for k, v := range p.top {
+		out[k] = v
+	}
+	for i, r := range p.form.Rows {
+		for f, msg := range r.Errors {
+			out[rowErrorKey(i, f)] = msg
+		}
+	}
+	return out
+}
+
+// restoreErrors puts kept errors (keptErrors) back on the form read again
+// from the kept values.
+func (p *parsedForm) restoreErrors(kept map[string]string) {
+	for k, msg := range kept {
+		rest, ok := strings.CutPrefix(k, "row:")
+		if !ok {
+			p.top[k] = msg
+			continue
+		}
+		idx, field, found := strings.Cut(rest, ":")
+		i, err := strconv.Atoi(idx)
+		if found && err == nil && i >= 0 && i < len(p.form.Rows) {
+			p.form.Rows[i].Errors[field] = msg
+		}
+	}
 }

@@ -94,11 +94,11 @@ func TestQuotePages(t *testing.T) {
 			t.Fatal("recalculation stored the draft")
 		}
 
-		// A price that is no amount: 422, the typed text stays.
+		// A price that is no amount: back to the page (redirect after
+		// POST), the typed text stays.
 		bad := editorForm(t, f, q, sales.CSRF)
 		bad["line_price"][0] = "zwölf"
-		res = sales.PostForm(page, bad)
-		wantStatus(t, res, http.StatusUnprocessableEntity)
+		res = postFailing(t, sales, page, bad)
 		if !strings.Contains(res.Body, `value="zwölf"`) || !strings.Contains(res.Body, "Bitte einen Betrag wie 1.234,56 angeben.") {
 			t.Error("the form lost the typed price or its message")
 		}
@@ -122,6 +122,11 @@ func TestQuotePages(t *testing.T) {
 				form = url.Values{}
 			}
 			form.Set("version", fmt.Sprint(cur.Version))
+			if status == http.StatusUnprocessableEntity {
+				// a refused step: redirect after POST to the page that
+				// shows why
+				return postFailing(t, c, page+"/"+name, form)
+			}
 			res := c.PostForm(page+"/"+name, form)
 			wantStatus(t, res, status)
 			return res

@@ -114,5 +114,5 @@ func (h *Handler) quotePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderQuote(c, q, quoteView{})
+	return h.renderQuote(c, q, h.keptQuoteView(c, q))
 }

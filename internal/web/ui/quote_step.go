@@ -24,21 +24,27 @@ func (h *Handler) quoteStepSubmit(st quote.Step) fiber.Handler {
 			return err
 		}
 		comment := c.FormValue("comment")
+		back := web.SafeRedirect(c.FormValue("next"), "")
 		done, err := h.QuoteStep(c, st, q.ID, version, comment)
 		switch code := apperr.CodeOf(err); {
 		case err == nil:
 		case code == apperr.Invalid, code == apperr.Conflict, code == apperr.Forbidden:
-			c.Status(web.Status(code))
-			if fresh, gerr := h.Quotes.Get(c.UserContext(), *web.Principal(c), q.ID); gerr == nil {
-				q = fresh
-			} else if apperr.CodeOf(gerr) == apperr.NotFound {
-				return gerr
+			// Redirect after POST: the page of the form shows the error
+			// and the typed comment once.
+			target := "/quotes/" + strconv.FormatInt(q.ID, 10)
+			if back != "" {
+				target = back
 			}
-			return h.renderQuote(c, q, quoteView{Error: stepErrorText(err), Comment: comment, CommentStep: st})
+			fs := &web.FormState{Error: stepErrorText(err), Values: map[string][]string{
+				"comment": {comment}, "_step": {string(st)}, "_quote": {strconv.FormatInt(q.ID, 10)}}}
+			return h.keepAndGo(c, target, fs)
 		default:
 			return err
 		}
 		h.Flash(c, stepNotice(st, done))
+		if back != "" {
+			return c.Redirect(back, fiber.StatusSeeOther)
+		}
 		return c.Redirect("/quotes/"+strconv.FormatInt(done.ID, 10), fiber.StatusSeeOther)
 	}
 }

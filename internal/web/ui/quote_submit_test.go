@@ -43,8 +43,7 @@ func TestQuoteEditorSubmitKeepsEdits(t *testing.T) {
 		form := editorForm(t, f, q, sales.CSRF)
 		form["line_price"][0] = "zwölf"
 		form.Set("action", "submit")
-		res = sales.PostForm(page, form)
-		wantStatus(t, res, http.StatusUnprocessableEntity)
+		res = postFailing(t, sales, page, form)
 		if !strings.Contains(res.Body, "Bitte prüfen Sie die markierten Angaben: Position 1 („"+html.EscapeString(form["line_description"][0])+"“).") {
 			t.Errorf("the form error does not name the line: %s", res.Body[strings.Index(res.Body, `data-testid="form-error"`):][:300])
 		}
@@ -60,8 +59,7 @@ func TestQuoteEditorSubmitKeepsEdits(t *testing.T) {
 		}
 		form.Set("note", "Bitte bis Freitag.")
 		form.Set("action", "submit")
-		res = sales.PostForm(page, form)
-		wantStatus(t, res, http.StatusUnprocessableEntity)
+		res = postFailing(t, sales, page, form)
 		want := fmt.Sprintf("Position %d („Test-Vor-Ort-Einrichtung“): Der Einzelpreis fehlt noch.", pos)
 		if !strings.Contains(res.Body, want) || !strings.Contains(res.Body, "Bitte bis Freitag.") {
 			t.Fatalf("the refusal lacks %q or the typed note: %.2000s", want, res.Body[strings.Index(res.Body, "<main"):])

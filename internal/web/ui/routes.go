@@ -133,6 +133,9 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/orders/:id/deliveries", authz.OrderDeliver, h.orderDeliverSubmit),
 		web.Allow("GET", "/inbox", authz.OrderApprove, h.inboxPage),
 		web.Allow("GET", "/sales/orders", authz.OrderConfirm, h.salesInboxPage),
+		// The sales lead's approval inbox „Freigaben“ (issue 13); approve
+		// and return post to the quote steps above with next.
+		web.Allow("GET", "/sales/approvals", authz.QuoteApprovals, h.salesApprovalsPage),
 		// Provisioning (issue 12): sales' board and its bulk form per line,
 		// the member's services; which member in internal/provision.
 		web.Allow("GET", "/sales/provisioning", authz.OrderProvision, h.provisionBoardPage),

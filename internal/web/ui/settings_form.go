@@ -28,12 +28,19 @@ func (h *Handler) settingsDone(c *fiber.Ctx, memberID int64, msg string) error {
 	return c.Redirect(fmt.Sprintf("/settings?member=%d", memberID), fiber.StatusSeeOther)
 }
 
-// settingsFailed shows the page again with the error, unless the error
-// means the member is not visible at all.
+// settingsAnchors are the sections of the settings page by the name the
+// handlers give them.
+var settingsAnchors = map[string]string{"profile": "#mitglied", "rules": "#stufen", "centres": "#kostenstellen", "addresses": "#adressen"}
+
+// settingsFailed keeps the error with what was typed and redirects to the
+// settings page at the section of the form (redirect after POST), unless
+// the error means the member is not visible at all.
 func (h *Handler) settingsFailed(c *fiber.Ctx, memberID int64, err error, section string) error {
 	switch apperr.CodeOf(err) {
 	case apperr.Internal, apperr.NotFound, apperr.Unauthorized, apperr.Forbidden:
 		return err
 	}
-	return h.renderSettings(c, memberID, err, section)
+	vals := postedValues(c)
+	vals["_section"] = []string{section}
+	return h.keepFailed(c, fmt.Sprintf("/settings?member=%d%s", memberID, settingsAnchors[section]), err, vals)
 }

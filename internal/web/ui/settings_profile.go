@@ -26,7 +26,6 @@ func (h *Handler) settingsProfileSubmit(c *fiber.Ctx) error {
 	in := member.Profile{LeitwegID: c.FormValue("leitweg_id"), Street: c.FormValue("street"), Zip: c.FormValue("zip"), City: c.FormValue("city"),
 		Email: c.FormValue("email"), PaymentContact: c.FormValue("payment_contact"), Bundesland: c.FormValue("bundesland"), ReminderDays: days}
 	if _, err := h.Members.UpdateProfile(c.UserContext(), *web.Principal(c), memberID, version, in); err != nil {
-		c.Locals("profile", &in)
 		return h.settingsFailed(c, memberID, err, "profile")
 	}
 	return h.settingsDone(c, memberID, "Die Angaben des Mitglieds sind gespeichert.")

@@ -3,11 +3,11 @@ package ui
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/account"
-	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
 	"coopshop/internal/member"
 	"coopshop/internal/money"
@@ -17,7 +17,7 @@ import (
 // settingsPage is GET /settings: approval chain, cost centres and
 // delivery addresses of a member, for its member_admin (or the admin).
 func (h *Handler) settingsPage(c *fiber.Ctx) error {
-	return h.renderSettings(c, settingsMember(c), nil, "")
+	return h.renderSettings(c, settingsMember(c), h.TakeForm(c))
 }
 
 // rulesForm is the approval chain form as typed.
@@ -25,9 +25,10 @@ type rulesForm struct {
 	Stage, Role, Min []string
 }
 
-// renderSettings shows the settings of a member; err, if any, in the
+// renderSettings shows the settings of a member; the state a failed form
+// kept (fs, nil without one) with its error and what was typed, in the
 // section it belongs to.
-func (h *Handler) renderSettings(c *fiber.Ctx, memberID int64, err error, section string) error {
+func (h *Handler) renderSettings(c *fiber.Ctx, memberID int64, fs *web.FormState) error {
 	ctx, p := c.UserContext(), web.Principal(c)
 	// Members to switch between: all the viewer may manage.
 	members, merr := h.Members.Manageable(ctx, *p)
@@ -47,19 +48,34 @@ func (h *Handler) renderSettings(c *fiber.Ctx, memberID int64, err error, sectio
 		rules.Role = append(rules.Role, r.Role)
 		rules.Min = append(rules.Min, money.FormatNumber(r.MinGrossCents))
 	}
+	section := fs.Value("_section")
+	if section == "rules" {
+		rules = rulesForm{Stage: fs.Values["stage"], Role: fs.Values["role"], Min: fs.Values["min_gross"]}
+		if n := len(rules.Stage); n > 0 && rules.Stage[n-1] == "" && len(rules.Role) == n && len(rules.Min) == n {
+			// the empty „neu“ row comes again from the template
+			rules = rulesForm{Stage: rules.Stage[:n-1], Role: rules.Role[:n-1], Min: rules.Min[:n-1]}
+		}
+	}
+	typed := map[string]string{}
+	if section == "centres" || section == "addresses" {
+		for _, k := range []string{"code", "name", "label", "address"} {
+			typed[k] = fs.Value(k)
+		}
+	}
 	data := fiber.Map{"Title": "Einstellungen " + st.MemberName, "S": st, "Members": members, "Roles": member.ApprovalRoles,
-		"Rules": rules, "Errors": map[string]string{}, "Section": section}
+		"Rules": rules, "Errors": map[string]string{}, "Section": section, "Typed": typed}
 	profile, perr := h.Members.ProfileOf(ctx, *p, memberID)
 	if perr != nil {
 		return perr
 	}
-	if typed, ok := c.Locals("profile").(*member.Profile); ok && err != nil {
-		profile = typed // the form as typed after an error
+	if section == "profile" {
+		days, _ := strconv.Atoi(strings.TrimSpace(fs.Value("reminder_days")))
+		profile = &member.Profile{LeitwegID: fs.Value("leitweg_id"), Street: fs.Value("street"), Zip: fs.Value("zip"), City: fs.Value("city"),
+			Email: fs.Value("email"), PaymentContact: fs.Value("payment_contact"), Bundesland: fs.Value("bundesland"), ReminderDays: days}
 	}
 	data["Profile"], data["Bundeslaender"] = profile, calendar.Bundeslaender
-	if err != nil {
-		c.Status(web.Status(apperr.CodeOf(err)))
-		data["Error"], data["Errors"] = apperr.MessageOf(err), fieldErrorMap(err)
+	if fs != nil {
+		data["Error"], data["Errors"] = fs.Error, fs.Fields
 	}
 	return h.Render(c, "settings", data)
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/account"
-	"coopshop/internal/apperr"
 	"coopshop/internal/web"
 )
 
@@ -30,6 +29,5 @@ func (h *Handler) userCreateSubmit(c *fiber.Ctx) error {
 	if !formOutcome(err) {
 		return err
 	}
-	c.Status(web.Status(apperr.CodeOf(err)))
-	return h.renderUsers(c, f, err)
+	return h.keepFailed(c, "/admin/users#anlegen", err, postedValues(c))
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coopshop/internal/apperr"
 	"coopshop/internal/web"
 	"coopshop/internal/web/api"
 )
@@ -22,8 +21,7 @@ func (h *Handler) userDeputySubmit(c *fiber.Ctx) error {
 		_, err = h.Accounts.SetDeputy(c.UserContext(), *web.Principal(c), u.ID, in)
 	}
 	if formOutcome(err) {
-		c.Status(web.Status(apperr.CodeOf(err)))
-		return h.renderUserWith(c, u, h.Accounts.RolesOf(u), "deputy", err)
+		return h.userFailed(c, u, "deputy", err)
 	}
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/money"
-	"coopshop/internal/web"
 )
 
 // userForm is the create and edit form of a user as typed.
@@ -21,9 +20,21 @@ type userForm struct {
 
 // userFormFrom reads the posted form.
 func userFormFrom(c *fiber.Ctx) userForm {
-	f := userForm{Email: strings.TrimSpace(c.FormValue("email")), Name: c.FormValue("name"),
-		Limit: strings.TrimSpace(c.FormValue("approval_limit")), Roles: web.FormValues(c, "role"), Active: c.FormValue("active") == "on"}
-	f.OrgID, _ = strconv.ParseInt(c.FormValue("organisation_id"), 10, 64)
+	return userFormOf(postedValues(c))
+}
+
+// userFormOf reads the form from its values (posted, or kept after an
+// error).
+func userFormOf(vals map[string][]string) userForm {
+	first := func(name string) string {
+		if len(vals[name]) == 0 {
+			return ""
+		}
+		return vals[name][0]
+	}
+	f := userForm{Email: strings.TrimSpace(first("email")), Name: first("name"),
+		Limit: strings.TrimSpace(first("approval_limit")), Roles: vals["role"], Active: first("active") == "on"}
+	f.OrgID, _ = strconv.ParseInt(first("organisation_id"), 10, 64)
 	return f
 }
 

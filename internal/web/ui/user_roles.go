@@ -26,8 +26,7 @@ func (h *Handler) userRolesSubmit(c *fiber.Ctx) error {
 	switch apperr.CodeOf(err) {
 	case "":
 	case apperr.Invalid, apperr.Conflict, apperr.Forbidden:
-		c.Status(web.Status(apperr.CodeOf(err)))
-		return h.renderUser(c, u, roles, apperr.MessageOf(err))
+		return h.userFailed(c, u, "roles", err)
 	}
 	if err != nil {
 		return err

@@ -32,8 +32,7 @@ func (h *Handler) userUpdateSubmit(c *fiber.Ctx) error {
 	switch apperr.CodeOf(err) {
 	case "":
 	case apperr.Invalid, apperr.Conflict, apperr.Forbidden:
-		c.Status(web.Status(apperr.CodeOf(err)))
-		return h.renderUserWith(c, u, h.Accounts.RolesOf(u), "", err)
+		return h.userFailed(c, u, "edit", err)
 	}
 	if err != nil {
 		return err
