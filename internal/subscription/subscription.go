@@ -172,9 +172,10 @@ func (s *Subscription) EarliestDecrease(given calendar.Date) calendar.Date {
 // EarliestDecrease is the first day after a notice period of months
 // given on day given, "to the end of a month": the end of the month in
 // which given + months falls, and the day after it. Notice on 10.11.2026
-// with 3 months runs to 28.02.2027; fewer seats apply from 01.03.2027.
+// (or 30.11.2026) with 3 months runs to 28.02.2027; fewer seats apply
+// from 01.03.2027.
 func EarliestDecrease(given calendar.Date, months int) calendar.Date {
-	return MonthOf(given.AddMonths(months)).Next().First()
+	return MonthOf(given).First().AddMonths(months + 1)
 }
 
 // Object is the subscription as the enforcer sees it.
