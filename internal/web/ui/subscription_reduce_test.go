@@ -1,0 +1,85 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/dbtest"
+	"coopshop/internal/subscription"
+	"coopshop/internal/webtest"
+)
+
+// TestSubscriptionReducePages: on 22.11.2026 Börde's purchaser sees on
+// "Meine Verträge und Dienste" that its 650 cloud workplaces can be
+// lowered from 01.03.2027 and asks for 600 there (a bad count shows the
+// subscription page with the error, 700 is no reduction); the approver
+// may not ask. Sales sees the wish on the subscription page, an earlier
+// day is refused with the earliest day named, the earliest day applies
+// it, and the history shows 600 from 01.03.2027.
+func TestSubscriptionReducePages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		a := webtest.New(t, bdb)
+		seedDemoSubscriptions(t, a)
+		subs, err := a.Subscriptions.List(ctx, principalOf(t, a, "vertrieb@kid.example"), subscription.Filter{Kind: subscription.KindSeat})
+		if err != nil || len(subs) != 1 {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/subscriptions/%d", subs[0].ID)
+		buyer := webtest.NewClient(t, a)
+		buyer.Login("einkauf@boerde.example")
+		res := buyer.Get("/subscriptions")
+		wantStatus(t, res, 200)
+		for _, want := range []string{"weniger/kündbar ab", "01.03.2027", fmt.Sprintf(`action="%s/reductions"`, path), "0 kündigt zum 28.02.2027"} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("member list lacks %q", want)
+			}
+		}
+		res = buyer.PostForm(path+"/reductions", url.Values{"quantity": {"viele"}, "reason": {"Stellenabbau"}})
+		wantStatus(t, res, 422)
+		if !strings.Contains(res.Body, "ganze Zahl ab 0") || !strings.Contains(res.Body, "Stellenabbau") {
+			t.Errorf("bad count: %s", res.Body)
+		}
+		res = buyer.PostForm(path+"/reductions", url.Values{"quantity": {"700"}})
+		wantStatus(t, res, 422)
+		if !strings.Contains(res.Body, "von 0 (Kündigung) bis 649") {
+			t.Errorf("more is no reduction: %s", res.Body)
+		}
+		approver := webtest.NewClient(t, a)
+		approver.Login("genehmigung@boerde.example")
+		wantStatus(t, approver.PostForm(path+"/reductions", url.Values{"quantity": {"600"}}), 403)
+		res = buyer.PostForm(path+"/reductions", url.Values{"quantity": {"600"}, "reason": {"Stellenabbau"}})
+		wantStatus(t, res, 303)
+		res = buyer.Get(path)
+		if !strings.Contains(res.Body, `data-testid="open-reduction"`) || !strings.Contains(res.Body, "600 statt 650 Plätze") || strings.Contains(res.Body, `data-testid="apply-reduction"`) {
+			t.Errorf("member page after the wish: %s", res.Body)
+		}
+
+		sales := webtest.NewClient(t, a)
+		sales.Login("vertrieb@kid.example")
+		res = sales.Get(path)
+		wantStatus(t, res, 200)
+		if !strings.Contains(res.Body, `data-testid="apply-reduction"`) || !strings.Contains(res.Body, `name="effective_from" value="2027-03-01"`) {
+			t.Fatalf("sales page lacks the wish: %s", res.Body)
+		}
+		rid := regexpValueUI(res.Body, "reduction_id")
+		cur, _ := a.Subscriptions.Get(ctx, principalOf(t, a, "vertrieb@kid.example"), subs[0].ID)
+		form := url.Values{"version": {fmt.Sprint(cur.Version)}, "reduction_id": {rid}, "quantity": {"600"}, "effective_from": {"2027-02-01"}}
+		res = sales.PostForm(path+"/changes", form)
+		wantStatus(t, res, 422)
+		if !strings.Contains(res.Body, "Weniger Plätze gelten frühestens ab 01.03.2027") {
+			t.Errorf("refusal: %s", res.Body)
+		}
+		form.Set("effective_from", "2027-03-01")
+		wantStatus(t, sales.PostForm(path+"/changes", form), 303)
+		res = sales.Get(path)
+		if !strings.Contains(res.Body, "<td>01.03.2027</td><td class=\"num\">600</td>") || strings.Contains(res.Body, `data-testid="open-reduction"`) {
+			t.Errorf("after applying: %s", res.Body)
+		}
+	})
+}
