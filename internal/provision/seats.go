@@ -34,8 +34,9 @@ type SeatUnits struct {
 // FollowSeats makes the units of seat subscription subID (own order line
 // orderLineID) follow its new seat count from day from, inside the
 // transaction tx of the seat change (internal/subscription, which
-// authorized and audits it). A subscription without provisioning is left
-// alone. When fewer units run on than count (units without an end), new
+// authorized and audits it). A subscription whose own line has no
+// provisioning (its product needs no set-up, or it was taken over
+// without units) is left alone. When fewer units run on than count (units without an end), new
 // units are added to its own line, ordered, for sales to set up; when
 // more run on, those beyond count end on lastDay (the day before the new
 // count, or a cancellation's end): active units are kept before units not
@@ -47,8 +48,8 @@ func FollowSeats(ctx context.Context, tx bun.IDB, subID, orderLineID, count int6
 	if err := seatLines(tx, &lines, subID, orderLineID).Scan(ctx); err != nil {
 		return out, fmt.Errorf("provisioning of subscription %d: %w", subID, err)
 	}
-	if len(lines) == 0 {
-		return out, nil
+	if len(lines) == 0 || lines[0].OrderLineID != orderLineID {
+		return out, nil // not set up per unit (or taken over without units)
 	}
 	if err := withUnits(ctx, tx, lines); err != nil {
 		return out, err
@@ -78,9 +79,6 @@ func FollowSeats(ctx context.Context, tx bun.IDB, subID, orderLineID, count int6
 	}
 	if missing := count - int64(len(running)); missing > 0 {
 		own := lines[0]
-		if own.OrderLineID != orderLineID {
-			return out, fmt.Errorf("subscription %d: its own line has no provisioning", subID)
-		}
 		last := 0
 		for _, u := range own.Units {
 			last = max(last, u.UnitNo)
@@ -135,7 +133,7 @@ type spanRow struct {
 }
 
 // ActiveSpans reads, for each of the seat subscriptions subIDs that is
-// provisioned (has units at all), the spans of its active units: each
+// provisioned (its own order line has units), the spans of its active units: each
 // runs from its activation to its end. A subscription without units has
 // no entry (its seat count alone is billed); one with units but none
 // active has an empty list.
@@ -151,6 +149,7 @@ func ActiveSpans(ctx context.Context, idb bun.IDB, subIDs []int64) (map[int64][]
 		Join("JOIN provision_lines AS pl ON pl.order_line_id = ol.id").
 		Join("JOIN provision_units AS pu ON pu.provision_line_id = pl.id").
 		Where("s.id IN (?)", bun.List(subIDs)).
+		Where("EXISTS (SELECT 1 FROM provision_lines AS own WHERE own.order_line_id = s.order_line_id)").
 		GroupExpr("s.id, pu.state, pu.activated_on, pu.ended_on").
 		OrderExpr("s.id, pu.activated_on").Scan(ctx, &rows)
 	if err != nil {
