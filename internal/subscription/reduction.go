@@ -13,6 +13,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/audit"
+	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/text"
 )
@@ -37,8 +38,11 @@ type Reduction struct {
 	RequestedAt    time.Time     `bun:"requested_at"`
 	DecidedAt      *time.Time    `bun:"decided_at"`
 
-	// RequesterName for display, filled by the readers.
+	// RequesterName, MemberName and Name (the subscription's) for
+	// display, filled by the readers.
 	RequesterName string `bun:"requester_name,scanonly"`
+	MemberName    string `bun:"member_name,scanonly"`
+	Name          string `bun:"name,scanonly"`
 }
 
 // The states of a reduction: open until sales applies it, withdrawn when
@@ -149,4 +153,22 @@ func openReduction(ctx context.Context, tx bun.Tx, sub *Subscription, id int64) 
 		return nil, apperr.New(apperr.Conflict, "Dieser Wunsch nach weniger Plätzen ist bereits erledigt.")
 	}
 	return r, nil
+}
+
+// WaitingReductions lists the open requests for fewer seats of every
+// member, oldest first: what waits for sales (the to-do list). It needs
+// subscription change across members.
+func (s *Service) WaitingReductions(ctx context.Context, actor account.Principal) ([]*Reduction, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "change", authz.AcrossOrgs("subscription")); err != nil {
+		return nil, err
+	}
+	var out []*Reduction
+	err := s.DB.NewSelect().Model(&out).ColumnExpr("sr.*").ColumnExpr("org.name AS member_name, s.name").
+		Join("JOIN subscriptions AS s ON s.id = sr.subscription_id").
+		Join("JOIN organisations AS org ON org.id = sr.organisation_id").
+		Where("sr.state = ?", ReductionOpen).OrderExpr("sr.requested_at, sr.id").Limit(500).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("waiting reductions: %w", err)
+	}
+	return out, nil
 }

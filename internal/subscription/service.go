@@ -76,10 +76,11 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Subscription, error) {
 	return sub, nil
 }
 
-// withNames selects subscriptions (alias s) with their member's name and
-// their product's notice period.
+// withNames selects subscriptions (alias s) with their member's name,
+// their product's notice period and the count of an open reduction.
 func withNames(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.ColumnExpr("s.*").ColumnExpr("org.name AS member_name, p.notice_months").
+		ColumnExpr("(SELECT sr.quantity FROM seat_reductions AS sr WHERE sr.subscription_id = s.id AND sr.state = ?) AS open_reduction", ReductionOpen).
 		Join("JOIN organisations AS org ON org.id = s.organisation_id").
 		Join("JOIN products AS p ON p.id = s.product_id")
 }

@@ -10,6 +10,7 @@
 package subscription
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,6 +127,9 @@ type Subscription struct {
 	// filled by the readers: a lower seat count applies at the earliest
 	// after it, to the end of a month (EarliestDecrease).
 	NoticeMonths int `bun:"notice_months,scanonly"`
+	// OpenReduction is the seat count of the member's open request for
+	// fewer seats (nil: none), filled by the readers.
+	OpenReduction *int64 `bun:"open_reduction,scanonly"`
 	// Changes is the seat count history, oldest first (filled by Get).
 	Changes []*Change `bun:"-"`
 	// Units are the spans of the active provisioning units of a seat
@@ -176,6 +180,18 @@ func (s *Subscription) EarliestDecrease(given calendar.Date) calendar.Date {
 // from 01.03.2027.
 func EarliestDecrease(given calendar.Date, months int) calendar.Date {
 	return MonthOf(given).First().AddMonths(months + 1)
+}
+
+// WishLabel says in German what the member's open request for fewer
+// seats asks for ("600 gewünscht", "Kündigung gewünscht"), "" for none.
+func (s *Subscription) WishLabel() string {
+	switch {
+	case s.OpenReduction == nil:
+		return ""
+	case *s.OpenReduction == 0:
+		return "Kündigung gewünscht"
+	}
+	return strconv.FormatInt(*s.OpenReduction, 10) + " gewünscht"
 }
 
 // Object is the subscription as the enforcer sees it.

@@ -18,7 +18,8 @@ import (
 // "Meine Verträge und Dienste" that its 650 cloud workplaces can be
 // lowered from 01.03.2027 and asks for 600 there (a bad count shows the
 // subscription page with the error, 700 is no reduction); the approver
-// may not ask. Sales sees the wish on the subscription page, an earlier
+// may not ask. Sales finds the wish on its start page and the list, and
+// on the subscription page, where an earlier
 // day is refused with the earliest day named, the earliest day applies
 // it, and the history shows 600 from 01.03.2027.
 func TestSubscriptionReducePages(t *testing.T) {
@@ -62,6 +63,12 @@ func TestSubscriptionReducePages(t *testing.T) {
 
 		sales := webtest.NewClient(t, a)
 		sales.Login("vertrieb@kid.example")
+		if res = sales.Get("/subscriptions"); !strings.Contains(res.Body, "600 gewünscht") {
+			t.Errorf("sales list lacks the wish: %s", res.Body)
+		}
+		if res = sales.Get("/"); !strings.Contains(res.Body, "1 Wunsch nach weniger Plätzen oder Kündigung wartet auf den Vertrieb") || !strings.Contains(res.Body, `href="`+path+`"`) {
+			t.Errorf("sales start page lacks the wish: %s", res.Body)
+		}
 		res = sales.Get(path)
 		wantStatus(t, res, 200)
 		if !strings.Contains(res.Body, `data-testid="apply-reduction"`) || !strings.Contains(res.Body, `name="effective_from" value="2027-03-01"`) {
