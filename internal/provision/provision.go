@@ -44,7 +44,7 @@ func (s UnitState) Label() string {
 	case Failed:
 		return "fehlgeschlagen"
 	case Ended:
-		return "beendet"
+		return "gekündigt"
 	}
 	return string(s)
 }

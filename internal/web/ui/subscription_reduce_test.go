@@ -9,7 +9,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"coopshop/internal/calendar"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/demo"
 	"coopshop/internal/subscription"
 	"coopshop/internal/webtest"
 )
@@ -26,10 +28,19 @@ func TestSubscriptionReducePages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
 		a := webtest.New(t, bdb)
-		seedDemoSubscriptions(t, a)
-		subs, err := a.Subscriptions.List(ctx, principalOf(t, a, "vertrieb@kid.example"), subscription.Filter{Kind: subscription.KindSeat})
-		if err != nil || len(subs) != 1 {
+		if _, err := demo.SeedWorkflow(ctx, demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes,
+			Sales: a.Sales, Invoices: a.Invoices, Subscriptions: a.Subscriptions, Provision: a.Provision}); err != nil {
 			t.Fatal(err)
+		}
+		var subs []*subscription.Subscription
+		all, err := a.Subscriptions.List(ctx, principalOf(t, a, "vertrieb@kid.example"), subscription.Filter{Kind: subscription.KindSeat})
+		for _, s := range all {
+			if s.SKU == "CLOUD-AP-STD" {
+				subs = append(subs, s)
+			}
+		}
+		if err != nil || len(subs) != 1 {
+			t.Fatal(err, len(subs))
 		}
 		path := fmt.Sprintf("/subscriptions/%d", subs[0].ID)
 		buyer := webtest.NewClient(t, a)
@@ -87,6 +98,28 @@ func TestSubscriptionReducePages(t *testing.T) {
 		res = sales.Get(path)
 		if !strings.Contains(res.Body, "<td>01.03.2027</td><td class=\"num\">600</td>") || strings.Contains(res.Body, `data-testid="open-reduction"`) {
 			t.Errorf("after applying: %s", res.Body)
+		}
+
+		// The demo's VPN accesses are set up per unit: fewer of them end
+		// the units beyond the count, which the member sees among its
+		// services.
+		vpn := 0
+		for _, s := range all {
+			if s.ID == subs[0].ID || s.State != subscription.StateActive {
+				continue
+			}
+			vpn++
+			if _, err := a.Subscriptions.ChangeSeats(ctx, principalOf(t, a, "vertrieb@kid.example"), s.ID, s.Version,
+				subscription.ChangeInput{Quantity: 20, EffectiveFrom: calendar.MustParse("2027-03-01")}); err != nil {
+				t.Fatal(err)
+			}
+			res = buyer.Get("/subscriptions")
+			if !strings.Contains(res.Body, "gekündigt zum 28.02.2027") || !strings.Contains(res.Body, `data-state="ended"`) {
+				t.Errorf("services after fewer VPN accesses: %s", res.Body)
+			}
+		}
+		if vpn != 1 {
+			t.Errorf("%d active VPN subscriptions in the demo, want 1", vpn)
 		}
 	})
 }
