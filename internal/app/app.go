@@ -177,7 +177,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,
 		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy, Operations: a.Operations,
-		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock},
+		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Subscriptions: a.Subscriptions, Clock: a.Clock},
 		OrderLists:  a.OrderLists}
 	apiHandler, err := api.New(deps)
 	if err != nil {

@@ -75,6 +75,8 @@ var matrix = map[string]string{
 	"subscription read":   "YYYYY.YYY",
 	"subscription change": "...YY....",
 	"subscription end":    "...YY....",
+	// Fewer seats or a cancellation asked for by the member (migration 0055).
+	"subscription reduce": "Y.Y......",
 	"billing_run create":  "......Y..",
 	"billing_run read":    "......YYY",
 	// Finance II/III (migrations 0030, 0031): the reminder block is

@@ -76,6 +76,10 @@ var (
 	SubscriptionRead   = Right{"subscription", "read"}
 	SubscriptionChange = Right{"subscription", "change"}
 	SubscriptionEnd    = Right{"subscription", "end"}
+	// SubscriptionReduce is a member's request for fewer seats or a
+	// cancellation (migration 0055): its purchaser and member admin ask,
+	// sales applies it (SubscriptionChange).
+	SubscriptionReduce = Right{"subscription", "reduce"}
 	BillingRunCreate   = Right{"billing_run", "create"}
 	BillingRunRead     = Right{"billing_run", "read"}
 

@@ -2,16 +2,13 @@ package order
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
-	"coopshop/internal/audit"
 	"coopshop/internal/authz"
 	"coopshop/internal/db"
-	"coopshop/internal/idempotency"
 )
 
 // ChangeLine is the one line of a change order: more units of the product
@@ -66,47 +63,12 @@ func (s *Service) SubmitChange(ctx context.Context, actor account.Principal, in 
 		}
 		sid := cl.SubscriptionID
 		lines[0].SubscriptionID = &sid
-		if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
-			return err
-		}
-		now := s.Clock.Now().UTC()
-		o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
-			CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
-			BuyerReference: h.buyerReference, SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
-			RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
-		if !key.Empty() {
-			o.IdempotencyKey = &key.Key
-		}
-		stages, state, err := planRound(ctx, tx, o)
+		o, err := s.create(ctx, tx, actor, key, h, lines, today, map[string]any{"subscription_id": sid, "added": cl.Quantity})
 		if err != nil {
 			return err
 		}
-		if err := StepSubmit.endsIn(state); err != nil {
-			return err
-		}
-		o.State = state
-		if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year()); err != nil {
-			return err
-		}
-		if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
-			return fmt.Errorf("insert change order: %w", err)
-		}
-		if err := insertLines(ctx, tx, o); err != nil {
-			return err
-		}
-		if err := insertStages(ctx, tx, o, stages); err != nil {
-			return err
-		}
-		if err := idempotency.Remember(ctx, tx, key, o.ID, now); err != nil {
-			return err
-		}
-		if err := audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "order.submit", Entity: "order", EntityID: o.ID,
-			Version: o.Version, OrgID: o.OrgID, Detail: map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents,
-				"lines": 1, "stages": len(o.RoundStages()), "subscription_id": sid, "added": cl.Quantity}}); err != nil {
-			return err
-		}
 		id = o.ID
-		return enqueueNotify(ctx, &run{tx: tx, actor: actor, order: o}, StepSubmit)
+		return nil
 	})
 	if db.IsUniqueViolation(err) && !key.Empty() {
 		if o, err := s.byKey(ctx, s.DB, key); o != nil || err != nil {

@@ -293,6 +293,60 @@ func insertStages(ctx context.Context, tx bun.IDB, o *Order, stages []*Stage) er
 	return nil
 }
 
+// create writes a new order request of the actor's member inside tx, for
+// Submit and SubmitChange alike: the lines' quotas reserved, the approval
+// chain of the member's rules planned (no stage: approved at once), the
+// number drawn last (the counter row is held as briefly as possible), the
+// order, its lines and stages inserted, the idempotency key remembered,
+// the step audited (detail adds to the entry) and the notifications
+// queued.
+func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal, key idempotency.Scoped, h header, lines []*Line,
+	today calendar.Date, detail map[string]any) (*Order, error) {
+	if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now().UTC()
+	o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
+		CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
+		BuyerReference: h.buyerReference, SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
+		RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
+	if !key.Empty() {
+		o.IdempotencyKey = &key.Key
+	}
+	stages, state, err := planRound(ctx, tx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := StepSubmit.endsIn(state); err != nil {
+		return nil, err
+	}
+	o.State = state
+	if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year()); err != nil {
+		return nil, err
+	}
+	if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("insert order: %w", err)
+	}
+	if err := insertLines(ctx, tx, o); err != nil {
+		return nil, err
+	}
+	if err := insertStages(ctx, tx, o, stages); err != nil {
+		return nil, err
+	}
+	if err := idempotency.Remember(ctx, tx, key, o.ID, now); err != nil {
+		return nil, err
+	}
+	d := map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents, "lines": len(o.Lines), "stages": len(o.RoundStages())}
+	for k, v := range detail {
+		d[k] = v
+	}
+	if err := audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "order.submit", Entity: "order", EntityID: o.ID,
+		Version: o.Version, OrgID: o.OrgID, Detail: d}); err != nil {
+		return nil, err
+	}
+	return o, enqueueNotify(ctx, &run{tx: tx, actor: actor, order: o}, StepSubmit)
+}
+
 // Submit turns the actor's cart into an order request: prices and quotas
 // are checked again (a changed price refuses the submission once, naming
 // each changed line, and the cart then shows the new prices), quotas are
@@ -355,52 +409,12 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 			}
 			return nil
 		}
-		if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
-			return err
-		}
-		now := s.Clock.Now().UTC()
-		o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
-			CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
-			BuyerReference: h.buyerReference, SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
-			RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
-		if !key.Empty() {
-			o.IdempotencyKey = &key.Key
-		}
-		stages, state, err := planRound(ctx, tx, o)
+		o, err := s.create(ctx, tx, actor, key, h, lines, today, nil)
 		if err != nil {
 			return err
 		}
-		if err := StepSubmit.endsIn(state); err != nil {
-			return err
-		}
-		o.State = state
-		// The number is drawn last before the inserts, so the counter row
-		// is held as briefly as possible.
-		if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year()); err != nil {
-			return err
-		}
-		if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
-			return fmt.Errorf("insert order: %w", err)
-		}
-		if err := insertLines(ctx, tx, o); err != nil {
-			return err
-		}
-		if err := insertStages(ctx, tx, o, stages); err != nil {
-			return err
-		}
-		if err := cart.Clear(ctx, tx, c.ID); err != nil {
-			return err
-		}
-		if err := idempotency.Remember(ctx, tx, key, o.ID, now); err != nil {
-			return err
-		}
-		if err := audit.Write(ctx, tx, audit.Record{Actor: actor.Actor(), Action: "order.submit", Entity: "order", EntityID: o.ID,
-			Version: o.Version, OrgID: o.OrgID, Detail: map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents,
-				"lines": len(o.Lines), "stages": len(o.RoundStages())}}); err != nil {
-			return err
-		}
 		id, created = o.ID, o
-		return enqueueNotify(ctx, &run{tx: tx, actor: actor, order: o}, StepSubmit)
+		return cart.Clear(ctx, tx, c.ID)
 	})
 	if db.IsUniqueViolation(err) && !key.Empty() {
 		if o, err := s.byKey(ctx, s.DB, key); o != nil || err != nil {

@@ -43,6 +43,8 @@ func (s UnitState) Label() string {
 		return "aktiv"
 	case Failed:
 		return "fehlgeschlagen"
+	case Ended:
+		return "gekündigt"
 	}
 	return string(s)
 }
@@ -110,11 +112,19 @@ type Line struct {
 	Units []*Unit `bun:"-"`
 }
 
-// Counts are the line's units per state.
+// Ended is how pages count the units that end because the seat count
+// went down (Unit.EndedOn): a display state, never stored.
+const Ended UnitState = "ended"
+
+// ShownStates are the states pages count, the four stored ones and Ended.
+var ShownStates = append(append([]UnitState(nil), UnitStates...), Ended)
+
+// Counts are the line's units per state as pages show them (an ended
+// unit counts as Ended, whatever its state).
 func (l *Line) Counts() map[UnitState]int {
-	out := make(map[UnitState]int, len(UnitStates))
+	out := make(map[UnitState]int, len(ShownStates))
 	for _, u := range l.Units {
-		out[u.State]++
+		out[u.Shown()]++
 	}
 	return out
 }
@@ -132,12 +142,12 @@ func (l *Line) Unit(no int) *Unit {
 	return l.Units[no-1]
 }
 
-// Open lists the units that are not active, in unit order: what the
-// provisioning board still has to do.
+// Open lists the units that are not active and do not end, in unit
+// order: what the provisioning board still has to do.
 func (l *Line) Open() []*Unit {
 	var out []*Unit
 	for _, u := range l.Units {
-		if u.State != Active {
+		if u.State != Active && u.EndedOn.IsZero() {
 			out = append(out, u)
 		}
 	}
@@ -155,7 +165,18 @@ type Unit struct {
 	Name        string        `bun:"name"`
 	ActivatedOn calendar.Date `bun:"activated_on,type:text"`
 	Reason      string        `bun:"reason"`
-	UpdatedAt   time.Time     `bun:"updated_at"`
+	// EndedOn is the last day the unit runs, set when the seat count went
+	// below it (zero: it runs on). It keeps its state.
+	EndedOn   calendar.Date `bun:"ended_on,type:text"`
+	UpdatedAt time.Time     `bun:"updated_at"`
+}
+
+// Shown is the unit's state as pages show it: Ended once it has an end.
+func (u *Unit) Shown() UnitState {
+	if !u.EndedOn.IsZero() {
+		return Ended
+	}
+	return u.State
 }
 
 // UnitInput is the change of one unit in a bulk step (API.md: unit_no,

@@ -141,6 +141,10 @@ func (s *Service) apply(ctx context.Context, r *workflow.Run[*Line, Step, LineSt
 			f("unit_no", "Diese Einheit gibt es in Position %d nicht (Einheiten 1 bis %d).", l.LineNo, l.UnitCount)
 			continue
 		}
+		if !u.EndedOn.IsZero() && in.State != u.State {
+			f("state", "Die Einheit endet am %s (weniger Plätze); ihr Status ändert sich nicht mehr.", u.EndedOn.German())
+			continue
+		}
 		if !CanMove(u.State, in.State) {
 			f("state", "Der Status „%s“ kann nicht auf „%s“ wechseln.", u.State.Label(), in.State.Label())
 			continue
@@ -204,11 +208,10 @@ func (s *Service) apply(ctx context.Context, r *workflow.Run[*Line, Step, LineSt
 	if err := saveUnits(ctx, r.Tx, changed); err != nil {
 		return "", fmt.Errorf("provisioning units of order %s line %d: %w", l.OrderNumber, l.LineNo, err)
 	}
-	to := LineDone
+	to := l.stateNow()
 	var first calendar.Date
 	for _, u := range l.Units {
 		if u.State != Active {
-			to = LineOpen
 			continue
 		}
 		if first.IsZero() || u.ActivatedOn.Before(first) {

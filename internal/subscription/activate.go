@@ -25,6 +25,11 @@ func (s *Service) Activate(ctx context.Context, tx bun.IDB, orderID int64, lineN
 	if on.IsZero() {
 		return apperr.Fields("Bitte das Aktivierungsdatum angeben.", apperr.FieldError{Field: "activated_on", Message: "Pflichtfeld."})
 	}
+	// A change order's line adds units to a running subscription: the
+	// billing run counts them from their activation, nothing starts.
+	if changes, err := changeOrderLine(ctx, tx, orderID, lineNo); err != nil || changes {
+		return err
+	}
 	id, err := seatOf(ctx, tx, orderID, lineNo)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := s.Start(ctx, tx, orderID, on); err != nil {
@@ -55,6 +60,17 @@ func (s *Service) Activate(ctx context.Context, tx bun.IDB, orderID int64, lineN
 	}
 	return audit.Write(ctx, tx, audit.Record{Action: "subscription.activate", Entity: "subscription", EntityID: sub.ID,
 		Version: sub.Version, OrgID: sub.OrgID, Detail: map[string]any{"order": sub.OrderNumber, "line_no": lineNo, "start_date": on.String(), "quantity": sub.Quantity}})
+}
+
+// changeOrderLine tells whether line lineNo of order orderID is a change
+// order's line (it names the subscription it changes).
+func changeOrderLine(ctx context.Context, idb bun.IDB, orderID int64, lineNo int) (bool, error) {
+	n, err := idb.NewSelect().Table("order_lines").
+		Where("order_id = ? AND line_no = ? AND subscription_id IS NOT NULL", orderID, lineNo).Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("order %d line %d: %w", orderID, lineNo, err)
+	}
+	return n > 0, nil
 }
 
 // seatOf is the id of the seat subscription of an order line.

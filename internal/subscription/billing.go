@@ -220,6 +220,9 @@ func (s *Service) billMember(ctx context.Context, actor account.Principal, run *
 		if err := attachChanges(ctx, tx, subs); err != nil {
 			return err
 		}
+		if err := attachUnits(ctx, tx, subs); err != nil {
+			return err
+		}
 		var lines []*invoice.Line
 		for _, sub := range subs {
 			lines = append(lines, Lines(sub, sub.Changes, m)...)

@@ -143,7 +143,8 @@ func TestBillingRunHandComputed(t *testing.T) {
 }
 
 // TestSeatCancelEndsAfterNotice gives notice on 10.11.2026: three months
-// to the end of a month is 28.02.2027; the subscription is ending, its
+// to the end of a month is 28.02.2027, so a cancellation from today is
+// refused and one from 01.03.2027 taken; the subscription is ending, its
 // history shows 0 from 01.03.2027, and February is billed in full.
 func TestSeatCancelEndsAfterNotice(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
@@ -151,7 +152,9 @@ func TestSeatCancelEndsAfterNotice(t *testing.T) {
 		f := setup(t, bdb, calendar.MustParse("2026-11-10"))
 		sales := f.P(t, "vertrieb@kid.example")
 		seats := f.sub(t, f.Boerde, "T-SEAT", subscription.KindSeat, 20, "2026-01-01", "")
-		got, err := f.subs.ChangeSeats(ctx, sales, seats.ID, seats.Version, subscription.ChangeInput{Quantity: 0, EffectiveFrom: calendar.MustParse("2026-11-10")})
+		_, err := f.subs.ChangeSeats(ctx, sales, seats.ID, seats.Version, subscription.ChangeInput{Quantity: 0, EffectiveFrom: calendar.MustParse("2026-11-10")})
+		ordertest.WantCode(t, err, apperr.Invalid)
+		got, err := f.subs.ChangeSeats(ctx, sales, seats.ID, seats.Version, subscription.ChangeInput{Quantity: 0, EffectiveFrom: calendar.MustParse("2027-03-01")})
 		if err != nil {
 			t.Fatal(err)
 		}

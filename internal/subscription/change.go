@@ -12,24 +12,31 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/money"
 	"coopshop/internal/order"
+	"coopshop/internal/provision"
 )
 
 // ChangeInput is POST /api/v1/subscriptions/{id}/changes: the seat count
-// from a date; 0 cancels at the end of the notice period.
+// from a date; 0 cancels (the subscription ends the day before).
 type ChangeInput struct {
 	Quantity      int64
 	EffectiveFrom calendar.Date
-	// OrderID is the change order that asked for it, if any.
+	// OrderID is the change order that asked for more seats, if any.
 	OrderID *int64
+	// ReductionID is the member's request for fewer seats it applies, if
+	// any: the notice counts from the day of the request.
+	ReductionID *int64
 }
 
 // ChangeSeats changes a seat subscription's count from a date (sales).
 // The day may not lie before the start nor in a month already billed for
-// the member (the invoice never changes: 422). Quantity 0 is the notice:
-// the subscription ends at the end of the month notice_months (the
-// product's setting, default 3) after the later of that day and today,
-// becomes ending, and its history shows 0 from the day after. A rental,
-// a pending, ending or ended subscription is a 409.
+// the member (the invoice never changes: 422). A lower count (and 0, the
+// cancellation) respects the product's notice period, to the end of a
+// month, counted from the member's request or else from today: a day
+// before EarliestDecrease is a 422 naming the earliest day. Quantity 0
+// ends the subscription the day before effective_from (it becomes
+// ending, its history shows 0 from that day). Units of a product that is
+// set up follow the count (provision.FollowSeats). A rental, a pending,
+// ending or ended subscription is a 409.
 func (s *Service) ChangeSeats(ctx context.Context, actor account.Principal, id, version int64, in ChangeInput) (*Subscription, error) {
 	var fe []apperr.FieldError
 	if in.Quantity < 0 {
@@ -37,6 +44,9 @@ func (s *Service) ChangeSeats(ctx context.Context, actor account.Principal, id, 
 	}
 	if in.EffectiveFrom.IsZero() {
 		fe = append(fe, apperr.FieldError{Field: "effective_from", Message: "Pflichtfeld (JJJJ-MM-TT)."})
+	}
+	if in.OrderID != nil && in.ReductionID != nil {
+		fe = append(fe, apperr.FieldError{Field: "reduction_id", Message: "Entweder ein Änderungsauftrag oder ein Wunsch nach weniger Plätzen."})
 	}
 	if len(fe) > 0 {
 		return nil, apperr.Fields("Die Änderung ist unvollständig.", fe...)
@@ -58,6 +68,20 @@ func (s *Service) ChangeSeats(ctx context.Context, actor account.Principal, id, 
 			}
 			detail["order_id"] = *in.OrderID
 		}
+		given := s.today()
+		if in.ReductionID != nil {
+			r, err := openReduction(ctx, tx, sub, *in.ReductionID)
+			if err != nil {
+				return err
+			}
+			given = calendar.Of(r.RequestedAt)
+			detail["reduction_id"] = r.ID
+		}
+		if in.Quantity < sub.Quantity {
+			if err := noticeKept(sub, in.Quantity, in.EffectiveFrom, given); err != nil {
+				return err
+			}
+		}
 		if billed, err := monthBilled(ctx, tx, sub.OrgID, MonthOf(in.EffectiveFrom)); err != nil {
 			return err
 		} else if billed {
@@ -71,23 +95,49 @@ func (s *Service) ChangeSeats(ctx context.Context, actor account.Principal, id, 
 			createdBy = &uid
 		}
 		detail["from_quantity"], detail["quantity"], detail["effective_from"] = sub.Quantity, in.Quantity, in.EffectiveFrom.String()
+		lastDay := in.EffectiveFrom.AddDays(-1)
 		if in.Quantity == 0 {
-			var notice int
-			if err := tx.NewSelect().Table("products").Column("notice_months").Where("id = ?", sub.ProductID).Scan(ctx, &notice); err != nil {
-				return fmt.Errorf("notice period: %w", err)
-			}
-			given := in.EffectiveFrom
-			if today := s.today(); given.Before(today) {
-				given = today
-			}
-			end := MonthOf(given.AddMonths(notice)).Last()
-			sub.State, sub.EndDate, sub.Outcome = StateEnding, end, OutcomeCancelled
-			detail["end_date"], detail["notice_months"] = end.String(), notice
-			return addChange(ctx, tx, &Change{SubscriptionID: sub.ID, EffectiveFrom: end.AddDays(1), Quantity: 0, OrderID: in.OrderID, CreatedBy: createdBy, CreatedAt: now})
+			sub.State, sub.EndDate, sub.Outcome = StateEnding, lastDay, OutcomeCancelled
+			detail["end_date"], detail["notice_months"] = lastDay.String(), sub.NoticeMonths
+		} else {
+			sub.Quantity = in.Quantity
 		}
-		sub.Quantity = in.Quantity
-		return addChange(ctx, tx, &Change{SubscriptionID: sub.ID, EffectiveFrom: in.EffectiveFrom, Quantity: in.Quantity, OrderID: in.OrderID, CreatedBy: createdBy, CreatedAt: now})
+		c := &Change{SubscriptionID: sub.ID, EffectiveFrom: in.EffectiveFrom, Quantity: in.Quantity, OrderID: in.OrderID,
+			ReductionID: in.ReductionID, CreatedBy: createdBy, CreatedAt: now}
+		if err := addChange(ctx, tx, c); err != nil {
+			return err
+		}
+		if in.ReductionID != nil {
+			if _, err := tx.NewUpdate().Model((*Reduction)(nil)).Set("state = ?, decided_at = ?", ReductionApplied, now).
+				Where("id = ?", *in.ReductionID).Exec(ctx); err != nil {
+				return fmt.Errorf("apply reduction: %w", err)
+			}
+		}
+		units, err := provision.FollowSeats(ctx, tx, sub.ID, sub.OrderLineID, in.Quantity, lastDay, now)
+		if err != nil {
+			return err
+		}
+		if units != (provision.SeatUnits{}) {
+			detail["units"] = units
+		}
+		return nil
 	})
+}
+
+// noticeKept refuses a lower count of sub from day from that comes
+// before the end of the notice period given on day given (422).
+func noticeKept(sub *Subscription, quantity int64, from, given calendar.Date) error {
+	earliest := sub.EarliestDecrease(given)
+	if !from.Before(earliest) {
+		return nil
+	}
+	what := "Weniger Plätze gelten"
+	if quantity == 0 {
+		what = "Die Kündigung wirkt"
+	}
+	msg := fmt.Sprintf("%s frühestens ab %s: Die Kündigungsfrist beträgt %d Monate zum Monatsende, gerechnet ab %s.",
+		what, earliest.German(), sub.NoticeMonths, given.German())
+	return apperr.Fields("Die Kündigungsfrist ist nicht eingehalten. "+msg, apperr.FieldError{Field: "effective_from", Message: msg})
 }
 
 // changeOrderOpen checks that order id is a confirmed change order of

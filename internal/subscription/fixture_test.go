@@ -14,6 +14,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
+	"coopshop/internal/provision"
 	"coopshop/internal/subscription"
 )
 
@@ -21,6 +22,7 @@ type fixture struct {
 	*ordertest.Fixture
 	inv   *invoice.Service
 	subs  *subscription.Service
+	prov  *provision.Service
 	clock *clock.Manual
 	// an order with one line, for subscriptions written directly (their
 	// foreign keys)
@@ -42,6 +44,9 @@ func setup(t testing.TB, bdb *bun.DB, day calendar.Date) *fixture {
 	f.inv.Clock, f.inv.XRechnung = f.clock, export.XRechnung
 	f.subs = subscription.NewService(bdb, f.Authz, f.inv)
 	f.subs.Clock, f.subs.Orders = f.clock, f.Orders
+	f.prov = provision.NewService(bdb, f.Authz)
+	f.prov.Clock, f.prov.Activator = f.clock, f.subs
+	f.Orders.OnConfirmed(f.prov.Confirmed)
 	f.Orders.Subscribe = func(ctx context.Context, tx bun.IDB, orderID int64, today calendar.Date) error {
 		_, err := f.subs.Start(ctx, tx, orderID, today)
 		return err

@@ -73,7 +73,10 @@ type Segment struct {
 // Segments are the periods of month m in which s was active (from its
 // start to its end, both inclusive), split where its count changed; a
 // period with count 0 is left out. changes are s's history (any order); a
-// subscription without history runs with its Quantity.
+// subscription without history runs with its Quantity. A subscription
+// with provisioning units (s.Units not nil) counts on each day the units
+// active that day, at most its seat count: a seat starts with its unit's
+// activation and stops with the unit's end.
 func Segments(s *Subscription, changes []*Change, m Month) []Segment {
 	if s.StartDate.IsZero() {
 		return nil
@@ -96,40 +99,60 @@ func Segments(s *Subscription, changes []*Change, m Month) []Segment {
 		return cs[i].ID < cs[j].ID
 	})
 	count := func(d calendar.Date) int64 {
-		if len(cs) == 0 {
-			return s.Quantity
-		}
-		q := int64(0)
-		for _, c := range cs {
-			if c.EffectiveFrom.After(d) {
-				break
+		q := s.Quantity
+		if len(cs) > 0 {
+			q = 0
+			for _, c := range cs {
+				if c.EffectiveFrom.After(d) {
+					break
+				}
+				q = c.Quantity
 			}
-			q = c.Quantity
+		}
+		if s.Units != nil {
+			active := int64(0)
+			for _, u := range s.Units {
+				if !u.From.After(d) && (u.To.IsZero() || !u.To.Before(d)) {
+					active += u.N
+				}
+			}
+			q = min(q, active)
 		}
 		return q
 	}
+	// The days after from on which the count may change: the changes and
+	// the units' first and first-after-last days.
+	var cuts []calendar.Date
+	cut := func(d calendar.Date) {
+		if d.After(from) && !d.After(to) {
+			cuts = append(cuts, d)
+		}
+	}
+	for _, c := range cs {
+		cut(c.EffectiveFrom)
+	}
+	for _, u := range s.Units {
+		cut(u.From)
+		if !u.To.IsZero() {
+			cut(u.To.AddDays(1))
+		}
+	}
+	cuts = append(cuts, to.AddDays(1))
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Before(cuts[j]) })
 	var out []Segment
 	start := from
-	for d := from; !d.After(to); {
-		// the next change day after d within the period
-		next := to.AddDays(1)
-		for _, c := range cs {
-			if c.EffectiveFrom.After(d) {
-				if c.EffectiveFrom.Before(next) {
-					next = c.EffectiveFrom
-				}
-				break
-			}
+	for _, next := range cuts {
+		if !next.After(start) {
+			continue
 		}
-		q := count(start)
-		if q > 0 {
+		if q := count(start); q > 0 {
 			if n := len(out); n > 0 && out[n-1].Quantity == q && out[n-1].To.AddDays(1).Time().Equal(start.Time()) {
 				out[n-1].To = next.AddDays(-1)
 			} else {
 				out = append(out, Segment{From: start, To: next.AddDays(-1), Quantity: q})
 			}
 		}
-		start, d = next, next
+		start = next
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 	"coopshop/internal/clock"
 	"coopshop/internal/invoice"
 	"coopshop/internal/order"
+	"coopshop/internal/provision"
 )
 
 // Service is the subscriptions' use cases. Every exported method that a
@@ -59,8 +60,7 @@ func (s *Service) visible(ctx context.Context, actor account.Principal, sub *Sub
 // load reads a subscription with its member's name and its history.
 func load(ctx context.Context, idb bun.IDB, id int64) (*Subscription, error) {
 	sub := new(Subscription)
-	err := idb.NewSelect().Model(sub).ColumnExpr("s.*").ColumnExpr("org.name AS member_name").
-		Join("JOIN organisations AS org ON org.id = s.organisation_id").Where("s.id = ?", id).Scan(ctx)
+	err := withNames(idb.NewSelect().Model(sub)).Where("s.id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNotFound
 	}
@@ -70,7 +70,40 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Subscription, error) {
 	if sub.Changes, err = changesOf(ctx, idb, id); err != nil {
 		return nil, err
 	}
+	if err := attachUnits(ctx, idb, []*Subscription{sub}); err != nil {
+		return nil, err
+	}
 	return sub, nil
+}
+
+// withNames selects subscriptions (alias s) with their member's name,
+// their product's notice period and the count of an open reduction.
+func withNames(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("s.*").ColumnExpr("org.name AS member_name, p.notice_months").
+		ColumnExpr("(SELECT sr.quantity FROM seat_reductions AS sr WHERE sr.subscription_id = s.id AND sr.state = ?) AS open_reduction", ReductionOpen).
+		Join("JOIN organisations AS org ON org.id = s.organisation_id").
+		Join("JOIN products AS p ON p.id = s.product_id")
+}
+
+// attachUnits fills the active unit spans of the seat subscriptions of
+// subs that are provisioned.
+func attachUnits(ctx context.Context, idb bun.IDB, subs []*Subscription) error {
+	var ids []int64
+	for _, sub := range subs {
+		if sub.Kind == KindSeat {
+			ids = append(ids, sub.ID)
+		}
+	}
+	spans, err := provision.ActiveSpans(ctx, idb, ids)
+	if err != nil {
+		return err
+	}
+	for _, sub := range subs {
+		if sp, ok := spans[sub.ID]; ok {
+			sub.Units = sp
+		}
+	}
+	return nil
 }
 
 // changesOf is the history of one subscription, oldest first.
@@ -118,8 +151,7 @@ func (s *Service) List(ctx context.Context, actor account.Principal, f Filter) (
 		f.Limit = 50
 	}
 	var out []*Subscription
-	q := s.DB.NewSelect().Model(&out).ColumnExpr("s.*").ColumnExpr("org.name AS member_name").
-		Join("JOIN organisations AS org ON org.id = s.organisation_id").OrderExpr("s.id DESC").Limit(int64(f.Limit))
+	q := withNames(s.DB.NewSelect().Model(&out)).OrderExpr("s.id DESC").Limit(int64(f.Limit))
 	if f.MemberID != 0 {
 		q = q.Where("s.organisation_id = ?", f.MemberID)
 	}

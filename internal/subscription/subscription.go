@@ -10,6 +10,7 @@
 package subscription
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
+	"coopshop/internal/provision"
 )
 
 // Kind tells a rental from a seat subscription (API.md kind).
@@ -119,10 +121,21 @@ type Subscription struct {
 	CreatedAt       time.Time     `bun:"created_at"`
 	UpdatedAt       time.Time     `bun:"updated_at"`
 
-	// MemberName and ProductName for display, filled by the readers.
+	// MemberName for display, filled by the readers.
 	MemberName string `bun:"member_name,scanonly"`
+	// NoticeMonths is the product's notice period (products.notice_months),
+	// filled by the readers: a lower seat count applies at the earliest
+	// after it, to the end of a month (EarliestDecrease).
+	NoticeMonths int `bun:"notice_months,scanonly"`
+	// OpenReduction is the seat count of the member's open request for
+	// fewer seats (nil: none), filled by the readers.
+	OpenReduction *int64 `bun:"open_reduction,scanonly"`
 	// Changes is the seat count history, oldest first (filled by Get).
 	Changes []*Change `bun:"-"`
+	// Units are the spans of the active provisioning units of a seat
+	// subscription of a product that is set up (nil: it has no units, its
+	// seat count alone is billed). Filled by Get and the billing run.
+	Units []provision.Span `bun:"-"`
 }
 
 // Change is one seat count from a date.
@@ -134,8 +147,10 @@ type Change struct {
 	EffectiveFrom  calendar.Date `bun:"effective_from,type:text"`
 	Quantity       int64         `bun:"quantity"`
 	OrderID        *int64        `bun:"order_id"`
-	CreatedBy      *int64        `bun:"created_by"`
-	CreatedAt      time.Time     `bun:"created_at"`
+	// ReductionID names the member's request for fewer seats it applies.
+	ReductionID *int64    `bun:"reduction_id"`
+	CreatedBy   *int64    `bun:"created_by"`
+	CreatedAt   time.Time `bun:"created_at"`
 }
 
 // Serials are the serial numbers of a rental's devices.
@@ -149,6 +164,34 @@ func (s *Subscription) Serials() []string {
 // MonthlyNetCents is the monthly net of the current count, after discount.
 func (s *Subscription) MonthlyNetCents() int64 {
 	return lineNet(s.Quantity, s.MonthlyCents, s.DiscountBP, 1, 1)
+}
+
+// EarliestDecrease is the first day a lower seat count of s (or its
+// cancellation, quantity 0) may take effect when notice is given on day
+// given (see EarliestDecrease).
+func (s *Subscription) EarliestDecrease(given calendar.Date) calendar.Date {
+	return EarliestDecrease(given, s.NoticeMonths)
+}
+
+// EarliestDecrease is the first day after a notice period of months
+// given on day given, "to the end of a month": the end of the month in
+// which given + months falls, and the day after it. Notice on 10.11.2026
+// (or 30.11.2026) with 3 months runs to 28.02.2027; fewer seats apply
+// from 01.03.2027.
+func EarliestDecrease(given calendar.Date, months int) calendar.Date {
+	return MonthOf(given).First().AddMonths(months + 1)
+}
+
+// WishLabel says in German what the member's open request for fewer
+// seats asks for ("600 gewünscht", "Kündigung gewünscht"), "" for none.
+func (s *Subscription) WishLabel() string {
+	switch {
+	case s.OpenReduction == nil:
+		return ""
+	case *s.OpenReduction == 0:
+		return "Kündigung gewünscht"
+	}
+	return strconv.FormatInt(*s.OpenReduction, 10) + " gewünscht"
 }
 
 // Object is the subscription as the enforcer sees it.

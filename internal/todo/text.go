@@ -32,6 +32,7 @@ var phrases = map[Kind]struct{ one, many, oldest string }{
 	KindQuoteApprove: {"1 Angebot wartet auf Ihre Freigabe", "%d Angebote warten auf Ihre Freigabe", "ältestes"},
 	KindToInvoice:    {"1 Bestellung mit Lieferung ist zu berechnen", "%d Bestellungen mit Lieferungen sind zu berechnen", "älteste"},
 	KindOverdue:      {"1 Rechnung ist überfällig", "%d Rechnungen sind überfällig", "älteste"},
+	KindSeatWishes:   {"1 Wunsch nach weniger Plätzen oder Kündigung wartet auf den Vertrieb", "%d Wünsche nach weniger Plätzen oder Kündigungen warten auf den Vertrieb", "ältester"},
 }
 
 // Text is the start page's sentence for the item, e.g. "3 warten auf
@@ -67,6 +68,8 @@ func (k Kind) Label() string {
 		return "Zu berechnen"
 	case KindOverdue:
 		return "Überfällige Rechnungen"
+	case KindSeatWishes:
+		return "Weniger Plätze, Kündigungen"
 	}
 	return string(k)
 }

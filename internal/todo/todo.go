@@ -21,6 +21,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/order"
 	"coopshop/internal/quote"
+	"coopshop/internal/subscription"
 )
 
 // Kind names one sort of waiting work, stable for tests and templates.
@@ -36,6 +37,7 @@ const (
 	KindQuoteApprove Kind = "quote_approve" // quotation drafts waiting for the sales lead's approval
 	KindToInvoice    Kind = "to_invoice"    // delivered, not yet invoiced
 	KindOverdue      Kind = "overdue"       // invoices past their due date
+	KindSeatWishes   Kind = "seat_wishes"   // members' requests for fewer seats or cancellations, for sales
 )
 
 // MaxEntries is how many of the oldest items an Item keeps for the start
@@ -109,7 +111,9 @@ type Service struct {
 	Orders   *order.Service
 	Quotes   *quote.Service
 	Invoices *invoice.Service
-	Clock    clock.Clock
+	// Subscriptions gives sales the members' requests for fewer seats.
+	Subscriptions *subscription.Service
+	Clock         clock.Clock
 
 	cache badgeCache // the navigation's lists (cache.go)
 }
@@ -127,7 +131,7 @@ func (s *Service) Todo(ctx context.Context, actor account.Principal) (List, erro
 		return l, nil
 	}
 	for _, f := range []func(context.Context, account.Principal) (*Item, error){
-		s.approve, s.stuck, s.quoteAnswer, s.returned, s.salesInbox, s.quoteApprove, s.toInvoice, s.overdue,
+		s.approve, s.stuck, s.quoteAnswer, s.returned, s.salesInbox, s.quoteApprove, s.toInvoice, s.overdue, s.seatWishes,
 	} {
 		it, err := f(ctx, actor)
 		if errors.Is(err, apperr.ErrForbidden) {
@@ -276,6 +280,24 @@ func (s *Service) salesInbox(ctx context.Context, actor account.Principal) (*Ite
 	for _, o := range orders {
 		it.Count++
 		it.Entries = append(it.Entries, orderEntry(o, o.UpdatedAt))
+	}
+	return it, nil
+}
+
+// seatWishes: members' requests for fewer seats or cancellations, which
+// need no approval and wait for sales to apply them.
+func (s *Service) seatWishes(ctx context.Context, actor account.Principal) (*Item, error) {
+	if s.Subscriptions == nil {
+		return nil, nil
+	}
+	rs, err := s.Subscriptions.WaitingReductions(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	it := &Item{Kind: KindSeatWishes, Href: "/subscriptions"}
+	for _, r := range rs {
+		it.Count++
+		it.Entries = append(it.Entries, Entry{Title: r.Name + " – " + r.MemberName, Href: fmt.Sprintf("/subscriptions/%d", r.SubscriptionID), Since: r.RequestedAt})
 	}
 	return it, nil
 }

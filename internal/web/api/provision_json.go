@@ -19,6 +19,8 @@ type provisionUnitJSON struct {
 	Name        string              `json:"name"`
 	ActivatedOn calendar.Date       `json:"activated_on"`
 	Reason      string              `json:"reason"`
+	// EndedOn is the last day of a unit beyond a lowered seat count.
+	EndedOn *calendar.Date `json:"ended_on"`
 }
 
 // provisionJSON is a line's provisioning: its version (send it back with
@@ -45,7 +47,7 @@ func provisionOf(l *provision.Line) *provisionJSON {
 	for _, u := range l.Units {
 		out.Counts[u.State]++
 		out.Units = append(out.Units, provisionUnitJSON{UnitNo: u.UnitNo, State: u.State, StateLabel: u.State.Label(), Name: u.Name,
-			ActivatedOn: u.ActivatedOn, Reason: u.Reason})
+			ActivatedOn: u.ActivatedOn, Reason: u.Reason, EndedOn: dateOrNil(u.EndedOn)})
 	}
 	return out
 }

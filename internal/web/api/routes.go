@@ -142,6 +142,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/api/v1/subscriptions/:id", authz.SubscriptionRead, h.apiSubscription),
 		web.Allow("POST", "/api/v1/subscriptions/:id/changes", authz.SubscriptionChange, h.apiSubscriptionChange),
 		web.Allow("POST", "/api/v1/subscriptions/:id/end", authz.SubscriptionEnd, h.apiSubscriptionEnd),
+		web.Allow("POST", "/api/v1/subscriptions/:id/reductions", authz.SubscriptionReduce, h.apiSubscriptionReduction),
 		web.Allow("POST", "/api/v1/subscriptions/:id/change-orders", authz.OrderSubmit, h.apiSubscriptionChangeOrder),
 		web.Allow("POST", "/api/v1/billing-runs", authz.BillingRunCreate, h.apiBillingRun),
 		web.Allow("GET", "/api/v1/billing-runs", authz.BillingRunRead, h.apiBillingRuns),

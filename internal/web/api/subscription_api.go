@@ -27,7 +27,7 @@ func (h *Handler) apiSubscriptions(c *fiber.Ctx) error {
 	}
 	out := List[subscriptionJSON]{Items: []subscriptionJSON{}}
 	for _, s := range subs {
-		out.Items = append(out.Items, subscriptionOf(s))
+		out.Items = append(out.Items, subscriptionOf(s, h.Today()))
 	}
 	if len(subs) == f.Limit {
 		cur := strconv.FormatInt(subs[len(subs)-1].ID, 10)
@@ -43,11 +43,20 @@ func (h *Handler) apiSubscription(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.Subscriptions.Get(c.UserContext(), *web.Principal(c), id)
+	p := web.Principal(c)
+	s, err := h.Subscriptions.Get(c.UserContext(), *p, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(subscriptionOf(s))
+	out := subscriptionOf(s, h.Today())
+	r, err := h.Subscriptions.OpenReduction(c.UserContext(), *p, id)
+	if err != nil {
+		return err
+	}
+	if r != nil {
+		out.OpenReduction = reductionOf(r)
+	}
+	return c.JSON(out)
 }
 
 // subscriptionChangeInput is the body of POST /api/v1/subscriptions/{id}/changes.
@@ -57,6 +66,8 @@ type subscriptionChangeInput struct {
 	EffectiveFrom *calendar.Date `json:"effective_from"`
 	// OrderID names the confirmed change order the change applies.
 	OrderID *int64 `json:"order_id"`
+	// ReductionID names the member's request for fewer seats it applies.
+	ReductionID *int64 `json:"reduction_id"`
 }
 
 // apiSubscriptionChange is POST /api/v1/subscriptions/{id}/changes
@@ -72,7 +83,7 @@ func (h *Handler) apiSubscriptionChange(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ci := subscription.ChangeInput{Quantity: -1, OrderID: in.OrderID}
+	ci := subscription.ChangeInput{Quantity: -1, OrderID: in.OrderID, ReductionID: in.ReductionID}
 	if in.Quantity != nil {
 		ci.Quantity = *in.Quantity
 	}
@@ -83,7 +94,7 @@ func (h *Handler) apiSubscriptionChange(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(subscriptionOf(s))
+	return c.JSON(subscriptionOf(s, h.Today()))
 }
 
 // subscriptionEndInput is the body of POST /api/v1/subscriptions/{id}/end.
@@ -113,7 +124,7 @@ func (h *Handler) apiSubscriptionEnd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(subscriptionOf(s))
+	return c.JSON(subscriptionOf(s, h.Today()))
 }
 
 // billingRunInput is the body of POST /api/v1/billing-runs.
@@ -205,4 +216,34 @@ func (h *Handler) apiSubscriptionChangeOrder(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/orders/"+strconv.FormatInt(o.ID, 10))
 	return c.Status(fiber.StatusCreated).JSON(h.orderOf(c.UserContext(), p, o, true))
+}
+
+// reductionInput is the body of POST /api/v1/subscriptions/{id}/reductions.
+type reductionInput struct {
+	Quantity *int64 `json:"quantity"`
+	Reason   string `json:"reason"`
+}
+
+// apiSubscriptionReduction is POST /api/v1/subscriptions/{id}/reductions
+// {"quantity","reason"} (a purchaser or member admin of the member):
+// fewer seats, or a cancellation with 0. No approval; 201 with the request
+// and the earliest day sales may apply it.
+func (h *Handler) apiSubscriptionReduction(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in reductionInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	ri := subscription.ReductionInput{Quantity: -1, Reason: in.Reason}
+	if in.Quantity != nil {
+		ri.Quantity = *in.Quantity
+	}
+	r, err := h.Subscriptions.RequestReduction(c.UserContext(), *web.Principal(c), id, ri)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(reductionOf(r))
 }

@@ -202,3 +202,85 @@ func TestSubscriptionChangeOrderAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestSubscriptionReductionAPI: on 22.11.2026 the member reads the
+// earliest day fewer seats apply (01.03.2027), asks for 600 of its 650
+// seats without approval (201; 700 or a stranger's subscription are
+// refused, the approver may not ask), sales finds the request on the
+// subscription, an earlier day is a 422 naming the earliest day, the
+// earliest day applies it; then the member cancels and sales ends the
+// subscription on 31.03.2027.
+func TestSubscriptionReductionAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		a := webtest.New(t, bdb)
+		seedSubscriptions(t, a)
+		client := func(email string) *webtest.Client { return orderTokenClient(t, webtest.NewClient(t, a), email) }
+		buyer, weiss, sales := client("einkauf@boerde.example"), client("einkauf@weissenfels.example"), client("vertrieb@kid.example")
+		approver := client("genehmigung@boerde.example")
+
+		var list struct{ Items []apiSubscriptionBody }
+		buyer.Get("/api/v1/subscriptions").JSON(t, &list)
+		seat := list.Items[0]
+		var got struct {
+			EarliestDecrease *string `json:"earliest_decrease"`
+			NoticeMonths     int     `json:"notice_months"`
+			Version          int64
+			OpenReduction    *struct {
+				ID       int64
+				Quantity int64
+			} `json:"open_reduction"`
+		}
+		path := fmt.Sprintf("/api/v1/subscriptions/%d", seat.ID)
+		buyer.Get(path).JSON(t, &got)
+		if got.EarliestDecrease == nil || *got.EarliestDecrease != "2027-03-01" || got.NoticeMonths != 3 || got.OpenReduction != nil {
+			t.Fatalf("subscription %+v", got)
+		}
+
+		orderWantStatus(t, buyer.JSON("POST", path+"/reductions", map[string]any{"quantity": 700}), 422, "more")
+		orderWantStatus(t, buyer.JSON("POST", path+"/reductions", map[string]any{"reason": "x"}), 422, "no quantity")
+		orderWantStatus(t, buyer.JSON("POST", path+"/reductions", map[string]any{"quantity": 600, "seats": 1}), 422, "unknown field")
+		orderWantStatus(t, weiss.JSON("POST", path+"/reductions", map[string]any{"quantity": 600}), 404, "stranger")
+		orderWantStatus(t, approver.JSON("POST", path+"/reductions", map[string]any{"quantity": 600}), 403, "approver")
+		orderWantStatus(t, sales.JSON("POST", path+"/reductions", map[string]any{"quantity": 600}), 403, "sales")
+		res := buyer.JSON("POST", path+"/reductions", map[string]any{"quantity": 600, "reason": "Stellenabbau"})
+		orderWantStatus(t, res, 201, "reduction")
+		var r struct {
+			ID           int64
+			Quantity     int64
+			FromQuantity int64  `json:"from_quantity"`
+			EarliestFrom string `json:"earliest_from"`
+			State        string
+		}
+		res.JSON(t, &r)
+		if r.Quantity != 600 || r.FromQuantity != 650 || r.EarliestFrom != "2027-03-01" || r.State != "open" {
+			t.Fatalf("reduction %+v", r)
+		}
+
+		sales.Get(path).JSON(t, &got)
+		if got.OpenReduction == nil || got.OpenReduction.ID != r.ID {
+			t.Fatalf("sales sees %+v", got)
+		}
+		res = sales.JSON("POST", path+"/changes", map[string]any{"version": got.Version, "quantity": 600, "effective_from": "2027-02-01", "reduction_id": r.ID})
+		orderWantStatus(t, res, 422, "before the notice")
+		if !strings.Contains(res.Body, "frühestens ab 01.03.2027") || !strings.Contains(res.Body, "effective_from") {
+			t.Errorf("refusal %s", res.Body)
+		}
+		res = sales.JSON("POST", path+"/changes", map[string]any{"version": got.Version, "quantity": 600, "effective_from": "2027-03-01", "reduction_id": r.ID})
+		orderWantStatus(t, res, 200, "apply")
+		var changed apiSubscriptionBody
+		res.JSON(t, &changed)
+		if changed.Quantity != 600 || changed.Changes[len(changed.Changes)-1].EffectiveFrom != "2027-03-01" {
+			t.Fatalf("changed %+v", changed)
+		}
+
+		res = buyer.JSON("POST", path+"/reductions", map[string]any{"quantity": 0})
+		orderWantStatus(t, res, 201, "cancel")
+		res.JSON(t, &r)
+		res = sales.JSON("POST", path+"/changes", map[string]any{"version": changed.Version, "quantity": 0, "effective_from": "2027-04-01", "reduction_id": r.ID})
+		orderWantStatus(t, res, 200, "cancel applied")
+		res.JSON(t, &changed)
+		if changed.State != "ending" || changed.EndDate == nil || *changed.EndDate != "2027-03-31" {
+			t.Fatalf("cancelled %+v", changed)
+		}
+	})
+}

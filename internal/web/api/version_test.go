@@ -144,6 +144,10 @@ func TestFormsSendVersion(t *testing.T) {
 		// Creations of subscriptions: a billing run (a month, claimed per
 		// member) and a member's change order (an order, with its key).
 		"/finance/billing-runs": true, "/subscriptions/{{$s.ID}}/change-orders": true,
+		// A member's wish for fewer seats: a new request (it replaces an
+		// open one under the subscription's row lock), the subscription is
+		// unchanged until sales applies it with its version.
+		"/subscriptions/{{$s.ID}}/reductions": true, "/subscriptions/{{.ID}}/reductions": true,
 		// Payments received (issue 11): a Stripe payment is created or the
 		// pending one resumed (one per invoice, a unique index); a
 		// statement's lines are creations remembered by their reference.

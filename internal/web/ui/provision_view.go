@@ -77,7 +77,7 @@ func provisionStepOf(e audit.Entry) provisionStep {
 func provisionRowOf(l *provision.Line) provisionRow {
 	r := provisionRow{Line: l}
 	counts := l.Counts()
-	for _, st := range provision.UnitStates {
+	for _, st := range provision.ShownStates {
 		if n := counts[st]; n > 0 {
 			r.Counts = append(r.Counts, stateCount{State: st, Label: st.Label(), N: n})
 		}

@@ -157,6 +157,7 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/subscriptions/:id/changes", authz.SubscriptionChange, h.subscriptionChangeSubmit),
 		web.Allow("POST", "/subscriptions/:id/end", authz.SubscriptionEnd, h.subscriptionEndSubmit),
 		web.Allow("POST", "/subscriptions/:id/change-orders", authz.OrderSubmit, h.subscriptionRequestSubmit),
+		web.Allow("POST", "/subscriptions/:id/reductions", authz.SubscriptionReduce, h.subscriptionReduceSubmit),
 		web.Allow("GET", "/finance/billing-runs", authz.BillingRunRead, h.billingRunsPage),
 		web.Allow("POST", "/finance/billing-runs", authz.BillingRunCreate, h.billingRunSubmit),
 		web.Allow("GET", "/invoices", authz.InvoiceRead, h.invoicesPage),

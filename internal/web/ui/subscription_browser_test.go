@@ -22,7 +22,9 @@ import (
 // TestBrowserMoreSeats: Börde's purchaser requests 50 more cloud
 // workplaces on "Meine Verträge und Dienste", the approver approves the
 // change order, sales confirms it and applies it from 1 December on the
-// subscription page; December's billing run bills 700 seats.
+// subscription page; December's billing run bills 700 seats. Then the
+// member asks for 650 from the earliest day (no approval) and sales
+// applies it.
 func TestBrowserMoreSeats(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		b := browsertest.NewBrowser(t)
@@ -60,6 +62,24 @@ func TestBrowserMoreSeats(t *testing.T) {
 			t.Fatalf("history: %q", h)
 		}
 		sales.Screenshot("/tmp/coopshop-seats-applied.png")
+
+		// The member wants 650 again on "Meine Verträge und Dienste": no
+		// approval, the earliest day is shown; sales applies it from there.
+		b.Open(shop.URL + "/subscriptions")
+		if e := b.Text(`[data-testid=seats] [data-testid=earliest-decrease]`); !strings.Contains(e, "01.03.2027") {
+			t.Fatalf("earliest day: %q", e)
+		}
+		b.Do(chromedp.Click(chromedp.CSS(`details.reduce summary`)))
+		b.Fill(`details.reduce input[name=quantity]`, "650")
+		b.Do(chromedp.Click(chromedp.CSS(`details.reduce button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid=open-reduction]`)))
+		if f := b.Text(`.flash`); !strings.Contains(f, "650 statt 700") || !strings.Contains(f, "01.03.2027") {
+			t.Fatalf("flash: %q", f)
+		}
+		sales.Open(browsertest.Run(sales, chromedp.Location()))
+		sales.Do(chromedp.Click(chromedp.CSS(`[data-testid=apply-reduction-button]`)), chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+		if h := sales.Text(`[data-testid=seat-history]`); !strings.Contains(h, "01.03.2027") {
+			t.Fatalf("history after the wish: %q", h)
+		}
 
 		// December's run (on 4 January, by a second process over the same database).
 		a, err := app.Build(context.Background(), config.Default(), slog.New(slog.NewTextHandler(io.Discard, nil)), bdb,

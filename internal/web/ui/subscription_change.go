@@ -49,6 +49,13 @@ func (h *Handler) subscriptionChangeSubmit(c *fiber.Ctx) error {
 		}
 		in.OrderID = &oid
 	}
+	if raw := c.FormValue("reduction_id"); raw != "" {
+		rid, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || rid <= 0 {
+			return web.Malformed("Der Wunsch nach weniger Plätzen im Formular ist ungültig.")
+		}
+		in.ReductionID = &rid
+	}
 	s, err := h.Subscriptions.ChangeSeats(c.UserContext(), *web.Principal(c), id, version, in)
 	if err != nil {
 		return h.subscriptionStepFailed(c, id, err, v)
@@ -119,4 +126,38 @@ func (h *Handler) subscriptionRequestSubmit(c *fiber.Ctx) error {
 	}
 	h.Flash(c, fmt.Sprintf("Änderungsauftrag %s über %d weitere Plätze eingereicht.", o.Number, in.Added))
 	return c.Redirect(fmt.Sprintf("/orders/%d", o.ID), fiber.StatusSeeOther)
+}
+
+// subscriptionReduceSubmit is POST /subscriptions/:id/reductions: a
+// purchaser or member admin asks for fewer seats or cancels (0). It needs
+// no approval and goes straight to sales; the page shows the earliest day.
+func (h *Handler) subscriptionReduceSubmit(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	f := reduceForm{Quantity: strings.TrimSpace(c.FormValue("quantity")), Reason: c.FormValue("reason")}
+	v := subscriptionView{Reduce: f}
+	q, err := strconv.ParseInt(f.Quantity, 10, 64)
+	if err != nil {
+		return h.subscriptionStepFailed(c, id, apperr.Fields("Bitte prüfen Sie die Anfrage.", apperr.FieldError{Field: "reduce_quantity", Message: "Bitte eine ganze Zahl ab 0 angeben (0 kündigt)."}), v)
+	}
+	r, err := h.Subscriptions.RequestReduction(c.UserContext(), *web.Principal(c), id, subscription.ReductionInput{Quantity: q, Reason: f.Reason})
+	if err != nil {
+		if fe := apperr.FieldsOf(err); len(fe) > 0 {
+			for i := range fe {
+				if fe[i].Field == "quantity" || fe[i].Field == "reason" {
+					fe[i].Field = "reduce_" + fe[i].Field // the page has two forms with these fields
+				}
+			}
+			err = apperr.Fields(apperr.MessageOf(err), fe...)
+		}
+		return h.subscriptionStepFailed(c, id, err, v)
+	}
+	if r.Quantity == 0 {
+		h.Flash(c, fmt.Sprintf("Ihre Kündigung ist beim Vertrieb; sie wirkt frühestens ab %s.", r.EarliestFrom.German()))
+	} else {
+		h.Flash(c, fmt.Sprintf("Ihr Wunsch nach %d statt %d Plätzen ist beim Vertrieb; er gilt frühestens ab %s.", r.Quantity, r.FromQuantity, r.EarliestFrom.German()))
+	}
+	return c.Redirect(fmt.Sprintf("/subscriptions/%d", id), fiber.StatusSeeOther)
 }

@@ -78,7 +78,9 @@ func (h *Handler) subscriptionsPage(c *fiber.Ctx) error {
 	}
 	sort.Slice(order, func(i, j int) bool { return order[i].MemberName < order[j].MemberName })
 	data := fiber.Map{"Title": "Verträge und Dienste", "Groups": order, "Across": across, "MemberID": member,
-		"CanChange": h.Authz.Allowed(p.Subject, authz.SubscriptionChange.Action, authz.SubscriptionChange.On())}
+		"CanChange": h.Authz.Allowed(p.Subject, authz.SubscriptionChange.Action, authz.SubscriptionChange.On()),
+		"CanReduce": !across && h.Authz.Allowed(p.Subject, authz.SubscriptionReduce.Action, authz.Object{Kind: "subscription", OrgID: p.User.OrgID}),
+		"Today":     h.Today()}
 	if across {
 		members, err := h.Subscriptions.Members(c.UserContext(), *p)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/subscription"
 	"coopshop/internal/web"
 )
@@ -39,6 +40,20 @@ type subscriptionView struct {
 	Settings   any
 	// Open are confirmed change orders sales has not applied yet.
 	Open []subscription.ChangeOrder
+	// Earliest is the first day fewer seats (or a cancellation) may apply
+	// when notice is given today; Reduction is the member's open request
+	// for fewer seats (sales applies it, the member sees it waiting).
+	Earliest  calendar.Date
+	Reduction *subscription.Reduction
+	// CanReduce: a purchaser or member admin of the member may ask for
+	// fewer seats or cancel; Reduce is that form as typed.
+	CanReduce bool
+	Reduce    reduceForm
+}
+
+// reduceForm is the member's request for fewer seats as typed.
+type reduceForm struct {
+	Quantity, Reason string
 }
 
 // seatRequestForm is the member's change order form as typed.
@@ -86,6 +101,15 @@ func (h *Handler) renderSubscription(c *fiber.Ctx, s *subscription.Subscription,
 				v.Request.AddressID = strconv.FormatInt(st.ActiveAddresses[0].ID, 10)
 			}
 		}
+	}
+	if s.Kind == subscription.KindSeat && s.State == subscription.StateActive {
+		v.Earliest = s.EarliestDecrease(h.Today())
+		v.CanReduce = s.OrgID == p.User.OrgID && h.Authz.Allowed(p.Subject, authz.SubscriptionReduce.Action, s.Object())
+		r, err := h.Subscriptions.OpenReduction(c.UserContext(), *p, s.ID)
+		if err != nil {
+			return err
+		}
+		v.Reduction = r
 	}
 	if v.CanChange {
 		open, err := h.Subscriptions.OpenChangeOrders(c.UserContext(), *p, s.ID)
