@@ -102,6 +102,11 @@ var (
 	QuoteAccept  = Right{"quote", "accept"}
 	QuoteReject  = Right{"quote", "reject"}
 	QuoteRevise  = Right{"quote", "revise"}
+	// QuoteCreate is sales starting a project quotation for a member
+	// without an order; QuoteRequest a purchaser taking a sent one up
+	// (issue 14, migration 0068).
+	QuoteCreate  = Right{"quote", "create"}
+	QuoteRequest = Right{"quote", "request"}
 
 	SettingsManage = Right{"settings", "manage"}
 

@@ -108,7 +108,7 @@ func (s State) Issued() bool { return !s.Internal() }
 type Quote struct {
 	bun.BaseModel `bun:"table:quotes,alias:q"`
 
-	ID            int64         `bun:"id,pk,autoincrement"`
+	ID int64 `bun:"id,pk,autoincrement"`
 	// OrderID is the order the quotation answers; 0 (NULL) for a project
 	// quotation until its acceptance creates the order.
 	OrderID       int64         `bun:"order_id,nullzero"`
@@ -150,7 +150,7 @@ type Quote struct {
 	DeliveryAddress string     `bun:"delivery_address"`
 	BuyerReference  string     `bun:"buyer_reference"`
 	CreatedAt       time.Time  `bun:"created_at"`
-	UpdatedAt     time.Time  `bun:"updated_at"`
+	UpdatedAt       time.Time  `bun:"updated_at"`
 
 	Lines []*Line `bun:"rel:has-many,join:id=quote_id"`
 	// MemberStages are the member's approval of a sent version (member.go),
