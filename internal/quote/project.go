@@ -296,3 +296,47 @@ func LinkOrder(ctx context.Context, tx bun.IDB, q *Quote, orderID int64) error {
 	q.OrderID = orderID
 	return nil
 }
+
+// ProjectChoices are what the form of a new project quotation offers:
+// the members and the active catalog products (for its catalog lines).
+type ProjectChoices struct {
+	Members  []account.Organisation
+	Products []*catalog.Product
+}
+
+// Choices lists the members and active products for sales' form
+// „Neues Projektangebot“ and the catalog lines of a project draft; the
+// enforcer decides quote create.
+func (s *Service) Choices(ctx context.Context, actor account.Principal) (ProjectChoices, error) {
+	var out ProjectChoices
+	if err := s.Authz.Can(ctx, actor.Subject, "create", authz.On("quote")); err != nil {
+		return out, err
+	}
+	if err := s.DB.NewSelect().Model(&out.Members).Where("kind = ?", account.KindMember).OrderExpr("name, id").Scan(ctx); err != nil {
+		return out, fmt.Errorf("members for project quotes: %w", err)
+	}
+	if err := s.DB.NewSelect().Model(&out.Products).Where("p.active").OrderExpr("p.name, p.id").Limit(2000).Scan(ctx); err != nil {
+		return out, fmt.Errorf("products for project quotes: %w", err)
+	}
+	return out, nil
+}
+
+// ToTakeUp lists the sent project quotations of the actor's member that
+// nobody took up yet and the actor may take up, oldest first: the
+// purchaser's to-do „Projektangebote“.
+func (s *Service) ToTakeUp(ctx context.Context, actor account.Principal) ([]*Quote, error) {
+	if actor.User == nil || !s.Authz.Allowed(actor.Subject, "request", authz.On("quote")) {
+		return nil, nil
+	}
+	qs, err := List(ctx, s.DB, Filter{OrgID: actor.User.OrgID, States: []State{StateSent}, Project: true, OldestFirst: true, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := qs[:0]
+	for _, q := range qs {
+		if s.Allowed(actor, q, StepRequest) {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}

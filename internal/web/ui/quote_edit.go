@@ -26,7 +26,7 @@ func (h *Handler) quoteEditSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pf, err := readQuoteForm(c)
+	pf, err := readQuoteForm(c, q.Project)
 	if err != nil {
 		return err
 	}
@@ -44,6 +44,9 @@ func (h *Handler) quoteEditSubmit(c *fiber.Ctx) error {
 	}
 	if c.FormValue("action") == "recalc" {
 		pq, err := quote.Preview(q, pf.lines)
+		if q.Project {
+			pq, err = h.Quotes.PreviewProject(c.UserContext(), q, pf.lines)
+		}
 		if apperr.CodeOf(err) == apperr.Invalid {
 			c.Status(fiber.StatusUnprocessableEntity)
 			v.LineErrors = pf.place(err)

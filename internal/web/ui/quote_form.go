@@ -85,8 +85,10 @@ type parsedForm struct {
 }
 
 // readQuoteForm reads the editor's form. Rows with a product are lines of
-// the order; an empty free row (no text, no price) is ignored.
-func readQuoteForm(c *fiber.Ctx) (*parsedForm, error) {
+// the order; an empty free row (no text, no price) is ignored. In a
+// project quotation (project) a row may name any catalog product, and a
+// catalog row without a price takes the member's price.
+func readQuoteForm(c *fiber.Ctx, project bool) (*parsedForm, error) {
 	cols := map[string][]string{}
 	n := -1
 	for _, name := range []string{"line_product", "line_description", "line_quantity", "line_unit", "line_price", "line_discount", "line_vat"} {
@@ -118,7 +120,9 @@ func readQuoteForm(c *fiber.Ctx) (*parsedForm, error) {
 		if li.Quantity, err = strconv.ParseInt(r.Quantity, 10, 64); err != nil {
 			r.Errors["quantity"] = "Bitte eine ganze Zahl angeben."
 		}
-		if li.UnitPriceCents, err = money.Parse(r.Price); err != nil {
+		if project && !r.Free && r.Price == "" {
+			li.UnitPriceCents = 0 // the member's price of today
+		} else if li.UnitPriceCents, err = money.Parse(r.Price); err != nil {
 			r.Errors["unit_price_cents"] = "Bitte einen Betrag wie 1.234,56 angeben."
 		}
 		var ok bool
