@@ -69,11 +69,11 @@ func (h *Handler) quoteNewSubmit(c *fiber.Ctx) error {
 	}
 	q, err := h.Quotes.CreateProject(c.UserContext(), *web.Principal(c), quote.ProjectInput{MemberID: memberID, Title: f.Title,
 		Lines: pf.lines, ValidUntil: pf.valid, Note: pf.form.Note})
-	switch apperr.CodeOf(err) {
-	case "":
+	if err == nil {
 		h.Flash(c, "Das Projektangebot "+q.DisplayNumber()+" für "+q.MemberName+" ist als Entwurf angelegt.")
 		return c.Redirect("/quotes/"+strconv.FormatInt(q.ID, 10), fiber.StatusSeeOther)
-	case apperr.Invalid:
+	}
+	if apperr.CodeOf(err) == apperr.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
 		general := pf.place(err)
 		msg := apperr.MessageOf(err)
