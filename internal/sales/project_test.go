@@ -2,6 +2,7 @@ package sales_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -214,6 +215,57 @@ func TestProjectQuoteRefusals(t *testing.T) {
 		v2 = f.send(t, v2)
 		if v2, err = f.ss.Reject(ctx, f.P(t, approver), v2.ID, v2.Version, "zu teuer"); err != nil || v2.State != quote.StateRejected || v2.OrderID != 0 {
 			t.Fatalf("reject: %v %+v", err, v2)
+		}
+	})
+}
+
+// TestProjectQuoteConcurrentAcceptance: the approver's last acceptance of
+// a taken-up project quotation arrives eight times at once (double
+// clicks, two tabs). Exactly one wins and exactly one order exists; every
+// other attempt is a conflict.
+func TestProjectQuoteConcurrentAcceptance(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		f := setup(t, bdb)
+		q := f.send(t, f.project(t, 2))
+		q, err := f.qs.Request(ctx, f.P(t, purchaser), q.ID, q.Version, order.Input{CostCentre: "1100", DeliveryAddressID: f.boerdeAddress(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := bdb.NewSelect().Table("orders").Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		ap := f.P(t, approver)
+		errs := make([]error, n)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = f.ss.Accept(ctx, ap, q.ID, q.Version, "")
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case apperr.CodeOf(err) != apperr.Conflict:
+				t.Fatalf("attempt %d: %v, want a conflict", i, err)
+			}
+		}
+		after, err := bdb.NewSelect().Table("orders").Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if won != 1 || after != before+1 {
+			t.Fatalf("%d acceptances won, %d orders created; want one each", won, after-before)
 		}
 	})
 }
