@@ -2,6 +2,7 @@ package sales_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/catalog"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/document/pdftext"
 	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
@@ -177,6 +179,20 @@ func TestProjectQuote(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("confirmation document jobs: %v %d", err, n)
 		}
+		// The quotation prints its title; the order confirmation its
+		// reference, the Bestellzeichen and the free line.
+		pdf, err := f.qs.PDF(ctx, pp, q.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := strings.Join(pdftext.Pages(t, pdf.Bytes), " ")
+		pdftext.Contains(t, "project quotation", page, "Angebot "+q.Number, "Druckerkonzept", "Landkreis Börde", "Installation und Einweisung")
+		conf, err := f.Orders.PDF(ctx, pp, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page = strings.Join(pdftext.Pages(t, conf.Bytes), " ")
+		pdftext.Contains(t, "confirmation", page, "Auftragsbestätigung "+o.Number, "DRUCK-2026", "Installation und Einweisung", q.Number)
 		// Once accepted, taking it up or accepting again is a conflict.
 		_, err = f.qs.Request(ctx, pp, q.ID, q.Version, in)
 		ordertest.WantCode(t, err, apperr.Conflict)
