@@ -2,6 +2,7 @@ package sales_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"coopshop/internal/dbtest"
 	"coopshop/internal/document/pdftext"
 	"coopshop/internal/member"
+	"coopshop/internal/notify"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
 	"coopshop/internal/quote"
@@ -113,6 +115,11 @@ func TestProjectQuote(t *testing.T) {
 		_, err = f.qs.Request(ctx, f.P(t, purchaser), q.ID, 0, in)
 		ordertest.WantCode(t, err, apperr.Invalid)
 
+		// Sending told the purchaser, who takes it up (and whoever may
+		// answer it otherwise).
+		if got := mailsTo(t, f, q.ID, "quote.send"); !slices.Contains(got, purchaser) {
+			t.Errorf("sent: mails to %v", got)
+		}
 		pp := f.P(t, purchaser)
 		q, err = f.qs.Request(ctx, pp, q.ID, q.Version, in)
 		if err != nil {
@@ -120,6 +127,10 @@ func TestProjectQuote(t *testing.T) {
 		}
 		if q.TakenUpBy == nil || *q.TakenUpBy != pp.User.ID || q.RequesterID != pp.User.ID || q.CostCentre == "" || q.BuyerReference != "DRUCK-2026" || q.State != quote.StateSent {
 			t.Fatalf("taken up: %+v", q)
+		}
+		// Taking it up tells whoever may accept the open stage.
+		if got := mailsTo(t, f, q.ID, "quote.request"); !slices.Contains(got, amtsleiter) || slices.Contains(got, purchaser) {
+			t.Errorf("taken up: mails to %v", got)
 		}
 		if q.MemberObject().OwnerID != pp.User.ID {
 			t.Fatalf("four-eyes holds against %d, want the requester %d", q.MemberObject().OwnerID, pp.User.ID)
@@ -284,4 +295,24 @@ func TestProjectQuoteConcurrentAcceptance(t *testing.T) {
 			t.Fatalf("%d acceptances won, %d orders created; want one each", won, after-before)
 		}
 	})
+}
+
+// mailsTo runs the step jobs and lists the recipients of the quotation's
+// mails of event.
+func mailsTo(t *testing.T, f *fixture, quoteID int64, event string) []string {
+	t.Helper()
+	if _, err := f.Jobs.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := notify.ForEntity(context.Background(), f.DB, "quote", quoteID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		if r.Event == event {
+			out = append(out, r.To)
+		}
+	}
+	return out
 }
