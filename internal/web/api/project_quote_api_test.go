@@ -9,9 +9,11 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"coopshop/internal/catalog"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/member"
 	"coopshop/internal/order/ordertest"
+	"coopshop/internal/subscription"
 	"coopshop/internal/webtest"
 )
 
@@ -35,9 +37,14 @@ func TestProjectQuoteAPI(t *testing.T) {
 		if err := bdb.NewSelect().Model(&addr).Where("organisation_id = ? AND active", f.Boerde).OrderExpr("id").Limit(1).Scan(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+		vpn, err := catalog.ProductBySKU(context.Background(), bdb, "VPN-ZUGANG-STD")
+		if err != nil {
+			t.Fatal(err)
+		}
 		body := map[string]any{"member_id": f.Boerde, "title": "Druckerkonzept: 50 auf 15 Geräte", "lines": []map[string]any{
 			{"product_id": f.Products["T-MON"].ID, "quantity": 15, "unit_price_cents": 0},
 			{"description": "Installation und Einweisung", "quantity": 1, "unit": "pauschal", "unit_price_cents": 90000, "vat_percent": 19},
+			{"product_id": vpn.ID, "quantity": 2, "unit_price_cents": 650},
 		}}
 
 		// Only sales start one; a bad body names its fields.
@@ -63,8 +70,8 @@ func TestProjectQuoteAPI(t *testing.T) {
 			BuyerReference string `json:"buyer_reference"`
 		}
 		res.JSON(t, &q)
-		if !q.Project || q.Title != "Druckerkonzept: 50 auf 15 Geräte" || q.State != "draft" || q.OrderID != nil || len(q.Lines) != 2 ||
-			q.Lines[0].UnitPriceCents != 15000 || q.NetCents != 15*15000+90000 {
+		if !q.Project || q.Title != "Druckerkonzept: 50 auf 15 Geräte" || q.State != "draft" || q.OrderID != nil || len(q.Lines) != 3 ||
+			q.Lines[0].UnitPriceCents != 15000 || q.NetCents != 15*15000+90000+2*650 {
 			t.Fatalf("created: %s", res.Body)
 		}
 		path := fmt.Sprintf("/api/v1/quotes/%d", q.ID)
@@ -117,8 +124,29 @@ func TestProjectQuoteAPI(t *testing.T) {
 		res = buyer.Get(fmt.Sprintf("/api/v1/orders/%d", *q.OrderID))
 		wantStatus(t, res, 200)
 		res.JSON(t, &o)
-		if o.State != "confirmed" || !strings.HasPrefix(o.Number, "BA-") || o.BuyerReference != "DRUCK-7" || o.QuoteID == nil || *o.QuoteID != q.ID || len(o.Lines) != 2 {
+		if o.State != "confirmed" || !strings.HasPrefix(o.Number, "BA-") || o.BuyerReference != "DRUCK-7" || o.QuoteID == nil || *o.QuoteID != q.ID || len(o.Lines) != 3 {
 			t.Fatalf("order: %s", res.Body)
+		}
+		// The app's confirmation hooks ran: the VPN accesses wait for their
+		// set-up as units to provision, their seat subscription until the
+		// activation.
+		staff := f.P(t, "vertrieb@kid.example")
+		lines, err := a.Provision.ForOrder(context.Background(), staff, *q.OrderID)
+		if err != nil || lines[3] == nil || len(lines[3].Units) != 2 {
+			t.Fatalf("provisioning: %v %+v", err, lines)
+		}
+		subs, err := a.Subscriptions.List(context.Background(), staff, subscription.Filter{MemberID: f.Boerde, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending := 0
+		for _, sub := range subs {
+			if sub.OrderID == *q.OrderID && sub.State == subscription.StatePending && sub.Quantity == 2 {
+				pending++
+			}
+		}
+		if pending != 1 {
+			t.Errorf("%d pending seat subscriptions of the order, want 1", pending)
 		}
 		wantStatus(t, other.Get(fmt.Sprintf("/api/v1/orders/%d", *q.OrderID)), http.StatusNotFound)
 	})

@@ -44,6 +44,11 @@ func TestBrowserProjectQuote(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=project-form]`)),
 			chromedp.SetValue(chromedp.CSS(`[data-testid=project-member]`), strconv.FormatInt(f.Boerde, 10)),
 		)
+		sales.SetViewport(390, 844)
+		if over := sales.HorizontalOverflow(); over > 0 {
+			t.Errorf("„Neues Projektangebot“ overflows a phone by %d px", over)
+		}
+		sales.SetViewport(1280, 900)
 		sales.Fill(`[data-testid=project-title]`, "Druckerkonzept Sozialamt")
 		row := func(i int, sel string) string {
 			return fmt.Sprintf(`[data-testid=project-lines] tbody tr:nth-child(%d) %s`, i, sel)
@@ -56,6 +61,7 @@ func TestBrowserProjectQuote(t *testing.T) {
 		sales.Do(
 			chromedp.Click(chromedp.CSS(`[data-testid=project-create]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid=quote-editor]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=quote-title]`)),
 		)
 		if got := sales.Text(`[data-testid=quote-title]`); got != "Druckerkonzept Sozialamt" {
 			t.Errorf("title %q", got)
