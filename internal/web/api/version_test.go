@@ -156,6 +156,8 @@ func TestFormsSendVersion(t *testing.T) {
 		// link; naming a deputy replaces the Vertretung as a whole (API.md:
 		// PUT …/deputy takes no version).
 		"/admin/users": true, "/password": true, "/password/reset": true, "{{.Data.DeputyAction}}": true,
+		// Issue 14: a new project quotation is a creation.
+		"/quotes/new": true,
 	}
 	checked := 0
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)
