@@ -117,7 +117,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	a.Orders.BaseURL, a.Orders.Clock = cfg.PublicURL(), a.Clock
 	a.Members = member.NewService(bdb, a.Authz)
 	a.Catalog = catalog.NewService(bdb, a.Authz)
-	a.Catalog.Clock = a.Clock
+	a.Catalog.Clock, a.Catalog.BaseURL = a.Clock, cfg.PublicURL()
 	a.Quotes = quote.NewService(bdb, a.Authz)
 	a.Quotes.BaseURL, a.Quotes.Clock = cfg.PublicURL(), a.Clock
 	a.Provision = provision.NewService(bdb, a.Authz)

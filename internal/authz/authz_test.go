@@ -89,6 +89,12 @@ var matrix = map[string]string{
 	"deputy name": ".YY.Y....",
 	"user deputy": "..Y.....Y",
 	"user limit":  "..Y.....Y",
+	// Issue 14 (migration 0059): moving quota between members, the
+	// call-off report (members: their own rows), who hears of quota
+	// crossings (a recipient rule).
+	"contract transfer_quota": ".....Y..Y",
+	"contract call_offs":      "YYYYYY.YY",
+	"contract quota_notice":   "..Y..Y...",
 	// Issue 14 (migration 0068): sales start a project quotation, a
 	// purchaser of the member takes a sent one up.
 	"quote create":  "...YY....",

@@ -23,6 +23,13 @@ var (
 
 	ContractRead   = Right{"contract", "read"}
 	ContractManage = Right{"contract", "manage"}
+	// ContractTransferQuota is moving unused quota of a pooled contract
+	// line from one member to another (catalog managers; migration 0059).
+	ContractTransferQuota = Right{"contract", "transfer_quota"}
+	// ContractCallOffs is reading a contract's call-off report: catalog
+	// managers, sales and auditors every member's rows, a member's users
+	// their own (migration 0059).
+	ContractCallOffs = Right{"contract", "call_offs"}
 
 	DocumentRead = Right{"document", "read"}
 

@@ -53,6 +53,12 @@ type ContractLine struct {
 	// MemberUsed is one member's usage of the line, filled by the
 	// visibility functions for a member viewer.
 	MemberUsed int64 `bun:"-" json:"-"`
+	// MemberQuota is that member's named quota on a pooled contract (nil:
+	// none, it orders against QuotaPerMember and the total).
+	MemberQuota *int64 `bun:"-" json:"-"`
+	// MemberQuotas are the named quotas of the line: every member's for
+	// the provider, only the viewing member's own for a member.
+	MemberQuotas []MemberQuota `bun:"-" json:"-"`
 
 	Product *Product `bun:"rel:belongs-to,join:product_id=id" json:"product,omitempty"`
 }

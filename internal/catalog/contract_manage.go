@@ -315,6 +315,11 @@ func replaceLines(ctx context.Context, tx bun.Tx, old *Contract, cc *checkedCont
 		if n, _ := res.RowsAffected(); n != 1 {
 			errs = append(errs, apperr.FieldError{Field: lineField(i, "quota_total"),
 				Message: fmt.Sprintf("Position %d: %s – das Kontingent ist kleiner als die bereits abgerufene Menge.", i+1, p.SKU)})
+			continue
+		}
+		// A smaller total may pass a threshold of the quota watch.
+		if err := watch(ctx, tx, cur.ID, 0); err != nil {
+			return err
 		}
 	}
 	for _, l := range old.Lines {

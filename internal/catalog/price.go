@@ -36,7 +36,7 @@ type Price struct {
 	RemainingTotal  *int64 // nil: no total quota
 	RemainingMember *int64 // nil: no per-member quota
 	QuotaTotal      *int64 // the line's total quota, for "noch 40 von 250"
-	QuotaPerMember  *int64 // the line's quota per member
+	QuotaPerMember  *int64 // the member's quota: its named one, else the line's per member
 	// Note explains in German why a contract did not apply (quota used up,
 	// below the minimum quantity), for the cart and the catalog.
 	Note string
@@ -64,6 +64,9 @@ type candidate struct {
 	ContractLine
 	ContractNumber string `bun:"contract_number"`
 	MemberUsed     int64  `bun:"member_used"`
+	// MemberQuota is the member's named quota, else the line's quota per
+	// member (nil: the total alone caps the member).
+	MemberQuota *int64 `bun:"member_quota"`
 }
 
 func (c candidate) remaining() (total, member *int64) {
@@ -71,8 +74,8 @@ func (c candidate) remaining() (total, member *int64) {
 		v := *c.QuotaTotal - c.UsedTotal
 		total = &v
 	}
-	if c.QuotaPerMember != nil {
-		v := *c.QuotaPerMember - c.MemberUsed
+	if c.MemberQuota != nil {
+		v := *c.MemberQuota - c.MemberUsed
 		member = &v
 	}
 	return total, member
@@ -112,7 +115,7 @@ func ResolveMany(ctx context.Context, idb bun.IDB, memberID int64, items map[int
 	var cands []candidate
 	if len(ids) > 0 {
 		err = idb.NewSelect().
-			ColumnExpr("cl.*, c.number AS contract_number, COALESCE(u.used, 0) AS member_used").
+			ColumnExpr("cl.*, c.number AS contract_number, COALESCE(u.used, 0) AS member_used, COALESCE(u.quota, cl.quota_per_member) AS member_quota").
 			TableExpr("contract_lines AS cl").
 			Join("JOIN contracts AS c ON c.id = cl.contract_id").
 			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", memberID).
@@ -172,7 +175,7 @@ func choose(p *Product, cands []candidate, quantity int64) Price {
 		price.ContractNumber = c.ContractNumber
 		price.MinQuantity = c.MinQuantity
 		price.RemainingTotal, price.RemainingMember = total, member
-		price.QuotaTotal, price.QuotaPerMember = c.QuotaTotal, c.QuotaPerMember
+		price.QuotaTotal, price.QuotaPerMember = c.QuotaTotal, c.MemberQuota
 		return price
 	}
 	price = ListPrice(p)

@@ -15,7 +15,9 @@ import (
 var ErrQuotaExhausted = apperr.ErrConflict
 
 // Reserve counts quantity against a contract line's total and per-member
-// quotas, inside the caller's transaction. Each quota is one conditional
+// quotas, inside the caller's transaction. The member's quota is its named
+// one on a pooled contract (contract_line_usage.quota), else the line's
+// quota per member, else none (the total alone caps it). Each quota is one conditional
 // UPDATE, so concurrent reservations can never exceed it: on PostgreSQL the
 // row lock makes the second writer re-check the condition, on SQLite the
 // immediate transaction serialises writers. When either quota would be
@@ -42,7 +44,7 @@ func Reserve(ctx context.Context, idb bun.IDB, lineID, memberID, quantity int64)
 	res, err = idb.NewUpdate().Table("contract_line_usage").
 		Set("used = used + ?", quantity).
 		Where("contract_line_id = ? AND organisation_id = ?", lineID, memberID).
-		Where("(SELECT quota_per_member FROM contract_lines WHERE id = ?) IS NULL OR used + ? <= (SELECT quota_per_member FROM contract_lines WHERE id = ?)", lineID, quantity, lineID).
+		Where("COALESCE(quota, (SELECT quota_per_member FROM contract_lines WHERE id = ?)) IS NULL OR used + ? <= COALESCE(quota, (SELECT quota_per_member FROM contract_lines WHERE id = ?))", lineID, quantity, lineID).
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("reserve member quota: %w", err)
@@ -55,7 +57,7 @@ func Reserve(ctx context.Context, idb bun.IDB, lineID, memberID, quantity int64)
 		}
 		return quotaConflict(ctx, idb, lineID, memberID)
 	}
-	return nil
+	return watch(ctx, idb, lineID, memberID)
 }
 
 func quotaConflict(ctx context.Context, idb bun.IDB, lineID, memberID int64) error {
@@ -102,5 +104,5 @@ func Release(ctx context.Context, idb bun.IDB, lineID, memberID, quantity int64)
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("release %d units of contract line %d for member %d: %w", quantity, lineID, memberID, ErrNotReserved)
 	}
-	return nil
+	return watch(ctx, idb, lineID, memberID)
 }

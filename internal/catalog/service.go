@@ -22,6 +22,8 @@ type Service struct {
 	Authz *authz.Authorizer
 	// Clock gives the day prices and contract states are judged by.
 	Clock clock.Clock
+	// BaseURL is the shop's public address, for links in quota notices.
+	BaseURL string
 }
 
 // NewService wires the catalog service on the system clock.

@@ -64,13 +64,23 @@ func (l *ContractLine) RemainingTotal() *int64 {
 	return &v
 }
 
-// RemainingMember is what is left of the per-member quota for the member
-// whose usage was loaded (MemberUsed); nil without a per-member quota.
+// EffectiveMemberQuota is the quota that caps the member whose usage was
+// loaded: its named quota, else the line's quota per member; nil: none.
+func (l *ContractLine) EffectiveMemberQuota() *int64 {
+	if l.MemberQuota != nil {
+		return l.MemberQuota
+	}
+	return l.QuotaPerMember
+}
+
+// RemainingMember is what is left of the member's quota for the member
+// whose usage was loaded (MemberUsed); nil without a member quota.
 func (l *ContractLine) RemainingMember() *int64 {
-	if l.QuotaPerMember == nil {
+	q := l.EffectiveMemberQuota()
+	if q == nil {
 		return nil
 	}
-	v := *l.QuotaPerMember - l.MemberUsed
+	v := *q - l.MemberUsed
 	return &v
 }
 
@@ -150,10 +160,11 @@ func loadMembers(ctx context.Context, idb bun.IDB, cs []*Contract) error {
 	return nil
 }
 
-// loadUsage sets MemberUsed on every line for a member viewer.
+// loadUsage sets MemberUsed and the member's own named quota on every line
+// for a member viewer; for the provider every member's named quota.
 func loadUsage(ctx context.Context, idb bun.IDB, v Viewer, cs []*Contract) error {
 	if v.Provider() {
-		return nil
+		return loadMemberQuotas(ctx, idb, cs)
 	}
 	lines := map[int64]*ContractLine{}
 	var ids []int64
@@ -167,16 +178,21 @@ func loadUsage(ctx context.Context, idb bun.IDB, v Viewer, cs []*Contract) error
 		return nil
 	}
 	var rows []struct {
-		LineID int64 `bun:"contract_line_id"`
-		Used   int64 `bun:"used"`
+		LineID int64  `bun:"contract_line_id"`
+		Used   int64  `bun:"used"`
+		Quota  *int64 `bun:"quota"`
 	}
-	err := idb.NewSelect().Table("contract_line_usage").Column("contract_line_id", "used").
+	err := idb.NewSelect().Table("contract_line_usage").Column("contract_line_id", "used", "quota").
 		Where("organisation_id = ? AND contract_line_id IN (?)", v.MemberID, bun.List(ids)).Scan(ctx, &rows)
 	if err != nil {
 		return fmt.Errorf("load quota usage: %w", err)
 	}
 	for _, r := range rows {
-		lines[r.LineID].MemberUsed = r.Used
+		l := lines[r.LineID]
+		l.MemberUsed, l.MemberQuota = r.Used, r.Quota
+		if r.Quota != nil {
+			l.MemberQuotas = []MemberQuota{{MemberID: v.MemberID, Quota: *r.Quota, Used: r.Used}}
+		}
 	}
 	return nil
 }

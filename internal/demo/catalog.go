@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -229,6 +230,14 @@ var demoContracts = []demoContract{
 		{"NB-LEN-T14-G4", 89900, n(300), n(60), 1},
 		{"NB-DELL-5450", 89900, nil, nil, 1},
 	}},
+	// A pooled contract (Einkaufsgemeinschaft, issue 14): one total per
+	// line, and named member quotas (demoMemberQuotas) for Börde and
+	// Weißenfels; Wolmirstedt and Obere Aller order against the total.
+	{"RV-{Y}-POOL-06", "Headsets und Webcams (Einkaufsgemeinschaft) {Y}/{yy+1}", "Mitteldeutsche IT-Handel GmbH", 0, 1,
+		[]string{"Landkreis Börde", "Stadt Weißenfels", "Stadt Wolmirstedt", "Verbandsgemeinde Obere Aller"}, []demoLine{
+			{"HS-JABRA-EVOLVE2-65", 18900, n(100), nil, 1},
+			{"CAM-LOGI-C925E", 6900, n(80), nil, 1},
+		}},
 	{"RV-{Y}-DR-05", "Drucker und Multifunktionsgeräte ab {Y}", "Mitteldeutsche IT-Handel GmbH", 1, 2, nil, []demoLine{
 		{"DR-KYO-M3655IDN", 74900, n(120), nil, 1},
 		{"DR-BRO-HL-L6410DN", 37900, nil, nil, 1},
@@ -277,6 +286,44 @@ func seedCatalog(ctx context.Context, tx bun.Tx, today calendar.Date) error {
 		}
 		if err := catalog.CreateContract(ctx, tx, c); err != nil {
 			return err
+		}
+		if err := seedMemberQuotas(ctx, tx, c, products); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoMemberQuotas are the named member quotas of the pooled contract's
+// lines, by SKU and member name.
+var demoMemberQuotas = map[string]map[string]int64{
+	"HS-JABRA-EVOLVE2-65": {"Landkreis Börde": 40, "Stadt Weißenfels": 25},
+	"CAM-LOGI-C925E":      {"Landkreis Börde": 30, "Stadt Weißenfels": 20},
+}
+
+// seedMemberQuotas names the member quotas of c's lines (nothing is
+// ordered yet, so the watch has nothing to say).
+func seedMemberQuotas(ctx context.Context, tx bun.Tx, c *catalog.Contract, products map[string]int64) error {
+	for sku, quotas := range demoMemberQuotas {
+		for _, l := range c.Lines {
+			if l.ProductID != products[sku] {
+				continue
+			}
+			names := make([]string, 0, len(quotas))
+			for name := range quotas {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				o, err := account.OrganisationByName(ctx, tx, name)
+				if err != nil {
+					return fmt.Errorf("member quota of %s: %w", name, err)
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO contract_line_usage (contract_line_id, organisation_id, used, quota) VALUES (?, ?, 0, ?)`,
+					l.ID, o.ID, quotas[name]); err != nil {
+					return fmt.Errorf("member quota of %s: %w", name, err)
+				}
+			}
 		}
 	}
 	return nil

@@ -265,13 +265,13 @@ func TestContractsAPIVisibility(t *testing.T) {
 		boerde := apiClient(t, webtest.NewClient(t, a), "einkauf@boerde.example")
 		weissenfels := apiClient(t, webtest.NewClient(t, a), "einkauf@weissenfels.example")
 		auditor := apiClient(t, webtest.NewClient(t, a), "revision@kid.example")
-		if got := numbers(boerde); got != "RV-2026-MIET-04 RV-2026-MON-03 RV-2026-NB-01 RV-2026-TC-02 RV-2027-DR-05" {
+		if got := numbers(boerde); got != "RV-2026-MIET-04 RV-2026-MON-03 RV-2026-NB-01 RV-2026-POOL-06 RV-2026-TC-02 RV-2027-DR-05" {
 			t.Errorf("Börde sees %q", got)
 		}
-		if got := numbers(weissenfels); got != "RV-2026-MON-03 RV-2026-NB-01 RV-2026-TC-02 RV-2027-DR-05" {
+		if got := numbers(weissenfels); got != "RV-2026-MON-03 RV-2026-NB-01 RV-2026-POOL-06 RV-2026-TC-02 RV-2027-DR-05" {
 			t.Errorf("Weißenfels sees %q", got)
 		}
-		if got := numbers(auditor); got != "RV-2024-NB-09 RV-2026-MIET-04 RV-2026-MON-03 RV-2026-NB-01 RV-2026-TC-02 RV-2027-DR-05" {
+		if got := numbers(auditor); got != "RV-2024-NB-09 RV-2026-MIET-04 RV-2026-MON-03 RV-2026-NB-01 RV-2026-POOL-06 RV-2026-TC-02 RV-2027-DR-05" {
 			t.Errorf("the provider sees %q", got)
 		}
 		miet := contractByNumber(t, bdb, "RV-2026-MIET-04")

@@ -44,6 +44,20 @@ type ContractLineJSON struct {
 	UsedTotal       int64  `json:"used_total"`
 	RemainingTotal  *int64 `json:"remaining_total"`
 	RemainingMember *int64 `json:"remaining_member"`
+	// MemberQuotas are the named quotas of a pooled line: every member's
+	// for the provider, a member's own only (or none) for a member.
+	MemberQuotas []MemberQuotaJSON `json:"member_quotas"`
+}
+
+// MemberQuotaJSON is one member's named quota of a contract line.
+type MemberQuotaJSON struct {
+	MemberID   int64  `json:"member_id"`
+	MemberName string `json:"member_name,omitempty"`
+	Quota      int64  `json:"quota"`
+	Used       int64  `json:"used"`
+	Remaining  int64  `json:"remaining"`
+	// Percent is how much of the quota is used (0–100), for the bars.
+	Percent int `json:"-"`
 }
 
 // NewContractJSON is ct as viewer v sees it on day today.
@@ -63,6 +77,12 @@ func NewContractJSON(ct *catalog.Contract, v catalog.Viewer, today calendar.Date
 		}
 		if !v.Provider() {
 			lj.RemainingMember = l.RemainingMember()
+			lj.QuotaPerMember = l.EffectiveMemberQuota()
+		}
+		lj.MemberQuotas = make([]MemberQuotaJSON, 0, len(l.MemberQuotas))
+		for _, m := range l.MemberQuotas {
+			lj.MemberQuotas = append(lj.MemberQuotas, MemberQuotaJSON{MemberID: m.MemberID, MemberName: m.MemberName, Quota: m.Quota, Used: m.Used,
+				Remaining: m.Remaining(), Percent: percent(m.Used, &m.Quota)})
 		}
 		if p := l.Product; p != nil {
 			lj.SKU, lj.Name, lj.Unit, lj.VATPercent = p.SKU, p.Name, p.Unit, p.VATPercent
@@ -91,3 +111,45 @@ func (l ContractLineJSON) QuotaText() string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// percent is used of quota in whole percent, capped at 100; 0 without a
+// quota.
+func percent(used int64, quota *int64) int {
+	if quota == nil || *quota <= 0 {
+		return 0
+	}
+	return int(min(used*100 / *quota, 100))
+}
+
+// TotalPercent is how much of the line's total quota is called off.
+func (l ContractLineJSON) TotalPercent() int { return percent(l.UsedTotal, l.QuotaTotal) }
+
+// MemberPercent is how much of the member's own quota it has used (member
+// callers).
+func (l ContractLineJSON) MemberPercent() int {
+	if l.RemainingMember == nil || l.QuotaPerMember == nil {
+		return 0
+	}
+	return percent(*l.QuotaPerMember-*l.RemainingMember, l.QuotaPerMember)
+}
+
+// QuotaBar is a usage bar as the contract page draws it (a <meter> whose
+// thresholds are the quota watch's 80 % and 100 %): percent used, and
+// what it is about.
+type QuotaBar struct {
+	Percent int
+	Label   string
+}
+
+// TotalBar is the bar of the line's total.
+func (l ContractLineJSON) TotalBar() QuotaBar {
+	return QuotaBar{Percent: l.TotalPercent(), Label: "Gesamtkontingent"}
+}
+
+// MemberBar is the bar of the calling member's own quota.
+func (l ContractLineJSON) MemberBar() QuotaBar {
+	return QuotaBar{Percent: l.MemberPercent(), Label: "Ihr Kontingent"}
+}
+
+// Bar is the bar of one member's named quota.
+func (m MemberQuotaJSON) Bar() QuotaBar { return QuotaBar{Percent: m.Percent, Label: m.MemberName} }

@@ -36,6 +36,11 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("GET", "/api/v1/contracts/:id", authz.ContractRead, h.apiContract),
 		web.Allow("POST", "/api/v1/contracts", authz.ContractManage, h.apiContractCreate),
 		web.Allow("PATCH", "/api/v1/contracts/:id", authz.ContractManage, h.apiContractUpdate),
+		// Pooled contracts (issue 14): named member quotas, moving unused
+		// quota between members, the call-off report.
+		web.Allow("PUT", "/api/v1/contracts/:id/lines/:line_id/member-quotas", authz.ContractManage, h.apiMemberQuotas),
+		web.Allow("POST", "/api/v1/contracts/:id/lines/:line_id/quota-transfers", authz.ContractTransferQuota, h.apiQuotaTransfer),
+		web.Allow("GET", "/api/v1/contracts/:id/call-offs", authz.ContractCallOffs, h.apiCallOffs),
 		web.Allow("POST", "/api/v1/catalog/import", authz.CatalogManage, h.apiCatalogImport),
 
 		web.Allow("GET", "/api/v1/cart", authz.CartUse, h.apiCart),

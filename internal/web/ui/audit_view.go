@@ -104,6 +104,8 @@ var auditActions = map[string]string{
 	"product.deactivate":       "Produkt deaktiviert",
 	"contract.create":          "Rahmenvertrag angelegt",
 	"contract.update":          "Rahmenvertrag geändert",
+	"contract.member_quotas":   "Kontingente der Mitglieder festgelegt",
+	"contract.quota_transfer":  "Kontingent zwischen Mitgliedern umgebucht",
 	"catalog.import":           "Katalog importiert (CSV)",
 	"export.invoices":          "Rechnungen exportiert",
 	"provider_settings.update": "Rechnungsangaben der KID geändert",
@@ -199,6 +201,8 @@ var detailFields = map[string]string{
 	"from_date": "Von", "to_date": "Bis", "count": "Anzahl", "min_gross_cents": "Ab Betrag", "approval_limit_cents": "Genehmigungsgrenze",
 	"line_no": "Pos.", "free_lines": "Freie Positionen", "quote": "Angebot", "delivery_id": "Lieferung",
 	"category": "Kategorie", "deputy": "Vertretung", "on_behalf_of": "Im Auftrag von", "email": "E-Mail",
+	"from_quota": "Kontingent des abgebenden Mitglieds", "to_quota": "Kontingent des empfangenden Mitglieds",
+	"quotas": "Kontingente je Mitglied (Nr. → Menge)",
 }
 
 // auditChanges says in words what an entry's details record: the state

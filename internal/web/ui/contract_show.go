@@ -26,5 +26,6 @@ func (h *Handler) contractPage(c *fiber.Ctx) error {
 		return err
 	}
 	return h.Render(c, "contract", fiber.Map{"Title": ct.Number, "C": rows[0], "Provider": v.Provider(),
-		"CanManage": h.Authz.Allowed(web.Principal(c).Subject, "manage", authz.On("contract"))})
+		"CanManage":   h.Authz.Allowed(web.Principal(c).Subject, "manage", authz.On("contract")),
+		"CanCallOffs": h.Catalog.CanReadCallOffs(*p)})
 }

@@ -57,6 +57,12 @@ func Routes(h *Handler) []web.Route {
 		web.Allow("POST", "/catalog/manage/contracts", authz.ContractManage, h.contractCreateSubmit),
 		web.Allow("GET", "/catalog/manage/contracts/:id", authz.ContractManage, h.contractEditPage),
 		web.Allow("POST", "/catalog/manage/contracts/:id", authz.ContractManage, h.contractUpdateSubmit),
+		// Pooled contracts (issue 14): named member quotas of a line, moving
+		// unused quota between members, the call-off report.
+		web.Allow("GET", "/catalog/manage/contracts/:id/lines/:line_id/quotas", authz.ContractManage, h.contractQuotasPage),
+		web.Allow("POST", "/catalog/manage/contracts/:id/lines/:line_id/quotas", authz.ContractManage, h.contractQuotasSubmit),
+		web.Allow("POST", "/catalog/manage/contracts/:id/lines/:line_id/quota-transfers", authz.ContractTransferQuota, h.contractQuotaTransferSubmit),
+		web.Allow("GET", "/contracts/:id/call-offs", authz.ContractCallOffs, h.contractCallOffsPage),
 		// CSV import: the route needs catalog manage; contract lines also
 		// contract manage (checked per kind by api.ImportKindOf).
 		web.Allow("GET", "/catalog/import", authz.CatalogManage, h.catalogImportPage),
