@@ -72,7 +72,7 @@
       var d = row.querySelector("[data-discount]"), v = row.querySelector("[data-vat]");
       var cell = row.querySelector("[data-net]");
       var desc = row.querySelector("input[name=line_description]");
-      var free = row.querySelector("input[name=line_product]").value === "";
+      var free = row.querySelector("[name=line_product]").value === "";
       if (free && desc.value.trim() === "" && p.value.trim() === "") { cell.textContent = ""; return; }
       var qty = /^\d+$/.test(q.value.trim()) ? BigInt(q.value.trim()) : null;
       var price = parseCents(p.value), bp = parseBP(d.value), rate = BigInt(v.value || "0");

@@ -113,6 +113,10 @@ var matrix = map[string]string{
 	"order_list read":   "Y........",
 	"order_list manage": "Y........",
 	"order_list share":  "Y........",
+	// Issue 14 (migration 0068): sales start a project quotation, a
+	// purchaser of the member takes a sent one up.
+	"quote create":  "...YY....",
+	"quote request": "Y........",
 }
 
 type fixture struct {
@@ -248,6 +252,10 @@ func TestAttributeConditions(t *testing.T) {
 			{"member admin accepts stage 2", "kaemmerei@boerde.example", "accept", quoteFor("einkauf@boerde.example", 30000, "member_admin", "amtsleitung@boerde.example"), ""},
 			{"one person, two quote stages", "kaemmerei@boerde.example", "accept", quoteFor("einkauf@boerde.example", 30000, "member_admin", "kaemmerei@boerde.example"), apperr.Forbidden},
 			{"Weißenfels approver accepts a Börde quote", "genehmigung@weissenfels.example", "accept", quoteFor("einkauf@boerde.example", 100, "approver"), apperr.NotFound},
+			{"sales starts a project quote for Börde", "vertrieb@kid.example", "create", authz.Object{Kind: "quote", OrgID: f.boerde}, ""},
+			{"purchaser takes up a Börde project quote", "einkauf@boerde.example", "request", authz.Object{Kind: "quote", ID: 5, OrgID: f.boerde}, ""},
+			{"Weißenfels purchaser takes up a Börde project quote", "einkauf@weissenfels.example", "request", authz.Object{Kind: "quote", ID: 5, OrgID: f.boerde}, apperr.NotFound},
+			{"approver takes up a project quote", "genehmigung@boerde.example", "request", authz.Object{Kind: "quote", ID: 5, OrgID: f.boerde}, apperr.Forbidden},
 			{"member admin manages a Weißenfels user", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@weissenfels.example"].UserID, OrgID: f.weissen}, apperr.NotFound},
 			{"member admin manages an own user", "kaemmerei@boerde.example", "manage", authz.Object{Kind: "user", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde}, ""},
 			{"member admin grants a provider role", "kaemmerei@boerde.example", "assign", authz.Object{Kind: "role", ID: s["einkauf@boerde.example"].UserID, OrgID: f.boerde, TargetRole: "admin"}, apperr.Forbidden},

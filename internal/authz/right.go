@@ -132,6 +132,11 @@ var (
 	// too, for a colleague standing in for the sales lead; the list holds
 	// only what the viewer may approve.
 	QuoteApprovals = Right{"quote", "approvals"}
+	// QuoteCreate is sales starting a project quotation for a member
+	// without an order; QuoteRequest a purchaser taking a sent one up
+	// (issue 14, migration 0068).
+	QuoteCreate  = Right{"quote", "create"}
+	QuoteRequest = Right{"quote", "request"}
 
 	SettingsManage = Right{"settings", "manage"}
 

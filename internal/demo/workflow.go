@@ -158,6 +158,11 @@ func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 			return out, err
 		}
 	}
+	// Last, so that it shifts no number of the demo above.
+	project, err := w.seedProjectQuote(ctx)
+	if out = append(out, project...); err != nil {
+		return out, err
+	}
 	return out, nil
 }
 

@@ -24,7 +24,13 @@ const DocumentEntity = "quote"
 // A version not yet sent carries the draft mark. It reads only data, so
 // the same version always gives the same bytes.
 func (s *Service) Document(ctx context.Context, idb bun.IDB, q *Quote) (document.Document, error) {
-	d, err := order.DocumentFrame(ctx, idb, q.OrderID, document.KindQuote, q.DocumentDate())
+	var d document.Document
+	var err error
+	if q.Project {
+		d, err = projectFrame(ctx, idb, q)
+	} else {
+		d, err = order.DocumentFrame(ctx, idb, q.OrderID, document.KindQuote, q.DocumentDate())
+	}
 	if err != nil {
 		return d, err
 	}
@@ -36,6 +42,9 @@ func (s *Service) Document(ctx context.Context, idb bun.IDB, q *Quote) (document
 		}
 	}
 	d.Intro = "Sehr geehrte Damen und Herren,\nvielen Dank für Ihre Bestellanforderung. Gern bieten wir Ihnen die folgenden Positionen an:"
+	if q.Project {
+		d.Intro = fmt.Sprintf("Sehr geehrte Damen und Herren,\ngern bieten wir Ihnen für das Projekt „%s“ die folgenden Positionen an:", q.Title)
+	}
 	if q.VersionNo > 1 {
 		d.Intro = fmt.Sprintf("Sehr geehrte Damen und Herren,\nwie gewünscht haben wir unser Angebot überarbeitet. Diese Version %d ersetzt die Version %d:",
 			q.VersionNo, q.VersionNo-1)

@@ -60,6 +60,12 @@ func (s *Service) Update(ctx context.Context, actor account.Principal, id, versi
 		var fe []apperr.FieldError
 		if in.Lines != nil {
 			lines, errs := checkLines(q, *in.Lines)
+			if q.Project {
+				var err error
+				if lines, errs, err = projectLines(ctx, r.tx, q.OrgID, r.today, *in.Lines); err != nil {
+					return "", err
+				}
+			}
 			fe = append(fe, errs...)
 			if errs == nil {
 				if err := replaceLines(ctx, r.tx, q, lines); err != nil {
@@ -108,8 +114,15 @@ func (s *Service) Update(ctx context.Context, actor account.Principal, id, versi
 // checkLines validates the new lines of draft q and builds them, with
 // every field error at once.
 func checkLines(q *Quote, in []LineInput) ([]*Line, []apperr.FieldError) {
+	return checkLinesOf(q.Lines, true, in)
+}
+
+// checkLinesOf validates new lines against the products a line may name
+// (known: the order's lines, or for a project quotation the catalog's
+// products asked for); with keepAll every known product must stay.
+func checkLinesOf(known []*Line, keepAll bool, in []LineInput) ([]*Line, []apperr.FieldError) {
 	ordered := map[int64]*Line{}
-	for _, l := range q.Lines {
+	for _, l := range known {
 		if l.ProductID != nil {
 			ordered[*l.ProductID] = l
 		}
@@ -129,6 +142,9 @@ func checkLines(q *Quote, in []LineInput) ([]*Line, []apperr.FieldError) {
 		if li.ProductID != 0 {
 			from, ok := ordered[li.ProductID]
 			switch {
+			case !ok && !keepAll:
+				add(i, "product_id", "Dieses Produkt gibt es nicht (mehr) im Katalog.")
+				continue
 			case !ok:
 				add(i, "product_id", "Dieses Produkt ist nicht Teil der Bestellung; bitte als freie Position anlegen.")
 				continue
@@ -170,8 +186,8 @@ func checkLines(q *Quote, in []LineInput) ([]*Line, []apperr.FieldError) {
 		l.NetCents = money.LineNet(l.Quantity, l.UnitPriceCents, l.DiscountBP)
 		lines = append(lines, l)
 	}
-	for _, l := range q.Lines {
-		if l.ProductID != nil && !seen[*l.ProductID] {
+	for _, l := range known {
+		if keepAll && l.ProductID != nil && !seen[*l.ProductID] {
 			fe = append(fe, apperr.FieldError{Field: "lines", Message: fmt.Sprintf("„%s“ stammt aus der Bestellung und bleibt im Angebot; Menge und Preis sind änderbar.", l.Description)})
 		}
 	}

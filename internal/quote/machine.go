@@ -23,6 +23,10 @@ const (
 	StepReject  Step = "reject"  // the member rejects: the order is closed
 	StepRevise  Step = "revise"  // the member asks for changes: the next version opens as a draft
 	StepExpire  Step = "expire"  // the validity passed unanswered: the order is closed (system)
+	// StepRequest is a purchaser of the member taking a sent project
+	// quotation up (issue 14): they become its requester and name cost
+	// centre, delivery address and Bestellzeichen of the order to come.
+	StepRequest Step = "request"
 )
 
 // machine is the whole life of a version in one table: from which states
@@ -37,6 +41,7 @@ var machine = workflow.Machine[Step, State]{
 	StepApprove: {From: []State{StateSubmitted}, To: []State{StateApproved}, Action: "approve"},
 	StepSend:    {From: []State{StateApproved}, To: []State{StateSent}, Action: "send"},
 	StepAccept:  {From: []State{StateSent}, To: []State{StateSent, StateAccepted}, Action: "accept"},
+	StepRequest: {From: []State{StateSent}, To: []State{StateSent}, Action: "request"},
 	StepReject:  {From: []State{StateSent}, To: []State{StateRejected}, Action: "reject"},
 	StepRevise:  {From: []State{StateSent}, To: []State{StateRevision}, Action: "revise"},
 	StepExpire:  {From: []State{StateSent}, To: []State{StateExpired}, System: true},
@@ -69,6 +74,8 @@ func (s Step) Label() string {
 		return "Überarbeitung anfordern"
 	case StepExpire:
 		return "Ablaufen lassen"
+	case StepRequest:
+		return "Angebot annehmen und bestellen"
 	}
 	return string(s)
 }

@@ -107,8 +107,12 @@ func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, r *run, st Step) 
 			out = append(out, notify.Message{Event: "quote." + string(st), To: addr, Subject: subject, Body: body, Entity: "quote", EntityID: q.ID})
 		}
 	}
-	facts := fmt.Sprintf("Angebot: %s\nBestellung: %s\nMitglied: %s\nBetrag: %s brutto\nGültig bis: %s\n\n%s\n",
-		q.DisplayNumber(), q.OrderNumber, q.MemberName, money.Format(q.GrossCents), q.ValidUntil.German(),
+	about := "Bestellung: " + q.OrderNumber
+	if q.Project {
+		about = "Projekt: " + q.Title
+	}
+	facts := fmt.Sprintf("Angebot: %s\n%s\nMitglied: %s\nBetrag: %s brutto\nGültig bis: %s\n\n%s\n",
+		q.DisplayNumber(), about, q.MemberName, money.Format(q.GrossCents), q.ValidUntil.German(),
 		s.BaseURL+fmt.Sprintf("/quotes/%d", q.ID))
 	remark := ""
 	if r.comment != "" && actorID != 0 {
@@ -136,6 +140,24 @@ func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, r *run, st Step) 
 			what = "zurück in Bearbeitung"
 		}
 		msg(to, q.DisplayNumber()+": "+what, fmt.Sprintf("Das Angebot %s ist %s.\n\n%s%s", q.DisplayNumber(), what, remark, facts))
+	case st == StepSend && q.Project && q.TakenUpBy == nil:
+		// A project quotation goes to the member's purchasers, who take it
+		// up, and to whoever may accept or answer it.
+		to, err := s.whoMay(ctx, idb, q.OrgID, q, StepRequest, StepReject)
+		if err != nil {
+			return nil, err
+		}
+		msg(to, "Neues Projektangebot der KID: "+q.DisplayNumber(), fmt.Sprintf(
+			"Die KID bietet Ihnen das Projekt „%s“ an (Angebot %s). Ein Besteller übernimmt es mit Kostenstelle, Lieferadresse und Bestellzeichen („Angebot annehmen und bestellen“); danach nimmt es die Genehmigung an.\n\n%s%s",
+			q.Title, q.DisplayNumber(), remark, facts))
+	case st == StepRequest:
+		to, err := s.whoMay(ctx, idb, q.OrgID, q, StepAccept)
+		if err != nil {
+			return nil, err
+		}
+		msg(to, "Projektangebot zur Annahme: "+q.DisplayNumber(), fmt.Sprintf(
+			"%s hat das Projektangebot %s („%s“) übernommen und bestellt es. Bitte nehmen Sie es an (Genehmigung des Betrags) oder lehnen Sie es ab.\n\n%s",
+			r.actor.User.Name, q.DisplayNumber(), q.Title, facts))
 	case st == StepSend:
 		// Everyone of the member who may answer: accept the open stage, or
 		// reject and ask for a revision.
@@ -175,8 +197,12 @@ func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, r *run, st Step) 
 		if err != nil {
 			return nil, err
 		}
-		msg(to, q.DisplayNumber()+": abgelaufen", fmt.Sprintf("Das Angebot %s ist unbeantwortet abgelaufen; die Bestellung %s ist geschlossen.\n\n%s",
-			q.DisplayNumber(), q.OrderNumber, facts))
+		closed := fmt.Sprintf("; die Bestellung %s ist geschlossen", q.OrderNumber)
+		if q.Project {
+			closed = ""
+		}
+		msg(to, q.DisplayNumber()+": abgelaufen", fmt.Sprintf("Das Angebot %s ist unbeantwortet abgelaufen%s.\n\n%s",
+			q.DisplayNumber(), closed, facts))
 	}
 	return out, nil
 }

@@ -52,7 +52,7 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 	}
 	if Step(ev.Step) == StepRevise {
 		// The version the revision request opened.
-		versions, err := List(ctx, s.DB, Filter{OrderID: q.OrderID, OldestFirst: true, Limit: 500})
+		versions, err := List(ctx, s.DB, Filter{Number: q.Number, OldestFirst: true, Limit: 500})
 		if err != nil {
 			return err
 		}

@@ -75,7 +75,10 @@ func (q *Quote) setTotals() {
 func nextVersion(ctx context.Context, tx bun.IDB, actor account.Principal, prev *Quote, r *run) (*Quote, error) {
 	q := &Quote{OrderID: prev.OrderID, OrgID: prev.OrgID, Number: prev.Number, VersionNo: prev.VersionNo + 1, State: StateDraft, Version: 1,
 		ValidUntil: r.today.AddDays(ValidityDays), PaymentTerms: prev.PaymentTerms, DeliveryTerms: prev.DeliveryTerms, Note: prev.Note,
-		CreatedAt: r.now, UpdatedAt: r.now}
+		CreatedAt: r.now, UpdatedAt: r.now,
+		// A project quotation keeps its title and whoever took it up.
+		Project: prev.Project, Title: prev.Title, TakenUpBy: prev.TakenUpBy, TakenUpAt: prev.TakenUpAt,
+		CostCentre: prev.CostCentre, DeliveryAddress: prev.DeliveryAddress, BuyerReference: prev.BuyerReference}
 	for _, l := range prev.Lines {
 		c := *l
 		q.Lines = append(q.Lines, &c)

@@ -108,8 +108,10 @@ func (s State) Issued() bool { return !s.Internal() }
 type Quote struct {
 	bun.BaseModel `bun:"table:quotes,alias:q"`
 
-	ID            int64         `bun:"id,pk,autoincrement"`
-	OrderID       int64         `bun:"order_id"`
+	ID int64 `bun:"id,pk,autoincrement"`
+	// OrderID is the order the quotation answers; 0 (NULL) for a project
+	// quotation until its acceptance creates the order.
+	OrderID       int64         `bun:"order_id,nullzero"`
 	OrgID         int64         `bun:"organisation_id"`
 	Number        string        `bun:"number"`
 	VersionNo     int           `bun:"version_no"`
@@ -135,8 +137,20 @@ type Quote struct {
 	AnsweredBy    *int64     `bun:"answered_by"`
 	AnsweredAt    *time.Time `bun:"answered_at"`
 	AnswerComment string     `bun:"answer_comment"`
-	CreatedAt     time.Time  `bun:"created_at"`
-	UpdatedAt     time.Time  `bun:"updated_at"`
+	// Project marks a quotation sales started for a member without an
+	// order (issue 14, project.go); Title says what it is about.
+	Project bool   `bun:"project"`
+	Title   string `bun:"title"`
+	// TakenUpBy is the member's purchaser who took a sent project
+	// quotation up (Request) with the header of the order to come; the
+	// acceptance holds four-eyes against them.
+	TakenUpBy       *int64     `bun:"requester_id"`
+	TakenUpAt       *time.Time `bun:"requested_at"`
+	CostCentre      string     `bun:"cost_centre"`
+	DeliveryAddress string     `bun:"delivery_address"`
+	BuyerReference  string     `bun:"buyer_reference"`
+	CreatedAt       time.Time  `bun:"created_at"`
+	UpdatedAt       time.Time  `bun:"updated_at"`
 
 	Lines []*Line `bun:"rel:has-many,join:id=quote_id"`
 	// MemberStages are the member's approval of a sent version (member.go),
@@ -144,8 +158,11 @@ type Quote struct {
 	MemberStages []*MemberStage `bun:"-"`
 
 	// Names for display, filled by the loaders.
-	OrderNumber   string `bun:"order_number,scanonly"`
-	RequesterID   int64  `bun:"requester_id,scanonly"` // the order's requester
+	OrderNumber string `bun:"order_number,scanonly"`
+	// RequesterID is the order's requester, or whoever took a project
+	// quotation up (0 before).
+	RequesterID   int64  `bun:"effective_requester_id,scanonly"`
+	RequesterName string `bun:"effective_requester_name,scanonly"`
 	MemberName    string `bun:"member_name,scanonly"`
 	DrafterName   string `bun:"drafter_name,scanonly"`
 	SubmitterName string `bun:"submitter_name,scanonly"`

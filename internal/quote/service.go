@@ -61,7 +61,9 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 				Set("submitted_by = ?, submitted_at = ?", q.SubmittedBy, q.SubmittedAt).
 				Set("approved_by = ?, approved_at = ?", q.ApprovedBy, q.ApprovedAt).
 				Set("sent_by = ?, sent_at = ?", q.SentBy, q.SentAt).
-				Set("answered_by = ?, answered_at = ?, answer_comment = ?", q.AnsweredBy, q.AnsweredAt, q.AnswerComment)
+				Set("answered_by = ?, answered_at = ?, answer_comment = ?", q.AnsweredBy, q.AnsweredAt, q.AnswerComment).
+				Set("requester_id = ?, requested_at = ?", q.TakenUpBy, q.TakenUpAt).
+				Set("cost_centre = ?, delivery_address = ?, buyer_reference = ?", q.CostCentre, q.DeliveryAddress, q.BuyerReference)
 		},
 	}
 	return s
@@ -234,7 +236,7 @@ func (s *Service) Get(ctx context.Context, actor account.Principal, id int64) (*
 // machine and the enforcer agree (for approve, for every author). For
 // buttons; the step checks again.
 func (s *Service) Allowed(actor account.Principal, q *Quote, st Step) bool {
-	if !st.StartsFrom(q.State) || st.Action() == "" {
+	if !st.StartsFrom(q.State) || st.Action() == "" || !projectAllows(q, st) {
 		return false
 	}
 	if st == StepAccept || st == StepApprove {
@@ -306,7 +308,7 @@ func (s *Service) Versions(ctx context.Context, actor account.Principal, id int6
 	if err != nil {
 		return nil, err
 	}
-	return List(ctx, s.DB, Filter{OrderID: q.OrderID, NoInternal: !s.seesInternal(actor), OldestFirst: true, Limit: 500})
+	return List(ctx, s.DB, Filter{Number: q.Number, NoInternal: !s.seesInternal(actor), OldestFirst: true, Limit: 500})
 }
 
 // LatestFor is the id of the newest version of the order's quotation the

@@ -173,6 +173,9 @@ func (s *Service) Accept(ctx context.Context, tx bun.IDB, actor account.Principa
 		if q.ExpiredOn(r.today) {
 			return "", &ExpiredError{q}
 		}
+		if !projectAllows(q, StepAccept) {
+			return "", apperr.New(apperr.Conflict, "Das Projektangebot %s muss zuerst von einem Besteller übernommen werden („Angebot annehmen und bestellen“: Kostenstelle, Lieferadresse, Bestellzeichen).", q.DisplayNumber())
+		}
 		r.comment = c
 		stage, last, err := decideMemberStage(ctx, r)
 		if err != nil {
@@ -317,6 +320,9 @@ func terms(q *Quote) []string {
 // quoting state meanwhile (the member withdrew it): what would be done
 // ("versendet") can no longer be.
 func orderStillQuoting(ctx context.Context, r *run, what string) error {
+	if r.quote.Project {
+		return nil // no order waits for a project quotation
+	}
 	number, st, err := order.StateOf(ctx, r.tx, r.quote.OrderID)
 	if err != nil {
 		return err

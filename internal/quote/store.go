@@ -18,9 +18,11 @@ var errNotFound = apperr.New(apperr.NotFound, "Angebot nicht gefunden.")
 
 func withNames(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.ColumnExpr("q.*").
-		ColumnExpr("o.number AS order_number, o.requester_id AS requester_id, org.name AS member_name").
+		ColumnExpr("COALESCE(o.number, '') AS order_number, org.name AS member_name").
+		ColumnExpr("COALESCE(o.requester_id, q.requester_id, 0) AS effective_requester_id, COALESCE(ureq.name, '') AS effective_requester_name").
 		ColumnExpr("ud.name AS drafter_name, us.name AS submitter_name, ua.name AS approver_name, usent.name AS sender_name, uans.name AS answerer_name").
-		Join("JOIN orders AS o ON o.id = q.order_id").
+		Join("LEFT JOIN orders AS o ON o.id = q.order_id").
+		Join("LEFT JOIN users AS ureq ON ureq.id = COALESCE(o.requester_id, q.requester_id)").
 		Join("JOIN organisations AS org ON org.id = q.organisation_id").
 		Join("LEFT JOIN users AS ud ON ud.id = q.drafted_by").
 		Join("LEFT JOIN users AS us ON us.id = q.submitted_by").
@@ -84,6 +86,8 @@ func replaceLines(ctx context.Context, tx bun.IDB, q *Quote, lines []*Line) erro
 type Filter struct {
 	OrgID       int64   // one member's quotations; 0: all members
 	OrderID     int64   // the versions of one order
+	Number      string  // the versions of one quotation (all share the number)
+	Project     bool    // only project quotations (issue 14)
 	States      []State // any of these states
 	NoInternal  bool    // leave out drafts, submitted and approved versions (members)
 	LatestOnly  bool    // only the newest version of each quotation
@@ -113,6 +117,12 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Quote, error) {
 	if f.OrderID != 0 {
 		q.Where("q.order_id = ?", f.OrderID)
 	}
+	if f.Number != "" {
+		q.Where("q.number = ?", f.Number)
+	}
+	if f.Project {
+		q.Where("q.project = ?", true)
+	}
 	if len(f.States) > 0 {
 		q.Where("q.state IN (?)", bun.List(f.States))
 	}
@@ -121,10 +131,10 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Quote, error) {
 	}
 	if f.LatestOnly {
 		if f.NoInternal {
-			q.Where(`q.version_no = (SELECT MAX(q2.version_no) FROM quotes AS q2 WHERE q2.order_id = q.order_id
+			q.Where(`q.version_no = (SELECT MAX(q2.version_no) FROM quotes AS q2 WHERE q2.number = q.number
 				AND q2.state NOT IN (?))`, bun.List([]State{StateDraft, StateSubmitted, StateApproved}))
 		} else {
-			q.Where("q.version_no = (SELECT MAX(q2.version_no) FROM quotes AS q2 WHERE q2.order_id = q.order_id)")
+			q.Where("q.version_no = (SELECT MAX(q2.version_no) FROM quotes AS q2 WHERE q2.number = q.number)")
 		}
 	}
 	if f.BeforeID != 0 {

@@ -80,6 +80,9 @@ func (s *Service) Accept(ctx context.Context, actor account.Principal, id, versi
 		if err != nil || q.State != quote.StateAccepted {
 			return err
 		}
+		if q.Project {
+			return s.orderProject(ctx, tx, q, permit, actor)
+		}
 		quoted, err := q.Quoted(q.UpdatedAt, actor.User.Name)
 		if err != nil {
 			return err
@@ -100,6 +103,23 @@ func (s *Service) Accept(ctx context.Context, actor account.Principal, id, versi
 	return s.Quotes.Get(ctx, actor, id)
 }
 
+// orderProject creates the order of a project quotation whose last
+// member stage was just accepted, in the acceptance's transaction tx and
+// authorized by it: confirmed at once, at the quoted prices, with the
+// header its purchaser gave when taking it up; every version of the
+// quotation then names the order.
+func (s *Service) orderProject(ctx context.Context, tx bun.IDB, q *quote.Quote, permit workflow.Permit, actor account.Principal) error {
+	p, err := q.ProjectOrder(q.UpdatedAt, actor.User.Name)
+	if err != nil {
+		return err
+	}
+	o, err := s.Orders.ConfirmProject(ctx, tx, permit.By(), p)
+	if err != nil {
+		return err
+	}
+	return quote.LinkOrder(ctx, tx, q, o.ID)
+}
+
 // Reject is the member's rejection of a sent version with a reason: in one
 // transaction the version is rejected and the order closed, its reserved
 // quotas given back.
@@ -109,7 +129,7 @@ func (s *Service) Reject(ctx context.Context, actor account.Principal, id, versi
 	}
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		q, permit, err := s.Quotes.Reject(ctx, tx, actor, id, version, comment)
-		if err != nil {
+		if err != nil || q.Project { // a project quotation has no order to close
 			return err
 		}
 		_, err = s.Orders.EndQuoting(ctx, tx, permit.By(), q.OrderID, q.ID, "Angebot "+q.DisplayNumber()+" abgelehnt: "+q.AnswerComment)
@@ -132,6 +152,9 @@ func (s *Service) expire(ctx context.Context, id, version int64) (*quote.Quote, 
 			return err
 		}
 		out = q
+		if q.Project {
+			return nil // no order waits for it
+		}
 		_, st, err := order.StateOf(ctx, tx, q.OrderID)
 		if err != nil || st != order.StateQuoting {
 			return err

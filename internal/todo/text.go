@@ -27,6 +27,7 @@ var phrases = map[Kind]struct{ one, many, oldest string }{
 	KindApprove:      {"1 wartet auf Ihre Genehmigung", "%d warten auf Ihre Genehmigung", "älteste"},
 	KindStuck:        {"1 Anforderung kann niemand mehr entscheiden", "%d Anforderungen kann niemand mehr entscheiden", "älteste"},
 	KindQuoteAnswer:  {"1 Angebot wartet auf Ihre Antwort", "%d Angebote warten auf Ihre Antwort", "ältestes"},
+	KindTakeUp:       {"1 Projektangebot wartet auf Übernahme", "%d Projektangebote warten auf Übernahme", "ältestes"},
 	KindReturned:     {"1 Anforderung wurde Ihnen zur Änderung zurückgegeben", "%d Anforderungen wurden Ihnen zur Änderung zurückgegeben", "älteste"},
 	KindSalesInbox:   {"1 genehmigte Bestellung wartet auf den Vertrieb", "%d genehmigte Bestellungen warten auf den Vertrieb", "älteste"},
 	KindQuoteApprove: {"1 Angebot wartet auf Ihre Freigabe", "%d Angebote warten auf Ihre Freigabe", "ältestes"},
@@ -58,6 +59,8 @@ func (k Kind) Label() string {
 		return "Blockierte Anforderungen"
 	case KindQuoteAnswer:
 		return "Angebote beantworten"
+	case KindTakeUp:
+		return "Projektangebote übernehmen"
 	case KindReturned:
 		return "Zurückgegebene Anforderungen"
 	case KindSalesInbox:

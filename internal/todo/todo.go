@@ -29,9 +29,12 @@ type Kind string
 
 // The kinds of work, in the order the start page shows them.
 const (
-	KindApprove      Kind = "approve"       // orders and quotations waiting for the actor's approval (also as deputy)
-	KindStuck        Kind = "stuck"         // requests nobody may decide any more (member admin)
-	KindQuoteAnswer  Kind = "quote_answer"  // sent quotations the purchaser may answer
+	KindApprove     Kind = "approve"      // orders and quotations waiting for the actor's approval (also as deputy)
+	KindStuck       Kind = "stuck"        // requests nobody may decide any more (member admin)
+	KindQuoteAnswer Kind = "quote_answer" // sent quotations the purchaser may answer
+	// KindTakeUp: sent project quotations a purchaser may take up
+	// (issue 14).
+	KindTakeUp       Kind = "project_take_up"
 	KindReturned     Kind = "returned"      // own requests returned for changes
 	KindSalesInbox   Kind = "sales_inbox"   // approved orders waiting for sales
 	KindQuoteApprove Kind = "quote_approve" // quotation drafts waiting for the sales lead's approval
@@ -131,7 +134,7 @@ func (s *Service) Todo(ctx context.Context, actor account.Principal) (List, erro
 		return l, nil
 	}
 	for _, f := range []func(context.Context, account.Principal) (*Item, error){
-		s.approve, s.stuck, s.quoteAnswer, s.returned, s.salesInbox, s.quoteApprove, s.toInvoice, s.overdue, s.seatWishes,
+		s.approve, s.stuck, s.quoteAnswer, s.projectTakeUp, s.returned, s.salesInbox, s.quoteApprove, s.toInvoice, s.overdue, s.seatWishes,
 	} {
 		it, err := f(ctx, actor)
 		if errors.Is(err, apperr.ErrForbidden) {
@@ -168,6 +171,9 @@ func quoteEntry(q *quote.Quote, since time.Time) Entry {
 	title := q.DisplayNumber()
 	if q.MemberName != "" {
 		title += " – " + q.MemberName
+	}
+	if q.Project {
+		title += " – Projekt „" + q.Title + "“"
 	}
 	return Entry{Title: title, Href: fmt.Sprintf("/quotes/%d", q.ID), Since: since}
 }
@@ -241,6 +247,27 @@ func (s *Service) quoteAnswer(ctx context.Context, actor account.Principal) (*It
 		if s.Quotes.Allowed(actor, q, quote.StepAccept) || !s.Quotes.Allowed(actor, q, quote.StepRevise) {
 			continue
 		}
+		if q.Project && q.TakenUpBy == nil {
+			continue // a purchaser takes it up first (projectTakeUp)
+		}
+		it.Count++
+		it.Entries = append(it.Entries, quoteEntry(q, quoteSince(q)))
+	}
+	return it, nil
+}
+
+// projectTakeUp: sent project quotations of the member nobody took up
+// yet, for whoever may take them up (purchasers).
+func (s *Service) projectTakeUp(ctx context.Context, actor account.Principal) (*Item, error) {
+	if s.Quotes == nil {
+		return nil, nil
+	}
+	qs, err := s.Quotes.ToTakeUp(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	it := &Item{Kind: KindTakeUp, Href: "/quotes?state=sent"}
+	for _, q := range qs {
 		it.Count++
 		it.Entries = append(it.Entries, quoteEntry(q, quoteSince(q)))
 	}

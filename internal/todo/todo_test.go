@@ -71,6 +71,8 @@ func TestTodoPerRole(t *testing.T) {
 		}},
 		{"purchaser", "einkauf@boerde.example", []want{
 			{todo.KindQuoteAnswer, 1, []string{"AN-2026-000001"}, "1 Angebot wartet auf Ihre Antwort (ältestes seit 4 Tagen)"},
+			// The demo's project quotation (issue 14).
+			{todo.KindTakeUp, 1, []string{"AN-2026-000002"}, "1 Projektangebot wartet auf Übernahme (ältestes seit 4 Tagen)"},
 		}},
 		{"sales", "vertrieb@kid.example", []want{
 			{todo.KindSalesInbox, 1, []string{"BA-2026-000006"}, "1 genehmigte Bestellung wartet auf den Vertrieb (älteste seit 4 Tagen)"},

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/order"
 	"coopshop/internal/quote"
 	"coopshop/internal/web"
 )
@@ -130,4 +131,52 @@ func (h *Handler) apiQuoteStep(st quote.Step) fiber.Handler {
 		}
 		return c.JSON(h.quoteOf(web.Principal(c), q, true))
 	}
+}
+
+// apiQuoteCreate is POST /api/v1/quotes {"member_id","title","lines",
+// "valid_until","note"}: sales starts a project quotation for a member
+// without an order; 201 with the draft v1.
+func (h *Handler) apiQuoteCreate(c *fiber.Ctx) error {
+	var in projectInJSON
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	lines, err := lineInputs(in.Lines)
+	if err != nil {
+		return err
+	}
+	pi := quote.ProjectInput{MemberID: in.MemberID, Title: in.Title, Lines: lines, Note: in.Note}
+	if in.ValidUntil != nil {
+		pi.ValidUntil = *in.ValidUntil
+	}
+	p := web.Principal(c)
+	q, err := h.Quotes.CreateProject(c.UserContext(), *p, pi)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/quotes/"+strconv.FormatInt(q.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(h.quoteOf(p, q, true))
+}
+
+// apiQuoteRequest is POST /api/v1/quotes/{id}/request {"version",
+// "cost_centre","delivery_address_id","buyer_reference"}: a purchaser of
+// the member takes a sent project quotation up and becomes its requester;
+// the member's approval chain then accepts it (/accept).
+func (h *Handler) apiQuoteRequest(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var b takeUpJSON
+	version, err := web.DecodeChange(c, &b)
+	if err != nil {
+		return err
+	}
+	p := web.Principal(c)
+	q, err := h.Quotes.Request(c.UserContext(), *p, id, version, order.Input{CostCentre: b.CostCentre,
+		DeliveryAddressID: b.DeliveryAddressID, DeliveryAddress: b.DeliveryAddress, BuyerReference: b.BuyerReference})
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.quoteOf(p, q, true))
 }

@@ -31,24 +31,35 @@ type quoteLineJSON struct {
 }
 
 type quoteJSON struct {
-	ID            int64           `json:"id"`
-	Number        string          `json:"number"`
-	VersionNo     int             `json:"version_no"`
-	DisplayNumber string          `json:"display_number"`
-	State         quote.State     `json:"state"`
-	StateLabel    string          `json:"state_label"`
-	Version       int64           `json:"version"`
-	OrderID       int64           `json:"order_id"`
-	OrderNumber   string          `json:"order_number"`
-	Member        refJSON         `json:"member"`
-	Lines         []quoteLineJSON `json:"lines,omitempty"`
-	ValidUntil    calendar.Date   `json:"valid_until"`
-	PaymentTerms  string          `json:"payment_terms"`
-	DeliveryTerms string          `json:"delivery_terms"`
-	Note          string          `json:"note"`
-	NetCents      int64           `json:"net_cents"`
-	VATCents      int64           `json:"vat_cents"`
-	GrossCents    int64           `json:"gross_cents"`
+	ID            int64       `json:"id"`
+	Number        string      `json:"number"`
+	VersionNo     int         `json:"version_no"`
+	DisplayNumber string      `json:"display_number"`
+	State         quote.State `json:"state"`
+	StateLabel    string      `json:"state_label"`
+	Version       int64       `json:"version"`
+	// OrderID is null for a project quotation until its acceptance
+	// created the order.
+	OrderID     *int64 `json:"order_id"`
+	OrderNumber string `json:"order_number"`
+	// Project quotations (issue 14): sales started them without an order;
+	// a purchaser of the member takes one up (requester) with the header
+	// of the order to come.
+	Project         bool            `json:"project"`
+	Title           string          `json:"title"`
+	Requester       *refJSON        `json:"requester"`
+	CostCentre      string          `json:"cost_centre"`
+	DeliveryAddress string          `json:"delivery_address"`
+	BuyerReference  string          `json:"buyer_reference"`
+	Member          refJSON         `json:"member"`
+	Lines           []quoteLineJSON `json:"lines,omitempty"`
+	ValidUntil      calendar.Date   `json:"valid_until"`
+	PaymentTerms    string          `json:"payment_terms"`
+	DeliveryTerms   string          `json:"delivery_terms"`
+	Note            string          `json:"note"`
+	NetCents        int64           `json:"net_cents"`
+	VATCents        int64           `json:"vat_cents"`
+	GrossCents      int64           `json:"gross_cents"`
 	amountsJSON
 	VAT             []vatJSON  `json:"vat"`
 	NeedsApproval   bool       `json:"needs_approval"`
@@ -108,7 +119,8 @@ func userRef(id *int64, name string) *refJSON {
 // quoteOf maps a version for the caller; full adds lines and steps.
 func (h *Handler) quoteOf(p *account.Principal, q *quote.Quote, full bool) quoteJSON {
 	out := quoteJSON{ID: q.ID, Number: q.Number, VersionNo: q.VersionNo, DisplayNumber: q.DisplayNumber(), State: q.State,
-		StateLabel: q.State.Label(), Version: q.Version, OrderID: q.OrderID, OrderNumber: q.OrderNumber,
+		StateLabel: q.State.Label(), Version: q.Version, OrderNumber: q.OrderNumber,
+		Project: q.Project, Title: q.Title, CostCentre: q.CostCentre, DeliveryAddress: q.DeliveryAddress, BuyerReference: q.BuyerReference,
 		Member: refJSON{ID: q.OrgID, Name: q.MemberName}, ValidUntil: q.ValidUntil, PaymentTerms: q.PaymentTerms,
 		DeliveryTerms: q.DeliveryTerms, Note: q.Note, NetCents: q.NetCents, VATCents: q.VATCents, GrossCents: q.GrossCents,
 		amountsJSON: amountsOf(q.Amounts()), VAT: []vatJSON{}, NeedsApproval: q.NeedsApproval, ApprovalReasons: []string{},
@@ -117,6 +129,13 @@ func (h *Handler) quoteOf(p *account.Principal, q *quote.Quote, full bool) quote
 		ApprovedBy: userRef(q.ApprovedBy, q.ApproverName), ApprovedAt: q.ApprovedAt, SentBy: userRef(q.SentBy, q.SenderName), SentAt: q.SentAt,
 		AnsweredBy: userRef(q.AnsweredBy, q.AnswererName), AnsweredAt: q.AnsweredAt, AnswerComment: q.AnswerComment,
 		CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt, PDF: fmt.Sprintf("/api/v1/quotes/%d/pdf", q.ID), Steps: []quote.Step{}}
+	if q.OrderID != 0 {
+		id := q.OrderID
+		out.OrderID = &id
+	}
+	if q.RequesterID != 0 {
+		out.Requester = &refJSON{ID: q.RequesterID, Name: q.RequesterName}
+	}
 	if !full {
 		return out
 	}
@@ -131,6 +150,9 @@ func (h *Handler) quoteOf(p *account.Principal, q *quote.Quote, full bool) quote
 	}
 	out.ApprovalReasons = append(out.ApprovalReasons, q.ApprovalReasons()...)
 	out.Steps = append(out.Steps, h.Quotes.AllowedSteps(*p, q)...)
+	if h.Quotes.Allowed(*p, q, quote.StepRequest) {
+		out.Steps = append(out.Steps, quote.StepRequest)
+	}
 	return out
 }
 
@@ -163,9 +185,20 @@ func (in quoteInJSON) input() (quote.Input, error) {
 	if in.Lines == nil {
 		return out, nil
 	}
+	lines, err := lineInputs(*in.Lines)
+	if err != nil {
+		return out, err
+	}
+	out.Lines = &lines
+	return out, nil
+}
+
+// lineInputs converts the lines of a body; a malformed discount is a
+// field error.
+func lineInputs(in []quoteLineInJSON) ([]quote.LineInput, error) {
 	var fe []apperr.FieldError
-	lines := make([]quote.LineInput, len(*in.Lines))
-	for i, l := range *in.Lines {
+	lines := make([]quote.LineInput, len(in))
+	for i, l := range in {
 		bp, ok := quote.ParsePercent(l.DiscountPercent.String())
 		if !ok {
 			fe = append(fe, apperr.FieldError{Field: fmt.Sprintf("lines[%d].discount_percent", i), Message: "Der Rabatt liegt zwischen 0 und 100 % (höchstens zwei Nachkommastellen)."})
@@ -178,10 +211,29 @@ func (in quoteInJSON) input() (quote.Input, error) {
 		lines[i] = li
 	}
 	if fe != nil {
-		return out, apperr.Fields("Bitte prüfen Sie die Angaben zum Angebot.", fe...)
+		return nil, apperr.Fields("Bitte prüfen Sie die Angaben zum Angebot.", fe...)
 	}
-	out.Lines = &lines
-	return out, nil
+	return lines, nil
+}
+
+// projectInJSON is the body of POST /api/v1/quotes: a project quotation
+// for a member, without an order (issue 14).
+type projectInJSON struct {
+	MemberID   int64             `json:"member_id"`
+	Title      string            `json:"title"`
+	Lines      []quoteLineInJSON `json:"lines"`
+	ValidUntil *calendar.Date    `json:"valid_until"`
+	Note       string            `json:"note"`
+}
+
+// takeUpJSON is the body of POST /api/v1/quotes/{id}/request: the header
+// of the order a purchaser takes a project quotation up with.
+type takeUpJSON struct {
+	web.Versioned
+	CostCentre        string `json:"cost_centre"`
+	DeliveryAddressID int64  `json:"delivery_address_id"`
+	DeliveryAddress   string `json:"delivery_address"`
+	BuyerReference    string `json:"buyer_reference"`
 }
 
 // quoteStates are the order states in which a quotation may exist.

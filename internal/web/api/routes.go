@@ -88,6 +88,9 @@ func Routes(h *Handler) []web.Route {
 		// Quotations and the order documents (quote_api.go, pdf.go); which version
 		// and which member is decided per object in internal/quote.
 		web.Allow("GET", "/api/v1/quotes", authz.QuoteRead, h.apiQuotes),
+		// Project quotations without an order (issue 14).
+		web.Allow("POST", "/api/v1/quotes", authz.QuoteCreate, h.apiQuoteCreate),
+		web.Allow("POST", "/api/v1/quotes/:id/request", authz.QuoteRequest, h.apiQuoteRequest),
 		web.Allow("GET", "/api/v1/quotes/:id", authz.QuoteRead, h.apiQuote),
 		web.Allow("PATCH", "/api/v1/quotes/:id", authz.QuoteEdit, h.apiQuoteUpdate),
 		web.Allow("GET", "/api/v1/quotes/:id/versions", authz.QuoteRead, h.apiQuoteVersions),

@@ -169,6 +169,8 @@ func TestFormsSendVersion(t *testing.T) {
 		"/cart/import": true, "/order-lists": true, "/order-lists/items": true,
 		"/order-lists/{{$l.ID}}/cart": true, "/order-lists/{{.ID}}/cart": true,
 		"/orders/{{$o.ID}}/reorder": true, "/orders/{{$o.ID}}/save-list": true,
+		// Issue 14: a new project quotation is a creation.
+		"/quotes/new": true,
 	}
 	checked := 0
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)

@@ -32,8 +32,10 @@ func TestHomeTodo(t *testing.T) {
 	}{
 		{"approver", "genehmigung@boerde.example", []string{"2 warten auf Ihre Genehmigung (älteste seit heute)"},
 			[]string{"BA-2026-000001", "AN-2026-000001 v1"}, map[string]string{"/inbox": "2", "/orders": ""}, "/orders"},
-		{"purchaser", "einkauf@boerde.example", []string{"1 Angebot wartet auf Ihre Antwort (ältestes seit heute)"},
-			[]string{"AN-2026-000001 v1"}, map[string]string{"/quotes": "1", "/cart": ""}, "/catalog"},
+		// The quotation of the WLAN order and the demo's project quotation
+		// (issue 14), which the purchaser may take up.
+		{"purchaser", "einkauf@boerde.example", []string{"1 Angebot wartet auf Ihre Antwort (ältestes seit heute)", "1 Projektangebot wartet auf Übernahme (ältestes seit heute)"},
+			[]string{"AN-2026-000001 v1", "AN-2026-000002 v1"}, map[string]string{"/quotes": "2", "/cart": ""}, "/catalog"},
 		{"sales", "vertrieb@kid.example", []string{"1 genehmigte Bestellung wartet auf den Vertrieb (älteste seit heute)"},
 			[]string{"BA-2026-000006"}, map[string]string{"/sales/orders": "1"}, "/quotes"},
 		{"finance", "finanzen@kid.example", []string{"3 Bestellungen mit Lieferungen sind zu berechnen (älteste seit 26 Tagen)", "1 Rechnung ist überfällig (älteste seit 29 Tagen)"},

@@ -28,7 +28,7 @@ func (h *Handler) quoteEditSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	vals := postedValues(c)
-	pf, err := readQuoteForm(vals)
+	pf, err := readQuoteForm(vals, q.Project)
 	if err != nil {
 		return err
 	}
@@ -44,6 +44,9 @@ func (h *Handler) quoteEditSubmit(c *fiber.Ctx) error {
 	}
 	if c.FormValue("action") == "recalc" {
 		pq, err := quote.Preview(q, pf.lines)
+		if q.Project {
+			pq, err = h.Quotes.PreviewProject(c.UserContext(), q, pf.lines)
+		}
 		if apperr.CodeOf(err) == apperr.Invalid {
 			general := pf.place(err)
 			return h.quoteFormFailed(c, q.ID, pf, vals, apperr.MessageOf(err), general)
@@ -110,7 +113,7 @@ func (h *Handler) keptQuoteView(c *fiber.Ctx, q *quote.Quote) quoteView {
 	}
 	v := quoteView{Error: fs.Error, LineErrors: fs.Changes, Comment: fs.Value("comment"), CommentStep: quote.Step(fs.Value("_step"))}
 	if _, editor := fs.Values["line_product"]; editor && h.Quotes.CanEdit(*web.Principal(c), q) {
-		if pf, err := readQuoteForm(fs.Values); err == nil {
+		if pf, err := readQuoteForm(fs.Values, q.Project); err == nil {
 			pf.restoreErrors(fs.Fields)
 			v.Form, v.Errors = pf.form, pf.top
 		}

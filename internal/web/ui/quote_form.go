@@ -83,8 +83,10 @@ type parsedForm struct {
 }
 
 // readQuoteForm reads the editor's form. Rows with a product are lines of
-// the order; an empty free row (no text, no price) is ignored.
-func readQuoteForm(vals map[string][]string) (*parsedForm, error) {
+// the order; an empty free row (no text, no price) is ignored. In a
+// project quotation (project) a row may name any catalog product, and a
+// catalog row without a price takes the member's price.
+func readQuoteForm(vals map[string][]string, project bool) (*parsedForm, error) {
 	first := func(name string) string {
 		if len(vals[name]) == 0 {
 			return ""
@@ -122,7 +124,9 @@ func readQuoteForm(vals map[string][]string) (*parsedForm, error) {
 		if li.Quantity, err = strconv.ParseInt(r.Quantity, 10, 64); err != nil {
 			r.Errors["quantity"] = "Bitte eine ganze Zahl angeben."
 		}
-		if li.UnitPriceCents, err = money.Parse(r.Price); err != nil {
+		if project && !r.Free && r.Price == "" {
+			li.UnitPriceCents = 0 // the member's price of today
+		} else if li.UnitPriceCents, err = money.Parse(r.Price); err != nil {
 			r.Errors["unit_price_cents"] = "Bitte einen Betrag wie 1.234,56 angeben."
 		}
 		var ok bool

@@ -40,7 +40,8 @@ func (h *Handler) quotesPage(c *fiber.Ctx) error {
 		}
 	}
 	return h.Render(c, "quotes", fiber.Map{"Title": "Angebote", "Quotes": qs, "States": states, "State": state,
-		"All": !f.LatestOnly, "Next": next, "Provider": provider, "Me": memberName(p)})
+		"All": !f.LatestOnly, "Next": next, "Provider": provider, "Me": memberName(p),
+		"CanCreate": h.Authz.Allowed(p.Subject, "create", authz.On("quote"))})
 }
 
 func memberName(p *account.Principal) string {

@@ -44,6 +44,9 @@ type quoteView struct {
 	Comment     string
 	CommentStep quote.Step
 	Notice      string
+	// TakeUp is the form „Angebot annehmen und bestellen“ of a project
+	// quotation as typed (nil: a fresh one).
+	TakeUp *takeUpForm
 }
 
 // renderQuote shows a quotation version: the editor for a draft sales may
@@ -91,12 +94,37 @@ func (h *Handler) renderQuote(c *fiber.Ctx, q *quote.Quote, v quoteView) error {
 		}
 	}
 	provider := h.Authz.Allowed(p.Subject, "read", authz.AcrossOrgs("quote"))
-	return h.Render(c, "quote", fiber.Map{
+	data := fiber.Map{}
+	if editing && q.Project {
+		ch, err := h.Quotes.Choices(ctx, *p)
+		if err != nil {
+			return err
+		}
+		data["Products"] = ch.Products // the blank rows may name any product
+	}
+	if h.Quotes.Allowed(*p, q, quote.StepRequest) {
+		st, err := h.Members.Settings(ctx, *p, p.User.OrgID)
+		if err != nil {
+			return err
+		}
+		if v.TakeUp == nil {
+			v.TakeUp = &takeUpForm{Errors: map[string]string{}}
+			if len(st.ActiveAddresses) > 0 {
+				v.TakeUp.AddressID = strconv.FormatInt(st.ActiveAddresses[0].ID, 10)
+			}
+		}
+		data["Settings"] = st
+	}
+	base := fiber.Map{
 		"Title": "Angebot " + q.DisplayNumber(), "Q": q, "Editing": editing, "CanSubmit": canSubmit, "Provider": provider, "V": v,
 		"Lines": lines, "Totals": shown.Totals(), "Approval": shown.ApprovalReasons(), "Steps": steps, "Versions": versions,
 		"Amounts":  q.Amounts(),
 		"VATRates": quote.VATRates, "ApprovalDiscount": quote.Percent(quote.ApprovalDiscountBP), "ApprovalGross": int64(quote.ApprovalGrossCents),
-	})
+	}
+	for k, val := range base {
+		data[k] = val
+	}
+	return h.Render(c, "quote", data)
 }
 
 // loadQuote loads the version of the :id parameter for the caller.

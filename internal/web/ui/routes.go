@@ -81,6 +81,11 @@ func Routes(h *Handler) []web.Route {
 
 		// Quotations: sales' editor and the member's answer (quote_*.go).
 		web.Allow("GET", "/quotes", authz.QuoteRead, h.quotesPage),
+		// Project quotations without an order (issue 14): sales' form, a
+		// purchaser takes a sent one up (quote_new.go, quote_request.go).
+		web.Allow("GET", "/quotes/new", authz.QuoteCreate, h.quoteNewPage),
+		web.Allow("POST", "/quotes/new", authz.QuoteCreate, h.quoteNewSubmit),
+		web.Allow("POST", "/quotes/:id/request", authz.QuoteRequest, h.quoteRequestSubmit),
 		web.Allow("GET", "/quotes/:id", authz.QuoteRead, h.quotePage),
 		web.Allow("POST", "/quotes/:id", authz.QuoteEdit, h.quoteEditSubmit),
 		web.Allow("GET", "/quotes/:id/pdf", authz.DocumentRead, h.quotePDF),
