@@ -167,24 +167,27 @@ func amountsOf(a order.Amounts) amountsJSON {
 }
 
 type orderJSON struct {
-	ID              int64           `json:"id"`
-	Number          string          `json:"number"`
-	State           order.State     `json:"state"`
-	StateLabel      string          `json:"state_label"`
-	Version         int64           `json:"version"`
-	Member          refJSON         `json:"member"`
-	Requester       refJSON         `json:"requester"`
-	CostCentre      string          `json:"cost_centre"`
-	DeliveryAddress string          `json:"delivery_address"`
-	Reason          string          `json:"reason"`
-	BuyerReference  string          `json:"buyer_reference"`
-	DesiredDate     calendar.Date   `json:"desired_date"`
-	SubmittedAt     time.Time       `json:"submitted_at"`
-	UpdatedAt       time.Time       `json:"updated_at"`
-	Lines           []orderLineJSON `json:"lines,omitempty"`
-	NetCents        int64           `json:"net_cents"`
-	VATCents        int64           `json:"vat_cents"`
-	GrossCents      int64           `json:"gross_cents"`
+	ID              int64       `json:"id"`
+	Number          string      `json:"number"`
+	State           order.State `json:"state"`
+	StateLabel      string      `json:"state_label"`
+	Version         int64       `json:"version"`
+	Member          refJSON     `json:"member"`
+	Requester       refJSON     `json:"requester"`
+	CostCentre      string      `json:"cost_centre"`
+	DeliveryAddress string      `json:"delivery_address"`
+	Reason          string      `json:"reason"`
+	BuyerReference  string      `json:"buyer_reference"`
+	// Urgent and UrgentReason: an Eilbestellung and why (issue 14).
+	Urgent       bool            `json:"urgent"`
+	UrgentReason string          `json:"urgent_reason"`
+	DesiredDate  calendar.Date   `json:"desired_date"`
+	SubmittedAt  time.Time       `json:"submitted_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	Lines        []orderLineJSON `json:"lines,omitempty"`
+	NetCents     int64           `json:"net_cents"`
+	VATCents     int64           `json:"vat_cents"`
+	GrossCents   int64           `json:"gross_cents"`
 	amountsJSON
 	NeedsQuote   bool           `json:"needs_quote"`
 	CurrentStage *int           `json:"current_stage"`
@@ -226,6 +229,7 @@ func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *o
 	out := orderJSON{ID: o.ID, Number: o.Number, State: o.State, StateLabel: o.State.Label(), Version: o.Version,
 		Member: refJSON{ID: o.OrgID, Name: o.MemberName}, Requester: refJSON{ID: o.RequesterID, Name: o.RequesterName, Email: o.RequesterEmail},
 		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, BuyerReference: o.BuyerReference, DesiredDate: o.DesiredDate,
+		Urgent: o.Urgent, UrgentReason: o.UrgentReason,
 		SubmittedAt: o.SubmittedAt, UpdatedAt: o.UpdatedAt, NetCents: o.NetCents, VATCents: o.VATCents, GrossCents: o.GrossCents,
 		amountsJSON: amountsOf(o.Amounts()), Approvals: []approvalJSON{}, Steps: []order.Step{}}
 	if o.CurrentStage != 0 && o.State == order.StateSubmitted {

@@ -58,6 +58,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 	p := web.Principal(c)
 	v.Order = o
 	v.Lines = orderLines(o)
+	if err := h.lineAvailability(c, o, &v.Lines); err != nil {
+		return err
+	}
 	if id, ok := api.LatestQuoteIDs(c.UserContext(), &h.Deps, p, o)[o.ID]; ok {
 		v.QuoteID = &id
 	}
@@ -119,4 +122,29 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 // auditObject is the order's audit trail as the enforcer sees it.
 func auditObject(o *order.Order) authz.Object {
 	return authz.Object{Kind: "audit", OrgID: o.OrgID}
+}
+
+// lineAvailability adds the products' availability today to the lines of
+// the order page: what the purchaser and sales need to know about when
+// the goods can come (issue 14).
+func (h *Handler) lineAvailability(c *fiber.Ctx, o *order.Order, lv *orderLinesView) error {
+	var ids []int64
+	for _, l := range o.Lines {
+		if !l.Free() {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	avail, err := h.Catalog.Availabilities(c.UserContext(), *web.Principal(c), ids)
+	if err != nil {
+		return err
+	}
+	for i := range lv.Lines {
+		if a, ok := avail[lv.Lines[i].ProductID]; ok && !lv.Lines[i].Free() {
+			lv.Lines[i].Availability = &a
+		}
+	}
+	return nil
 }
