@@ -30,6 +30,7 @@ import (
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
 	"coopshop/internal/provision"
+	"coopshop/internal/purchase"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/subscription"
@@ -71,6 +72,9 @@ type App struct {
 	Audit *audit.Reader
 	Web   *web.Server
 	Log   *slog.Logger
+	// Purchases are drop shipments: purchase orders to the suppliers of
+	// framework contracts, created when an order is confirmed (issue 14).
+	Purchases *purchase.Service
 	// Jobs runs the background work of the steps (mails, notifications,
 	// PDFs) while Serve runs.
 	Jobs *job.Runner
@@ -126,6 +130,11 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	// its transaction. (Issue 12: internal/subscription's Service is the
 	// Activator that starts a seat line's subscription; wire it here.)
 	a.Orders.OnConfirmed(a.Provision.Confirmed)
+	// Lines under contracts with a supplier's order e-mail become purchase
+	// orders to the supplier in the same transaction (drop shipment).
+	a.Purchases = purchase.NewService(bdb, a.Authz)
+	a.Purchases.Clock = a.Clock
+	a.Orders.OnConfirmed(a.Purchases.Confirmed)
 	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
 	a.Sales.Clock = a.Clock
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
@@ -154,7 +163,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	deps := web.Deps{Config: cfg, Authz: a.Authz, Accounts: a.Accounts, Log: log, Carts: a.Carts, Orders: a.Orders, Members: a.Members, Catalog: a.Catalog, Quotes: a.Quotes, Sales: a.Sales, Ready: a.ready, Audit: a.Audit,
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,
 		Outbox:      &notify.Outbox{DB: bdb, Authz: a.Authz},
-		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock}}
+		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Clock: a.Clock},
+		Purchases:   a.Purchases}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
@@ -177,6 +187,7 @@ func newAuditReader(a *App) *audit.Reader {
 	r.Register("quote", a.Quotes.AuditScope)
 	r.Register("invoice", a.Invoices.AuditScope)
 	r.Register("provisioning", a.Provision.AuditScope)
+	r.Register("purchase_order", a.Purchases.AuditScope)
 	r.Register("user", a.Accounts.AuditScope)
 	// A member's settings: their trail names the member; its admins see it.
 	for _, kind := range []string{"cost_centre", "delivery_address", "approval_rules"} {

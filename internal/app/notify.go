@@ -31,4 +31,5 @@ func (a *App) registerJobs(sender notify.Sender) {
 	document.Register(a.Jobs, a.DB)
 	a.Invoices.Register(a.Jobs)
 	a.Subscriptions.Register(a.Jobs)
+	a.Purchases.Register(a.Jobs)
 }

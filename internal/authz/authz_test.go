@@ -89,6 +89,9 @@ var matrix = map[string]string{
 	"deputy name": ".YY.Y....",
 	"user deputy": "..Y.....Y",
 	"user limit":  "..Y.....Y",
+	// Issue 14 (migration 0065): purchase orders of drop shipments.
+	"purchase_order read":   "...YY..YY",
+	"purchase_order record": "...YY....",
 }
 
 type fixture struct {

@@ -34,6 +34,7 @@ import (
 	"coopshop/internal/order"
 	"coopshop/internal/payment"
 	"coopshop/internal/provision"
+	"coopshop/internal/purchase"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/subscription"
@@ -78,6 +79,9 @@ type Deps struct {
 	// Todo is what waits for the user (issue 13): the start page and the
 	// badges of the navigation; nil shows neither.
 	TodoService *todo.Service
+	// Purchases are the purchase orders to framework contract suppliers
+	// (drop shipment, issue 14); nil shows none.
+	Purchases *purchase.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

@@ -198,6 +198,10 @@ type orderJSON struct {
 	QuoteID *int64 `json:"quote_id"`
 	// Steps are the steps the caller may take now.
 	Steps []order.Step `json:"steps"`
+	// PurchaseOrders are the drop shipments of the order's lines to
+	// framework contract suppliers (issue 14), for the provider's staff;
+	// absent for members.
+	PurchaseOrders *[]purchaseOrderJSON `json:"purchase_orders,omitempty"`
 }
 
 // orderOf is one order as the API shows it.
@@ -265,6 +269,7 @@ func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *o
 		out.Deliveries = append(out.Deliveries, deliveryOf(o, d))
 	}
 	out.Steps = append(out.Steps, h.Orders.AllowedSteps(*p, o)...)
+	out.PurchaseOrders = h.purchaseOrdersOf(ctx, p, o.ID)
 	return out
 }
 

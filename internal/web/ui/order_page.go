@@ -31,6 +31,9 @@ type orderView struct {
 	CanProvision bool
 	// Lines are the order's lines with price badges and discounts.
 	Lines orderLinesView
+	// PurchaseOrders are the drop shipments to suppliers (issue 14), for
+	// the provider's staff.
+	PurchaseOrders []purchaseRow
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -82,6 +85,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 		return err
 	}
 	if v.Documents, err = h.orderDocuments(c, o); err != nil {
+		return err
+	}
+	if v.PurchaseOrders, err = h.purchaseRows(c, o); err != nil {
 		return err
 	}
 	if h.Provision != nil {
