@@ -112,7 +112,7 @@ func (a Availability) validate() []apperr.FieldError {
 	var errs []apperr.FieldError
 	add := func(field, msg string) { errs = append(errs, apperr.FieldError{Field: field, Message: msg}) }
 	switch a.State {
-	case AvailableInStock, AvailableOnRequest:
+	case "", AvailableInStock, AvailableOnRequest: // "": not stated, in stock
 	case AvailableLeadTime:
 		if a.LeadTimeDays == nil || *a.LeadTimeDays < 1 || *a.LeadTimeDays > 365 {
 			add("availability.lead_time_days", "Bitte geben Sie die Lieferzeit in Arbeitstagen an (1 bis 365).")
