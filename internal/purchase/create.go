@@ -132,11 +132,11 @@ func (s *Service) Confirmed(ctx context.Context, tx bun.IDB, o *order.Order) err
 	return nil
 }
 
-// shipTo is where the supplier delivers: the member's name above the
-// order's delivery address (unless the address starts with it already).
+// shipTo is where the supplier delivers: the order's delivery address,
+// with the member's name above it unless the address names it already.
 func shipTo(o *order.Order) string {
 	addr := strings.TrimSpace(strings.ReplaceAll(o.DeliveryAddress, "\r\n", "\n"))
-	if o.MemberName == "" || strings.HasPrefix(addr, o.MemberName) {
+	if o.MemberName == "" || strings.Contains(addr, o.MemberName) {
 		return addr
 	}
 	return o.MemberName + "\n" + addr
