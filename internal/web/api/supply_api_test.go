@@ -148,4 +148,3 @@ func TestSupplyAPI(t *testing.T) {
 		}
 	})
 }
-
