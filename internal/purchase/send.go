@@ -157,7 +157,7 @@ func (s *Service) Send(ctx context.Context, id int64) (sent bool, err error) {
 				now := r.Now
 				po.SentAt = &now
 				r.Detail["number"] = po.Number
-				r.Detail["to"] = po.SupplierEmail
+				r.Detail["supplier_email"] = po.SupplierEmail
 				r.Detail["sha256"] = st.SHA256
 				return StateSent, nil
 			})

@@ -69,6 +69,19 @@ func TestSupplyAPI(t *testing.T) {
 
 		// Urgent: the reason is required.
 		orderWantStatus(t, buyer.JSON("PUT", fmt.Sprintf("/api/v1/cart/items/%d", f.Products["T-NB"].ID), map[string]int{"quantity": 2}), 200, "cart")
+		orderWantStatus(t, buyer.JSON("PUT", fmt.Sprintf("/api/v1/cart/items/%d", mon.ID), map[string]int{"quantity": 1}), 200, "cart")
+		var cart struct {
+			Items []struct {
+				SKU          string
+				Availability availability
+			}
+		}
+		buyer.Get("/api/v1/cart").JSON(t, &cart)
+		for _, it := range cart.Items {
+			if want := map[string]string{"T-NB": "in_stock", "T-MON": "lead_time"}[it.SKU]; it.Availability.State != want {
+				t.Errorf("cart %s: availability %+v, want %s", it.SKU, it.Availability, want)
+			}
+		}
 		body := map[string]any{"cost_centre": "1100", "delivery_address": "Gerikestraße 104\n39340 Haldensleben", "reason": "Ersatz", "urgent": true}
 		res = buyer.JSON("POST", "/api/v1/orders", body)
 		orderWantStatus(t, res, 422, "urgent without reason")
@@ -92,8 +105,17 @@ func TestSupplyAPI(t *testing.T) {
 			Urgent         bool
 			UrgentReason   string          `json:"urgent_reason"`
 			PurchaseOrders *[]purchaseJSON `json:"purchase_orders"`
+			Lines          []struct {
+				SKU          string
+				Availability *availability
+			}
 		}
 		res.JSON(t, &o)
+		for _, l := range o.Lines {
+			if l.Availability == nil || (l.SKU == "T-MON") != (l.Availability.State == "lead_time") {
+				t.Errorf("order line %s: availability %+v", l.SKU, l.Availability)
+			}
+		}
 		if !o.Urgent || o.UrgentReason != "Geräte sind ausgefallen" || o.PurchaseOrders != nil {
 			t.Fatalf("submitted %+v", o)
 		}
