@@ -18,19 +18,20 @@ import (
 type Contract struct {
 	bun.BaseModel `bun:"table:contracts,alias:c"`
 
-	ID       int64  `bun:"id,pk,autoincrement" json:"id"`
-	Number   string `bun:"number" json:"number"`
-	Title    string `bun:"title" json:"title"`
-	Supplier string `bun:"supplier" json:"supplier"`
+	ID         int64         `bun:"id,pk,autoincrement" json:"id"`
+	Number     string        `bun:"number" json:"number"`
+	Title      string        `bun:"title" json:"title"`
+	Supplier   string        `bun:"supplier" json:"supplier"`
+	ValidFrom  calendar.Date `bun:"valid_from,type:text" json:"valid_from"`
+	ValidTo    calendar.Date `bun:"valid_to,type:text" json:"valid_to"`
+	AllMembers bool          `bun:"all_members" json:"all_members"`
+	Active     bool          `bun:"active" json:"active"`
+	Version    int64         `bun:"version" json:"version"`
+	CreatedAt  time.Time     `bun:"created_at" json:"created_at"`
+
 	// SupplierEmail is where purchase orders for the contract's lines go
 	// (drop shipment, issue 14); "" when the provider delivers itself.
-	SupplierEmail string        `bun:"supplier_email" json:"supplier_email"`
-	ValidFrom     calendar.Date `bun:"valid_from,type:text" json:"valid_from"`
-	ValidTo       calendar.Date `bun:"valid_to,type:text" json:"valid_to"`
-	AllMembers    bool          `bun:"all_members" json:"all_members"`
-	Active        bool          `bun:"active" json:"active"`
-	Version       int64         `bun:"version" json:"version"`
-	CreatedAt     time.Time     `bun:"created_at" json:"created_at"`
+	SupplierEmail string `bun:"supplier_email" json:"supplier_email"`
 
 	Lines   []*ContractLine `bun:"rel:has-many,join:id=contract_id" json:"lines,omitempty"`
 	Members []int64         `bun:"-" json:"member_ids,omitempty"`

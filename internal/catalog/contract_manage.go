@@ -19,19 +19,20 @@ import (
 // Dates are text as typed ("31.12.2027" or "2027-12-31"), so that a wrong
 // date is a field error like any other.
 type ContractInput struct {
-	Number   string `json:"number"`
-	Title    string `json:"title"`
-	Supplier string `json:"supplier"`
+	Number     string      `json:"number"`
+	Title      string      `json:"title"`
+	Supplier   string      `json:"supplier"`
+	ValidFrom  string      `json:"valid_from"`
+	ValidTo    string      `json:"valid_to"`
+	AllMembers bool        `json:"all_members"`
+	Active     bool        `json:"active"`
+	MemberIDs  []int64     `json:"member_ids"`
+	Lines      []LineInput `json:"lines"`
+
 	// SupplierEmail is the supplier's order e-mail: with it, the lines of
 	// a confirmed order under this contract become a purchase order to
 	// the supplier, delivered straight to the member (Streckengeschäft).
-	SupplierEmail string      `json:"supplier_email"`
-	ValidFrom     string      `json:"valid_from"`
-	ValidTo       string      `json:"valid_to"`
-	AllMembers    bool        `json:"all_members"`
-	Active        bool        `json:"active"`
-	MemberIDs     []int64     `json:"member_ids"`
-	Lines         []LineInput `json:"lines"`
+	SupplierEmail string `json:"supplier_email"`
 }
 
 // LineInput is one contract line: the product by id or by SKU, the
@@ -50,9 +51,10 @@ type LineInput struct {
 // and partial updates.
 func ContractInputOf(c *Contract) ContractInput {
 	in := ContractInput{
-		Number: c.Number, Title: c.Title, Supplier: c.Supplier, SupplierEmail: c.SupplierEmail, ValidFrom: c.ValidFrom.String(), ValidTo: c.ValidTo.String(),
+		Number: c.Number, Title: c.Title, Supplier: c.Supplier, ValidFrom: c.ValidFrom.String(), ValidTo: c.ValidTo.String(),
 		AllMembers: c.AllMembers, Active: c.Active, MemberIDs: append([]int64(nil), c.Members...),
 	}
+	in.SupplierEmail = c.SupplierEmail
 	for _, l := range c.Lines {
 		li := LineInput{ProductID: l.ProductID, PriceCents: l.PriceCents, QuotaTotal: l.QuotaTotal, QuotaPerMember: l.QuotaPerMember, MinQuantity: l.MinQuantity}
 		if l.Product != nil {

@@ -81,16 +81,17 @@ type Product struct {
 	// NoticeMonths is the notice period of a seat subscription, to the end
 	// of a month; EndReminderMonths how early a rental's end is announced.
 	// Left 0 on insert, both take the database default of 3 months.
-	NoticeMonths      int64 `bun:"notice_months,nullzero,default:3" json:"notice_months"`
-	EndReminderMonths int64 `bun:"end_reminder_months,nullzero,default:3" json:"end_reminder_months"`
+	NoticeMonths      int64     `bun:"notice_months,nullzero,default:3" json:"notice_months"`
+	EndReminderMonths int64     `bun:"end_reminder_months,nullzero,default:3" json:"end_reminder_months"`
+	Version           int64     `bun:"version" json:"version"`
+	CreatedAt         time.Time `bun:"created_at" json:"created_at"`
+	UpdatedAt         time.Time `bun:"updated_at" json:"updated_at"`
+
 	// AvailabilityState, LeadTimeDays and AvailableFrom are whether and
 	// when the product can be delivered (issue 14); see Availability.
 	AvailabilityState string        `bun:"availability,nullzero,default:'in_stock'" json:"-"`
 	LeadTimeDays      *int64        `bun:"lead_time_days" json:"-"`
 	AvailableFrom     calendar.Date `bun:"available_from,type:text" json:"-"`
-	Version           int64         `bun:"version" json:"version"`
-	CreatedAt         time.Time     `bun:"created_at" json:"created_at"`
-	UpdatedAt         time.Time     `bun:"updated_at" json:"updated_at"`
 
 	Category *Category `bun:"rel:belongs-to,join:category_id=id" json:"category,omitempty"`
 }

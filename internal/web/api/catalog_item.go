@@ -75,19 +75,20 @@ type CatalogItem struct {
 	Rental         *rentalJSON       `json:"rental"`
 	// SetupRequired: each unit is set up (provisioning) after the order;
 	// NoticeMonths and EndReminderMonths: seat notice and rental reminder.
-	SetupRequired     bool   `json:"setup_required"`
-	NoticeMonths      int64  `json:"notice_months"`
-	EndReminderMonths int64  `json:"end_reminder_months"`
-	Note              string `json:"note,omitempty"`
+	SetupRequired     bool             `json:"setup_required"`
+	NoticeMonths      int64            `json:"notice_months"`
+	EndReminderMonths int64            `json:"end_reminder_months"`
+	Note              string           `json:"note,omitempty"`
+	Version           int64            `json:"version"`
+	Price             catalog.Price    `json:"-"`
+	Product           *catalog.Product `json:"-"`
+	Provider          bool             `json:"-"`
+	Badge             CatalogBadge     `json:"-"`
+
 	// Availability is whether and when the product can be delivered
 	// (issue 14): in_stock, lead_time (lead_time_days), on_request or
 	// unavailable (until available_from).
 	Availability catalog.Availability `json:"availability"`
-	Version      int64                `json:"version"`
-	Price        catalog.Price        `json:"-"`
-	Product      *catalog.Product     `json:"-"`
-	Provider     bool                 `json:"-"`
-	Badge        CatalogBadge         `json:"-"`
 }
 
 type priceSourceJSON struct {

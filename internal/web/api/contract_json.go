@@ -13,22 +13,23 @@ import (
 // shape, which the contract pages of internal/web/ui show too). Members
 // get their own remaining quota per line and no list of other members.
 type ContractJSON struct {
-	ID       int64  `json:"id"`
-	Number   string `json:"number"`
-	Title    string `json:"title"`
-	Supplier string `json:"supplier"`
+	ID         int64              `json:"id"`
+	Number     string             `json:"number"`
+	Title      string             `json:"title"`
+	Supplier   string             `json:"supplier"`
+	ValidFrom  calendar.Date      `json:"valid_from"`
+	ValidTo    calendar.Date      `json:"valid_to"`
+	State      string             `json:"state"`
+	StateLabel string             `json:"state_label"`
+	Active     bool               `json:"active"`
+	AllMembers bool               `json:"all_members"`
+	MemberIDs  []int64            `json:"member_ids,omitempty"`
+	Version    int64              `json:"version"`
+	Lines      []ContractLineJSON `json:"lines"`
+
 	// SupplierEmail is the supplier's order e-mail (drop shipment), shown
 	// to the provider's staff only.
-	SupplierEmail string             `json:"supplier_email,omitempty"`
-	ValidFrom     calendar.Date      `json:"valid_from"`
-	ValidTo       calendar.Date      `json:"valid_to"`
-	State         string             `json:"state"`
-	StateLabel    string             `json:"state_label"`
-	Active        bool               `json:"active"`
-	AllMembers    bool               `json:"all_members"`
-	MemberIDs     []int64            `json:"member_ids,omitempty"`
-	Version       int64              `json:"version"`
-	Lines         []ContractLineJSON `json:"lines"`
+	SupplierEmail string `json:"supplier_email,omitempty"`
 }
 
 // ContractLineJSON is one line of a contract with the caller's quota.

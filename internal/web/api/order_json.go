@@ -173,27 +173,24 @@ func amountsOf(a order.Amounts) amountsJSON {
 }
 
 type orderJSON struct {
-	ID              int64       `json:"id"`
-	Number          string      `json:"number"`
-	State           order.State `json:"state"`
-	StateLabel      string      `json:"state_label"`
-	Version         int64       `json:"version"`
-	Member          refJSON     `json:"member"`
-	Requester       refJSON     `json:"requester"`
-	CostCentre      string      `json:"cost_centre"`
-	DeliveryAddress string      `json:"delivery_address"`
-	Reason          string      `json:"reason"`
-	BuyerReference  string      `json:"buyer_reference"`
-	// Urgent and UrgentReason: an Eilbestellung and why (issue 14).
-	Urgent       bool            `json:"urgent"`
-	UrgentReason string          `json:"urgent_reason"`
-	DesiredDate  calendar.Date   `json:"desired_date"`
-	SubmittedAt  time.Time       `json:"submitted_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
-	Lines        []orderLineJSON `json:"lines,omitempty"`
-	NetCents     int64           `json:"net_cents"`
-	VATCents     int64           `json:"vat_cents"`
-	GrossCents   int64           `json:"gross_cents"`
+	ID              int64           `json:"id"`
+	Number          string          `json:"number"`
+	State           order.State     `json:"state"`
+	StateLabel      string          `json:"state_label"`
+	Version         int64           `json:"version"`
+	Member          refJSON         `json:"member"`
+	Requester       refJSON         `json:"requester"`
+	CostCentre      string          `json:"cost_centre"`
+	DeliveryAddress string          `json:"delivery_address"`
+	Reason          string          `json:"reason"`
+	BuyerReference  string          `json:"buyer_reference"`
+	DesiredDate     calendar.Date   `json:"desired_date"`
+	SubmittedAt     time.Time       `json:"submitted_at"`
+	UpdatedAt       time.Time       `json:"updated_at"`
+	Lines           []orderLineJSON `json:"lines,omitempty"`
+	NetCents        int64           `json:"net_cents"`
+	VATCents        int64           `json:"vat_cents"`
+	GrossCents      int64           `json:"gross_cents"`
 	amountsJSON
 	NeedsQuote   bool           `json:"needs_quote"`
 	CurrentStage *int           `json:"current_stage"`
@@ -204,6 +201,10 @@ type orderJSON struct {
 	QuoteID *int64 `json:"quote_id"`
 	// Steps are the steps the caller may take now.
 	Steps []order.Step `json:"steps"`
+
+	// Urgent and UrgentReason: an Eilbestellung and why (issue 14).
+	Urgent       bool   `json:"urgent"`
+	UrgentReason string `json:"urgent_reason"`
 	// PurchaseOrders are the drop shipments of the order's lines to
 	// framework contract suppliers (issue 14), for the provider's staff;
 	// absent for members.
