@@ -194,7 +194,7 @@ func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 		// The demo orders go through the real services, after the step
 		// transaction has committed: numbers, audit entries and documents
 		// come about as in real use.
-		orders, err := demo.SeedWorkflow(ctx, demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices, Provision: a.Provision, Subscriptions: a.Subscriptions})
+		orders, err := demo.SeedWorkflow(ctx, demo.WorkflowDeps{DB: a.DB, Accounts: a.Accounts, Carts: a.Carts, Orders: a.Orders, Quotes: a.Quotes, Sales: a.Sales, Invoices: a.Invoices, Provision: a.Provision, Subscriptions: a.Subscriptions, Purchases: a.Purchases})
 		if err != nil {
 			return fmt.Errorf("demo orders: %w", err)
 		}

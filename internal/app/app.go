@@ -34,6 +34,7 @@ import (
 	"coopshop/internal/payment"
 	"coopshop/internal/privacy"
 	"coopshop/internal/provision"
+	"coopshop/internal/purchase"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/subscription"
@@ -81,6 +82,9 @@ type App struct {
 	Audit *audit.Reader
 	Web   *web.Server
 	Log   *slog.Logger
+	// Purchases are drop shipments: purchase orders to the suppliers of
+	// framework contracts, created when an order is confirmed (issue 14).
+	Purchases *purchase.Service
 	// Jobs runs the background work of the steps (mails, notifications,
 	// PDFs) while Serve runs.
 	Jobs *job.Runner
@@ -144,6 +148,11 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	// its transaction. (Issue 12: internal/subscription's Service is the
 	// Activator that starts a seat line's subscription; wire it here.)
 	a.Orders.OnConfirmed(a.Provision.Confirmed)
+	// Lines under contracts with a supplier's order e-mail become purchase
+	// orders to the supplier in the same transaction (drop shipment).
+	a.Purchases = purchase.NewService(bdb, a.Authz)
+	a.Purchases.Clock = a.Clock
+	a.Orders.OnConfirmed(a.Purchases.Confirmed)
 	a.Sales = sales.NewService(bdb, a.Orders, a.Quotes)
 	a.Sales.Clock = a.Clock
 	a.Invoices = invoice.NewService(bdb, a.Authz, a.Orders)
@@ -178,7 +187,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		Clock: a.Clock, Invoices: a.Invoices, Exports: a.Exports, Provision: a.Provision, Subscriptions: a.Subscriptions, Payments: a.Payments,
 		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy, Operations: a.Operations,
 		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Subscriptions: a.Subscriptions, Clock: a.Clock},
-		OrderLists:  a.OrderLists}
+		OrderLists:  a.OrderLists, Purchases: a.Purchases}
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
@@ -201,6 +210,7 @@ func newAuditReader(a *App) *audit.Reader {
 	r.Register("quote", a.Quotes.AuditScope)
 	r.Register("invoice", a.Invoices.AuditScope)
 	r.Register("provisioning", a.Provision.AuditScope)
+	r.Register("purchase_order", a.Purchases.AuditScope)
 	r.Register("user", a.Accounts.AuditScope)
 	// A member's settings: their trail names the member; its admins see it.
 	for _, kind := range []string{"cost_centre", "delivery_address", "approval_rules"} {

@@ -37,4 +37,5 @@ func (a *App) registerJobs(sender notify.Sender) {
 	a.Catalog.Register(a.Jobs)
 	a.Privacy.Register(a.Jobs)
 	a.Backups.Register(a.Jobs)
+	a.Purchases.Register(a.Jobs)
 }

@@ -117,6 +117,9 @@ var matrix = map[string]string{
 	// purchaser of the member takes a sent one up.
 	"quote create":  "...YY....",
 	"quote request": "Y........",
+	// Issue 14 (migration 0065): purchase orders of drop shipments.
+	"purchase_order read":   "...YY..YY",
+	"purchase_order record": "...YY....",
 }
 
 type fixture struct {

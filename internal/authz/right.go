@@ -107,6 +107,12 @@ var (
 	// that need set-up (internal/provision), and the provisioning board.
 	OrderProvision = Right{"order", "provision"}
 
+	// Drop shipment (issue 14, migration 0065): the provider's staff read
+	// the purchase orders to framework contract suppliers; sales records
+	// the supplier's confirmation and the delivery.
+	PurchaseOrderRead   = Right{"purchase_order", "read"}
+	PurchaseOrderRecord = Right{"purchase_order", "record"}
+
 	PolicyView = Right{"policy", "view"}
 
 	// MailRead is admin's view of the outgoing mails (the demo's outbox

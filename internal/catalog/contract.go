@@ -29,6 +29,10 @@ type Contract struct {
 	Version    int64         `bun:"version" json:"version"`
 	CreatedAt  time.Time     `bun:"created_at" json:"created_at"`
 
+	// SupplierEmail is where purchase orders for the contract's lines go
+	// (drop shipment, issue 14); "" when the provider delivers itself.
+	SupplierEmail string `bun:"supplier_email" json:"supplier_email"`
+
 	Lines   []*ContractLine `bun:"rel:has-many,join:id=contract_id" json:"lines,omitempty"`
 	Members []int64         `bun:"-" json:"member_ids,omitempty"`
 }

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -27,6 +28,11 @@ type ContractInput struct {
 	Active     bool        `json:"active"`
 	MemberIDs  []int64     `json:"member_ids"`
 	Lines      []LineInput `json:"lines"`
+
+	// SupplierEmail is the supplier's order e-mail: with it, the lines of
+	// a confirmed order under this contract become a purchase order to
+	// the supplier, delivered straight to the member (Streckengeschäft).
+	SupplierEmail string `json:"supplier_email"`
 }
 
 // LineInput is one contract line: the product by id or by SKU, the
@@ -48,6 +54,7 @@ func ContractInputOf(c *Contract) ContractInput {
 		Number: c.Number, Title: c.Title, Supplier: c.Supplier, ValidFrom: c.ValidFrom.String(), ValidTo: c.ValidTo.String(),
 		AllMembers: c.AllMembers, Active: c.Active, MemberIDs: append([]int64(nil), c.Members...),
 	}
+	in.SupplierEmail = c.SupplierEmail
 	for _, l := range c.Lines {
 		li := LineInput{ProductID: l.ProductID, PriceCents: l.PriceCents, QuotaTotal: l.QuotaTotal, QuotaPerMember: l.QuotaPerMember, MinQuantity: l.MinQuantity}
 		if l.Product != nil {
@@ -69,6 +76,7 @@ func (in *ContractInput) normalize() {
 	in.Number = strings.TrimSpace(in.Number)
 	in.Title = strings.TrimSpace(in.Title)
 	in.Supplier = strings.TrimSpace(in.Supplier)
+	in.SupplierEmail = strings.TrimSpace(in.SupplierEmail)
 	for i := range in.Lines {
 		in.Lines[i].SKU = strings.TrimSpace(in.Lines[i].SKU)
 		if in.Lines[i].MinQuantity == 0 {
@@ -113,6 +121,13 @@ func (in ContractInput) check(ctx context.Context, idb bun.IDB, selfID int64) (*
 	}
 	if utf8.RuneCountInString(in.Supplier) > 200 {
 		add("supplier", "Der Lieferant darf höchstens 200 Zeichen lang sein.")
+	}
+	if in.SupplierEmail != "" {
+		if a, err := mail.ParseAddress(in.SupplierEmail); err != nil || a.Address != in.SupplierEmail || len(in.SupplierEmail) > 254 {
+			add("supplier_email", "Bitte geben Sie die Bestelladresse des Lieferanten als E-Mail-Adresse an (z. B. auftrag@lieferant.example).")
+		} else if in.Supplier == "" {
+			add("supplier", "Mit einer Bestelladresse braucht der Vertrag den Namen des Lieferanten (er steht auf der Bestellung).")
+		}
 	}
 	var err error
 	if cc.from, err = calendar.Parse(in.ValidFrom); err != nil {
@@ -211,7 +226,7 @@ func AddContract(ctx context.Context, idb bun.IDB, actor audit.Actor, in Contrac
 		if err != nil {
 			return err
 		}
-		c := &Contract{Number: cc.Number, Title: cc.Title, Supplier: cc.Supplier, ValidFrom: cc.from, ValidTo: cc.to,
+		c := &Contract{Number: cc.Number, Title: cc.Title, Supplier: cc.Supplier, SupplierEmail: cc.SupplierEmail, ValidFrom: cc.from, ValidTo: cc.to,
 			AllMembers: cc.AllMembers, Active: cc.Active, Members: cc.MemberIDs}
 		for i, l := range cc.Lines {
 			c.Lines = append(c.Lines, &ContractLine{ProductID: cc.products[i].ID, PriceCents: l.PriceCents,
@@ -251,6 +266,7 @@ func UpdateContract(ctx context.Context, idb bun.IDB, actor audit.Actor, id, ver
 		res, err := tx.NewUpdate().Model((*Contract)(nil)).
 			Set("number = ?, title = ?, supplier = ?, valid_from = ?, valid_to = ?, all_members = ?, active = ?, version = version + 1",
 				cc.Number, cc.Title, cc.Supplier, cc.from.String(), cc.to.String(), cc.AllMembers, cc.Active).
+			Set("supplier_email = ?", cc.SupplierEmail).
 			Where("id = ? AND version = ?", id, version).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("update contract %d: %w", id, err)
@@ -383,6 +399,7 @@ func contractChanges(old *Contract, cc *checkedContract) map[string]any {
 	add("number", old.Number, cc.Number)
 	add("title", old.Title, cc.Title)
 	add("supplier", old.Supplier, cc.Supplier)
+	add("supplier_email", old.SupplierEmail, cc.SupplierEmail)
 	add("valid_from", old.ValidFrom.String(), cc.from.String())
 	add("valid_to", old.ValidTo.String(), cc.to.String())
 	add("all_members", old.AllMembers, cc.AllMembers)

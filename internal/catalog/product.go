@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
 )
 
 // Product kinds of DESIGN §2.
@@ -85,6 +86,12 @@ type Product struct {
 	Version           int64     `bun:"version" json:"version"`
 	CreatedAt         time.Time `bun:"created_at" json:"created_at"`
 	UpdatedAt         time.Time `bun:"updated_at" json:"updated_at"`
+
+	// AvailabilityState, LeadTimeDays and AvailableFrom are whether and
+	// when the product can be delivered (issue 14); see Availability.
+	AvailabilityState string        `bun:"availability,nullzero,default:'in_stock'" json:"-"`
+	LeadTimeDays      *int64        `bun:"lead_time_days" json:"-"`
+	AvailableFrom     calendar.Date `bun:"available_from,type:text" json:"-"`
 
 	Category *Category `bun:"rel:belongs-to,join:category_id=id" json:"category,omitempty"`
 }

@@ -39,6 +39,9 @@ type ProductInput struct {
 	SetupRequired     bool   `json:"setup_required"`
 	NoticeMonths      *int64 `json:"notice_months"`
 	EndReminderMonths *int64 `json:"end_reminder_months"`
+	// Availability is whether and when the product can be delivered
+	// (issue 14); the zero value is in stock.
+	Availability Availability `json:"availability"`
 }
 
 // DefaultMonths is the notice period and the rental end reminder of a
@@ -53,6 +56,7 @@ func InputOf(p *Product) ProductInput {
 		ListPriceCents: p.ListPriceCents, VATPercent: p.VATPercent, VATExemptReason: p.VATExemptReason, Active: p.Active, QuoteOnly: p.QuoteOnly,
 		RentalTermMonths: p.RentalTermMonths, RentalMonthlyCents: p.RentalMonthlyCents, RentalBuyoutCents: p.RentalBuyoutCents,
 		SetupRequired: p.SetupRequired, NoticeMonths: &p.NoticeMonths, EndReminderMonths: &p.EndReminderMonths,
+		Availability: p.Availability(),
 	}
 }
 
@@ -96,6 +100,7 @@ func (in *ProductInput) normalize() {
 	if in.CategoryID != nil && *in.CategoryID == 0 {
 		in.CategoryID = nil
 	}
+	in.Availability.normalize()
 }
 
 // Validate checks the input on its own (not against the database) and
@@ -171,12 +176,13 @@ func (in ProductInput) Validate() []apperr.FieldError {
 	if in.EndReminderMonths != nil && (*in.EndReminderMonths < 0 || *in.EndReminderMonths > 24) {
 		add("end_reminder_months", "Die Erinnerung vor Mietende kommt 0 bis 24 Monate vorher.")
 	}
+	errs = append(errs, in.Availability.validate()...)
 	sortFieldErrors(errs, productFieldOrder)
 	return errs
 }
 
 var productFieldOrder = []string{"sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "vat_exempt_reason", "rental_term_months", "rental_monthly_cents", "rental_buyout_cents",
-	"notice_months", "end_reminder_months"}
+	"notice_months", "end_reminder_months", "availability.state", "availability.lead_time_days", "availability.available_from"}
 
 // sortFieldErrors puts field errors in the order of the form, so that
 // messages do not jump around between attempts.
@@ -353,7 +359,8 @@ func saveProduct(ctx context.Context, tx bun.IDB, p *Product, version int64) err
 	p.UpdatedAt = time.Now().UTC()
 	res, err := tx.NewUpdate().Model(p).
 		Column("sku", "name", "description", "category_id", "kind", "unit", "list_price_cents", "vat_percent", "vat_exempt_reason", "active", "quote_only",
-			"rental_term_months", "rental_monthly_cents", "rental_buyout_cents", "setup_required", "version", "updated_at").
+			"rental_term_months", "rental_monthly_cents", "rental_buyout_cents", "setup_required", "availability", "lead_time_days", "available_from",
+			"version", "updated_at").
 		Where("id = ? AND version = ?", p.ID, version).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update product %d: %w", p.ID, err)
@@ -392,6 +399,7 @@ func applyInput(p *Product, in ProductInput) {
 	p.Active, p.QuoteOnly = in.Active, in.QuoteOnly
 	p.RentalTermMonths, p.RentalMonthlyCents, p.RentalBuyoutCents = in.RentalTermMonths, in.RentalMonthlyCents, in.RentalBuyoutCents
 	p.SetupRequired, p.NoticeMonths, p.EndReminderMonths = in.SetupRequired, DefaultMonths, DefaultMonths
+	p.AvailabilityState, p.LeadTimeDays, p.AvailableFrom = in.Availability.State, in.Availability.LeadTimeDays, in.Availability.AvailableFrom
 	if in.NoticeMonths != nil {
 		p.NoticeMonths = *in.NoticeMonths
 	}
@@ -432,6 +440,7 @@ func productChanges(old, p *Product) map[string][2]any {
 	add("setup_required", a.SetupRequired, b.SetupRequired)
 	add("notice_months", deref(a.NoticeMonths), deref(b.NoticeMonths))
 	add("end_reminder_months", deref(a.EndReminderMonths), deref(b.EndReminderMonths))
+	add("availability", a.Availability.Label(), b.Availability.Label())
 	return out
 }
 

@@ -14,6 +14,7 @@ import (
 	"coopshop/internal/member"
 	"coopshop/internal/order"
 	"coopshop/internal/provision"
+	"coopshop/internal/purchase"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/subscription"
@@ -40,6 +41,10 @@ type WorkflowDeps struct {
 	// Subscriptions seeds the demo's rentals, seat subscriptions and last
 	// month's billing run (after the finance part); nil leaves them out.
 	Subscriptions *subscription.Service
+	// Purchases sends the purchase orders of the demo's drop shipments and
+	// records a supplier's confirmation (supply.go); nil leaves them as
+	// the confirmations created them.
+	Purchases *purchase.Service
 }
 
 // demoItem is a cart line by article number.
@@ -57,6 +62,7 @@ type demoOrder struct {
 	key                      string // idempotency key of the submission
 	purchaser, centre, label string // label: the saved delivery address
 	reason                   string
+	urgentReason             string // "": not urgent (Eilbestellung)
 	desiredInDays            int
 	items                    []demoItem
 	approvals                []decision
@@ -101,10 +107,11 @@ var demoOrders = []demoOrder{
 		summary:       "wartet auf Stufe 1 (genehmigung@weissenfels.example)"},
 	{key: "demo-weissenfels-bauamt", purchaser: "einkauf@weissenfels.example", centre: "6100", label: "Rathaus",
 		reason:        "Vier Notebooks für die Bauaufsicht (Ortstermine und Telearbeit), eingerichtet mit dem Verwaltungsimage.",
+		urgentReason:  "Die alten Geräte der Bauaufsicht sind ausgefallen; ab Montag stehen Ortstermine an.",
 		desiredInDays: 21,
 		items:         []demoItem{{"NB-DELL-5450", 4}, {"SVC-EINRICHTUNG-NB", 4}},
 		approvals:     []decision{{"genehmigung@weissenfels.example", "Genehmigt."}},
-		summary:       "genehmigt, wartet auf den Vertrieb (Eingang Vertrieb)"},
+		summary:       "Eilbestellung, genehmigt, wartet auf den Vertrieb (Eingang Vertrieb)"},
 }
 
 // SeedWorkflow creates the demo orders through the real services, acting
@@ -158,6 +165,12 @@ func SeedWorkflow(ctx context.Context, deps WorkflowDeps) ([]string, error) {
 			return out, err
 		}
 	}
+	if deps.Purchases != nil {
+		pos, err := w.seedPurchaseOrders(ctx)
+		if out = append(out, pos...); err != nil {
+			return out, err
+		}
+	}
 	// Last, so that it shifts no number of the demo above.
 	project, err := w.seedProjectQuote(ctx)
 	if out = append(out, project...); err != nil {
@@ -206,7 +219,8 @@ func (w *workflow) place(ctx context.Context, d demoOrder) (*order.Order, error)
 		return nil, fmt.Errorf("delivery address %s: %w", d.label, err)
 	}
 	o, _, err := w.Orders.Submit(ctx, buyer, order.Input{CostCentre: d.centre, DeliveryAddressID: addr.ID, Reason: d.reason,
-		DesiredDate: clock.Today(w.Orders.Clock).AddDays(d.desiredInDays), Idempotency: idempotency.Request{Key: d.key}})
+		DesiredDate: clock.Today(w.Orders.Clock).AddDays(d.desiredInDays), Idempotency: idempotency.Request{Key: d.key},
+		Urgent: d.urgentReason != "", UrgentReason: d.urgentReason})
 	if err != nil {
 		return nil, err
 	}

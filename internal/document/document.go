@@ -32,16 +32,19 @@ const (
 	KindCreditNote        Kind = "Gutschrift"
 	// KindDeliveryNote is the Lieferschein of one delivery (issue 9).
 	KindDeliveryNote Kind = "Lieferschein"
+	// KindPurchaseOrder is the provider's order to a framework contract's
+	// supplier, shipped straight to the member (Streckengeschäft, issue 14).
+	KindPurchaseOrder Kind = "Bestellung"
 )
 
 // Kinds lists every Kind, for tests and for callers that offer a choice.
-var Kinds = []Kind{KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote, KindDeliveryNote}
+var Kinds = []Kind{KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote, KindDeliveryNote, KindPurchaseOrder}
 
 // Valid reports whether k is one of the known kinds; Render refuses others
 // so that a typo never reaches a customer.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote, KindDeliveryNote:
+	case KindOrderRequest, KindQuote, KindOrderConfirmation, KindInvoice, KindCreditNote, KindDeliveryNote, KindPurchaseOrder:
 		return true
 	}
 	return false
@@ -67,6 +70,8 @@ func (k Kind) numberLabel() string {
 		return "Gutschrift-Nr."
 	case KindDeliveryNote:
 		return "Lieferschein-Nr."
+	case KindPurchaseOrder:
+		return "Bestell-Nr."
 	}
 	return "Nummer"
 }

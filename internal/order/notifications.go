@@ -101,16 +101,36 @@ func (s *Service) deputySubjects(ctx context.Context, idb bun.IDB, orgID int64) 
 	return out, nil
 }
 
+// UrgentSubjectPrefix starts the subject of every mail about an urgent
+// order request (Eilbestellung), so that it stands out in any mailbox.
+const UrgentSubjectPrefix = "EILT: "
+
+// markUrgent makes the mails about an urgent order (Eilbestellung) say so
+// first: the subject starts with UrgentSubjectPrefix, the text with the
+// reason. Other orders' mails stay as they are.
+func markUrgent(o *Order, msgs []notify.Message) []notify.Message {
+	if !o.Urgent {
+		return msgs
+	}
+	for i := range msgs {
+		if !strings.HasPrefix(msgs[i].Subject, UrgentSubjectPrefix) {
+			msgs[i].Subject = UrgentSubjectPrefix + msgs[i].Subject
+			msgs[i].Body = "EILBESTELLUNG – Begründung: " + o.UrgentReason + "\n\n" + msgs[i].Body
+		}
+	}
+	return msgs
+}
+
 // mailsAfter composes the notifications a step causes: who must act next
 // (the approvers of the open stage, sales once approved) and the requester
 // about every decision on their request.
-func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, o *Order, st Step, actor account.Principal, comment string) ([]notify.Message, error) {
-	var out []notify.Message
+func (s *Service) mailsAfter(ctx context.Context, idb bun.IDB, o *Order, st Step, actor account.Principal, comment string) (out []notify.Message, err error) {
 	msg := func(to []string, subject, body string) {
 		for _, addr := range to {
 			out = append(out, notify.Message{Event: "order." + string(st), To: addr, Subject: subject, Body: body, Entity: "order", EntityID: o.ID})
 		}
 	}
+	defer func() { out = markUrgent(o, out) }()
 	link := s.BaseURL + fmt.Sprintf("/orders/%d", o.ID)
 	facts := fmt.Sprintf("Bestellung: %s\nMitglied: %s\nAngefordert von: %s\nBetrag: %s brutto\nKostenstelle: %s\n\n%s\n",
 		o.Number, o.MemberName, o.RequesterName, money.Format(o.GrossCents), o.CostCentre, link)

@@ -98,7 +98,11 @@ type Order struct {
 	Reason          string        `bun:"reason"`
 	DesiredDate     calendar.Date `bun:"desired_date,type:text"`
 	// BuyerReference is the member's Bestellzeichen ("" when none).
-	BuyerReference string    `bun:"buyer_reference"`
+	BuyerReference string `bun:"buyer_reference"`
+	// Urgent marks an Eilbestellung (issue 14): it comes first in every
+	// inbox and its mails say so; UrgentReason says why (required).
+	Urgent         bool      `bun:"urgent"`
+	UrgentReason   string    `bun:"urgent_reason"`
 	NetCents       int64     `bun:"net_cents"`
 	VATCents       int64     `bun:"vat_cents"`
 	GrossCents     int64     `bun:"gross_cents"`

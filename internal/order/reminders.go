@@ -111,7 +111,7 @@ func (s *Service) Remind(ctx context.Context) (RemindResult, error) {
 					Body: fmt.Sprintf("Stufe %d der Bestellanforderung %s kann niemand mehr entscheiden.\n\nWas helfen würde:\n- %s\n\n%s",
 						w.stage.StageNo, o.Number, strings.Join(reasons, "\n- "), facts)})
 			}
-			if err := notify.EnqueueOnce(ctx, s.DB, "stuck:"+key, msgs...); err != nil {
+			if err := notify.EnqueueOnce(ctx, s.DB, "stuck:"+key, markUrgent(o, msgs)...); err != nil {
 				return res, err
 			}
 			res.Stuck++
@@ -127,7 +127,7 @@ func (s *Service) Remind(ctx context.Context) (RemindResult, error) {
 				Body: fmt.Sprintf("Die Bestellanforderung %s wartet seit %d Arbeitstagen auf die Entscheidung über Stufe %d.\n\n%s",
 					o.Number, w.days, w.stage.StageNo, facts)})
 		}
-		if err := notify.EnqueueOnce(ctx, s.DB, "remind:"+key+":"+today.String(), msgs...); err != nil {
+		if err := notify.EnqueueOnce(ctx, s.DB, "remind:"+key+":"+today.String(), markUrgent(o, msgs)...); err != nil {
 			return res, err
 		}
 		res.Reminded++
@@ -142,7 +142,7 @@ func (s *Service) Remind(ctx context.Context) (RemindResult, error) {
 					"die Genehmiger wurden täglich erinnert (%s). Entscheiden dürfen weiterhin nur sie oder ihre Vertretung.\n\n%s",
 					w.stage.StageNo, o.Number, w.days, strings.Join(w.deciders, ", "), facts)})
 		}
-		if err := notify.EnqueueOnce(ctx, s.DB, "escalate:"+key, msgs...); err != nil {
+		if err := notify.EnqueueOnce(ctx, s.DB, "escalate:"+key, markUrgent(o, msgs)...); err != nil {
 			return res, err
 		}
 		res.Escalated++

@@ -98,7 +98,9 @@ type Filter struct {
 	States   []State // any of these states
 	BeforeID int64   // cursor: orders older than this id
 	Limit    int
-	Oldest   bool // oldest first (inboxes) instead of newest first
+	// Oldest lists oldest first (inboxes) instead of newest first, urgent
+	// requests (Eilbestellungen) before all others (issue 14).
+	Oldest bool
 	// Search of the order list (issue 13): a part of the order number, the
 	// start of the cost centre, and the day of submission (Berlin days,
 	// both inclusive; zero: open).
@@ -125,7 +127,7 @@ func List(ctx context.Context, idb bun.IDB, f Filter) ([]*Order, error) {
 		Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("ol.line_no") }).
 		Limit(int64(f.Limit))
 	if f.Oldest {
-		q.OrderExpr("o.submitted_at, o.id")
+		q.OrderExpr("o.urgent DESC, o.submitted_at, o.id")
 	} else {
 		q.OrderExpr("o.id DESC")
 	}

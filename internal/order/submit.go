@@ -36,6 +36,10 @@ type Input struct {
 	// optional, at most 60 characters): printed on every document of the
 	// order and carried to its invoices (XRechnung BT-13).
 	BuyerReference string
+	// Urgent marks the request as an Eilbestellung; UrgentReason (required
+	// then, at most 500 characters) says why it cannot wait.
+	Urgent       bool
+	UrgentReason string
 	// Idempotency is the client's Idempotency-Key with the hash of its
 	// request: the same key and body give the same order, the same key
 	// with another body a 422.
@@ -51,11 +55,17 @@ type header struct {
 	costCentre, address, reason string
 	desired                     calendar.Date
 	buyerReference              string
+	urgent                      bool
+	urgentReason                string
 }
 
 // BuyerReferenceRule is what a Bestellzeichen may be: one printable line
 // of at most 60 characters.
 var BuyerReferenceRule = text.Rule{Max: 60, Printable: true}
+
+// UrgentReasonRule is what the reason of an Eilbestellung may be: at most
+// 500 characters of text.
+var UrgentReasonRule = text.Rule{Max: 500, MultiLine: true}
 
 // checkHeader validates the input against the member's settings and
 // collects every field error at once.
@@ -111,6 +121,17 @@ func checkHeader(ctx context.Context, idb bun.IDB, memberID int64, in Input, tod
 	h.buyerReference = strings.TrimSpace(in.BuyerReference)
 	if msg := text.Check(h.buyerReference, BuyerReferenceRule); msg != "" {
 		fe = append(fe, apperr.FieldError{Field: "buyer_reference", Message: "Bestellzeichen: " + msg})
+	}
+	h.urgent, h.urgentReason = in.Urgent, strings.TrimSpace(in.UrgentReason)
+	switch {
+	case h.urgent && h.urgentReason == "":
+		fe = append(fe, apperr.FieldError{Field: "urgent_reason", Message: "Bitte begründen Sie, warum die Bestellung eilt."})
+	case !h.urgent && h.urgentReason != "":
+		fe = append(fe, apperr.FieldError{Field: "urgent_reason", Message: "Eine Eilbegründung gibt es nur bei einer Eilbestellung."})
+	default:
+		if msg := text.Check(h.urgentReason, UrgentReasonRule); msg != "" {
+			fe = append(fe, apperr.FieldError{Field: "urgent_reason", Message: "Eilbegründung: " + msg})
+		}
 	}
 	if len(in.Idempotency.Key) > idempotency.MaxKeyLen {
 		fe = append(fe, apperr.FieldError{Field: idempotency.Header, Message: "Der Idempotency-Key ist zu lang (höchstens 200 Zeichen)."})
@@ -308,8 +329,8 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 	now := s.Clock.Now().UTC()
 	o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
 		CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
-		BuyerReference: h.buyerReference, SubmittedAt: now, UpdatedAt: now, Lines: lines, MemberName: actor.User.Org.Name,
-		RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
+		BuyerReference: h.buyerReference, Urgent: h.urgent, UrgentReason: h.urgentReason, SubmittedAt: now, UpdatedAt: now,
+		Lines: lines, MemberName: actor.User.Org.Name, RequesterName: actor.User.Name, RequesterEmail: actor.User.Email}
 	if !key.Empty() {
 		o.IdempotencyKey = &key.Key
 	}
@@ -336,7 +357,8 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 	if err := idempotency.Remember(ctx, tx, key, o.ID, now); err != nil {
 		return nil, err
 	}
-	d := map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents, "lines": len(o.Lines), "stages": len(o.RoundStages())}
+	d := map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents, "lines": len(o.Lines), "stages": len(o.RoundStages()),
+		"urgent": o.Urgent}
 	for k, v := range detail {
 		d[k] = v
 	}

@@ -52,6 +52,9 @@ type Entry struct {
 	Title string
 	Href  string
 	Since time.Time
+	// Urgent marks an Eilbestellung (issue 14): it comes before all
+	// others, whatever its age.
+	Urgent bool
 }
 
 // Item is one sort of waiting work: how many, where to do it and the
@@ -151,9 +154,16 @@ func (s *Service) Todo(ctx context.Context, actor account.Principal) (List, erro
 	return l, nil
 }
 
-// sortEntries keeps the MaxEntries oldest entries, oldest first.
+// sortEntries keeps the MaxEntries first entries: urgent ones
+// (Eilbestellungen) first, then oldest first.
 func sortEntries(it *Item) {
-	sort.SliceStable(it.Entries, func(i, j int) bool { return it.Entries[i].Since.Before(it.Entries[j].Since) })
+	sort.SliceStable(it.Entries, func(i, j int) bool {
+		a, b := it.Entries[i], it.Entries[j]
+		if a.Urgent != b.Urgent {
+			return a.Urgent
+		}
+		return a.Since.Before(b.Since)
+	})
 	if len(it.Entries) > MaxEntries {
 		it.Entries = it.Entries[:MaxEntries]
 	}
@@ -164,7 +174,7 @@ func orderEntry(o *order.Order, since time.Time) Entry {
 	if o.MemberName != "" {
 		title += " – " + o.MemberName
 	}
-	return Entry{Title: title, Href: fmt.Sprintf("/orders/%d", o.ID), Since: since}
+	return Entry{Title: title, Href: fmt.Sprintf("/orders/%d", o.ID), Since: since, Urgent: o.Urgent}
 }
 
 func quoteEntry(q *quote.Quote, since time.Time) Entry {

@@ -37,6 +37,7 @@ import (
 	"coopshop/internal/payment"
 	"coopshop/internal/privacy"
 	"coopshop/internal/provision"
+	"coopshop/internal/purchase"
 	"coopshop/internal/quote"
 	"coopshop/internal/sales"
 	"coopshop/internal/subscription"
@@ -90,6 +91,9 @@ type Deps struct {
 	// OrderLists are purchasers' order lists and the ways into the cart
 	// from them and from past orders (issue 14).
 	OrderLists *orderlist.Service
+	// Purchases are the purchase orders to framework contract suppliers
+	// (drop shipment, issue 14); nil shows none.
+	Purchases *purchase.Service
 }
 
 // Server holds the fiber app and the dependencies of the handlers.

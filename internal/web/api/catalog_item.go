@@ -84,6 +84,11 @@ type CatalogItem struct {
 	Product           *catalog.Product `json:"-"`
 	Provider          bool             `json:"-"`
 	Badge             CatalogBadge     `json:"-"`
+
+	// Availability is whether and when the product can be delivered
+	// (issue 14): in_stock, lead_time (lead_time_days), on_request or
+	// unavailable (until available_from).
+	Availability catalog.Availability `json:"availability"`
 }
 
 type priceSourceJSON struct {
@@ -121,6 +126,7 @@ func NewCatalogItem(p *catalog.Product, pr catalog.Price, provider bool) Catalog
 		PriceSource: priceSourceJSON{Type: pr.Source}, MinQuantity: max(pr.MinQuantity, 1), Note: pr.Note, Version: p.Version,
 		Price: pr, Product: p, Provider: provider,
 		SetupRequired: p.SetupRequired, NoticeMonths: p.NoticeMonths, EndReminderMonths: p.EndReminderMonths,
+		Availability: p.Availability(),
 	}
 	if pr.Source == catalog.SourceContract {
 		num, id := pr.ContractNumber, pr.ContractID

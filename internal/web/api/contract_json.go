@@ -26,6 +26,10 @@ type ContractJSON struct {
 	MemberIDs  []int64            `json:"member_ids,omitempty"`
 	Version    int64              `json:"version"`
 	Lines      []ContractLineJSON `json:"lines"`
+
+	// SupplierEmail is the supplier's order e-mail (drop shipment), shown
+	// to the provider's staff only.
+	SupplierEmail string `json:"supplier_email,omitempty"`
 }
 
 // ContractLineJSON is one line of a contract with the caller's quota.
@@ -69,6 +73,7 @@ func NewContractJSON(ct *catalog.Contract, v catalog.Viewer, today calendar.Date
 	}
 	if v.Provider() {
 		out.MemberIDs = ct.Members
+		out.SupplierEmail = ct.SupplierEmail
 	}
 	for _, l := range ct.Lines {
 		lj := ContractLineJSON{

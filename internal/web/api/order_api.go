@@ -20,6 +20,22 @@ type orderInputJSON struct {
 	DesiredDate       calendar.Date `json:"desired_date"`
 }
 
+// orderSubmitJSON is the body of POST /api/v1/orders: the header and
+// whether the request is urgent (Eilbestellung, issue 14), with the
+// reason that is required then. Urgency is decided at submission.
+// Its fields are spelled out (not embedded), so that a decoding error
+// names the field as the client wrote it ("desired_date").
+type orderSubmitJSON struct {
+	CostCentre        string        `json:"cost_centre"`
+	DeliveryAddress   string        `json:"delivery_address"`
+	DeliveryAddressID int64         `json:"delivery_address_id"`
+	Reason            string        `json:"reason"`
+	BuyerReference    string        `json:"buyer_reference"`
+	DesiredDate       calendar.Date `json:"desired_date"`
+	Urgent            bool          `json:"urgent"`
+	UrgentReason      string        `json:"urgent_reason"`
+}
+
 func (in orderInputJSON) input() order.Input {
 	return order.Input{CostCentre: in.CostCentre, DeliveryAddress: in.DeliveryAddress, DeliveryAddressID: in.DeliveryAddressID,
 		Reason: in.Reason, BuyerReference: in.BuyerReference, DesiredDate: in.DesiredDate}
@@ -30,11 +46,13 @@ func (in orderInputJSON) input() order.Input {
 // the same body answer the same order (201 again, with
 // Idempotent-Replayed: true); another body under the key is a 422.
 func (h *Handler) apiOrderSubmit(c *fiber.Ctx) error {
-	var in orderInputJSON
+	var in orderSubmitJSON
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	oi := in.input()
+	oi := orderInputJSON{CostCentre: in.CostCentre, DeliveryAddress: in.DeliveryAddress, DeliveryAddressID: in.DeliveryAddressID,
+		Reason: in.Reason, BuyerReference: in.BuyerReference, DesiredDate: in.DesiredDate}.input()
+	oi.Urgent, oi.UrgentReason = in.Urgent, in.UrgentReason
 	var err error
 	if oi.Idempotency, err = web.IdempotencyOf(c); err != nil {
 		return err

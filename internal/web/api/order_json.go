@@ -42,6 +42,8 @@ type cartItemJSON struct {
 	// next submission will point it out once.
 	PriceChanged bool `json:"price_changed"`
 	Available    bool `json:"available"`
+	// Availability is whether and when the product can be delivered.
+	Availability catalog.Availability `json:"availability"`
 }
 
 type vatJSON struct {
@@ -65,7 +67,8 @@ func cartOf(v *cart.View) cartJSON {
 	for _, l := range v.Lines {
 		out.Items = append(out.Items, cartItemJSON{ProductID: l.Product.ID, SKU: l.Product.SKU, Name: l.Product.Name, Unit: l.Product.Unit,
 			Quantity: l.Quantity, UnitPriceCents: l.Price.UnitCents, VATPercent: l.Product.VATPercent, NetCents: l.NetCents,
-			PriceSource: linePriceSource(l.Price.Source, l.Price.ContractNumber), Note: l.Price.Note, PriceChanged: l.Changed, Available: l.Available})
+			PriceSource: linePriceSource(l.Price.Source, l.Price.ContractNumber), Note: l.Price.Note, PriceChanged: l.Changed, Available: l.Available,
+			Availability: l.Product.Availability()})
 	}
 	for _, r := range v.Totals.Rates {
 		out.VAT = append(out.VAT, vatJSON{r.VATPercent, r.NetCents, r.VATCents})
@@ -101,6 +104,9 @@ type orderLineJSON struct {
 	// SubscriptionID names the seat subscription a change order's line
 	// changes; null on every other line.
 	SubscriptionID *int64 `json:"subscription_id"`
+	// Availability is the product's availability today; null for a free
+	// line.
+	Availability *catalog.Availability `json:"availability"`
 }
 
 type approvalJSON struct {
@@ -195,6 +201,14 @@ type orderJSON struct {
 	QuoteID *int64 `json:"quote_id"`
 	// Steps are the steps the caller may take now.
 	Steps []order.Step `json:"steps"`
+
+	// Urgent and UrgentReason: an Eilbestellung and why (issue 14).
+	Urgent       bool   `json:"urgent"`
+	UrgentReason string `json:"urgent_reason"`
+	// PurchaseOrders are the drop shipments of the order's lines to
+	// framework contract suppliers (issue 14), for the provider's staff;
+	// absent for members.
+	PurchaseOrders *[]purchaseOrderJSON `json:"purchase_orders,omitempty"`
 }
 
 // orderOf is one order as the API shows it.
@@ -226,6 +240,7 @@ func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *o
 	out := orderJSON{ID: o.ID, Number: o.Number, State: o.State, StateLabel: o.State.Label(), Version: o.Version,
 		Member: refJSON{ID: o.OrgID, Name: o.MemberName}, Requester: refJSON{ID: o.RequesterID, Name: o.RequesterName, Email: o.RequesterEmail},
 		CostCentre: o.CostCentre, DeliveryAddress: o.DeliveryAddress, Reason: o.Reason, BuyerReference: o.BuyerReference, DesiredDate: o.DesiredDate,
+		Urgent: o.Urgent, UrgentReason: o.UrgentReason,
 		SubmittedAt: o.SubmittedAt, UpdatedAt: o.UpdatedAt, NetCents: o.NetCents, VATCents: o.VATCents, GrossCents: o.GrossCents,
 		amountsJSON: amountsOf(o.Amounts()), Approvals: []approvalJSON{}, Steps: []order.Step{}}
 	if o.CurrentStage != 0 && o.State == order.StateSubmitted {
@@ -252,8 +267,13 @@ func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *o
 	out.NeedsQuote = o.NeedsQuote()
 	out.Lines = []orderLineJSON{}
 	provisioning := h.provisioningOf(ctx, p, o)
+	avail := h.availabilityOf(ctx, p, o)
 	for _, l := range o.Lines {
-		out.Lines = append(out.Lines, orderLineJSON{Provisioning: provisioning[l.LineNo], LineNo: l.LineNo, ProductID: productIDOf(l.ProductID), SKU: l.SKU, Name: l.Name, Unit: l.Unit,
+		var av *catalog.Availability
+		if a, ok := avail[l.ProductID]; ok && !l.Free() {
+			av = &a
+		}
+		out.Lines = append(out.Lines, orderLineJSON{Availability: av, Provisioning: provisioning[l.LineNo], LineNo: l.LineNo, ProductID: productIDOf(l.ProductID), SKU: l.SKU, Name: l.Name, Unit: l.Unit,
 			Quantity: l.Quantity, UnitPriceCents: l.UnitPriceCents, DiscountBP: l.DiscountBP, VATPercent: l.VATPercent, NetCents: l.NetCents,
 			PriceSource: linePriceSource(l.PriceSource, l.ContractNumber), DeliveredQuantity: l.Delivered, SubscriptionID: l.SubscriptionID})
 	}
@@ -261,6 +281,27 @@ func (h *Handler) orderWithQuote(ctx context.Context, p *account.Principal, o *o
 		out.Deliveries = append(out.Deliveries, deliveryOf(o, d))
 	}
 	out.Steps = append(out.Steps, h.Orders.AllowedSteps(*p, o)...)
+	out.PurchaseOrders = h.purchaseOrdersOf(ctx, p, o.ID)
+	return out
+}
+
+// availabilityOf is the availability today of the products of o's lines;
+// empty when it cannot be read (the order is shown without it).
+func (h *Handler) availabilityOf(ctx context.Context, p *account.Principal, o *order.Order) map[int64]catalog.Availability {
+	var ids []int64
+	for _, l := range o.Lines {
+		if !l.Free() {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	if len(ids) == 0 || h.Catalog == nil {
+		return nil
+	}
+	out, err := h.Catalog.Availabilities(ctx, *p, ids)
+	if err != nil {
+		h.Log.Error("availability of order lines", "order", o.Number, "err", err)
+		return nil
+	}
 	return out
 }
 

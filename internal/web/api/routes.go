@@ -74,6 +74,12 @@ func Routes(h *Handler) []web.Route {
 		// Provisioning of the units of a line (internal/provision).
 		web.Allow("GET", "/api/v1/orders/:id/lines/:line_no/provisioning", authz.OrderRead, h.apiProvisionGet),
 		web.Allow("POST", "/api/v1/orders/:id/lines/:line_no/provisioning", authz.OrderProvision, h.apiProvisionUpdate),
+		// Drop shipment (issue 14): purchase orders to framework contract
+		// suppliers (internal/purchase); sales records their progress.
+		web.Allow("GET", "/api/v1/purchase-orders/:id", authz.PurchaseOrderRead, h.apiPurchaseOrder),
+		web.Allow("GET", "/api/v1/purchase-orders/:id/pdf", authz.PurchaseOrderRead, h.apiPurchaseOrderPDF),
+		web.Allow("POST", "/api/v1/purchase-orders/:id/confirm", authz.PurchaseOrderRecord, h.apiPurchaseOrderConfirm),
+		web.Allow("POST", "/api/v1/purchase-orders/:id/deliver", authz.PurchaseOrderRecord, h.apiPurchaseOrderDeliver),
 		// A member's order settings: read by whoever may read its orders
 		// (checked per member in internal/member), changed by its admin.
 		web.Allow("GET", "/api/v1/members/:id/settings", authz.OrderRead, h.apiSettings),

@@ -15,6 +15,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/money"
 	"coopshop/internal/order"
+	"coopshop/internal/purchase"
 	"coopshop/internal/quote"
 )
 
@@ -121,6 +122,11 @@ var auditActions = map[string]string{
 	"delivery_address.create":  "Lieferadresse angelegt",
 	"delivery_address.update":  "Lieferadresse geändert",
 	"delivery_address.delete":  "Lieferadresse gelöscht",
+	// Drop shipment (issue 14).
+	"purchase_order.create":  "Bestellung beim Lieferanten angelegt",
+	"purchase_order.send":    "Bestellung an den Lieferanten gesendet",
+	"purchase_order.confirm": "Bestätigung des Lieferanten erfasst",
+	"purchase_order.deliver": "Lieferung des Lieferanten an das Mitglied erfasst",
 }
 
 // auditVerbs words the verb of an action the table does not name (one a
@@ -151,6 +157,7 @@ var auditEntities = []struct{ Kind, Label string }{
 	{"contract", "Rahmenvertrag"}, {"user", "Benutzer"}, {"organisation", "Organisation"},
 	{"cost_centre", "Kostenstelle"}, {"delivery_address", "Lieferadresse"}, {"deputy", "Vertretung"},
 	{"catalog", "Katalog"}, {"export", "Export"}, {"privacy", "Datenschutz"},
+	{"catalog", "Katalog"}, {"export", "Export"}, {"purchase_order", "Bestellung beim Lieferanten"},
 }
 
 // entityLabel is the German name of a kind of object.
@@ -209,6 +216,11 @@ var detailFields = map[string]string{
 	"quotas":    "Kontingente je Mitglied (Nr. → Menge)",
 	"pseudonym": "Pseudonym", "roles_revoked": "Entzogene Rollen", "mails_stopped": "Gestoppte E-Mails", "changed": "Ersetzt in",
 	"sections": "Abschnitte", "login_entries": "Gelöschte Anmeldeeinträge", "cutoff": "Älter als", "retention_days": "Aufbewahrung (Tage)",
+	// Issue 14: availability, urgency, drop shipment.
+	"availability": "Verfügbarkeit", "urgent": "Eilbestellung", "urgent_reason": "Eilbegründung",
+	"supplier_email": "Bestelladresse des Lieferanten", "supplier_reference": "Auftragsnummer des Lieferanten",
+	"confirmed_on": "Bestätigt am", "expected_on": "Zugesagter Liefertermin", "delivered_on": "Geliefert am",
+	"note": "Bemerkung", "sha256": "Prüfsumme (SHA-256)",
 }
 
 // auditChanges says in words what an entry's details record: the state
@@ -267,6 +279,8 @@ func stateLabel(entity, s string) string {
 		return quote.State(s).Label()
 	case "invoice":
 		return invoice.State(s).Label()
+	case "purchase_order":
+		return purchase.State(s).Label()
 	}
 	return s
 }

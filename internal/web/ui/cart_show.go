@@ -22,6 +22,7 @@ func (h *Handler) cartPage(c *fiber.Ctx) error {
 			CostCentre: fs.Value("cost_centre"), AddressID: fs.Value("delivery_address_id"), Address: fs.Value("delivery_address"),
 			Reason: fs.Value("reason"), DesiredDate: fs.Value("desired_date"), Key: fs.Value("idempotency_key"),
 			BuyerReference: fs.Value("buyer_reference"),
+			Urgent:         fs.Value("urgent") != "", UrgentReason: fs.Value("urgent_reason"),
 		}
 	}
 	return h.renderCartState(c, f, fs)

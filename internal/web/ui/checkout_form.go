@@ -14,6 +14,9 @@ type checkoutForm struct {
 	DesiredDate string
 	// BuyerReference is the member's own order reference (Bestellzeichen).
 	BuyerReference string
+	// Urgent and UrgentReason: an Eilbestellung and why (issue 14).
+	Urgent       bool
+	UrgentReason string
 	// Key is the idempotency key of this form: sending it twice (a double
 	// click, a reload) submits one order.
 	Key string

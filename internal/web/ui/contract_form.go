@@ -19,9 +19,11 @@ import (
 type contractForm struct {
 	ID, Version                                 int64
 	Number, Title, Supplier, ValidFrom, ValidTo string
-	AllMembers, Active                          bool
-	Members                                     map[int64]bool
-	Lines                                       []lineForm
+	// SupplierEmail is the supplier's order e-mail (drop shipment).
+	SupplierEmail      string
+	AllMembers, Active bool
+	Members            map[int64]bool
+	Lines              []lineForm
 }
 
 // lineForm is one row of the lines table; Errors are the row's messages.
@@ -37,7 +39,7 @@ const blankLines = 3
 // contractFormOf is the form of a stored contract.
 func contractFormOf(ct *catalog.Contract) contractForm {
 	f := contractForm{
-		ID: ct.ID, Version: ct.Version, Number: ct.Number, Title: ct.Title, Supplier: ct.Supplier,
+		ID: ct.ID, Version: ct.Version, Number: ct.Number, Title: ct.Title, Supplier: ct.Supplier, SupplierEmail: ct.SupplierEmail,
 		ValidFrom: ct.ValidFrom.String(), ValidTo: ct.ValidTo.String(), AllMembers: ct.AllMembers, Active: ct.Active,
 		Members: map[int64]bool{},
 	}
@@ -65,7 +67,7 @@ func contractFormOf(ct *catalog.Contract) contractForm {
 func contractFormFrom(c *fiber.Ctx) contractForm {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	f := contractForm{
-		Number: v("number"), Title: v("title"), Supplier: v("supplier"), ValidFrom: v("valid_from"), ValidTo: v("valid_to"),
+		Number: v("number"), Title: v("title"), Supplier: v("supplier"), SupplierEmail: v("supplier_email"), ValidFrom: v("valid_from"), ValidTo: v("valid_to"),
 		AllMembers: c.FormValue("all_members") != "", Active: c.FormValue("active") != "", Members: map[int64]bool{},
 	}
 	for _, raw := range web.FormValues(c, "member_id") {
@@ -94,7 +96,7 @@ func contractFormFrom(c *fiber.Ctx) contractForm {
 // input turns the form into domain input and the errors of reading it.
 func (f *contractForm) input() (catalog.ContractInput, formErrors) {
 	var errs formErrors
-	in := catalog.ContractInput{Number: f.Number, Title: f.Title, Supplier: f.Supplier, ValidFrom: f.ValidFrom, ValidTo: f.ValidTo,
+	in := catalog.ContractInput{Number: f.Number, Title: f.Title, Supplier: f.Supplier, SupplierEmail: f.SupplierEmail, ValidFrom: f.ValidFrom, ValidTo: f.ValidTo,
 		AllMembers: f.AllMembers, Active: f.Active}
 	for id, on := range f.Members {
 		if on {

@@ -65,7 +65,10 @@ type todoBlock struct {
 }
 
 // todoEntry is one of the oldest waiting items with its age in German.
-type todoEntry struct{ Title, Href, Since string }
+type todoEntry struct {
+	Title, Href, Since string
+	Urgent             bool
+}
 
 // todoView turns the to-do list into the start page's German sentences.
 func todoView(l todo.List) []todoBlock {
@@ -73,7 +76,7 @@ func todoView(l todo.List) []todoBlock {
 	for _, it := range l.Items {
 		b := todoBlock{Kind: string(it.Kind), Label: it.Kind.Label(), Text: it.Text(l.Now), Href: it.Href}
 		for _, e := range it.Entries {
-			b.Entries = append(b.Entries, todoEntry{Title: e.Title, Href: e.Href, Since: todo.Since(e.Since, l.Now)})
+			b.Entries = append(b.Entries, todoEntry{Title: e.Title, Href: e.Href, Since: todo.Since(e.Since, l.Now), Urgent: e.Urgent})
 		}
 		out = append(out, b)
 	}

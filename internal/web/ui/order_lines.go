@@ -14,6 +14,9 @@ type orderLineView struct {
 	Discount    string // "12,5 %", "" without discount
 	// UndiscountedCents is quantity × unit price, before the discount.
 	UndiscountedCents int64
+	// Availability is the product's availability today (issue 14); nil
+	// for a free line.
+	Availability *catalog.Availability
 }
 
 // orderLinesView is the lines of the order page and whether any line has

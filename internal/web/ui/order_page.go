@@ -34,6 +34,9 @@ type orderView struct {
 	// Reorder offers "nochmal bestellen" and "als Bestellliste
 	// speichern" (order_reorder.go).
 	Reorder reorderView
+	// PurchaseOrders are the drop shipments to suppliers (issue 14), for
+	// the provider's staff.
+	PurchaseOrders []purchaseRow
 }
 
 // loadOrder loads the order of the :id parameter for the caller.
@@ -62,6 +65,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 	v.Order = o
 	v.Lines = orderLines(o)
 	v.Reorder = h.reorderOf(c, o)
+	if err := h.lineAvailability(c, o, &v.Lines); err != nil {
+		return err
+	}
 	if id, ok := api.LatestQuoteIDs(c.UserContext(), &h.Deps, p, o)[o.ID]; ok {
 		v.QuoteID = &id
 	}
@@ -83,6 +89,9 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 		return err
 	}
 	if v.Documents, err = h.orderDocuments(c, o); err != nil {
+		return err
+	}
+	if v.PurchaseOrders, err = h.purchaseRows(c, o); err != nil {
 		return err
 	}
 	if h.Provision != nil {
@@ -123,4 +132,29 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 // auditObject is the order's audit trail as the enforcer sees it.
 func auditObject(o *order.Order) authz.Object {
 	return authz.Object{Kind: "audit", OrgID: o.OrgID}
+}
+
+// lineAvailability adds the products' availability today to the lines of
+// the order page: what the purchaser and sales need to know about when
+// the goods can come (issue 14).
+func (h *Handler) lineAvailability(c *fiber.Ctx, o *order.Order, lv *orderLinesView) error {
+	var ids []int64
+	for _, l := range o.Lines {
+		if !l.Free() {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	avail, err := h.Catalog.Availabilities(c.UserContext(), *web.Principal(c), ids)
+	if err != nil {
+		return err
+	}
+	for i := range lv.Lines {
+		if a, ok := avail[lv.Lines[i].ProductID]; ok && !lv.Lines[i].Free() {
+			lv.Lines[i].Availability = &a
+		}
+	}
+	return nil
 }

@@ -20,8 +20,9 @@ func (h *Handler) orderSubmit(c *fiber.Ctx) error {
 		CostCentre: c.FormValue("cost_centre"), AddressID: c.FormValue("delivery_address_id"), Address: c.FormValue("delivery_address"),
 		Reason: c.FormValue("reason"), DesiredDate: strings.TrimSpace(c.FormValue("desired_date")), Key: c.FormValue("idempotency_key"),
 		BuyerReference: c.FormValue("buyer_reference"),
+		Urgent:         c.FormValue("urgent") != "", UrgentReason: c.FormValue("urgent_reason"),
 	}
-	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason, BuyerReference: f.BuyerReference}
+	in := order.Input{CostCentre: f.CostCentre, Reason: f.Reason, BuyerReference: f.BuyerReference, Urgent: f.Urgent, UrgentReason: f.UrgentReason}
 	var err error
 	if in.Idempotency, err = web.IdempotencyOfForm(c, f.Key); err != nil {
 		return h.checkoutFailed(c, f, err)
@@ -62,6 +63,10 @@ func (h *Handler) checkoutFailed(c *fiber.Ctx, f checkoutForm, err error) error 
 	fs.Values = map[string][]string{
 		"cost_centre": {f.CostCentre}, "delivery_address_id": {f.AddressID}, "delivery_address": {f.Address},
 		"reason": {f.Reason}, "desired_date": {f.DesiredDate}, "idempotency_key": {f.Key}, "buyer_reference": {f.BuyerReference},
+		"urgent_reason": {f.UrgentReason},
+	}
+	if f.Urgent {
+		fs.Values["urgent"] = []string{"1"}
 	}
 	h.KeepForm(c, fs)
 	return c.Redirect("/cart#bestellen", fiber.StatusSeeOther)

@@ -8,6 +8,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/money"
 	"coopshop/internal/web"
@@ -26,6 +27,9 @@ type productForm struct {
 	// period of a seat subscription and the rental end reminder (months).
 	SetupRequired    bool
 	Notice, Reminder string
+	// Availability, LeadTime (working days) and AvailableFrom (a date as
+	// typed): whether and when the product can be delivered (issue 14).
+	Availability, LeadTime, AvailableFrom string
 }
 
 // productFormOf is the form of a stored product.
@@ -35,6 +39,14 @@ func productFormOf(p *catalog.Product) productForm {
 		ListPrice: money.FormatNumber(p.ListPriceCents), VATPercent: strconv.FormatInt(p.VATPercent, 10),
 		Active: p.Active, QuoteOnly: p.QuoteOnly, SetupRequired: p.SetupRequired,
 		Notice: strconv.FormatInt(p.NoticeMonths, 10), Reminder: strconv.FormatInt(p.EndReminderMonths, 10),
+	}
+	a := p.Availability()
+	f.Availability = a.State
+	if a.LeadTimeDays != nil {
+		f.LeadTime = strconv.FormatInt(*a.LeadTimeDays, 10)
+	}
+	if !a.AvailableFrom.IsZero() {
+		f.AvailableFrom = a.AvailableFrom.String()
 	}
 	if p.CategoryID != nil {
 		f.CategoryID = strconv.FormatInt(*p.CategoryID, 10)
@@ -59,6 +71,7 @@ func productFormFrom(c *fiber.Ctx) productForm {
 		Unit: v("unit"), ListPrice: v("list_price"), VATPercent: v("vat_percent"), TermMonths: v("rental_term_months"),
 		Monthly: v("rental_monthly"), Buyout: v("rental_buyout"), Active: c.FormValue("active") != "", QuoteOnly: c.FormValue("quote_only") != "",
 		SetupRequired: c.FormValue("setup_required") != "", Notice: v("notice_months"), Reminder: v("end_reminder_months"),
+		Availability: v("availability"), LeadTime: v("lead_time_days"), AvailableFrom: v("available_from"),
 	}
 }
 
@@ -80,6 +93,17 @@ func (f productForm) input() (catalog.ProductInput, formErrors) {
 		errs.add("vat_percent", "Bitte wählen Sie einen Mehrwertsteuersatz.")
 	}
 	in.VATPercent = vat
+	in.Availability = catalog.Availability{State: f.Availability}
+	if f.Availability == catalog.AvailableLeadTime {
+		in.Availability.LeadTimeDays = errs.count("availability.lead_time_days", f.LeadTime)
+	}
+	if f.Availability == catalog.AvailableUnavailable && f.AvailableFrom != "" {
+		d, err := calendar.Parse(f.AvailableFrom)
+		if err != nil {
+			errs.add("availability.available_from", "Bitte ein Datum als TT.MM.JJJJ angeben.")
+		}
+		in.Availability.AvailableFrom = d
+	}
 	return in, errs
 }
 
@@ -94,7 +118,7 @@ func (h *Handler) renderProductForm(c *fiber.Ctx, f productForm, err error) erro
 	if f.ID != 0 {
 		title = "Produkt " + f.SKU + " bearbeiten"
 	}
-	data := fiber.Map{"Title": title, "F": f, "Categories": cats, "Kinds": kindOptions(), "VATRates": catalog.VATRates, "Errors": map[string]string{},
+	data := fiber.Map{"Title": title, "F": f, "Categories": cats, "Kinds": kindOptions(), "VATRates": catalog.VATRates, "Availabilities": availabilityOptions(), "Errors": map[string]string{},
 		"CanAudit": h.Authz.Allowed(web.Principal(c).Subject, "read", authz.On("audit"))}
 	if err != nil {
 		c.Status(web.Status(apperr.CodeOf(err)))
@@ -102,4 +126,13 @@ func (h *Handler) renderProductForm(c *fiber.Ctx, f productForm, err error) erro
 		data["Errors"] = fieldMap(apperr.FieldsOf(err))
 	}
 	return h.Render(c, "catalog_product_form", data)
+}
+
+// availabilityOptions are the choices of the availability select.
+func availabilityOptions() []option {
+	out := make([]option, 0, len(catalog.AvailabilityStates))
+	for _, st := range catalog.AvailabilityStates {
+		out = append(out, option{Value: st, Label: catalog.StateLabel(st)})
+	}
+	return out
 }

@@ -141,6 +141,11 @@ func Routes(h *Handler) []web.Route {
 		// The sales lead's approval inbox „Freigaben“ (issue 13); approve
 		// and return post to the quote steps above with next.
 		web.Allow("GET", "/sales/approvals", authz.QuoteApprovals, h.salesApprovalsPage),
+		// Drop shipment (issue 14): purchase orders to framework contract
+		// suppliers, on the order page; which one in internal/purchase.
+		web.Allow("GET", "/purchase-orders/:id/pdf", authz.PurchaseOrderRead, h.purchasePDF),
+		web.Allow("POST", "/purchase-orders/:id/confirm", authz.PurchaseOrderRecord, h.purchaseConfirmSubmit),
+		web.Allow("POST", "/purchase-orders/:id/deliver", authz.PurchaseOrderRecord, h.purchaseDeliverSubmit),
 		// Provisioning (issue 12): sales' board and its bulk form per line,
 		// the member's services; which member in internal/provision.
 		web.Allow("GET", "/sales/provisioning", authz.OrderProvision, h.provisionBoardPage),
