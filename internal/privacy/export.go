@@ -189,6 +189,9 @@ var references = [][3]string{
 	{"deputies", "created_by", "id"},
 	{"idempotency_keys", "user_id", "result_id"},
 	{"privacy_notices", "updated_by", "id"},
+	{"order_lists", "owner_id", "id"},
+	{"quotes", "requester_id", "id"},
+	{"seat_reductions", "requested_by", "id"},
 }
 
 // detailed are the columns naming a user that the export's own sections
