@@ -9,7 +9,7 @@ GOBIN       := $(shell $(GO) env GOPATH)/bin
 TEST_DATABASE_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 >/dev/null 2>&1 && echo 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable')
 export TEST_DATABASE_URL
 
-.PHONY: run build test test-short bench fuzz lint fmt clean
+.PHONY: run build test test-short bench load fuzz lint fmt clean
 
 ## run: build, create the demo data (prints the logins) and serve on SQLite
 run: build
@@ -30,6 +30,23 @@ test-short:
 ## bench: the performance benchmarks (figures go into the issue notes)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## load: pgbench with the order-shaped transaction, then coopshop-load (flow
+## and catalog JSON) on the same PostgreSQL, then the catalog benchmarks
+## next to their bare baselines; prints the ratios of issue 15's targets.
+## LOAD_DATABASE_URL must name a database only for the measurement
+## (createdb -h 127.0.0.1 -U postgres coopshop_load).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coopshop_load?sslmode=disable
+LOAD_CLIENTS      ?= 8
+LOAD_SECONDS      ?= 10
+load:
+	@command -v pgbench >/dev/null 2>&1 || { echo "make load: pgbench not found: apt-get install postgresql-client (or postgresql-contrib; it is also in /usr/lib/postgresql/*/bin)"; exit 1; }
+	@psql -q "$(LOAD_DATABASE_URL)" -c 'SELECT 1' >/dev/null || { echo "make load: cannot reach $(LOAD_DATABASE_URL): createdb -h 127.0.0.1 -U postgres coopshop_load"; exit 1; }
+	PGOPTIONS='--client-min-messages=warning' psql -q -v ON_ERROR_STOP=1 "$(LOAD_DATABASE_URL)" -f cmd/coopshop-load/pgbench_setup.sql
+	@tps=$$(pgbench -n -c $(LOAD_CLIENTS) -j 2 -T $(LOAD_SECONDS) -f cmd/coopshop-load/order.pgbench.sql "$(LOAD_DATABASE_URL)" | tee /dev/stderr | awk '/^tps/ {print $$3}'); \
+	  echo "pgbench order-shaped: $$tps tps"; \
+	  $(GO) run ./cmd/coopshop-load --db "$(LOAD_DATABASE_URL)" -c $(LOAD_CLIENTS) -d $(LOAD_SECONDS)s --pgbench-tps "$$tps"
+	$(GO) test -count=1 -run '^$$' -bench Catalog -benchtime 2s ./internal/web/api/
 
 ## fuzz: each fuzz target briefly (CI runs this)
 FUZZTIME ?= 10s
