@@ -232,7 +232,7 @@ func seed(ctx context.Context, o options) (fixture, error) {
 		_, err := tx.NewUpdate().Table("contract_lines").
 			Set("quota_total = CASE WHEN quota_total IS NULL THEN NULL ELSE 1000000000 END").
 			Set("quota_per_member = CASE WHEN quota_per_member IS NULL THEN NULL ELSE 1000000000 END").
-			Where("product_id IN (?)", bun.In(fx.products)).Exec(ctx)
+			Where("product_id IN (?)", bun.List(fx.products)).Exec(ctx)
 		return err
 	})
 	return fx, err
