@@ -1,13 +1,18 @@
 package catalog
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/db"
 )
 
 // ErrQuotaExhausted is the conflict a buyer sees when others took the last
@@ -15,49 +20,201 @@ import (
 var ErrQuotaExhausted = apperr.ErrConflict
 
 // Reserve counts quantity against a contract line's total and per-member
-// quotas, inside the caller's transaction. The member's quota is its named
-// one on a pooled contract (contract_line_usage.quota), else the line's
-// quota per member, else none (the total alone caps it). Each quota is one conditional
-// UPDATE, so concurrent reservations can never exceed it: on PostgreSQL the
-// row lock makes the second writer re-check the condition, on SQLite the
-// immediate transaction serialises writers. When either quota would be
-// exceeded nothing is counted and a Conflict is returned.
+// quotas, inside the caller's transaction: ReserveMany with one line.
 func Reserve(ctx context.Context, idb bun.IDB, lineID, memberID, quantity int64) error {
-	if quantity <= 0 {
-		return apperr.New(apperr.Invalid, "Die Menge muss größer als null sein.")
+	return ReserveMany(ctx, idb, memberID, []Reservation{{LineID: lineID, Quantity: quantity}})
+}
+
+// Reservation is a quantity to count against one contract line's quotas.
+type Reservation struct {
+	LineID   int64
+	Quantity int64
+}
+
+// ReserveMany counts quantities of one member against the total and the
+// member's quotas of contract lines, inside the caller's transaction, in
+// two statements whatever the number of lines (issue 15). The member's
+// quota is its named one on a pooled contract (contract_line_usage.quota),
+// else the line's quota per member, else none (the total alone caps it).
+// Each quota is a conditional UPDATE (the member's an upsert with the
+// condition), so concurrent reservations can never exceed it: on
+// PostgreSQL the lines are locked in id order first (no deadlock between
+// two orders of the same lines) and the row lock makes a second writer
+// re-check the condition; on SQLite the immediate transaction serialises
+// writers. When a quota would be exceeded nothing is counted and a
+// Conflict names the first such line. The quota watch learns of every 80
+// or 100 % crossed, from the figures the updates return.
+func ReserveMany(ctx context.Context, idb bun.IDB, memberID int64, rs []Reservation) error {
+	want, err := byLine(rs)
+	if err != nil || len(want) == 0 {
+		return err
 	}
-	res, err := idb.NewUpdate().Table("contract_lines").
-		Set("used_total = used_total + ?", quantity).
-		Where("id = ?", lineID).
-		Where("(quota_total IS NULL OR used_total + ? <= quota_total)", quantity).
-		Exec(ctx)
+	totals, err := reserveTotals(ctx, idb, want)
 	if err != nil {
-		return fmt.Errorf("reserve quota: %w", err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return quotaConflict(ctx, idb, lineID, memberID)
+	if missing := firstMissing(want, func(id int64) bool { _, ok := totals[id]; return ok }); missing != 0 {
+		return undoAndConflict(ctx, idb, want, totals, missing, memberID)
 	}
-	if _, err := idb.ExecContext(ctx, `INSERT INTO contract_line_usage (contract_line_id, organisation_id, used)
-		VALUES (?, ?, 0) ON CONFLICT (contract_line_id, organisation_id) DO NOTHING`, lineID, memberID); err != nil {
-		return fmt.Errorf("reserve member quota: %w", err)
-	}
-	res, err = idb.NewUpdate().Table("contract_line_usage").
-		Set("used = used + ?", quantity).
-		Where("contract_line_id = ? AND organisation_id = ?", lineID, memberID).
-		Where("COALESCE(quota, (SELECT quota_per_member FROM contract_lines WHERE id = ?)) IS NULL OR used + ? <= COALESCE(quota, (SELECT quota_per_member FROM contract_lines WHERE id = ?))", lineID, quantity, lineID).
-		Exec(ctx)
+	members, err := reserveMembers(ctx, idb, memberID, want)
 	if err != nil {
-		return fmt.Errorf("reserve member quota: %w", err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		// Undo the total; the caller's transaction rolls back anyway, but a
-		// caller that carries on (e.g. to collect all errors) stays right.
-		if _, err := idb.NewUpdate().Table("contract_lines").Set("used_total = used_total - ?", quantity).Where("id = ?", lineID).Exec(ctx); err != nil {
+	if missing := firstMissing(want, func(id int64) bool { _, ok := members[id]; return ok }); missing != 0 {
+		return undoAndConflict(ctx, idb, want, totals, missing, memberID)
+	}
+	for _, r := range want {
+		t, m := totals[r.LineID], members[r.LineID]
+		if err := crossed(ctx, idb, r.LineID, 0, t.UsedTotal-r.Quantity, t.UsedTotal, t.QuotaTotal); err != nil {
 			return err
 		}
-		return quotaConflict(ctx, idb, lineID, memberID)
+		if memberID == 0 {
+			continue // as watch: the provider's own usage has no quota of its own
+		}
+		quota := m.Quota
+		if quota == nil {
+			quota = t.QuotaPerMember
+		}
+		if err := crossed(ctx, idb, r.LineID, memberID, m.Used-r.Quantity, m.Used, quota); err != nil {
+			return err
+		}
 	}
-	return watch(ctx, idb, lineID, memberID)
+	return nil
+}
+
+// byLine sums the reservations per contract line, in line id order.
+func byLine(rs []Reservation) ([]Reservation, error) {
+	sum := map[int64]int64{}
+	for _, r := range rs {
+		if r.Quantity <= 0 {
+			return nil, apperr.New(apperr.Invalid, "Die Menge muss größer als null sein.")
+		}
+		sum[r.LineID] += r.Quantity
+	}
+	out := make([]Reservation, 0, len(sum))
+	for id, q := range sum {
+		out = append(out, Reservation{LineID: id, Quantity: q})
+	}
+	slices.SortFunc(out, func(a, b Reservation) int { return cmp.Compare(a.LineID, b.LineID) })
+	return out, nil
+}
+
+func firstMissing(want []Reservation, has func(int64) bool) int64 {
+	for _, r := range want {
+		if !has(r.LineID) {
+			return r.LineID
+		}
+	}
+	return 0
+}
+
+// valuesOf is the rows "(line_id, qty), …" of a VALUES list and their
+// arguments.
+func valuesOf(rs []Reservation) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 2*len(rs))
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?)")
+		args = append(args, r.LineID, r.Quantity)
+	}
+	return b.String(), args
+}
+
+// lineTotal is a contract line after its total was counted.
+type lineTotal struct {
+	ID             int64  `bun:"id"`
+	UsedTotal      int64  `bun:"used_total"`
+	QuotaTotal     *int64 `bun:"quota_total"`
+	QuotaPerMember *int64 `bun:"quota_per_member"`
+}
+
+// reserveTotals counts the lines' totals where their quota allows and
+// returns the lines counted.
+func reserveTotals(ctx context.Context, idb bun.IDB, want []Reservation) (map[int64]lineTotal, error) {
+	values, args := valuesOf(want)
+	lock := ""
+	if db.IsPostgres(idb) {
+		// Lock the lines in id order before counting, whatever order the
+		// join would visit them in.
+		ids := make([]int64, len(want))
+		for i, r := range want {
+			ids[i] = r.LineID
+		}
+		lock = " AND contract_lines.id IN (SELECT id FROM contract_lines WHERE id IN (?) ORDER BY id FOR UPDATE)"
+		args = append(args, bun.List(ids))
+	}
+	var rows []lineTotal
+	err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+		UPDATE contract_lines SET used_total = used_total + v.qty FROM v
+		WHERE contract_lines.id = v.line_id AND (quota_total IS NULL OR used_total + v.qty <= quota_total)`+lock+`
+		RETURNING id, used_total, quota_total, quota_per_member`, args...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("reserve quota: %w", err)
+	}
+	out := make(map[int64]lineTotal, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
+// memberUsage is a member's usage row of a line after it was counted.
+type memberUsage struct {
+	LineID int64  `bun:"contract_line_id"`
+	Used   int64  `bun:"used"`
+	Quota  *int64 `bun:"quota"`
+}
+
+// reserveMembers counts the member's usage of the lines where its quota
+// allows (a missing usage row is created) and returns the lines counted.
+// The SELECT's condition spares the insert of a row that could never fit;
+// the upsert's condition is the one that counts, on the latest row.
+func reserveMembers(ctx context.Context, idb bun.IDB, memberID int64, want []Reservation) (map[int64]memberUsage, error) {
+	values, args := valuesOf(want)
+	args = append(args, memberID, memberID)
+	const quota = "COALESCE(contract_line_usage.quota, (SELECT quota_per_member FROM contract_lines WHERE id = contract_line_usage.contract_line_id))"
+	var rows []memberUsage
+	err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+		INSERT INTO contract_line_usage (contract_line_id, organisation_id, used)
+		SELECT v.line_id, ?, v.qty FROM v
+		JOIN contract_lines AS cl ON cl.id = v.line_id
+		LEFT JOIN contract_line_usage AS u ON u.contract_line_id = v.line_id AND u.organisation_id = ?
+		WHERE COALESCE(u.quota, cl.quota_per_member) IS NULL OR COALESCE(u.used, 0) + v.qty <= COALESCE(u.quota, cl.quota_per_member)
+		ORDER BY v.line_id
+		ON CONFLICT (contract_line_id, organisation_id) DO UPDATE SET used = contract_line_usage.used + excluded.used
+		WHERE `+quota+` IS NULL OR contract_line_usage.used + excluded.used <= `+quota+`
+		RETURNING contract_line_id, used, quota`, args...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("reserve member quota: %w", err)
+	}
+	out := make(map[int64]memberUsage, len(rows))
+	for _, r := range rows {
+		out[r.LineID] = r
+	}
+	return out, nil
+}
+
+// undoAndConflict takes back the totals counted so far (the caller's
+// transaction rolls back anyway, but a caller that carries on stays
+// right) and answers the conflict about line.
+func undoAndConflict(ctx context.Context, idb bun.IDB, want []Reservation, counted map[int64]lineTotal, line, memberID int64) error {
+	var undo []Reservation
+	for _, r := range want {
+		if _, ok := counted[r.LineID]; ok {
+			undo = append(undo, r)
+		}
+	}
+	if len(undo) > 0 {
+		values, args := valuesOf(undo)
+		if _, err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+			UPDATE contract_lines SET used_total = used_total - v.qty FROM v WHERE contract_lines.id = v.line_id`, args...).Exec(ctx); err != nil {
+			return fmt.Errorf("undo quota: %w", err)
+		}
+	}
+	return quotaConflict(ctx, idb, line, memberID)
 }
 
 func quotaConflict(ctx context.Context, idb bun.IDB, lineID, memberID int64) error {
@@ -83,26 +240,40 @@ var ErrNotReserved = errors.New("catalog: releasing units that are not reserved"
 // Release gives reserved units back (an order rejected or withdrawn),
 // inside the caller's transaction. Each update must change its one row:
 // giving back more than is reserved, or for a line or member without a
-// reservation, is ErrNotReserved instead of a silent no-op.
+// reservation, is ErrNotReserved instead of a silent no-op. A quota that
+// falls below a warning level is recorded by the quota watch, so that the
+// next rise is a new crossing.
 func Release(ctx context.Context, idb bun.IDB, lineID, memberID, quantity int64) error {
 	if quantity <= 0 {
 		return fmt.Errorf("release %d units of contract line %d: %w", quantity, lineID, ErrNotReserved)
 	}
-	res, err := idb.NewUpdate().Table("contract_lines").
-		Set("used_total = used_total - ?", quantity).Where("id = ? AND used_total >= ?", lineID, quantity).Exec(ctx)
+	var t lineTotal
+	err := idb.NewRaw(`UPDATE contract_lines SET used_total = used_total - ? WHERE id = ? AND used_total >= ?
+		RETURNING id, used_total, quota_total, quota_per_member`, quantity, lineID, quantity).Scan(ctx, &t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("release %d units of contract line %d: %w", quantity, lineID, ErrNotReserved)
+	}
 	if err != nil {
 		return fmt.Errorf("release quota: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("release %d units of contract line %d: %w", quantity, lineID, ErrNotReserved)
+	var m memberUsage
+	err = idb.NewRaw(`UPDATE contract_line_usage SET used = used - ? WHERE contract_line_id = ? AND organisation_id = ? AND used >= ?
+		RETURNING contract_line_id, used, quota`, quantity, lineID, memberID, quantity).Scan(ctx, &m)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("release %d units of contract line %d for member %d: %w", quantity, lineID, memberID, ErrNotReserved)
 	}
-	res, err = idb.NewUpdate().Table("contract_line_usage").
-		Set("used = used - ?", quantity).Where("contract_line_id = ? AND organisation_id = ? AND used >= ?", lineID, memberID, quantity).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("release member quota: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("release %d units of contract line %d for member %d: %w", quantity, lineID, memberID, ErrNotReserved)
+	if err := crossed(ctx, idb, lineID, 0, t.UsedTotal+quantity, t.UsedTotal, t.QuotaTotal); err != nil {
+		return err
 	}
-	return watch(ctx, idb, lineID, memberID)
+	if memberID == 0 {
+		return nil
+	}
+	quota := m.Quota
+	if quota == nil {
+		quota = t.QuotaPerMember
+	}
+	return crossed(ctx, idb, lineID, memberID, m.Used+quantity, m.Used, quota)
 }

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -78,6 +80,41 @@ func watch(ctx context.Context, idb bun.IDB, lineID, memberID int64) error {
 		return nil
 	}
 	return cross(ctx, idb, lineID, memberID, st.MemberUsed, st.MemberQuota)
+}
+
+// crossed tells the quota watch of a change of a quota's used units from
+// before to after, by a reservation or release that holds the quota's row
+// (so before is exact): only a change that crosses a warning level
+// touches quota_watch, in one upsert. A rise writes a notice job once per
+// crossing (the dedupe key counts the rises); a fall is stored silently,
+// so that the next rise is a new crossing.
+func crossed(ctx context.Context, idb bun.IDB, lineID, memberID, before, after int64, quota *int64) error {
+	from, to := QuotaLevel(before, quota), QuotaLevel(after, quota)
+	if from == to {
+		return nil
+	}
+	rise := 0
+	if to > from {
+		rise = 1
+	}
+	var crossings int64
+	err := idb.NewRaw(`INSERT INTO quota_watch (contract_line_id, organisation_id, level, crossings) VALUES (?, ?, ?, ?)
+		ON CONFLICT (contract_line_id, organisation_id) DO UPDATE SET level = excluded.level,
+			crossings = quota_watch.crossings + CASE WHEN excluded.level > quota_watch.level THEN 1 ELSE 0 END
+		WHERE quota_watch.level <> excluded.level
+		RETURNING crossings`, lineID, memberID, to, rise).Scan(ctx, &crossings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // the watch stood at that level already
+	}
+	if err != nil {
+		return fmt.Errorf("quota watch: %w", err)
+	}
+	if rise == 0 {
+		return nil
+	}
+	n := QuotaNotice{LineID: lineID, MemberID: memberID, Level: to, Used: after, Quota: *quota}
+	return job.Enqueue(ctx, idb, KindQuotaNotice, n, job.About("contract_line", lineID),
+		job.Dedupe(fmt.Sprintf("%s:%d:%d:%d", KindQuotaNotice, lineID, memberID, crossings)))
 }
 
 // cross moves one watched quota to its current level.
