@@ -70,10 +70,11 @@ func (s *Service) addAll(ctx context.Context, tx bun.IDB, actor account.Principa
 			order = append(order, w.ProductID)
 		}
 	}
-	products, err := catalog.ProductsByID(ctx, tx, ids)
+	rows, err := catalog.PricedRows(ctx, tx, actor.User.OrgID, ids, s.Today())
 	if err != nil {
 		return nil, err
 	}
+	_, products := catalog.PricesOf(rows, nil)
 	var errs []apperr.FieldError
 	for _, w := range wants {
 		p := products[w.ProductID]
@@ -100,10 +101,7 @@ func (s *Service) addAll(ctx context.Context, tx bun.IDB, actor account.Principa
 	for _, id := range order {
 		want[id] = total[id]
 	}
-	prices, err := catalog.ResolveMany(ctx, tx, actor.User.OrgID, want, s.Today())
-	if err != nil {
-		return nil, err
-	}
+	prices, _ := catalog.PricesOf(rows, want)
 	for _, id := range order {
 		p, ok := prices[id]
 		if !ok {

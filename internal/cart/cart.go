@@ -15,6 +15,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/catalog"
+	"coopshop/internal/db"
 )
 
 // MaxQuantity bounds one line, against typos such as 10000 for 100.
@@ -103,6 +104,32 @@ func Acknowledge(ctx context.Context, idb bun.IDB, cartID int64, p catalog.Price
 		Where("cart_id = ? AND product_id = ?", cartID, p.ProductID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("acknowledge cart price: %w", err)
+	}
+	return nil
+}
+
+// upsert stores quantity of a product with the price shown for it in the
+// user's cart, creating the cart when needed: one statement on
+// PostgreSQL (a writing CTE), two on SQLite.
+func upsert(ctx context.Context, idb bun.IDB, userID, orgID, quantity int64, p catalog.Price, now time.Time) error {
+	if !db.IsPostgres(idb) {
+		return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			cartID, err := ensure(ctx, tx, userID, orgID, now)
+			if err != nil {
+				return err
+			}
+			return put(ctx, tx, cartID, quantity, p, now)
+		})
+	}
+	_, err := idb.NewRaw(`WITH c AS (INSERT INTO carts (user_id, organisation_id, version, updated_at) VALUES (?, ?, 1, ?)
+			ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING id)
+		INSERT INTO cart_items (cart_id, product_id, quantity, price_cents, price_source, contract_line_id, added_at)
+		SELECT c.id, ?, ?, ?, ?, ?, ? FROM c
+		ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity, price_cents = excluded.price_cents,
+			price_source = excluded.price_source, contract_line_id = excluded.contract_line_id`,
+		userID, orgID, now, p.ProductID, quantity, p.UnitCents, p.Source, p.ContractLineID, now).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("put cart item: %w", err)
 	}
 	return nil
 }

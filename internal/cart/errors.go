@@ -1,16 +1,12 @@
 package cart
 
 import (
-	"database/sql"
-	"errors"
 	"slices"
 
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
 )
-
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 func bunList(v []string) any { return bun.List(v) }
 

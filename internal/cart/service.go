@@ -2,6 +2,7 @@ package cart
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -59,43 +60,34 @@ func (s *Service) can(ctx context.Context, actor account.Principal) error {
 	return s.Authz.Can(ctx, actor.Subject, "use", authz.On("cart"))
 }
 
-// View prices the actor's cart for today.
+// View prices the actor's cart for today, in one statement.
 func (s *Service) View(ctx context.Context, actor account.Principal) (*View, error) {
 	if err := s.can(ctx, actor); err != nil {
 		return nil, err
 	}
-	c := new(Cart)
-	err := s.DB.NewSelect().Model(c).Where("user_id = ?", actor.User.ID).Limit(1).Scan(ctx)
-	if isNoRows(err) {
-		return &View{}, nil // no cart yet: an empty one
-	}
+	p, err := LoadPriced(ctx, s.DB, 0, actor.User.ID, actor.User.OrgID, s.Today())
 	if err != nil {
 		return nil, err
 	}
-	items, err := Items(ctx, s.DB, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	return Price(ctx, s.DB, actor.User.OrgID, items, s.Today())
+	return p.View(), nil
 }
 
 // Price prices stored items for a member on a day; order submission uses
 // it too, so that the cart page and the frozen order agree.
 func Price(ctx context.Context, idb bun.IDB, memberID int64, items []Item, day calendar.Date) (*View, error) {
 	qty := make(map[int64]int64, len(items))
-	ids := make([]int64, 0, len(items))
 	for _, it := range items {
 		qty[it.ProductID] = it.Quantity
-		ids = append(ids, it.ProductID)
 	}
-	prices, err := catalog.ResolveMany(ctx, idb, memberID, qty, day)
+	prices, products, err := catalog.PriceProducts(ctx, idb, memberID, qty, day)
 	if err != nil {
 		return nil, err
 	}
-	products, err := catalog.ProductsByID(ctx, idb, ids)
-	if err != nil {
-		return nil, err
-	}
+	return view(items, prices, products), nil
+}
+
+// view builds the cart view of items from their prices and products.
+func view(items []Item, prices map[int64]catalog.Price, products map[int64]*catalog.Product) *View {
 	v := &View{}
 	var sums []money.Line
 	for _, it := range items {
@@ -114,7 +106,7 @@ func Price(ctx context.Context, idb bun.IDB, memberID int64, items []Item, day c
 		v.Lines = append(v.Lines, l)
 	}
 	v.Totals = money.Sum(sums)
-	return v, nil
+	return v
 }
 
 // Set puts quantity of a product into the actor's cart, replacing the
@@ -154,6 +146,16 @@ func (s *Service) Remove(ctx context.Context, actor account.Principal, productID
 	return err
 }
 
+// inCart is a product with its contract lines for the member and the
+// quantity the user's cart holds of it (nil: none).
+type inCart struct {
+	catalog.PricedRow
+	Have *int64 `bun:"ci_quantity"`
+}
+
+// change sets a product's quantity in the actor's cart to next(have): one
+// statement reads the product with its prices and what the cart holds,
+// one writes cart and line (two on SQLite, which has no writing CTE).
 func (s *Service) change(ctx context.Context, actor account.Principal, productID int64, next func(have int64) int64, input int64) (*catalog.Product, error) {
 	if err := s.can(ctx, actor); err != nil {
 		return nil, err
@@ -161,39 +163,39 @@ func (s *Service) change(ctx context.Context, actor account.Principal, productID
 	if err := validQuantity(input); err != nil {
 		return nil, err
 	}
-	product, err := catalog.GetProduct(ctx, s.DB, productID)
+	var rows []inCart
+	err := catalog.PricedSelect(s.DB, actor.User.OrgID, s.Today()).ColumnExpr("ci.quantity AS ci_quantity").
+		Join("LEFT JOIN cart_items AS ci ON ci.product_id = p.id AND ci.cart_id = (SELECT id FROM carts WHERE user_id = ?)", actor.User.ID).
+		Where("p.id = ?", productID).Scan(ctx, &rows)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("product for the cart: %w", err)
 	}
-	if !product.Active {
+	if len(rows) == 0 {
+		return nil, apperr.New(apperr.NotFound, "Produkt nicht gefunden.")
+	}
+	if !rows[0].Active {
 		return nil, apperr.New(apperr.NotFound, "Das Produkt ist nicht (mehr) im Katalog.")
 	}
-	now := s.Clock.Now()
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		cartID, err := ensure(ctx, tx, actor.User.ID, actor.User.OrgID, now)
-		if err != nil {
-			return err
-		}
-		var have int64
-		if err := tx.NewSelect().Model((*Item)(nil)).Column("quantity").Where("cart_id = ? AND product_id = ?", cartID, productID).Scan(ctx, &have); err != nil && !isNoRows(err) {
-			return err
-		}
-		q := next(have)
-		if err := validQuantity(q); err != nil {
-			return err
-		}
-		if q == 0 {
-			_, err := tx.NewDelete().Model((*Item)(nil)).Where("cart_id = ? AND product_id = ?", cartID, productID).Exec(ctx)
-			return err
-		}
-		price, err := catalog.Resolve(ctx, tx, actor.User.OrgID, productID, s.Today(), q)
-		if err != nil {
-			return err
-		}
-		return put(ctx, tx, cartID, q, price, now)
-	})
-	if err != nil {
+	var have int64
+	if rows[0].Have != nil {
+		have = *rows[0].Have
+	}
+	q := next(have)
+	if err := validQuantity(q); err != nil {
 		return nil, err
 	}
-	return product, nil
+	priced := make([]catalog.PricedRow, len(rows))
+	for i, r := range rows {
+		priced[i] = r.PricedRow
+	}
+	prices, products := catalog.PricesOf(priced, map[int64]int64{productID: q})
+	if q == 0 {
+		_, err := s.DB.NewDelete().Model((*Item)(nil)).
+			Where("product_id = ? AND cart_id IN (SELECT id FROM carts WHERE user_id = ?)", productID, actor.User.ID).Exec(ctx)
+		return products[productID], err
+	}
+	if err := upsert(ctx, s.DB, actor.User.ID, actor.User.OrgID, q, prices[productID], s.Clock.Now()); err != nil {
+		return nil, err
+	}
+	return products[productID], nil
 }

@@ -112,20 +112,30 @@ func PricesOf(rows []PricedRow, quantities map[int64]int64) (prices map[int64]Pr
 	return prices, products
 }
 
+// PricedRows reads products (by id) with the contract lines memberID may
+// use on day, in one statement; PricesOf turns them into prices.
+func PricedRows(ctx context.Context, idb bun.IDB, memberID int64, ids []int64, on calendar.Date) ([]PricedRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []PricedRow
+	if err := PricedSelect(idb, memberID, on).Where("p.id IN (?)", bun.List(ids)).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("price products: %w", err)
+	}
+	return rows, nil
+}
+
 // PriceProducts loads products with their prices for a member on a day
 // (product id → quantity) in one statement: ResolveMany and ProductsByID
 // together. Inactive products are in products but not in prices.
 func PriceProducts(ctx context.Context, idb bun.IDB, memberID int64, quantities map[int64]int64, on calendar.Date) (map[int64]Price, map[int64]*Product, error) {
-	if len(quantities) == 0 {
-		return map[int64]Price{}, map[int64]*Product{}, nil
-	}
 	ids := make([]int64, 0, len(quantities))
 	for id := range quantities {
 		ids = append(ids, id)
 	}
-	var rows []PricedRow
-	if err := PricedSelect(idb, memberID, on).Where("p.id IN (?)", bun.List(ids)).Scan(ctx, &rows); err != nil {
-		return nil, nil, fmt.Errorf("price products: %w", err)
+	rows, err := PricedRows(ctx, idb, memberID, ids, on)
+	if err != nil {
+		return nil, nil, err
 	}
 	prices, products := PricesOf(rows, quantities)
 	return prices, products, nil

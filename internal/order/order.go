@@ -117,6 +117,9 @@ type Order struct {
 	MemberName     string `bun:"member_name,scanonly"`
 	RequesterName  string `bun:"requester_name,scanonly"`
 	RequesterEmail string `bun:"requester_email,scanonly"`
+	// Fresh is set on an order this request created (nil on one loaded):
+	// what its answer can be built from without reading again.
+	Fresh *Fresh `bun:"-"`
 }
 
 // Line is one frozen order line.

@@ -157,19 +157,19 @@ type wanted struct {
 // are any.
 func freeze(ctx context.Context, idb bun.IDB, memberID int64, want []wanted, day calendar.Date) (lines []*Line, changes []string, err error) {
 	qty := make(map[int64]int64, len(want))
-	ids := make([]int64, 0, len(want))
 	for _, w := range want {
 		qty[w.ProductID] = w.Quantity
-		ids = append(ids, w.ProductID)
 	}
-	prices, err := catalog.ResolveMany(ctx, idb, memberID, qty, day)
+	prices, products, err := catalog.PriceProducts(ctx, idb, memberID, qty, day)
 	if err != nil {
 		return nil, nil, err
 	}
-	products, err := catalog.ProductsByID(ctx, idb, ids)
-	if err != nil {
-		return nil, nil, err
-	}
+	lines, changes = freezeWith(want, prices, products)
+	return lines, changes, nil
+}
+
+// freezeWith is freeze with the prices and products already read.
+func freezeWith(want []wanted, prices map[int64]catalog.Price, products map[int64]*catalog.Product) (lines []*Line, changes []string) {
 	for i, w := range want {
 		p, ok := prices[w.ProductID]
 		prod := products[w.ProductID]
@@ -196,7 +196,7 @@ func freeze(ctx context.Context, idb bun.IDB, memberID int64, want []wanted, day
 		}
 		lines = append(lines, l)
 	}
-	return lines, changes, nil
+	return lines, changes
 }
 
 // priceChange describes, in German, how the price of a line moved since
@@ -236,19 +236,26 @@ func pricesChanged(changes []string) error {
 			" Bitte prüfen Sie die Positionen und senden Sie die Bestellung erneut ab."}
 }
 
-// reserve counts the contract lines against their quotas, in contract
-// line order so that concurrent submissions cannot deadlock.
+// reserve counts the contract lines against their quotas, all lines in
+// two statements (catalog.ReserveMany locks them in contract line order,
+// so that concurrent submissions cannot deadlock).
 func reserve(ctx context.Context, tx bun.IDB, memberID int64, lines []*Line) error {
-	sorted := append([]*Line(nil), lines...)
-	sort.Slice(sorted, func(i, j int) bool { return lineKey(sorted[i]) < lineKey(sorted[j]) })
-	for _, l := range sorted {
-		if l.ContractLineID == nil {
-			continue
+	var rs []catalog.Reservation
+	for _, l := range lines {
+		if l.ContractLineID != nil {
+			rs = append(rs, catalog.Reservation{LineID: *l.ContractLineID, Quantity: l.Quantity})
 		}
-		if err := catalog.Reserve(ctx, tx, *l.ContractLineID, memberID, l.Quantity); err != nil {
-			return err
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	if err := catalog.ReserveMany(ctx, tx, memberID, rs); err != nil {
+		return err
+	}
+	for _, l := range lines {
+		if l.ContractLineID != nil {
+			l.ReservedQuantity = l.Quantity
 		}
-		l.ReservedQuantity = l.Quantity
 	}
 	return nil
 }
@@ -323,9 +330,6 @@ func insertStages(ctx context.Context, tx bun.IDB, o *Order, stages []*Stage) er
 // queued.
 func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal, key idempotency.Scoped, h header, lines []*Line,
 	today calendar.Date, detail map[string]any) (*Order, error) {
-	if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
-		return nil, err
-	}
 	now := s.Clock.Now().UTC()
 	o := &Order{OrgID: actor.User.OrgID, RequesterID: actor.User.ID, Version: 1, Round: 1,
 		CostCentre: h.costCentre, DeliveryAddress: h.address, Reason: h.reason, DesiredDate: h.desired,
@@ -339,6 +343,11 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 		return nil, err
 	}
 	if err := StepSubmit.endsIn(state); err != nil {
+		return nil, err
+	}
+	// The quotas' rows stay locked until the commit: reserve after the
+	// reads, so that they are held for the writes only.
+	if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
 		return nil, err
 	}
 	o.State = state
@@ -404,12 +413,13 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 			}
 			return err
 		}
-		var items []cart.Item
+		priced := &cart.Priced{}
 		if c != nil {
-			if items, err = cart.Items(ctx, tx, c.ID); err != nil {
+			if priced, err = cart.LoadPriced(ctx, tx, c.ID, 0, actor.User.OrgID, today); err != nil {
 				return err
 			}
 		}
+		items := priced.Items
 		if len(items) == 0 {
 			return apperr.Fields("Ihr Warenkorb ist leer.", apperr.FieldError{Field: "lines", Message: "Bitte legen Sie zuerst Produkte in den Warenkorb."})
 		}
@@ -417,10 +427,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 		for i, it := range items {
 			want[i] = wanted{ProductID: it.ProductID, Quantity: it.Quantity, Seen: it.Seen()}
 		}
-		lines, ch, err := freeze(ctx, tx, actor.User.OrgID, want, today)
-		if err != nil {
-			return err
-		}
+		lines, ch := freezeWith(want, priced.Prices, priced.Products)
 		if len(ch) > 0 {
 			// Show the new prices from now on; this submission stops here.
 			changes = ch
@@ -436,6 +443,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 			return err
 		}
 		id, created = o.ID, o
+		o.Fresh = freshOf(priced.Products)
 		return cart.Clear(ctx, tx, c.ID)
 	})
 	if db.IsUniqueViolation(err) && !key.Empty() {

@@ -219,8 +219,8 @@ func (h *Handler) orderOf(ctx context.Context, p *account.Principal, o *order.Or
 // provisioningOf is the provisioning of o's lines by line number; nothing
 // for an order without lines that need set-up (or before confirmation).
 func (h *Handler) provisioningOf(ctx context.Context, p *account.Principal, o *order.Order) map[int]*provisionJSON {
-	if h.Provision == nil {
-		return nil
+	if h.Provision == nil || o.Fresh != nil {
+		return nil // a fresh order has no provisioning yet
 	}
 	lines, err := h.Provision.ForOrder(ctx, *p, o.ID)
 	if err != nil {
@@ -296,6 +296,9 @@ func (h *Handler) availabilityOf(ctx context.Context, p *account.Principal, o *o
 	}
 	if len(ids) == 0 || h.Catalog == nil {
 		return nil
+	}
+	if o.Fresh != nil && o.Fresh.Availability != nil {
+		return o.Fresh.Availability // read by the submission itself
 	}
 	out, err := h.Catalog.Availabilities(ctx, *p, ids)
 	if err != nil {
