@@ -3,7 +3,6 @@ package catalog
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -123,6 +122,21 @@ func valuesOf(rs []Reservation) (string, []any) {
 	return b.String(), args
 }
 
+// lockLines is the condition that, on PostgreSQL, locks the lines of
+// want in id order before an UPDATE … FROM changes them, whatever order
+// its join would visit them in: two orders of the same lines cannot
+// deadlock. SQLite's immediate transactions serialise writers anyway.
+func lockLines(idb bun.IDB, want []Reservation) (string, []any) {
+	if !db.IsPostgres(idb) {
+		return "", nil
+	}
+	ids := make([]int64, len(want))
+	for i, r := range want {
+		ids[i] = r.LineID
+	}
+	return " AND contract_lines.id IN (SELECT id FROM contract_lines WHERE id IN (?) ORDER BY id FOR UPDATE)", []any{bun.List(ids)}
+}
+
 // lineTotal is a contract line after its total was counted.
 type lineTotal struct {
 	ID             int64  `bun:"id"`
@@ -135,17 +149,8 @@ type lineTotal struct {
 // returns the lines counted.
 func reserveTotals(ctx context.Context, idb bun.IDB, want []Reservation) (map[int64]lineTotal, error) {
 	values, args := valuesOf(want)
-	lock := ""
-	if db.IsPostgres(idb) {
-		// Lock the lines in id order before counting, whatever order the
-		// join would visit them in.
-		ids := make([]int64, len(want))
-		for i, r := range want {
-			ids[i] = r.LineID
-		}
-		lock = " AND contract_lines.id IN (SELECT id FROM contract_lines WHERE id IN (?) ORDER BY id FOR UPDATE)"
-		args = append(args, bun.List(ids))
-	}
+	lock, lockArgs := lockLines(idb, want)
+	args = append(args, lockArgs...)
 	var rows []lineTotal
 	err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
 		UPDATE contract_lines SET used_total = used_total + v.qty FROM v
@@ -238,42 +243,75 @@ func quotaConflict(ctx context.Context, idb bun.IDB, lineID, memberID int64) err
 var ErrNotReserved = errors.New("catalog: releasing units that are not reserved")
 
 // Release gives reserved units back (an order rejected or withdrawn),
-// inside the caller's transaction. Each update must change its one row:
-// giving back more than is reserved, or for a line or member without a
-// reservation, is ErrNotReserved instead of a silent no-op. A quota that
-// falls below a warning level is recorded by the quota watch, so that the
-// next rise is a new crossing.
+// inside the caller's transaction: ReleaseMany with one line.
 func Release(ctx context.Context, idb bun.IDB, lineID, memberID, quantity int64) error {
-	if quantity <= 0 {
-		return fmt.Errorf("release %d units of contract line %d: %w", quantity, lineID, ErrNotReserved)
+	return ReleaseMany(ctx, idb, memberID, []Reservation{{LineID: lineID, Quantity: quantity}})
+}
+
+// ReleaseMany gives reserved units of one member back on several contract
+// lines, inside the caller's transaction, in two statements. Each line's
+// total and the member's usage must hold the units: giving back more than
+// is reserved, or for a line or member without a reservation, is
+// ErrNotReserved instead of a silent no-op (the caller's transaction must
+// not commit then). A quota that falls below a warning level is recorded
+// by the quota watch, so that the next rise is a new crossing.
+func ReleaseMany(ctx context.Context, idb bun.IDB, memberID int64, rs []Reservation) error {
+	for _, r := range rs {
+		if r.Quantity <= 0 {
+			return fmt.Errorf("release %d units of contract line %d: %w", r.Quantity, r.LineID, ErrNotReserved)
+		}
 	}
-	var t lineTotal
-	err := idb.NewRaw(`UPDATE contract_lines SET used_total = used_total - ? WHERE id = ? AND used_total >= ?
-		RETURNING id, used_total, quota_total, quota_per_member`, quantity, lineID, quantity).Scan(ctx, &t)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("release %d units of contract line %d: %w", quantity, lineID, ErrNotReserved)
+	want, err := byLine(rs)
+	if err != nil || len(want) == 0 {
+		return err
 	}
+	values, args := valuesOf(want)
+	lock, lockArgs := lockLines(idb, want)
+	var totals []lineTotal
+	err = idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+		UPDATE contract_lines SET used_total = used_total - v.qty FROM v
+		WHERE contract_lines.id = v.line_id AND used_total >= v.qty`+lock+`
+		RETURNING id, used_total, quota_total, quota_per_member`, append(args, lockArgs...)...).Scan(ctx, &totals)
 	if err != nil {
 		return fmt.Errorf("release quota: %w", err)
 	}
-	var m memberUsage
-	err = idb.NewRaw(`UPDATE contract_line_usage SET used = used - ? WHERE contract_line_id = ? AND organisation_id = ? AND used >= ?
-		RETURNING contract_line_id, used, quota`, quantity, lineID, memberID, quantity).Scan(ctx, &m)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("release %d units of contract line %d for member %d: %w", quantity, lineID, memberID, ErrNotReserved)
+	byID := make(map[int64]lineTotal, len(totals))
+	for _, t := range totals {
+		byID[t.ID] = t
 	}
+	if missing := firstMissing(want, func(id int64) bool { _, ok := byID[id]; return ok }); missing != 0 {
+		return fmt.Errorf("release units of contract line %d: %w", missing, ErrNotReserved)
+	}
+	var members []memberUsage
+	err = idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+		UPDATE contract_line_usage SET used = used - v.qty FROM v
+		WHERE contract_line_usage.contract_line_id = v.line_id AND organisation_id = ? AND used >= v.qty
+		RETURNING contract_line_id, used, quota`, append(args, memberID)...).Scan(ctx, &members)
 	if err != nil {
 		return fmt.Errorf("release member quota: %w", err)
 	}
-	if err := crossed(ctx, idb, lineID, 0, t.UsedTotal+quantity, t.UsedTotal, t.QuotaTotal); err != nil {
-		return err
+	usage := make(map[int64]memberUsage, len(members))
+	for _, m := range members {
+		usage[m.LineID] = m
 	}
-	if memberID == 0 {
-		return nil
+	if missing := firstMissing(want, func(id int64) bool { _, ok := usage[id]; return ok }); missing != 0 {
+		return fmt.Errorf("release units of contract line %d for member %d: %w", missing, memberID, ErrNotReserved)
 	}
-	quota := m.Quota
-	if quota == nil {
-		quota = t.QuotaPerMember
+	for _, r := range want {
+		t, m := byID[r.LineID], usage[r.LineID]
+		if err := crossed(ctx, idb, r.LineID, 0, t.UsedTotal+r.Quantity, t.UsedTotal, t.QuotaTotal); err != nil {
+			return err
+		}
+		if memberID == 0 {
+			continue
+		}
+		quota := m.Quota
+		if quota == nil {
+			quota = t.QuotaPerMember
+		}
+		if err := crossed(ctx, idb, r.LineID, memberID, m.Used+r.Quantity, m.Used, quota); err != nil {
+			return err
+		}
 	}
-	return crossed(ctx, idb, lineID, memberID, m.Used+quantity, m.Used, quota)
+	return nil
 }

@@ -3,7 +3,6 @@ package order
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -261,21 +260,31 @@ func reserve(ctx context.Context, tx bun.IDB, memberID int64, lines []*Line) err
 }
 
 // release gives the reserved quotas of an order back (rejection,
-// withdrawal, return for changes).
+// withdrawal, return for changes): all lines in two statements and one
+// for the lines' reserved quantities.
 func release(ctx context.Context, tx bun.IDB, o *Order) error {
-	sorted := append([]*Line(nil), o.Lines...)
-	sort.Slice(sorted, func(i, j int) bool { return lineKey(sorted[i]) < lineKey(sorted[j]) })
-	for _, l := range sorted {
+	var rs []catalog.Reservation
+	var ids []int64
+	for _, l := range o.Lines {
 		if l.ContractLineID == nil || l.ReservedQuantity == 0 {
 			continue
 		}
-		if err := catalog.Release(ctx, tx, *l.ContractLineID, o.OrgID, l.ReservedQuantity); err != nil {
-			return err
+		rs = append(rs, catalog.Reservation{LineID: *l.ContractLineID, Quantity: l.ReservedQuantity})
+		ids = append(ids, l.ID)
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	if err := catalog.ReleaseMany(ctx, tx, o.OrgID, rs); err != nil {
+		return err
+	}
+	if _, err := tx.NewUpdate().Model((*Line)(nil)).Set("reserved_quantity = 0").Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
+		return fmt.Errorf("release lines: %w", err)
+	}
+	for _, l := range o.Lines {
+		if l.ContractLineID != nil {
+			l.ReservedQuantity = 0
 		}
-		if _, err := tx.NewUpdate().Model(l).Set("reserved_quantity = 0").WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("release line: %w", err)
-		}
-		l.ReservedQuantity = 0
 	}
 	return nil
 }
