@@ -20,10 +20,6 @@ const (
 	budgetCartAdd     = 5
 	budgetSubmit3     = 15
 	budgetPerLineMore = 1
-	// authExtra is what authentication costs above the one statement the
-	// budgets allow it: 2 until main's "auth: one statement" is merged
-	// into this branch, 0 from then on.
-	authExtra = 2
 )
 
 // budgetSKUs are contract-priced demo products of Landkreis Börde: the
@@ -103,7 +99,7 @@ func TestStatementBudgetCartAdd(t *testing.T) {
 			if r.Status != 200 {
 				t.Fatalf("%s: status %d: %s", s.name, r.Status, r.Body)
 			}
-			t.Logf("%s: %d statements", s.name, withinBudget(t, cnt, s.name, budgetCartAdd+authExtra))
+			t.Logf("%s: %d statements", s.name, withinBudget(t, cnt, s.name, budgetCartAdd))
 			var c budgetCart
 			r.JSON(t, &c)
 			if len(c.Items) != s.wantLines {
@@ -171,8 +167,8 @@ func TestStatementBudgetSubmit(t *testing.T) {
 			return n, stmts
 		}
 		three, stmts := submit(3)
-		if three > budgetSubmit3+authExtra {
-			t.Errorf("submit of 3 lines: %d statements, budget %d:\n  %s", three, budgetSubmit3+authExtra, strings.Join(stmts, "\n  "))
+		if three > budgetSubmit3 {
+			t.Errorf("submit of 3 lines: %d statements, budget %d:\n  %s", three, budgetSubmit3, strings.Join(stmts, "\n  "))
 		}
 		six, stmts := submit(6)
 		if six-three > 3*budgetPerLineMore {
