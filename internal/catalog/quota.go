@@ -125,7 +125,11 @@ func valuesOf(rs []Reservation) (string, []any) {
 // lockLines is the condition that, on PostgreSQL, locks the lines of
 // want in id order before an UPDATE … FROM changes them, whatever order
 // its join would visit them in: two orders of the same lines cannot
-// deadlock. SQLite's immediate transactions serialise writers anyway.
+// deadlock. NO KEY UPDATE is the lock the UPDATE takes anyway: FOR UPDATE
+// would also wait for the key-share locks that inserting order lines
+// (their foreign key) takes on the lines, and two submissions would wait
+// for each other. SQLite's immediate transactions serialise writers
+// anyway.
 func lockLines(idb bun.IDB, want []Reservation) (string, []any) {
 	if !db.IsPostgres(idb) {
 		return "", nil
@@ -134,7 +138,7 @@ func lockLines(idb bun.IDB, want []Reservation) (string, []any) {
 	for i, r := range want {
 		ids[i] = r.LineID
 	}
-	return " AND contract_lines.id IN (SELECT id FROM contract_lines WHERE id IN (?) ORDER BY id FOR UPDATE)", []any{bun.List(ids)}
+	return " AND contract_lines.id IN (SELECT id FROM contract_lines WHERE id IN (?) ORDER BY id FOR NO KEY UPDATE)", []any{bun.List(ids)}
 }
 
 // lineTotal is a contract line after its total was counted.

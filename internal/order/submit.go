@@ -331,12 +331,12 @@ func insertStages(ctx context.Context, tx bun.IDB, o *Order, stages []*Stage) er
 }
 
 // create writes a new order request of the actor's member inside tx, for
-// Submit and SubmitChange alike: the lines' quotas reserved, the approval
-// chain of the member's rules planned (no stage: approved at once), the
-// number drawn last (the counter row is held as briefly as possible), the
-// order, its lines and stages inserted, the idempotency key remembered,
-// the step audited (detail adds to the entry) and the notifications
-// queued.
+// Submit and SubmitChange alike: the approval chain of the member's rules
+// planned (no stage: approved at once), the order, its lines and stages
+// inserted, the idempotency key remembered, the notifications queued, the
+// lines' quotas reserved and the number drawn last (their rows are held
+// as briefly as possible), and the step audited (detail adds to the
+// entry).
 func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal, key idempotency.Scoped, h header, lines []*Line,
 	today calendar.Date, detail map[string]any) (*Order, error) {
 	now := s.Clock.Now().UTC()
@@ -354,17 +354,25 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 	if err := StepSubmit.endsIn(state); err != nil {
 		return nil, err
 	}
-	// The quotas' rows stay locked until the commit: reserve after the
-	// reads, so that they are held for the writes only.
-	if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
-		return nil, err
-	}
 	o.State = state
-	if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year()); err != nil {
+	// The rows of the quotas and of the number counter stay locked until
+	// the commit, and every submission of the same contract lines (of the
+	// year, for the counter) waits for them: take them last, after the
+	// inserts, so that they are held for as few statements as possible.
+	year := today.Time().Year()
+	late := lateNumber(tx)
+	if late {
+		o.Number = provisionalNumber()
+	} else if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, year); err != nil {
 		return nil, err
 	}
 	if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("insert order: %w", err)
+	}
+	for _, l := range lines {
+		if l.ContractLineID != nil {
+			l.ReservedQuantity = l.Quantity // reserve below counts it, or the transaction fails
+		}
 	}
 	if err := insertLines(ctx, tx, o); err != nil {
 		return nil, err
@@ -375,6 +383,17 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 	if err := idempotency.Remember(ctx, tx, key, o.ID, now); err != nil {
 		return nil, err
 	}
+	if err := enqueueNotify(ctx, &run{tx: tx, actor: actor, order: o}, StepSubmit); err != nil {
+		return nil, err
+	}
+	if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
+		return nil, err
+	}
+	if late {
+		if o.Number, err = drawNumber(ctx, tx, o.ID, NumberPrefix, year); err != nil {
+			return nil, err
+		}
+	}
 	d := map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents, "lines": len(o.Lines), "stages": len(o.RoundStages()),
 		"urgent": o.Urgent}
 	for k, v := range detail {
@@ -384,7 +403,7 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 		Version: o.Version, OrgID: o.OrgID, Detail: d}); err != nil {
 		return nil, err
 	}
-	return o, enqueueNotify(ctx, &run{tx: tx, actor: actor, order: o}, StepSubmit)
+	return o, nil
 }
 
 // Submit turns the actor's cart into an order request: prices and quotas
@@ -447,13 +466,18 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 			}
 			return nil
 		}
+		// Emptied first: the rows create locks last are then held for
+		// one statement less.
+		if err := cart.Clear(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		o, err := s.create(ctx, tx, actor, key, h, lines, today, nil)
 		if err != nil {
 			return err
 		}
 		id, created = o.ID, o
 		o.Fresh = freshOf(priced.Products)
-		return cart.Clear(ctx, tx, c.ID)
+		return nil
 	})
 	if db.IsUniqueViolation(err) && !key.Empty() {
 		if o, err := s.byKey(ctx, s.DB, key); o != nil || err != nil {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -25,6 +26,8 @@ const (
 // budgetSKUs are contract-priced demo products of Landkreis Börde: the
 // first three are the load command's order, all six the longer one.
 var budgetSKUs = []string{"DOCK-LEN-USBC", "TC-IGEL-UD3", "SVC-EINRICHTUNG-NB", "NB-DELL-5450", "SVC-IKZ-FACHVERFAHREN", "TC-IGEL-UD7"}
+
+var orderNumber = regexp.MustCompile(`^BA-2026-\d{6}$`)
 
 // productIDsOf looks the demo products up by SKU, in the order given.
 func productIDsOf(t *testing.T, bdb *bun.DB, skus []string) []int64 {
@@ -142,8 +145,9 @@ func TestStatementBudgetSubmit(t *testing.T) {
 				t.Fatalf("submit of %d lines: status %d: %s", lines, r.Status, r.Body)
 			}
 			var o struct {
-				State string `json:"state"`
-				Lines []struct {
+				Number string `json:"number"`
+				State  string `json:"state"`
+				Lines  []struct {
 					ProductID   int64 `json:"product_id"`
 					PriceSource struct {
 						Type string `json:"type"`
@@ -151,6 +155,13 @@ func TestStatementBudgetSubmit(t *testing.T) {
 				} `json:"lines"`
 			}
 			r.JSON(t, &o)
+			if !orderNumber.MatchString(o.Number) {
+				t.Fatalf("submit of %d lines: number %q", lines, o.Number)
+			}
+			var stored string
+			if err := bdb.NewSelect().Table("orders").Column("number").Where("number = ?", o.Number).Scan(context.Background(), &stored); err != nil {
+				t.Fatalf("order %s not stored: %v", o.Number, err)
+			}
 			if o.State != "submitted" || len(o.Lines) != lines {
 				t.Fatalf("submit of %d lines: state %s, %d lines: %s", lines, o.State, len(o.Lines), r.Body)
 			}
