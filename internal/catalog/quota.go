@@ -53,14 +53,14 @@ func ReserveMany(ctx context.Context, idb bun.IDB, memberID int64, rs []Reservat
 		return err
 	}
 	if missing := firstMissing(want, func(id int64) bool { _, ok := totals[id]; return ok }); missing != 0 {
-		return undoAndConflict(ctx, idb, want, totals, missing, memberID)
+		return undoAndConflict(ctx, idb, want, totals, nil, missing, memberID)
 	}
 	members, err := reserveMembers(ctx, idb, memberID, want)
 	if err != nil {
 		return err
 	}
 	if missing := firstMissing(want, func(id int64) bool { _, ok := members[id]; return ok }); missing != 0 {
-		return undoAndConflict(ctx, idb, want, totals, missing, memberID)
+		return undoAndConflict(ctx, idb, want, totals, members, missing, memberID)
 	}
 	for _, r := range want {
 		t, m := totals[r.LineID], members[r.LineID]
@@ -206,22 +206,37 @@ func reserveMembers(ctx context.Context, idb bun.IDB, memberID int64, want []Res
 	return out, nil
 }
 
-// undoAndConflict takes back the totals counted so far (the caller's
-// transaction rolls back anyway, but a caller that carries on stays
-// right) and answers the conflict about line.
-func undoAndConflict(ctx context.Context, idb bun.IDB, want []Reservation, counted map[int64]lineTotal, line, memberID int64) error {
-	var undo []Reservation
-	for _, r := range want {
-		if _, ok := counted[r.LineID]; ok {
-			undo = append(undo, r)
+// undoAndConflict takes back what was counted so far, totals and the
+// member's usage (the caller's transaction rolls back anyway, but a
+// caller that carries on stays right), and answers the conflict about
+// line.
+func undoAndConflict(ctx context.Context, idb bun.IDB, want []Reservation, totals map[int64]lineTotal, members map[int64]memberUsage,
+	line, memberID int64) error {
+	undo := func(table, set, where string, counted func(int64) bool, extra ...any) error {
+		var rs []Reservation
+		for _, r := range want {
+			if counted(r.LineID) {
+				rs = append(rs, r)
+			}
 		}
-	}
-	if len(undo) > 0 {
-		values, args := valuesOf(undo)
-		if _, err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
-			UPDATE contract_lines SET used_total = used_total - v.qty FROM v WHERE contract_lines.id = v.line_id`, args...).Exec(ctx); err != nil {
+		if len(rs) == 0 {
+			return nil
+		}
+		values, args := valuesOf(rs)
+		_, err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`) UPDATE `+table+` SET `+set+` FROM v WHERE `+where,
+			append(args, extra...)...).Exec(ctx)
+		if err != nil {
 			return fmt.Errorf("undo quota: %w", err)
 		}
+		return nil
+	}
+	if err := undo("contract_lines", "used_total = used_total - v.qty", "contract_lines.id = v.line_id",
+		func(id int64) bool { _, ok := totals[id]; return ok }); err != nil {
+		return err
+	}
+	if err := undo("contract_line_usage", "used = used - v.qty", "contract_line_usage.contract_line_id = v.line_id AND organisation_id = ?",
+		func(id int64) bool { _, ok := members[id]; return ok }, memberID); err != nil {
+		return err
 	}
 	return quotaConflict(ctx, idb, line, memberID)
 }
