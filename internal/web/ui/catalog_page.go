@@ -82,19 +82,23 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 	}
 	from, to := f.Offset+1, f.Offset+len(items)
 	// "Auf Bestellliste" (issue 14): the lists the user may add to.
+	canCart := h.Authz.Allowed(p.Subject, authz.CartUse.Action, authz.CartUse.On())
 	canList := h.Authz.Allowed(p.Subject, authz.OrderListManage.Action, authz.OrderListManage.On())
 	var lists template.HTML
 	if canList {
 		lists = listOptions(h.OrderLists.Writable(ctx, *p))
 	}
+	csrf := ""
+	if sess := web.Session(c); sess != nil {
+		csrf = sess.CSRFToken
+	}
 	return h.Render(c, "catalog", fiber.Map{
-		"Title": "Katalog", "Rows": catalogRows(items), "Categories": links, "Kinds": kindOptions(), "Contracts": contractOpts,
+		"Title": "Katalog", "Cards": catalogCards(items, cardForms{CSRF: csrf, Back: c.OriginalURL(), CanCart: canCart, CanList: canList, ListOptions: lists}),
+		"Count": len(items), "Categories": links, "Kinds": kindOptions(), "Contracts": contractOpts,
 		"Q": f.Q, "Kind": f.Kind, "Contract": c.Query("contract"), "Category": c.Query("category"), "Next": next, "Prev": prev,
 		"Pages": pageLinks, "Total": total, "From": from, "To": to, "Sort": string(f.Sort), "Sorts": catalogSorts,
 		"Provider": page.Viewer.Provider(), "CanManage": h.Catalog.CanManage(*p),
-		"CanCart": h.Authz.Allowed(p.Subject, authz.CartUse.Action, authz.CartUse.On()), "Back": c.OriginalURL(),
 		// "Auf Bestellliste" (issue 14): the lists the user may add to.
-		"CanList": canList, "ListOptions": lists,
 	})
 }
 
