@@ -76,17 +76,18 @@ const listColumns = `p.id, p.sku, p.name, p.description, p.category_id, p.kind, 
 	p.notice_months, p.end_reminder_months, p.version, p.availability, p.lead_time_days, p.available_from,
 	cat.name AS cat_name, cat.slug AS cat_slug, cat.sort AS cat_sort`
 
-// candColumns are a member's candidate contract lines (see candidate),
-// joined to the page's products: what ResolveMany weighs.
-const candColumns = `cl.product_id AS cand_product_id, cl.id AS cand_id, cl.contract_id, cl.price_cents, cl.quota_total,
+// candColumns are the contract lines of the page's products with, for
+// those the member may use today, the contract's number and the member's
+// usage: what ResolveMany weighs (see candidate).
+const candColumns = `cl.id AS cand_id, cl.contract_id, cl.price_cents, cl.quota_total,
 	cl.quota_per_member, cl.min_quantity, cl.used_total, c.number AS contract_number,
 	COALESCE(u.used, 0) AS member_used, COALESCE(u.quota, cl.quota_per_member) AS member_quota`
 
 // listPriced is Search and the viewer's prices in one statement: the
 // page of products (with the columns the catalog shows, their place in
 // the order and, withTotal, the count of all matches) and, for a member,
-// the contract lines it may use today for them with its usage, one row
-// per product and line. Total is -1 when the page could not tell it: not
+// the contract lines of the products, those it may use today with its
+// usage, one row per product and line. Total is -1 when the page could not tell it: not
 // asked for, by cursor, or no row on the page.
 func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal bool, on calendar.Date) (Listing, error) {
 	limit := f.Limit
@@ -121,14 +122,15 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 	}
 	q := idb.NewSelect().With("page", page).TableExpr("page").ColumnExpr("page.*").OrderExpr("page.rn")
 	if !v.Provider() {
-		s := on.String()
-		cand := idb.NewSelect().ColumnExpr(candColumns).TableExpr("contract_lines AS cl").
-			Join("JOIN contracts AS c ON c.id = cl.contract_id").
+		// Every line of the product comes; one of a contract the member
+		// may not use today has no contract number (c did not join).
+		day := on.String()
+		q.ColumnExpr(candColumns).
+			Join("LEFT JOIN contract_lines AS cl ON cl.product_id = page.id AND page.active AND NOT page.quote_only").
+			Join(`LEFT JOIN contracts AS c ON c.id = cl.contract_id AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
+				AND (c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))`, day, day, v.MemberID).
 			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", v.MemberID).
-			Where("cl.product_id IN (SELECT page.id FROM page WHERE page.active AND NOT page.quote_only)").
-			Where("c.active AND c.valid_from <= ? AND c.valid_to >= ?", s, s).
-			Where("(c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))", v.MemberID)
-		q.With("cand", cand).ColumnExpr("cand.*").Join("LEFT JOIN cand ON cand.cand_product_id = page.id").OrderExpr("cand.cand_id")
+			OrderExpr("cl.id")
 	}
 	rows, err := q.Rows(ctx)
 	if err != nil {
@@ -174,7 +176,7 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 }
 
 // scanListed reads one row of listColumns, rn, total and, withCand, the
-// candidate line (nil when the row has none).
+// candidate line (nil when the row has none the member may use today).
 func scanListed(rows *sql.Rows, withCand bool) (*Product, int, *candidate, error) {
 	p := new(Product)
 	var catName, catSlug sql.NullString
@@ -185,12 +187,12 @@ func scanListed(rows *sql.Rows, withCand bool) (*Product, int, *candidate, error
 		&p.NoticeMonths, &p.EndReminderMonths, &p.Version, &p.AvailabilityState, &p.LeadTimeDays, &p.AvailableFrom,
 		&catName, &catSlug, &catSort, &rn, &total}
 	var (
-		cProduct, cID, cContract, cPrice, cMin, cUsed, cMemberUsed sql.NullInt64
-		cNumber                                                    sql.NullString
-		c                                                          candidate
+		cID, cContract, cPrice, cMin, cUsed, cMemberUsed sql.NullInt64
+		cNumber                                          sql.NullString
+		c                                                candidate
 	)
 	if withCand {
-		dest = append(dest, &cProduct, &cID, &cContract, &cPrice, &c.QuotaTotal, &c.QuotaPerMember, &cMin, &cUsed, &cNumber, &cMemberUsed, &c.MemberQuota)
+		dest = append(dest, &cID, &cContract, &cPrice, &c.QuotaTotal, &c.QuotaPerMember, &cMin, &cUsed, &cNumber, &cMemberUsed, &c.MemberQuota)
 	}
 	if err := rows.Scan(dest...); err != nil {
 		return nil, 0, nil, err
@@ -198,7 +200,7 @@ func scanListed(rows *sql.Rows, withCand bool) (*Product, int, *candidate, error
 	if p.CategoryID != nil && catName.Valid {
 		p.Category = &Category{ID: *p.CategoryID, Name: catName.String, Slug: catSlug.String, Sort: int(catSort.Int64)}
 	}
-	if !withCand || !cID.Valid {
+	if !withCand || !cID.Valid || !cNumber.Valid {
 		return p, int(total), nil, nil
 	}
 	c.ID, c.ProductID, c.ContractID, c.PriceCents = cID.Int64, p.ID, cContract.Int64, cPrice.Int64
