@@ -8,7 +8,6 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
-	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -23,8 +22,6 @@ var modelText string
 // Authorizer wraps the casbin enforcer. It is safe for concurrent use.
 type Authorizer struct {
 	enforcer *casbin.SyncedEnforcer
-	// generation counts the policy loads (Generation).
-	generation atomic.Uint64
 }
 
 // New loads the model and the policy from bdb.
@@ -48,15 +45,8 @@ func New(bdb bun.IDB) (*Authorizer, error) {
 // Reload reads the policy again, after a change in this process or, on a
 // timer, in another one.
 func (a *Authorizer) Reload(context.Context) error {
-	defer a.generation.Add(1)
 	return a.enforcer.LoadPolicy()
 }
-
-// Generation changes whenever the policy is loaded again: a decision of
-// Allowed remembered together with the Generation read before asking
-// holds for the same subject and object as long as Generation answers
-// the same (decisions depend on nothing but policy, subject and object).
-func (a *Authorizer) Generation() uint64 { return a.generation.Load() }
 
 // Allowed reports the bare decision, for building navigation and buttons.
 func (a *Authorizer) Allowed(s Subject, action string, o Object) bool {

@@ -124,10 +124,9 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 		if err != nil {
 			d.Log.WarnContext(c.UserContext(), "to-do list for the navigation", "err", err)
 		}
-		allowed := navAllowed(d.Authz, pr.Subject)
-		for i, item := range navigation {
+		for _, item := range navigation {
 			item.Badge = list.Badge(item.Href)
-			if allowed[i] ||
+			if item.Need == (authz.Right{}) || d.Authz.Allowed(pr.Subject, item.Need.Action, item.Need.On()) ||
 				(item.Waiting != (authz.Right{}) && item.Badge > 0 && d.Authz.Allowed(pr.Subject, item.Waiting.Action, item.Waiting.On())) {
 				p.Nav = append(p.Nav, item)
 			}
