@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -106,6 +107,8 @@ type proc struct {
 	base string // http://127.0.0.1:port
 	log  *logBuffer
 	done chan struct{}
+	// inFlight counts the test's requests to it without an answer yet.
+	inFlight atomic.Int32
 }
 
 // env is the configuration every process and command of a test gets.
@@ -218,6 +221,9 @@ func runCommand(t *testing.T, bin, dbURL string, args ...string) string {
 	return string(out)
 }
 
+// lastProblem is the body of the last error answer, for messages.
+var lastProblem atomic.Value
+
 // client speaks JSON to the processes.
 var client = &http.Client{Timeout: 30 * time.Second}
 
@@ -225,6 +231,11 @@ var client = &http.Client{Timeout: 30 * time.Second}
 // decodes a JSON answer into out (if not nil). It returns the status, or
 // an error when no answer came (a killed process).
 func call(ctx context.Context, method, base, path, token string, body, out any) (int, error) {
+	return callWith(ctx, method, base, path, token, nil, body, out)
+}
+
+// callWith is call with extra request headers (Idempotency-Key).
+func callWith(ctx context.Context, method, base, path, token string, header map[string]string, body, out any) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -243,6 +254,9 @@ func call(ctx context.Context, method, base, path, token string, body, out any) 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
@@ -251,6 +265,9 @@ func call(ctx context.Context, method, base, path, token string, body, out any) 
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return 0, err
+	}
+	if resp.StatusCode >= 400 {
+		lastProblem.Store(string(b))
 	}
 	if out != nil && resp.StatusCode < 300 {
 		if err := json.Unmarshal(b, out); err != nil {
