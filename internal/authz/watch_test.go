@@ -132,3 +132,20 @@ func TestWatcherReconnects(t *testing.T) {
 	}
 	waitRoles(t, other, reloads, []string{authz.RoleApprover, authz.RolePurchaser})
 }
+
+// On SQLite (one process, which reloads after its own changes) the
+// watcher has nothing to listen to and returns at once.
+func TestWatcherIdleOnSQLite(t *testing.T) {
+	bdb := dbtest.Open(t, "sqlite")
+	a, err := authz.New(bdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { authz.Watch(context.Background(), bdb, a, nil); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watcher keeps running on SQLite")
+	}
+}
