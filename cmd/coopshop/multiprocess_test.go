@@ -3,6 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +51,7 @@ func TestThreeProcesses(t *testing.T) {
 	// Seed while they run: its roles reach their enforcers by NOTIFY.
 	runCommand(t, bin, dbURL, "seed")
 
+	t.Run("browser session", func(t *testing.T) { browserSession(t, procs) })
 	t.Run("flow round-robin", func(t *testing.T) { roundRobin(t, bdb, procs) })
 	t.Run("role removed", func(t *testing.T) { roleRemoved(t, procs) })
 	t.Run("user deactivated", func(t *testing.T) { userDeactivated(t, procs) })
@@ -175,6 +181,45 @@ func roundRobin(t *testing.T, bdb *bun.DB, procs []*proc) {
 	if err := bdb.NewRaw(`SELECT count(*) FROM jobs WHERE kind = 'mail' AND entity = 'order' AND entity_id = ? AND state = 'done'`, o.ID).
 		Scan(context.Background(), &mails); err != nil || mails == 0 {
 		t.Errorf("order %s: %d mails sent (%v), want its step mails", o.Number, mails, err)
+	}
+}
+
+// browserSession: the login form comes from one process (with the CSRF
+// token of a fresh session), is sent to the next, and the third shows the
+// logged-in user's pages.
+func browserSession(t *testing.T, procs []*proc) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The processes share 127.0.0.1: the jar keeps one cookie for all.
+	browser := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	page := func(p *proc, path string) (int, string) {
+		t.Helper()
+		resp, err := browser.Get(p.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	_, form := page(procs[0], "/login")
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(form)
+	if m == nil {
+		t.Fatalf("%s: login form without _csrf:\n%s", procs[0].name, form)
+	}
+	resp, err := browser.PostForm(procs[1].base+"/login", url.Values{"_csrf": {m[1]}, "email": {"einkauf@boerde.example"}, "password": {"coopshop-demo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path == "/login" {
+		t.Fatalf("%s: login answered %d at %s", procs[1].name, resp.StatusCode, resp.Request.URL)
+	}
+	st, body := page(procs[2], "/orders")
+	if st != 200 || !strings.Contains(body, "Birgit Böhm") {
+		t.Fatalf("%s: /orders answered %d without the user logged in at %s", procs[2].name, st, procs[1].name)
 	}
 }
 
