@@ -41,7 +41,9 @@ Each command takes --help. Configuration comes from the environment:
   COOPSHOP_SECURE_COOKIES=true behind TLS; COOPSHOP_TRUSTED_PROXIES (reverse proxies,
   IPs or CIDR ranges); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, SMTP_URL,
   COOPSHOP_LOG_LEVEL (debug, info, warn, error); COOPSHOP_BACKUP_DIR (data/backups) and
-  COOPSHOP_BACKUP_KEEP (7) for the nightly backup of the SQLite database
+  COOPSHOP_BACKUP_KEEP (7) for the nightly backup of the SQLite database;
+  COOPSHOP_JOB_LEASE (5m): after it, the background jobs of a crashed process
+  are taken over by the others
 `
 
 func main() {

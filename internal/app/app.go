@@ -179,6 +179,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		return nil, err
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
+	a.Jobs.Lease = cfg.JobLease
 	a.Backups = &backup.Nightly{DB: bdb, Dir: cfg.BackupDir, Keep: cfg.BackupKeep, Clock: a.Clock, Log: log}
 	a.registerJobs(sender)
 	a.Operations = &operations.Service{DB: bdb, Authz: a.Authz, Clock: a.Clock,
@@ -247,6 +248,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	// On the way out the runner finishes the job it is running.
 	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
+	// Policy changes committed by other processes (PostgreSQL) take
+	// effect here as soon as they commit.
+	go authz.Watch(bg, a.DB, a.Authz, a.Log)
 	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
 	go a.Invoices.RunReminders(bg, time.Hour, a.Log)
 	// The daily reminder run (issue 13): today's job unless it exists;
@@ -294,9 +298,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// housekeeping reloads the policy now and then (another process may have
-// changed it); the retention run of internal/privacy, a job, purges ended
-// sessions and tokens.
+// housekeeping reloads the policy now and then: on PostgreSQL the watcher
+// (authz.Watch) reloads on every change another process commits, and this
+// is the safety net for a notification lost anyway; the retention run of
+// internal/privacy, a job, purges ended sessions and tokens.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()

@@ -23,3 +23,23 @@ func TestLoginRetention(t *testing.T) {
 		}
 	}
 }
+
+// The job lease (how soon another process takes over the jobs of a crashed
+// one) is 5 minutes unless COOPSHOP_JOB_LEASE says otherwise; a lease of
+// zero or less would leave every job to every runner and is refused.
+func TestJobLease(t *testing.T) {
+	if got := Default().JobLease; got != 5*time.Minute {
+		t.Errorf("default %v", got)
+	}
+	t.Setenv("COOPSHOP_JOB_LEASE", "3s")
+	c, err := FromEnv()
+	if err != nil || c.JobLease != 3*time.Second {
+		t.Errorf("3s: %v %v", c.JobLease, err)
+	}
+	for _, bad := range []string{"0", "-1s", "3", "x"} {
+		t.Setenv("COOPSHOP_JOB_LEASE", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
