@@ -15,11 +15,10 @@ import (
 )
 
 // catalogJSONBudget is what GET /api/v1/products?limit=50 may send with
-// a member's prices (issue 15): the authentication (today three
-// statements: token, user, deputies; one after "auth: one statement")
-// and one statement for the products, their categories and the member's
-// contract lines.
-const catalogJSONBudget = 3 + 1
+// a member's prices (issue 15): one statement for the token (with user,
+// organisation and deputies) and one for the products, their categories
+// and the member's contract lines.
+const catalogJSONBudget = 1 + 1
 
 // TestBudgetCatalogJSON: the catalog JSON sends the same statements with
 // ten times the products (and contract lines for half of them) as with

@@ -13,13 +13,12 @@ import (
 )
 
 // catalogPageBudget is what the catalog page may send once the
-// navigation's badges are remembered (todo.BadgeAge) (issue 15): the
-// session (today three statements: session, user, deputies; one after
-// "auth: one statement"), one for the products with their categories, the
-// member's contract lines and the count of all pages, one for the
-// categories and contracts to filter by, one for the order lists of the
-// "Auf Bestellliste" forms.
-const catalogPageBudget = 3 + 3
+// navigation's badges are remembered (todo.BadgeAge) (issue 15): one
+// statement for the session (with user, organisation and deputies), one
+// for the products with their categories, the member's contract lines and
+// the count of all pages, one for the categories and contracts to filter
+// by, one for the order lists of the "Auf Bestellliste" forms.
+const catalogPageBudget = 1 + 3
 
 // TestBudgetCatalogPage: the catalog page sends the same statements with
 // ten times the products (and contract lines for half of them) as with
