@@ -27,6 +27,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
+	"coopshop/internal/metric"
 	"coopshop/internal/notify"
 	"coopshop/internal/operations"
 	"coopshop/internal/order"
@@ -94,6 +95,9 @@ type App struct {
 	// Operations is the operator's page: jobs, mails, backups, database
 	// size, migrations.
 	Operations *operations.Service
+	// Metrics is /metrics (issue 15): requests per route, the job queue,
+	// the database pool, the process.
+	Metrics *metric.Registry
 }
 
 // Option changes how Build wires the program.
@@ -188,6 +192,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy, Operations: a.Operations,
 		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Subscriptions: a.Subscriptions, Clock: a.Clock},
 		OrderLists:  a.OrderLists, Purchases: a.Purchases}
+	a.Metrics = metric.New(bdb, a.Clock)
+	deps.Metrics = a.Metrics
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
