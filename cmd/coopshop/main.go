@@ -99,26 +99,30 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (COOPSHOP_ADDR)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: coopshop serve [--addr host:port]\nStarts the web server; applies pending migrations first.")
+		fmt.Fprintln(fs.Output(), "Usage: coopshop serve [--addr host:port]\nStarts the web server; applies pending migrations first (meanwhile /healthz answers 200 and /readyz 503).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, log)
+	setMemoryLimit(log)
+	bdb, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	// Listening comes first: while the migrations run (or wait for
+	// another process's), /healthz answers 200 and /readyz 503.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		bdb.Close()
 		return err
 	}
-	fmt.Fprintf(out, "coopshop läuft auf http://%s (Datenbank: %s)\n", ln.Addr(), a.DB.Dialect().Name())
-	if cfg.SMTPURL == "" {
-		fmt.Fprintf(out, "E-Mails werden nicht versendet (SMTP_URL ist nicht gesetzt): Administratoren sehen sie unter http://%s/admin/mails\n", ln.Addr())
-	}
-	return a.Serve(ctx, ln)
+	return app.Run(ctx, cfg, log, bdb, ln, func(a *app.App) {
+		fmt.Fprintf(out, "coopshop läuft auf http://%s (Datenbank: %s)\n", ln.Addr(), a.DB.Dialect().Name())
+		if cfg.SMTPURL == "" {
+			fmt.Fprintf(out, "E-Mails werden nicht versendet (SMTP_URL ist nicht gesetzt): Administratoren sehen sie unter http://%s/admin/mails\n", ln.Addr())
+		}
+	})
 }
 
 func migrate(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {

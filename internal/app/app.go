@@ -249,8 +249,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	bg, stop := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
+	// When ctx ends (bg with it) the runner claims no more jobs and
+	// finishes the one it is running, with a live context for up to
+	// ShutdownTimeout, while requests drain.
+	if a.Jobs.Grace == 0 {
+		a.Jobs.Grace = a.Config.ShutdownTimeout
+	}
 	go func() { defer close(jobsDone); a.Jobs.Run(bg) }()
-	// On the way out the runner finishes the job it is running.
 	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
 	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
