@@ -13,7 +13,11 @@ import (
 var processSamples = []struct{ runtime, name, typ, help string }{
 	{"/sched/goroutines:goroutines", "go_goroutines", "gauge", "Goroutines that currently exist."},
 	{"/memory/classes/heap/objects:bytes", "go_memstats_heap_alloc_bytes", "gauge", "Bytes of allocated heap objects (live and not yet swept)."},
-	{"/memory/classes/total:bytes", "go_memory_total_bytes", "gauge", "All memory mapped by the Go runtime."},
+	{"/memory/classes/heap/unused:bytes", "go_memory_heap_unused_bytes", "gauge", "Heap memory reserved for objects but not in use (fragmentation)."},
+	{"/memory/classes/heap/free:bytes", "go_memory_heap_free_bytes", "gauge", "Free heap memory the runtime still holds resident, not yet returned to the system."},
+	{"/memory/classes/heap/released:bytes", "go_memory_heap_released_bytes", "gauge", "Free heap memory returned to the system (not resident)."},
+	{"/memory/classes/heap/stacks:bytes", "go_memory_stacks_bytes", "gauge", "Memory of goroutine stacks."},
+	{"/memory/classes/total:bytes", "go_memory_total_bytes", "gauge", "All memory mapped by the Go runtime, released or not."},
 	{"/gc/heap/goal:bytes", "go_gc_heap_goal_bytes", "gauge", "Heap size the garbage collector aims at."},
 	{"/gc/gomemlimit:bytes", "go_gc_gomemlimit_bytes", "gauge", "The Go runtime's memory limit (GOMEMLIMIT or debug.SetMemoryLimit)."},
 	{"/gc/cycles/total:gc-cycles", "go_gc_cycles_total", "counter", "Completed garbage collection cycles."},
