@@ -34,6 +34,7 @@ Usage:
   coopshop billing-run      invoice a month's rentals and seat subscriptions (finance)
   coopshop backup --out F   consistent copy of the embedded SQLite database while it runs
   coopshop restore FILE     bring a backup back into an empty database, checked
+  coopshop metrics-token    an API token for a scraper of /metrics (--user, --ttl)
 
 Each command takes --help. Configuration comes from the environment:
   DATABASE_URL   sqlite://data/coopshop.db (default) or postgres://…
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return backupCmd(ctx, cfg, args[1:], out)
 	case "restore":
 		return restoreCmd(ctx, cfg, args[1:], out)
+	case "metrics-token":
+		return metricsTokenCmd(ctx, cfg, log, args[1:], out)
 	}
 	fmt.Fprint(out, usage)
 	return fmt.Errorf("unknown command %q", args[0])
