@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"coopshop/internal/account"
+	"coopshop/internal/authz"
+	"coopshop/internal/clock"
+	"coopshop/internal/config"
 	"coopshop/internal/db"
 )
 
@@ -41,11 +44,18 @@ func TestMetricsToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Valid in 89 days, no longer in 91.
-	if id, err := account.UserIDByToken(ctx, bdb, token, time.Now().Add(89*24*time.Hour)); err != nil || id != admin.ID {
-		t.Fatalf("token after 89 days: user %d, %v; want %d", id, err, admin.ID)
+	az, err := authz.New(bdb)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := account.UserIDByToken(ctx, bdb, token, time.Now().Add(91*24*time.Hour)); err == nil {
+	svc := account.NewService(bdb, az, config.Default())
+	// Valid in 89 days, no longer in 91.
+	svc.Clock = clock.NewManual(time.Now().Add(89 * 24 * time.Hour))
+	if p, err := svc.AuthenticateToken(ctx, token); err != nil || p.User.ID != admin.ID {
+		t.Fatalf("token after 89 days: %+v, %v; want user %d", p, err, admin.ID)
+	}
+	svc.Clock = clock.NewManual(time.Now().Add(91 * 24 * time.Hour))
+	if _, err := svc.AuthenticateToken(ctx, token); err == nil {
 		t.Fatal("token still valid after its ttl")
 	}
 }
