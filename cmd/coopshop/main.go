@@ -108,7 +108,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	setMemoryLimit(log)
 	bdb, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
