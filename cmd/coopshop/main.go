@@ -44,7 +44,8 @@ Each command takes --help. Configuration comes from the environment:
   COOPSHOP_LOG_LEVEL (debug, info, warn, error); COOPSHOP_BACKUP_DIR (data/backups) and
   COOPSHOP_BACKUP_KEEP (7) for the nightly backup of the SQLite database;
   COOPSHOP_JOB_LEASE (5m): after it, the background jobs of a crashed process
-  are taken over by the others
+  are taken over by the others; COOPSHOP_JOB_WORKERS (4 on PostgreSQL, 1 on
+  SQLite): background jobs run at once
 `
 
 func main() {

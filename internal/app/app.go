@@ -184,6 +184,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.Jobs.Lease = cfg.JobLease
+	a.Jobs.Workers = cfg.JobWorkers
+	if a.Jobs.Workers == 0 {
+		a.Jobs.Workers = 1
+		if db.IsPostgres(bdb) {
+			a.Jobs.Workers = 4
+		}
+	}
 	a.Backups = &backup.Nightly{DB: bdb, Dir: cfg.BackupDir, Keep: cfg.BackupKeep, Clock: a.Clock, Log: log}
 	a.registerJobs(sender)
 	a.Operations = &operations.Service{DB: bdb, Authz: a.Authz, Clock: a.Clock,

@@ -46,6 +46,10 @@ type Runner struct {
 	Grace time.Duration
 	// ID names this runner in locked_by (default host-pid-random).
 	ID string
+	// Workers is how many jobs Run runs at once (default 1). Under load a
+	// single worker falls behind: every submit and step enqueues a mail
+	// or notification job, and a PDF takes tens of milliseconds.
+	Workers int
 
 	mu       sync.RWMutex
 	handlers map[string]Handler
@@ -263,7 +267,7 @@ func (r *Runner) Drain(ctx context.Context) (int, error) {
 }
 
 // Run claims and runs jobs until ctx ends: job after job while some are
-// due, else a pause of Interval. When ctx ends a running job is finished
+// due, else a pause of Interval, in Workers goroutines. When ctx ends each running job is finished
 // (its handler's context is cancelled only Grace later), its outcome
 // recorded, and Run returns.
 func (r *Runner) Run(ctx context.Context) {
@@ -295,6 +299,21 @@ func (r *Runner) Run(ctx context.Context) {
 			cancel()
 		}
 	}()
+	workers := max(r.Workers, 1)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.work(ctx, work, handlerCtx, interval)
+		}()
+	}
+	wg.Wait()
+}
+
+// work is one worker of Run: it claims and runs job after job while some
+// are due, else pauses for interval, until ctx ends.
+func (r *Runner) work(ctx, work, handlerCtx context.Context, interval time.Duration) {
 	for ctx.Err() == nil {
 		ran, err := r.runOnce(work, handlerCtx)
 		if err != nil {
