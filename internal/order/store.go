@@ -32,6 +32,12 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Order, error) {
 	return loadFor(ctx, idb, id, false)
 }
 
+// loadLocked is load with the order's row lock taken by the same
+// statement (the step engine's LoadLocked).
+func loadLocked(ctx context.Context, idb bun.IDB, id int64) (*Order, error) {
+	return loadFor(ctx, idb, id, true)
+}
+
 // loadFor is load that, with lock on PostgreSQL, also takes the order's
 // row lock (SELECT … FOR UPDATE OF o), so that concurrent steps on the
 // same order queue up and each sees its predecessor's result. SQLite's
@@ -51,6 +57,9 @@ func loadFor(ctx context.Context, idb bun.IDB, id int64, lock bool) (*Order, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load order %d: %w", id, err)
+	}
+	if !o.State.Confirmed() {
+		return o, nil // no delivery before the confirmation
 	}
 	if err := loadDeliveries(ctx, idb, o); err != nil {
 		return nil, err
