@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -56,6 +57,7 @@ type options struct {
 	skus        []string
 	seedOnly    bool
 	pgbenchTPS  float64
+	cpuProfile  string
 }
 
 func main() {
@@ -81,6 +83,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&skus, "skus", "DOCK-LEN-USBC,TC-IGEL-UD3,SVC-EINRICHTUNG-NB", "the three products of each order (demo SKUs)")
 	fs.BoolVar(&o.seedOnly, "seed-only", false, "seed the database and stop")
 	fs.Float64Var(&o.pgbenchTPS, "pgbench-tps", 0, "tps of the order-shaped pgbench run, to print the ratios of the issue's targets")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server in process and client) to the file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -140,6 +143,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "coopshop-load: %d clients, %s per phase, server %s\n", o.concurrency, o.duration, map[bool]string{true: "in this process (CPU figures include the load client)", false: base}[inProcess])
 
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	flow := l.phase(ctx, o.duration, l.flow)
 	fmt.Fprintln(out, "\nflow (3 cart adds, submit, approval):")
 	for _, s := range flow.steps {

@@ -61,16 +61,7 @@ func (s *Service) Principal(ctx context.Context, userID int64) (*Principal, erro
 	if err != nil {
 		return nil, err
 	}
-	if !u.Active {
-		return nil, apperr.New(apperr.Unauthorized, "Das Konto ist deaktiviert.")
-	}
-	p := &Principal{User: u, Subject: s.subject(u)}
-	deps, err := s.deputizedFor(ctx, *p)
-	if err != nil {
-		return nil, err
-	}
-	p.Deputies = deps
-	return p, nil
+	return s.principalOf(ctx, u, true)
 }
 
 func (s *Service) subject(u *User) authz.Subject { return SubjectFor(s.Authz, u) }
@@ -123,35 +114,6 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (*
 	}
 	u.LastLoginAt = &now
 	return &Principal{User: u, Subject: s.subject(u)}, nil
-}
-
-// Authenticate resolves a browser session cookie to its principal; nil
-// principal with nil error is an anonymous session.
-func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Principal, error) {
-	sess, err := SessionByToken(ctx, s.DB, token, s.Clock.Now())
-	if err != nil {
-		return nil, nil, err
-	}
-	if sess.UserID == nil {
-		return sess, nil, nil
-	}
-	p, err := s.Principal(ctx, *sess.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := ExtendSession(ctx, s.DB, sess, s.Config.SessionTTL, s.Clock.Now()); err != nil {
-		slog.WarnContext(ctx, "extend session", "err", err)
-	}
-	return sess, p, nil
-}
-
-// AuthenticateToken resolves an API bearer token.
-func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Principal, error) {
-	id, err := UserIDByToken(ctx, s.DB, token, s.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
-	return s.Principal(ctx, id)
 }
 
 // RolesOf lists a user's roles, for display.

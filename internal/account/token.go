@@ -2,14 +2,10 @@ package account
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
-
-	"coopshop/internal/apperr"
 )
 
 // Token is an API bearer token for integrations; only its hash is stored.
@@ -34,17 +30,4 @@ func IssueToken(ctx context.Context, idb bun.IDB, userID int64, ttl time.Duratio
 		return "", time.Time{}, fmt.Errorf("issue token: %w", err)
 	}
 	return token, t.ExpiresAt, nil
-}
-
-// UserIDByToken resolves a bearer token that is still live at now.
-func UserIDByToken(ctx context.Context, idb bun.IDB, token string, now time.Time) (int64, error) {
-	t := new(Token)
-	err := idb.NewSelect().Model(t).Where("token_hash = ?", hashToken(token)).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && now.After(t.ExpiresAt) {
-		return 0, apperr.New(apperr.Unauthorized, "Token ungültig oder abgelaufen.")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("load token: %w", err)
-	}
-	return t.UserID, nil
 }

@@ -21,7 +21,8 @@ var modelText string
 
 // Authorizer wraps the casbin enforcer. It is safe for concurrent use.
 type Authorizer struct {
-	enforcer *casbin.SyncedEnforcer
+	enforcer  *casbin.SyncedEnforcer
+	decisions decisionCache
 }
 
 // New loads the model and the policy from bdb.
@@ -45,7 +46,38 @@ func New(bdb bun.IDB) (*Authorizer, error) {
 // Reload reads the policy again, after a change in this process or, on a
 // timer, in another one.
 func (a *Authorizer) Reload(context.Context) error {
+	// Forget before and after loading: a decision cached while the load
+	// runs may be of either policy.
+	a.decisions.reset()
+	defer a.decisions.reset()
 	return a.enforcer.LoadPolicy()
+}
+
+// enforce asks the enforcer, through the cache of kind-level decisions.
+func (a *Authorizer) enforce(s Subject, action string, o Object) (bool, error) {
+	if !cacheable(s, o) {
+		// On a bare kind every condition passes, so a kind-level no means
+		// that none of the holder's roles has a line for kind and action:
+		// no object of the kind can be allowed either. Most object-level
+		// questions of a page (buttons for steps the user may not take)
+		// end here, without the matcher.
+		if s.LimitCents == nil || *s.LimitCents >= 0 {
+			if ok, err := a.enforce(s, action, On(o.Kind)); err != nil || !ok {
+				return false, err
+			}
+		}
+		return a.enforcer.Enforce(userKey(s.roleHolder()), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	}
+	k := decisionKey{holder: s.roleHolder(), subOrg: s.OrgID, objOrg: o.OrgID, kind: o.Kind, action: action}
+	ok, hit, gen := a.decisions.lookup(k)
+	if hit {
+		return ok, nil
+	}
+	ok, err := a.enforcer.Enforce(userKey(s.roleHolder()), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	if err == nil {
+		a.decisions.store(k, ok, gen)
+	}
+	return ok, err
 }
 
 // Allowed reports the bare decision, for building navigation and buttons.
@@ -53,7 +85,7 @@ func (a *Authorizer) Allowed(s Subject, action string, o Object) bool {
 	if s.Anonymous() {
 		return false
 	}
-	ok, err := a.enforcer.Enforce(userKey(s.roleHolder()), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	ok, err := a.enforce(s, action, o)
 	return err == nil && ok
 }
 
@@ -65,7 +97,7 @@ func (a *Authorizer) Can(_ context.Context, s Subject, action string, o Object) 
 	if s.Anonymous() {
 		return apperr.New(apperr.Unauthorized, "Bitte melden Sie sich an.")
 	}
-	ok, err := a.enforcer.Enforce(userKey(s.roleHolder()), orgKey(s.OrgID), o.Kind, action, attr{Sub: s, Obj: o})
+	ok, err := a.enforce(s, action, o)
 	if err != nil {
 		return fmt.Errorf("authz enforce %s %s: %w", o.Kind, action, err)
 	}

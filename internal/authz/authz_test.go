@@ -129,7 +129,7 @@ type fixture struct {
 	weissen  int64
 }
 
-func setup(t *testing.T, bdb *bun.DB) fixture {
+func setup(t testing.TB, bdb *bun.DB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, bdb); err != nil {

@@ -1,0 +1,122 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/apperr"
+	"coopshop/internal/calendar"
+	"coopshop/internal/clock"
+)
+
+// Every request starts by finding out who asks. That lookup is one
+// statement (issue 15's budgets count it): the session or token row joined
+// with its user and the user's organisation, and whether the user stands
+// in for anyone today. Only a deputy pays for loading the principals.
+
+// sessionLookup is a session with everything its request needs.
+type sessionLookup struct {
+	bun.BaseModel `bun:"table:sessions,alias:session"`
+	Session       `bun:",extend"`
+
+	User     *User `bun:"rel:belongs-to,join:user_id=id"`
+	StandsIn bool  `bun:"stands_in,scanonly"`
+}
+
+// tokenLookup is an API token with everything its request needs.
+type tokenLookup struct {
+	bun.BaseModel `bun:"table:api_tokens,alias:token"`
+	Token         `bun:",extend"`
+
+	User     *User `bun:"rel:belongs-to,join:user_id=id"`
+	StandsIn bool  `bun:"stands_in,scanonly"`
+}
+
+// standsIn is the column telling whether the row's user is anyone's deputy
+// on day.
+func standsIn(q *bun.SelectQuery, userCol string, day calendar.Date) *bun.SelectQuery {
+	return q.ColumnExpr("EXISTS (SELECT 1 FROM deputies AS dep WHERE dep.deputy_id = "+userCol+
+		" AND dep.valid_from <= ? AND dep.valid_to >= ?) AS stands_in", day.String(), day.String())
+}
+
+// Authenticate resolves a browser session from its cookie value: the
+// session, and the principal when someone is logged in (nil for an
+// anonymous session). The session slides forward at most once a minute.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Principal, error) {
+	if token == "" {
+		return nil, nil, ErrSessionExpired
+	}
+	now := s.Clock.Now()
+	row := new(sessionLookup)
+	q := s.DB.NewSelect().Model(row).Column("session.*").
+		Relation("User").Relation("User.Org").Where("session.token_hash = ?", hashToken(token))
+	err := standsIn(q, "session.user_id", clock.Today(s.Clock)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrSessionExpired
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load session: %w", err)
+	}
+	sess := &row.Session
+	if now.After(sess.ExpiresAt) {
+		return nil, nil, ErrSessionExpired
+	}
+	if sess.UserID == nil {
+		return sess, nil, nil
+	}
+	p, err := s.principalOf(ctx, row.User, row.StandsIn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ExtendSession(ctx, s.DB, sess, s.Config.SessionTTL, now); err != nil {
+		// The session still holds until its old expiry: a failed slide
+		// costs the user nothing now.
+		slog.WarnContext(ctx, "extend session", "err", err)
+	}
+	return sess, p, nil
+}
+
+// AuthenticateToken resolves an API bearer token.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Principal, error) {
+	invalid := apperr.New(apperr.Unauthorized, "Token ungültig oder abgelaufen.")
+	row := new(tokenLookup)
+	q := s.DB.NewSelect().Model(row).Column("token.*").
+		Relation("User").Relation("User.Org").Where("token.token_hash = ?", hashToken(token))
+	err := standsIn(q, "token.user_id", clock.Today(s.Clock)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, invalid
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load token: %w", err)
+	}
+	if s.Clock.Now().After(row.ExpiresAt) {
+		return nil, invalid
+	}
+	return s.principalOf(ctx, row.User, row.StandsIn)
+}
+
+// principalOf makes the principal of a loaded user; the principals a
+// deputy stands in for are loaded only when standsIn says there are any.
+func (s *Service) principalOf(ctx context.Context, u *User, standsIn bool) (*Principal, error) {
+	if u == nil || u.ID == 0 {
+		return nil, apperr.New(apperr.NotFound, "Benutzer nicht gefunden.")
+	}
+	if !u.Active {
+		return nil, apperr.New(apperr.Unauthorized, "Das Konto ist deaktiviert.")
+	}
+	p := &Principal{User: u, Subject: s.subject(u)}
+	if !standsIn {
+		return p, nil
+	}
+	deps, err := s.deputizedFor(ctx, *p)
+	if err != nil {
+		return nil, err
+	}
+	p.Deputies = deps
+	return p, nil
+}
