@@ -78,6 +78,6 @@ func TestOrderStatementBudgets(t *testing.T) {
 				t.Errorf("%s: %d statements, budget %d:\n%s", name, n, budget, manyText[name])
 			}
 		}
-		t.Logf("statements (auth counted once): %v", many)
+		t.Logf("statements (token lookup included): %v", many)
 	})
 }

@@ -83,6 +83,6 @@ func TestOrderPageStatementBudgets(t *testing.T) {
 				t.Errorf("%s: %d statements, budget %d:\n%s", name, n, budget, manyText[name])
 			}
 		}
-		t.Logf("statements (session lookup counted once): %v", many)
+		t.Logf("statements (session lookup included): %v", many)
 	})
 }
