@@ -17,13 +17,14 @@ import (
 // the one statement of the session lookup included. They must be the
 // same for ten times the data and stay low besides: the order page of a
 // delivered, invoiced order with units to provision reads the order, its
-// lines, stages, deliveries with their lines and serials, the products'
-// availability, the quotation ids, invoices, documents (stored and
-// pending), the invoices' documents, provisioning with units and their
-// trails at once, the order's trail and its actors' names.
+// lines, stages, deliveries with their lines and serials (one
+// statement), the products' availability, the quotation ids, invoices
+// with reminders and blocks, documents (stored and pending), the
+// invoices' documents, provisioning with units, the units' trails at
+// once, the order's trail and its actors' names.
 var pageBudgets = map[string]int{
-	"order page":         20,
-	"order page (sales)": 18,
+	"order page":         18,
+	"order page (sales)": 16,
 	"order page pending": 7,
 	"orders page":        4,
 }
