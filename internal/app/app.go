@@ -27,6 +27,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
+	"coopshop/internal/metric"
 	"coopshop/internal/notify"
 	"coopshop/internal/operations"
 	"coopshop/internal/order"
@@ -94,6 +95,9 @@ type App struct {
 	// Operations is the operator's page: jobs, mails, backups, database
 	// size, migrations.
 	Operations *operations.Service
+	// Metrics is /metrics (issue 15): requests per route, the job queue,
+	// the database pool, the process.
+	Metrics *metric.Registry
 }
 
 // Option changes how Build wires the program.
@@ -180,6 +184,13 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
 	a.Jobs.Lease = cfg.JobLease
+	a.Jobs.Workers = cfg.JobWorkers
+	if a.Jobs.Workers == 0 {
+		a.Jobs.Workers = 1
+		if db.IsPostgres(bdb) {
+			a.Jobs.Workers = 4
+		}
+	}
 	a.Backups = &backup.Nightly{DB: bdb, Dir: cfg.BackupDir, Keep: cfg.BackupKeep, Clock: a.Clock, Log: log}
 	a.registerJobs(sender)
 	a.Operations = &operations.Service{DB: bdb, Authz: a.Authz, Clock: a.Clock,
@@ -189,6 +200,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy, Operations: a.Operations,
 		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Subscriptions: a.Subscriptions, Clock: a.Clock},
 		OrderLists:  a.OrderLists, Purchases: a.Purchases}
+	a.Metrics = metric.New(bdb, a.Clock)
+	deps.Metrics = a.Metrics
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
@@ -244,8 +257,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	bg, stop := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
+	// When ctx ends (bg with it) the runner claims no more jobs and
+	// finishes the one it is running, with a live context for up to
+	// ShutdownTimeout, while requests drain.
+	if a.Jobs.Grace == 0 {
+		a.Jobs.Grace = a.Config.ShutdownTimeout
+	}
 	go func() { defer close(jobsDone); a.Jobs.Run(bg) }()
-	// On the way out the runner finishes the job it is running.
 	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
 	// Policy changes committed by other processes (PostgreSQL) take

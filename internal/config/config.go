@@ -65,6 +65,10 @@ type Config struct {
 	// (COOPSHOP_JOB_LEASE, default 5 min). Every job must finish well
 	// within it, or it runs twice.
 	JobLease time.Duration
+	// JobWorkers is how many background jobs one process runs at once
+	// (COOPSHOP_JOB_WORKERS; 0, the default, means 4 on PostgreSQL and 1
+	// on SQLite, whose single writer gains nothing from more).
+	JobWorkers int
 
 	StripeSecretKey     string
 	StripeWebhookSecret string
@@ -137,6 +141,13 @@ func FromEnv() (Config, error) {
 			return c, fmt.Errorf("COOPSHOP_LOGIN_RETENTION_DAYS: want whole days of at least 1, got %q", v)
 		}
 		c.LoginRetention = time.Duration(days) * 24 * time.Hour
+	}
+	if v := os.Getenv("COOPSHOP_JOB_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return c, fmt.Errorf("COOPSHOP_JOB_WORKERS: want a whole number from 1 to 64, got %q", v)
+		}
+		c.JobWorkers = n
 	}
 	for key, dst := range map[string]*time.Duration{
 		"COOPSHOP_SESSION_TTL": &c.SessionTTL,

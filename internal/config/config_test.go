@@ -43,3 +43,21 @@ func TestJobLease(t *testing.T) {
 		}
 	}
 }
+
+// COOPSHOP_JOB_WORKERS takes 1 to 64 jobs at once; unset leaves the choice
+// to the database (0).
+func TestJobWorkers(t *testing.T) {
+	if got := Default().JobWorkers; got != 0 {
+		t.Errorf("default %d", got)
+	}
+	t.Setenv("COOPSHOP_JOB_WORKERS", "8")
+	if c, err := FromEnv(); err != nil || c.JobWorkers != 8 {
+		t.Errorf("8: %d %v", c.JobWorkers, err)
+	}
+	for _, bad := range []string{"0", "-2", "65", "vier"} {
+		t.Setenv("COOPSHOP_JOB_WORKERS", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
