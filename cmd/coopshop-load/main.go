@@ -2,8 +2,9 @@
 // purchasers and approvers on a PostgreSQL database, then drives the order
 // flow (3 cart adds, submit, one approval) and the catalog JSON through
 // the HTTP API at a given concurrency for a given time, and prints
-// requests per second, p50/p99 per step and, when the server runs in this
-// process, the process CPU time per request.
+// requests per second, p50/p99 per step, the server's resident set before
+// and after the load (from its /metrics with --url) and, when the server
+// runs in this process, the process CPU time per request.
 //
 // Usage:
 //
@@ -142,6 +143,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		l.workers = append(l.workers, worker{purchaser: p, approver: a})
 	}
 	fmt.Fprintf(out, "coopshop-load: %d clients, %s per phase, server %s\n", o.concurrency, o.duration, map[bool]string{true: "in this process (CPU figures include the load client)", false: base}[inProcess])
+	var metricsToken string
+	if !inProcess {
+		if metricsToken, err = l.token(ctx, metricsLogin); err != nil {
+			fmt.Fprintf(out, "no token of %s for /metrics: %v\n", metricsLogin, err)
+		}
+	}
+	rss, rssErr := l.serverRSS(ctx, inProcess, metricsToken)
+	printRSS(out, "before the load", rss, rssErr, inProcess)
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -166,6 +175,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		s.print(out)
 	}
 	cat.printCPU(out, inProcess)
+	rss, rssErr = l.serverRSS(ctx, inProcess, metricsToken)
+	fmt.Fprintln(out)
+	printRSS(out, "after the load", rss, rssErr, inProcess)
 
 	if o.pgbenchTPS > 0 {
 		submit, flows := flow.rate("submit"), flow.rate("flow")

@@ -34,3 +34,24 @@ func TestResultRate(t *testing.T) {
 		t.Errorf("rates %v %v %v", r.rate("submit"), r.rate("flow"), r.rate("catalog"))
 	}
 }
+
+func TestResidentFromExposition(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want int64
+		ok   bool
+	}{
+		{"present", "# HELP process_resident_memory_bytes x\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 3.3861632e+07\ngo_goroutines 25\n", 33861632, true},
+		{"absent", "go_goroutines 25\n", 0, false},
+		{"a longer name is not it", "process_resident_memory_bytes_max 5\n", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, ok, err := residentFromExposition(strings.NewReader(tt.text))
+			if err != nil || ok != tt.ok || n != tt.want {
+				t.Fatalf("got %d %v %v, want %d %v", n, ok, err, tt.want, tt.ok)
+			}
+		})
+	}
+}

@@ -34,6 +34,7 @@ Usage:
   coopshop billing-run      invoice a month's rentals and seat subscriptions (finance)
   coopshop backup --out F   consistent copy of the embedded SQLite database while it runs
   coopshop restore FILE     bring a backup back into an empty database, checked
+  coopshop metrics-token    an API token for a scraper of /metrics (--user, --ttl)
 
 Each command takes --help. Configuration comes from the environment:
   DATABASE_URL   sqlite://data/coopshop.db (default) or postgres://…
@@ -41,7 +42,10 @@ Each command takes --help. Configuration comes from the environment:
   COOPSHOP_SECURE_COOKIES=true behind TLS; COOPSHOP_TRUSTED_PROXIES (reverse proxies,
   IPs or CIDR ranges); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, SMTP_URL,
   COOPSHOP_LOG_LEVEL (debug, info, warn, error); COOPSHOP_BACKUP_DIR (data/backups) and
-  COOPSHOP_BACKUP_KEEP (7) for the nightly backup of the SQLite database
+  COOPSHOP_BACKUP_KEEP (7) for the nightly backup of the SQLite database;
+  COOPSHOP_JOB_LEASE (5m): after it, the background jobs of a crashed process
+  are taken over by the others; COOPSHOP_JOB_WORKERS (4 on PostgreSQL, 1 on
+  SQLite): background jobs run at once
 `
 
 func main() {
@@ -82,6 +86,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return backupCmd(ctx, cfg, args[1:], out)
 	case "restore":
 		return restoreCmd(ctx, cfg, args[1:], out)
+	case "metrics-token":
+		return metricsTokenCmd(ctx, cfg, log, args[1:], out)
 	}
 	fmt.Fprint(out, usage)
 	return fmt.Errorf("unknown command %q", args[0])
@@ -99,26 +105,29 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (COOPSHOP_ADDR)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: coopshop serve [--addr host:port]\nStarts the web server; applies pending migrations first.")
+		fmt.Fprintln(fs.Output(), "Usage: coopshop serve [--addr host:port]\nStarts the web server; applies pending migrations first (meanwhile /healthz answers 200 and /readyz 503).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, log)
+	bdb, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	// Listening comes first: while the migrations run (or wait for
+	// another process's), /healthz answers 200 and /readyz 503.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		bdb.Close()
 		return err
 	}
-	fmt.Fprintf(out, "coopshop läuft auf http://%s (Datenbank: %s)\n", ln.Addr(), a.DB.Dialect().Name())
-	if cfg.SMTPURL == "" {
-		fmt.Fprintf(out, "E-Mails werden nicht versendet (SMTP_URL ist nicht gesetzt): Administratoren sehen sie unter http://%s/admin/mails\n", ln.Addr())
-	}
-	return a.Serve(ctx, ln)
+	return app.Run(ctx, cfg, log, bdb, ln, func(a *app.App) {
+		fmt.Fprintf(out, "coopshop läuft auf http://%s (Datenbank: %s)\n", ln.Addr(), a.DB.Dialect().Name())
+		if cfg.SMTPURL == "" {
+			fmt.Fprintf(out, "E-Mails werden nicht versendet (SMTP_URL ist nicht gesetzt): Administratoren sehen sie unter http://%s/admin/mails\n", ln.Addr())
+		}
+	})
 }
 
 func migrate(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {

@@ -27,6 +27,7 @@ import (
 	"coopshop/internal/invoice"
 	"coopshop/internal/job"
 	"coopshop/internal/member"
+	"coopshop/internal/metric"
 	"coopshop/internal/notify"
 	"coopshop/internal/operations"
 	"coopshop/internal/order"
@@ -94,6 +95,9 @@ type App struct {
 	// Operations is the operator's page: jobs, mails, backups, database
 	// size, migrations.
 	Operations *operations.Service
+	// Metrics is /metrics (issue 15): requests per route, the job queue,
+	// the database pool, the process.
+	Metrics *metric.Registry
 }
 
 // Option changes how Build wires the program.
@@ -179,6 +183,14 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		return nil, err
 	}
 	a.Jobs = job.NewRunner(bdb, a.Clock, log)
+	a.Jobs.Lease = cfg.JobLease
+	a.Jobs.Workers = cfg.JobWorkers
+	if a.Jobs.Workers == 0 {
+		a.Jobs.Workers = 1
+		if db.IsPostgres(bdb) {
+			a.Jobs.Workers = 4
+		}
+	}
 	a.Backups = &backup.Nightly{DB: bdb, Dir: cfg.BackupDir, Keep: cfg.BackupKeep, Clock: a.Clock, Log: log}
 	a.registerJobs(sender)
 	a.Operations = &operations.Service{DB: bdb, Authz: a.Authz, Clock: a.Clock,
@@ -188,6 +200,8 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		Outbox: &notify.Outbox{DB: bdb, Authz: a.Authz}, Privacy: a.Privacy, Operations: a.Operations,
 		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Subscriptions: a.Subscriptions, Clock: a.Clock},
 		OrderLists:  a.OrderLists, Purchases: a.Purchases}
+	a.Metrics = metric.New(bdb, a.Clock)
+	deps.Metrics = a.Metrics
 	apiHandler, err := api.New(deps)
 	if err != nil {
 		bdb.Close()
@@ -243,10 +257,18 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	bg, stop := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
+	// When ctx ends (bg with it) the runner claims no more jobs and
+	// finishes the one it is running, with a live context for up to
+	// ShutdownTimeout, while requests drain.
+	if a.Jobs.Grace == 0 {
+		a.Jobs.Grace = a.Config.ShutdownTimeout
+	}
 	go func() { defer close(jobsDone); a.Jobs.Run(bg) }()
-	// On the way out the runner finishes the job it is running.
 	defer func() { stop(); <-jobsDone }()
 	go a.housekeeping(bg)
+	// Policy changes committed by other processes (PostgreSQL) take
+	// effect here as soon as they commit.
+	go authz.Watch(bg, a.DB, a.Authz, a.Log)
 	go a.Sales.RunExpiry(bg, time.Minute, a.Log)
 	go a.Invoices.RunReminders(bg, time.Hour, a.Log)
 	// The daily reminder run (issue 13): today's job unless it exists;
@@ -294,9 +316,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// housekeeping reloads the policy now and then (another process may have
-// changed it); the retention run of internal/privacy, a job, purges ended
-// sessions and tokens.
+// housekeeping reloads the policy now and then: on PostgreSQL the watcher
+// (authz.Watch) reloads on every change another process commits, and this
+// is the safety net for a notification lost anyway; the retention run of
+// internal/privacy, a job, purges ended sessions and tokens.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()

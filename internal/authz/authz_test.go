@@ -109,6 +109,8 @@ var matrix = map[string]string{
 	// Issue 16 (migration 0069): the operator's page and retrying a job.
 	"operations read": "........Y",
 	"job retry":       "........Y",
+	// Issue 15 (migration 0081): /metrics for a scraper.
+	"metrics read": "........Y",
 	// Issue 14 (migration 0062): order lists of purchasers.
 	"order_list read":   "Y........",
 	"order_list manage": "Y........",

@@ -124,6 +124,10 @@ var (
 	// backing-off) job round again at once; it is audited.
 	OperationsRead = Right{"operations", "read"}
 	JobRetry       = Right{"job", "retry"}
+	// MetricsRead is /metrics in the Prometheus format (issue 15,
+	// migration 0081): admin, and a scraper with the API token of a user
+	// holding it.
+	MetricsRead = Right{"metrics", "read"}
 
 	QuoteRead    = Right{"quote", "read"}
 	QuoteEdit    = Right{"quote", "edit"}

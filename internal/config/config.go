@@ -59,6 +59,16 @@ type Config struct {
 	// ShutdownTimeout is how long requests in flight may take to finish
 	// after SIGTERM.
 	ShutdownTimeout time.Duration
+	// JobLease is how long a background job claimed by one process is
+	// left to it before another process takes it over: the time within
+	// which the jobs of a crashed process are done by the others
+	// (COOPSHOP_JOB_LEASE, default 5 min). Every job must finish well
+	// within it, or it runs twice.
+	JobLease time.Duration
+	// JobWorkers is how many background jobs one process runs at once
+	// (COOPSHOP_JOB_WORKERS; 0, the default, means 4 on PostgreSQL and 1
+	// on SQLite, whose single writer gains nothing from more).
+	JobWorkers int
 
 	StripeSecretKey     string
 	StripeWebhookSecret string
@@ -79,6 +89,7 @@ func Default() Config {
 		LoginFailuresPerAccount: 10,
 		LoginFailuresPerAddress: 50,
 		ShutdownTimeout:         20 * time.Second,
+		JobLease:                5 * time.Minute,
 		LoginRetention:          30 * 24 * time.Hour,
 		LogLevel:                "info",
 		BackupDir:               "data/backups",
@@ -131,9 +142,17 @@ func FromEnv() (Config, error) {
 		}
 		c.LoginRetention = time.Duration(days) * 24 * time.Hour
 	}
+	if v := os.Getenv("COOPSHOP_JOB_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return c, fmt.Errorf("COOPSHOP_JOB_WORKERS: want a whole number from 1 to 64, got %q", v)
+		}
+		c.JobWorkers = n
+	}
 	for key, dst := range map[string]*time.Duration{
 		"COOPSHOP_SESSION_TTL": &c.SessionTTL,
 		"COOPSHOP_TOKEN_TTL":   &c.TokenTTL,
+		"COOPSHOP_JOB_LEASE":   &c.JobLease,
 	} {
 		if v := os.Getenv(key); v != "" {
 			d, err := time.ParseDuration(v)
@@ -142,6 +161,9 @@ func FromEnv() (Config, error) {
 			}
 			*dst = d
 		}
+	}
+	if c.JobLease <= 0 {
+		return c, fmt.Errorf("COOPSHOP_JOB_LEASE: want a positive duration such as 5m, got %v", c.JobLease)
 	}
 	return c, nil
 }

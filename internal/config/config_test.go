@@ -23,3 +23,41 @@ func TestLoginRetention(t *testing.T) {
 		}
 	}
 }
+
+// The job lease (how soon another process takes over the jobs of a crashed
+// one) is 5 minutes unless COOPSHOP_JOB_LEASE says otherwise; a lease of
+// zero or less would leave every job to every runner and is refused.
+func TestJobLease(t *testing.T) {
+	if got := Default().JobLease; got != 5*time.Minute {
+		t.Errorf("default %v", got)
+	}
+	t.Setenv("COOPSHOP_JOB_LEASE", "3s")
+	c, err := FromEnv()
+	if err != nil || c.JobLease != 3*time.Second {
+		t.Errorf("3s: %v %v", c.JobLease, err)
+	}
+	for _, bad := range []string{"0", "-1s", "3", "x"} {
+		t.Setenv("COOPSHOP_JOB_LEASE", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// COOPSHOP_JOB_WORKERS takes 1 to 64 jobs at once; unset leaves the choice
+// to the database (0).
+func TestJobWorkers(t *testing.T) {
+	if got := Default().JobWorkers; got != 0 {
+		t.Errorf("default %d", got)
+	}
+	t.Setenv("COOPSHOP_JOB_WORKERS", "8")
+	if c, err := FromEnv(); err != nil || c.JobWorkers != 8 {
+		t.Errorf("8: %d %v", c.JobWorkers, err)
+	}
+	for _, bad := range []string{"0", "-2", "65", "vier"} {
+		t.Setenv("COOPSHOP_JOB_WORKERS", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -40,8 +40,16 @@ type Runner struct {
 	Lease time.Duration
 	// Backoff is the wait after n failed attempts (default Backoff).
 	Backoff func(attempts int) time.Duration
+	// Grace bounds how long Run lets a running job finish once its
+	// context ends (a shutdown): the handler's context is cancelled that
+	// long after (default: the lease). The outcome is recorded either way.
+	Grace time.Duration
 	// ID names this runner in locked_by (default host-pid-random).
 	ID string
+	// Workers is how many jobs Run runs at once (default 1). Under load a
+	// single worker falls behind: every submit and step enqueues a mail
+	// or notification job, and a PDF takes tens of milliseconds.
+	Workers int
 
 	mu       sync.RWMutex
 	handlers map[string]Handler
@@ -166,6 +174,12 @@ func (r *Runner) claim(ctx context.Context) (*Job, error) {
 // due. The job's own error is handled (retry or fail) and not returned;
 // err is a failure to talk to the database.
 func (r *Runner) RunOnce(ctx context.Context) (ran bool, err error) {
+	return r.runOnce(ctx, ctx)
+}
+
+// runOnce is RunOnce with the handler running under hctx, which Run
+// cancels when a shutdown's grace is over; claim and finish use ctx.
+func (r *Runner) runOnce(ctx, hctx context.Context) (ran bool, err error) {
 	if err := r.sweep(ctx); err != nil {
 		return false, err
 	}
@@ -173,7 +187,7 @@ func (r *Runner) RunOnce(ctx context.Context) (ran bool, err error) {
 	if err != nil || j == nil {
 		return false, err
 	}
-	runErr := r.call(ctx, j)
+	runErr := r.call(hctx, j)
 	return true, r.finish(ctx, j, runErr)
 }
 
@@ -253,16 +267,55 @@ func (r *Runner) Drain(ctx context.Context) (int, error) {
 }
 
 // Run claims and runs jobs until ctx ends: job after job while some are
-// due, else a pause of Interval. When ctx ends a running job is finished
-// (its handler keeps a context that is not cancelled) and Run returns.
+// due, else a pause of Interval, in Workers goroutines. When ctx ends each running job is finished
+// (its handler's context is cancelled only Grace later), its outcome
+// recorded, and Run returns.
 func (r *Runner) Run(ctx context.Context) {
 	interval := r.Interval
 	if interval <= 0 {
 		interval = time.Second
 	}
+	grace := r.Grace
+	if grace <= 0 {
+		grace = r.lease()
+	}
 	work := context.WithoutCancel(ctx)
+	handlerCtx, cancel := context.WithCancel(work)
+	defer cancel()
+	returned := make(chan struct{})
+	defer close(returned)
+	go func() {
+		select {
+		case <-returned:
+			return
+		case <-ctx.Done():
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-returned:
+		case <-t.C:
+			r.Log.Warn("jobs: shutdown grace over, cancelling the running job", "grace", grace)
+			cancel()
+		}
+	}()
+	workers := max(r.Workers, 1)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.work(ctx, work, handlerCtx, interval)
+		}()
+	}
+	wg.Wait()
+}
+
+// work is one worker of Run: it claims and runs job after job while some
+// are due, else pauses for interval, until ctx ends.
+func (r *Runner) work(ctx, work, handlerCtx context.Context, interval time.Duration) {
 	for ctx.Err() == nil {
-		ran, err := r.RunOnce(work)
+		ran, err := r.runOnce(work, handlerCtx)
 		if err != nil {
 			r.Log.Error("jobs", "err", err)
 		}

@@ -76,7 +76,7 @@ func (s *Service) Approve(ctx context.Context, actor account.Principal, id, vers
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, s.acting(ctx, actor, id, StepApprove), id, version, StepApprove, func(ctx context.Context, r *run) (State, error) {
+	return s.step(ctx, actor, id, version, StepApprove, func(ctx context.Context, r *run) (State, error) {
 		r.comment = c
 		stage, err := decide(ctx, r, StageApproved)
 		if err != nil {
@@ -98,7 +98,7 @@ func (s *Service) Reject(ctx context.Context, actor account.Principal, id, versi
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, s.acting(ctx, actor, id, StepReject), id, version, StepReject, func(ctx context.Context, r *run) (State, error) {
+	return s.step(ctx, actor, id, version, StepReject, func(ctx context.Context, r *run) (State, error) {
 		r.comment = c
 		if _, err := decide(ctx, r, StageRejected); err != nil {
 			return "", err
@@ -115,7 +115,7 @@ func (s *Service) Return(ctx context.Context, actor account.Principal, id, versi
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, s.acting(ctx, actor, id, StepReturn), id, version, StepReturn, func(ctx context.Context, r *run) (State, error) {
+	return s.step(ctx, actor, id, version, StepReturn, func(ctx context.Context, r *run) (State, error) {
 		r.comment = c
 		if _, err := decide(ctx, r, StageReturned); err != nil {
 			return "", err
@@ -138,18 +138,17 @@ func (s *Service) Withdraw(ctx context.Context, actor account.Principal, id, ver
 	})
 }
 
-// acting chooses under which principal actor decides a stage of order id:
-// as themselves when the enforcer allows it, otherwise as the deputy of
-// the first principal they stand in for today whose role and limit the
-// open stage allows (DESIGN §3, Vertretung). When none is allowed, actor
-// itself goes on, so that the step explains the refusal. The step asks
-// the enforcer again on the locked order.
-func (s *Service) acting(ctx context.Context, actor account.Principal, id int64, st Step) account.Principal {
-	if len(actor.Deputies) == 0 || actor.User == nil {
+// acting chooses under which principal actor decides the open stage of
+// o (the step engine's Acting, asked on the locked order): as themselves
+// when the enforcer allows it, otherwise as the deputy of the first
+// principal they stand in for today whose role and limit the open stage
+// allows (DESIGN §3, Vertretung). When none is allowed, or for any other
+// step, actor itself goes on, so that the step explains the refusal.
+func (s *Service) acting(actor account.Principal, st Step, o *Order) account.Principal {
+	if st != StepApprove && st != StepReject && st != StepReturn {
 		return actor
 	}
-	o, err := load(ctx, s.DB, id)
-	if err != nil {
+	if len(actor.Deputies) == 0 || actor.User == nil {
 		return actor
 	}
 	for _, p := range actor.Acting() {

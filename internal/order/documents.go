@@ -193,6 +193,9 @@ func (s *Service) Documents(ctx context.Context, actor account.Principal, id int
 	req := document.Document{Kind: document.KindOrderRequest, Number: o.Number}
 	out := []DocumentInfo{{Kind: req.Kind, Number: o.Number, FileName: document.FileName(req), Date: calendar.Of(o.SubmittedAt),
 		Entity: DocumentEntity, EntityID: o.ID}}
+	if !o.State.Confirmed() {
+		return out, nil // everything else is issued from the confirmation on
+	}
 	issued, err := document.List(ctx, s.DB, DocumentEntity, o.ID)
 	if err != nil {
 		return nil, err

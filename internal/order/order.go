@@ -81,6 +81,20 @@ func (s State) Tone() string {
 	return ""
 }
 
+// Confirmed tells whether the state lies at or after the provider's
+// confirmation (confirmed, delivered, invoiced, paid). No step leads from
+// there back to an earlier state, and deliveries, provisioning, issued
+// documents and invoices only ever come into being from the confirmation
+// on: an order before it (or ended before it) has none of them, and the
+// read paths skip asking for them.
+func (s State) Confirmed() bool {
+	switch s {
+	case StateConfirmed, StateDelivered, StateInvoiced, StatePaid:
+		return true
+	}
+	return false
+}
+
 // Order is an order request with its frozen lines and approval stages.
 type Order struct {
 	bun.BaseModel `bun:"table:orders,alias:o"`

@@ -54,8 +54,10 @@ func NewService(bdb *bun.DB, az *authz.Authorizer) *Service {
 	s := &Service{DB: bdb, Authz: az, Clock: clock.System()}
 	s.flow = &workflow.Kind[*Order, Step, State]{
 		Entity: "order", Table: "orders", Model: (*Order)(nil), Machine: machine,
-		Now:  func() time.Time { return s.Clock.Now().UTC() },
-		Load: load,
+		Now:        func() time.Time { return s.Clock.Now().UTC() },
+		Load:       load,
+		LoadLocked: loadLocked,
+		Acting:     s.acting,
 		Head: func(o *Order) workflow.Head[State] {
 			return workflow.Head[State]{ID: o.ID, OrgID: o.OrgID, Version: o.Version, State: o.State}
 		},
@@ -196,16 +198,34 @@ func explainDenial(err error, st Step, o *Order) error {
 	return err
 }
 
-// Get loads an order the actor may see; another member's is a 404.
+// Get loads an order the actor may see; another member's is a 404. An
+// order ctx carries from Seen is not read again (the enforcer is asked
+// all the same).
 func (s *Service) Get(ctx context.Context, actor account.Principal, id int64) (*Order, error) {
-	o, err := load(ctx, s.DB, id)
-	if err != nil {
-		return nil, err
+	o, ok := ctx.Value(seenKey{}).(*Order)
+	if !ok || o.ID != id {
+		var err error
+		if o, err = load(ctx, s.DB, id); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.visible(ctx, actor, o); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// seenKey is the context key of the order Seen put there.
+type seenKey struct{}
+
+// Seen returns ctx carrying o as this request loaded it, so that the
+// services that show what hangs on an order (its invoices, documents,
+// audit trail), each of which asks Get for the order again, get o
+// instead of reading it anew: the order page reads its order once. Only
+// for requests that read; a request that changes the order must not
+// carry it past the change.
+func Seen(ctx context.Context, o *Order) context.Context {
+	return context.WithValue(ctx, seenKey{}, o)
 }
 
 // Allowed tells whether the actor may take step on o right now: the state

@@ -32,6 +32,12 @@ func load(ctx context.Context, idb bun.IDB, id int64) (*Order, error) {
 	return loadFor(ctx, idb, id, false)
 }
 
+// loadLocked is load with the order's row lock taken by the same
+// statement (the step engine's LoadLocked).
+func loadLocked(ctx context.Context, idb bun.IDB, id int64) (*Order, error) {
+	return loadFor(ctx, idb, id, true)
+}
+
 // loadFor is load that, with lock on PostgreSQL, also takes the order's
 // row lock (SELECT … FOR UPDATE OF o), so that concurrent steps on the
 // same order queue up and each sees its predecessor's result. SQLite's
@@ -52,37 +58,70 @@ func loadFor(ctx context.Context, idb bun.IDB, id int64, lock bool) (*Order, err
 	if err != nil {
 		return nil, fmt.Errorf("load order %d: %w", id, err)
 	}
+	if !o.State.Confirmed() {
+		return o, nil // no delivery before the confirmation
+	}
 	if err := loadDeliveries(ctx, idb, o); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
+// deliveryRow is one row of the joined read of an order's deliveries:
+// a delivery, one of its lines (none: NULL) and one serial of that line
+// (none: NULL).
+type deliveryRow struct {
+	ID          int64     `bun:"id"`
+	OrderID     int64     `bun:"order_id"`
+	DeliveryNo  int       `bun:"delivery_no"`
+	RecordedBy  *int64    `bun:"recorded_by"`
+	RecordedAt  time.Time `bun:"recorded_at"`
+	Note        string    `bun:"note"`
+	LineID      *int64    `bun:"line_id"`
+	OrderLineID *int64    `bun:"order_line_id"`
+	ProductID   *int64    `bun:"product_id"`
+	Quantity    *int64    `bun:"quantity"`
+	Serial      *string   `bun:"serial"`
+}
+
+// loadDeliveries reads o's deliveries with their lines and serial numbers
+// in one statement (deliveries ⟕ lines ⟕ serials) and sets each line's
+// delivered quantity.
 func loadDeliveries(ctx context.Context, idb bun.IDB, o *Order) error {
-	err := idb.NewSelect().Model(&o.Deliveries).
-		Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("dl.id") }).
-		Where("d.order_id = ?", o.ID).OrderExpr("d.delivery_no").Scan(ctx)
+	var rows []deliveryRow
+	err := idb.NewSelect().TableExpr("deliveries AS d").
+		ColumnExpr("d.id, d.order_id, d.delivery_no, d.recorded_by, d.recorded_at, d.note").
+		ColumnExpr("dl.id AS line_id, dl.order_line_id, dl.product_id, dl.quantity, s.serial").
+		Join("LEFT JOIN delivery_lines AS dl ON dl.delivery_id = d.id").
+		Join("LEFT JOIN delivery_serials AS s ON s.delivery_line_id = dl.id").
+		Where("d.order_id = ?", o.ID).
+		OrderExpr("d.delivery_no, dl.id, s.id").Scan(ctx, &rows)
 	if err != nil {
 		return fmt.Errorf("load deliveries: %w", err)
 	}
-	if len(o.Deliveries) == 0 {
-		return nil
-	}
-	var serials []serial
-	err = idb.NewSelect().Model(&serials).
-		Where("delivery_line_id IN (SELECT dl.id FROM delivery_lines AS dl JOIN deliveries AS d ON d.id = dl.delivery_id WHERE d.order_id = ?)", o.ID).
-		OrderExpr("id").Scan(ctx)
-	if err != nil {
-		return fmt.Errorf("load serials: %w", err)
-	}
-	byLine := map[int64][]string{}
-	for _, s := range serials {
-		byLine[s.DeliveryLineID] = append(byLine[s.DeliveryLineID], s.Serial)
+	o.Deliveries = o.Deliveries[:0]
+	var d *Delivery
+	var dl *DeliveryLine
+	for _, r := range rows {
+		if d == nil || d.ID != r.ID {
+			d = &Delivery{ID: r.ID, OrderID: r.OrderID, DeliveryNo: r.DeliveryNo, RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt, Note: r.Note}
+			o.Deliveries = append(o.Deliveries, d)
+			dl = nil
+		}
+		if r.LineID == nil {
+			continue
+		}
+		if dl == nil || dl.ID != *r.LineID {
+			dl = &DeliveryLine{ID: *r.LineID, DeliveryID: d.ID, OrderLineID: deref(r.OrderLineID), ProductID: deref(r.ProductID), Quantity: deref(r.Quantity)}
+			d.Lines = append(d.Lines, dl)
+		}
+		if r.Serial != nil {
+			dl.Serials = append(dl.Serials, *r.Serial)
+		}
 	}
 	delivered := map[int64]int64{}
 	for _, d := range o.Deliveries {
 		for _, dl := range d.Lines {
-			dl.Serials = byLine[dl.ID]
 			delivered[dl.OrderLineID] += dl.Quantity
 		}
 	}
@@ -90,6 +129,14 @@ func loadDeliveries(ctx context.Context, idb bun.IDB, o *Order) error {
 		l.Delivered = delivered[l.ID]
 	}
 	return nil
+}
+
+// deref is *p, 0 for nil (a NULL of an outer join).
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // Filter narrows a listing of orders. Zero fields do not filter.

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"coopshop/internal/todo"
+	"fmt"
 	"html/template"
 	"strings"
 	"time"
@@ -13,6 +13,7 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/clock"
 	"coopshop/internal/money"
+	"coopshop/internal/todo"
 )
 
 // navItem is one entry of the main navigation, shown only to those the
@@ -66,6 +67,9 @@ type page struct {
 	Warning   string // a kept warning (FormState.Warning), shown instead of a green flash
 	Data      fiber.Map
 	Principal *account.Principal
+	// Body is the page's own view, rendered before the layout that shows
+	// it (see Render).
+	Body template.HTML
 }
 
 // todoKey keeps the to-do list of a request in its locals: computed once,
@@ -134,7 +138,17 @@ func (d *Deps) Render(c *fiber.Ctx, view string, data fiber.Map) error {
 	}
 	p.Active = currentSection(p.Nav, c.Path())
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Render(view, p, "layouts/main")
+	// The view first, then the layout around it, each a render without a
+	// layout: the template engine renders a page inside a layout under one
+	// global lock (it swaps the layout's embed function on the shared
+	// templates), so that every page of every request waited for the one
+	// before it.
+	var body strings.Builder
+	if err := c.App().Config().Views.Render(&body, view, p); err != nil {
+		return fmt.Errorf("render %s: %w", view, err)
+	}
+	p.Body = template.HTML(body.String())
+	return c.Render("layouts/main", p)
 }
 
 // currentSection is the href of the one navigation entry the path belongs

@@ -30,6 +30,7 @@ import (
 	"coopshop/internal/export"
 	"coopshop/internal/invoice"
 	"coopshop/internal/member"
+	"coopshop/internal/metric"
 	"coopshop/internal/notify"
 	"coopshop/internal/operations"
 	"coopshop/internal/order"
@@ -94,6 +95,9 @@ type Deps struct {
 	// Purchases are the purchase orders to framework contract suppliers
 	// (drop shipment, issue 14); nil shows none.
 	Purchases *purchase.Service
+	// Metrics counts every request by route for /metrics (issue 15); nil
+	// counts nothing.
+	Metrics *metric.Registry
 }
 
 // Server holds the fiber app and the dependencies of the handlers.
@@ -135,14 +139,18 @@ func New(d Deps, tables ...[]Route) (*Server, error) {
 	}
 	proxyConfig(&fcfg, d.Config.TrustedProxies)
 	s.App = fiber.New(fcfg)
+	if d.Metrics != nil {
+		s.App.Use(s.countRequest)
+	}
 	s.App.Use(s.requestContext, s.recoverPanic, s.securityHeaders, s.logRequest)
-	s.App.Get("/static/:hash/*", s.serveStatic)
+	s.App.Get(staticRoute, s.serveStatic)
 	s.App.Use(s.authenticate)
 	for _, table := range tables {
 		for _, r := range table {
 			s.App.Add(r.Method, r.Path, s.authorize(r), s.checkInput, r.Handler)
 		}
 	}
+	s.registerMetrics(tables)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, nil
 }

@@ -20,15 +20,11 @@ func (h *Handler) apiProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.Catalog.Search(c.UserContext(), *web.Principal(c), f)
+	page, err := h.Catalog.List(c.UserContext(), *web.Principal(c), f, false)
 	if err != nil {
 		return err
 	}
-	items, err := CatalogItems(c, h.Catalog, page.Products)
-	if err != nil {
-		return err
-	}
-	out := List[CatalogItem]{Items: items}
+	out := List[CatalogItem]{Items: ListedItems(page)}
 	if page.NextCursor != "" {
 		out.NextCursor = &page.NextCursor
 	}

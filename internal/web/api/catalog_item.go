@@ -206,6 +206,15 @@ func CatalogItems(c *fiber.Ctx, cat *catalog.Service, products []*catalog.Produc
 	return out, nil
 }
 
+// ListedItems are the items of a catalog page (catalog.Service.List).
+func ListedItems(l catalog.Listing) []CatalogItem {
+	out := make([]CatalogItem, len(l.Items))
+	for i, it := range l.Items {
+		out[i] = NewCatalogItem(it.Product, it.Price, l.Viewer.Provider())
+	}
+	return out
+}
+
 // CatalogProduct loads one product with the caller's price. Members get a
 // 404 for a product that is not (any more) in the catalog; those who
 // maintain the catalog see inactive ones too.

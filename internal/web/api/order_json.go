@@ -219,8 +219,8 @@ func (h *Handler) orderOf(ctx context.Context, p *account.Principal, o *order.Or
 // provisioningOf is the provisioning of o's lines by line number; nothing
 // for an order without lines that need set-up (or before confirmation).
 func (h *Handler) provisioningOf(ctx context.Context, p *account.Principal, o *order.Order) map[int]*provisionJSON {
-	if h.Provision == nil || o.Fresh != nil {
-		return nil // a fresh order has no provisioning yet
+	if h.Provision == nil || !o.State.Confirmed() {
+		return nil
 	}
 	lines, err := h.Provision.ForOrder(ctx, *p, o.ID)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -16,8 +17,6 @@ import (
 // products with the caller's prices.
 func (h *Handler) catalogPage(c *fiber.Ctx) error {
 	ctx, p := c.UserContext(), web.Principal(c)
-	v := h.Catalog.ViewerFor(*p)
-	today := h.Catalog.Today()
 	f, err := api.CatalogFilter(c)
 	if err != nil {
 		return err
@@ -30,31 +29,18 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 		pageNo = n
 	}
 	f.Offset = (pageNo - 1) * catalogPageSize
-	page, err := h.Catalog.Search(ctx, *p, f)
+	page, err := h.Catalog.List(ctx, *p, f, true)
 	if err != nil {
 		return err
 	}
-	total, err := h.Catalog.Count(ctx, *p, f)
+	total, items := page.Total, api.ListedItems(page)
+	cats, contracts, err := h.Catalog.Facets(ctx, *p)
 	if err != nil {
 		return err
 	}
-	items, err := api.CatalogItems(c, h.Catalog, page.Products)
-	if err != nil {
-		return err
-	}
-	cats, err := h.Catalog.Categories(ctx, *p)
-	if err != nil {
-		return err
-	}
-	contracts, _, err := h.Catalog.Contracts(ctx, *p, 0, "")
-	if err != nil {
-		return err
-	}
-	var contractOpts []option
+	contractOpts := make([]option, 0, len(contracts))
 	for _, ct := range contracts {
-		if ct.State(today) == catalog.StateValid {
-			contractOpts = append(contractOpts, option{strconv.FormatInt(ct.ID, 10), ct.Number + " – " + ct.Title})
-		}
+		contractOpts = append(contractOpts, option{strconv.FormatInt(ct.ID, 10), ct.Number + " – " + ct.Title})
 	}
 	query := func(category int64, pageNo int) string {
 		q := url.Values{}
@@ -95,15 +81,24 @@ func (h *Handler) catalogPage(c *fiber.Ctx) error {
 		next = query(f.CategoryID, pageNo+1)
 	}
 	from, to := f.Offset+1, f.Offset+len(items)
+	// "Auf Bestellliste" (issue 14): the lists the user may add to.
+	canCart := h.Authz.Allowed(p.Subject, authz.CartUse.Action, authz.CartUse.On())
+	canList := h.Authz.Allowed(p.Subject, authz.OrderListManage.Action, authz.OrderListManage.On())
+	var lists template.HTML
+	if canList {
+		lists = listOptions(h.OrderLists.Writable(ctx, *p))
+	}
+	csrf := ""
+	if sess := web.Session(c); sess != nil {
+		csrf = sess.CSRFToken
+	}
 	return h.Render(c, "catalog", fiber.Map{
-		"Title": "Katalog", "Items": items, "Categories": links, "Kinds": kindOptions(), "Contracts": contractOpts,
+		"Title": "Katalog", "Cards": catalogCards(items, cardForms{CSRF: csrf, Back: c.OriginalURL(), CanCart: canCart, CanList: canList, ListOptions: lists}),
+		"Count": len(items), "Categories": links, "Kinds": kindOptions(), "Contracts": contractOpts,
 		"Q": f.Q, "Kind": f.Kind, "Contract": c.Query("contract"), "Category": c.Query("category"), "Next": next, "Prev": prev,
 		"Pages": pageLinks, "Total": total, "From": from, "To": to, "Sort": string(f.Sort), "Sorts": catalogSorts,
-		"Provider": v.Provider(), "CanManage": h.Catalog.CanManage(*web.Principal(c)),
-		"CanCart": h.Authz.Allowed(p.Subject, authz.CartUse.Action, authz.CartUse.On()), "Back": c.OriginalURL(),
+		"Provider": page.Viewer.Provider(), "CanManage": h.Catalog.CanManage(*p),
 		// "Auf Bestellliste" (issue 14): the lists the user may add to.
-		"CanList": h.Authz.Allowed(p.Subject, authz.OrderListManage.Action, authz.OrderListManage.On()),
-		"Lists":   h.OrderLists.Writable(c.UserContext(), *p),
 	})
 }
 

@@ -56,6 +56,9 @@ func (h *Handler) orderFinance(c *fiber.Ctx, o *order.Order) (orderFinance, erro
 	if h.Invoices == nil || !h.Authz.Allowed(p.Subject, authz.InvoiceRead.Action, authz.Object{Kind: "invoice", OrgID: o.OrgID}) {
 		return f, nil
 	}
+	if !o.State.Confirmed() {
+		return f, nil // invoices come after the confirmation
+	}
 	var err error
 	if f.Invoices, err = h.Invoices.ForOrder(c.UserContext(), *p, o.ID); err != nil {
 		return f, err

@@ -62,6 +62,9 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 // (of a failed step) is shown with its status, the typed comment kept.
 func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err error) {
 	p := web.Principal(c)
+	// What hangs on the order (its invoices, documents, trail) is read by
+	// services that ask for the order again: they get this one.
+	c.SetUserContext(order.Seen(c.UserContext(), o))
 	v.Order = o
 	v.Lines = orderLines(o)
 	v.Reorder = h.reorderOf(c, o)
@@ -94,28 +97,8 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 	if v.PurchaseOrders, err = h.purchaseRows(c, o); err != nil {
 		return err
 	}
-	if h.Provision != nil {
-		lines, err := h.Provision.ForOrder(c.UserContext(), *p, o.ID)
-		if err != nil {
-			return err
-		}
-		for _, l := range o.Lines {
-			if pl, ok := lines[l.LineNo]; ok {
-				v.Provisioning = append(v.Provisioning, provisionRowOf(pl))
-			}
-		}
-		v.CanProvision = len(v.Provisioning) > 0 && h.Authz.Allowed(p.Subject, "provision", o.Object())
-		if h.Authz.Allowed(p.Subject, "read", auditObject(o)) {
-			for i, r := range v.Provisioning {
-				entries, _, err := h.Audit.List(c.UserContext(), p.Subject, audit.Query{Entity: "provisioning", EntityID: r.Line.ID, Limit: 20})
-				if err != nil {
-					return err
-				}
-				for _, e := range entries {
-					v.Provisioning[i].Steps = append(v.Provisioning[i].Steps, provisionStepOf(e))
-				}
-			}
-		}
+	if err := h.orderProvisioning(c, o, &v); err != nil {
+		return err
 	}
 	if h.Authz.Allowed(p.Subject, "read", auditObject(o)) {
 		entries, _, err := h.Audit.List(c.UserContext(), p.Subject, audit.Query{Entity: "order", EntityID: o.ID, Limit: 100})
@@ -127,6 +110,45 @@ func (h *Handler) renderOrder(c *fiber.Ctx, o *order.Order, v orderView) (err er
 		}
 	}
 	return h.Render(c, "order", fiber.Map{"Title": "Bestellung " + o.Number, "V": v})
+}
+
+// orderProvisioning adds the units to provision of o's lines with the
+// last steps on each (one read of the trails for all lines); nothing
+// before the confirmation, which creates them.
+func (h *Handler) orderProvisioning(c *fiber.Ctx, o *order.Order, v *orderView) error {
+	if h.Provision == nil || !o.State.Confirmed() {
+		return nil
+	}
+	p := web.Principal(c)
+	lines, err := h.Provision.ForOrder(c.UserContext(), *p, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range o.Lines {
+		if pl, ok := lines[l.LineNo]; ok {
+			v.Provisioning = append(v.Provisioning, provisionRowOf(pl))
+		}
+	}
+	v.CanProvision = len(v.Provisioning) > 0 && h.Authz.Allowed(p.Subject, "provision", o.Object())
+	if len(v.Provisioning) == 0 || !h.Authz.Allowed(p.Subject, "read", auditObject(o)) {
+		return nil
+	}
+	ids := make([]int64, 0, len(v.Provisioning))
+	for _, r := range v.Provisioning {
+		ids = append(ids, r.Line.ID)
+	}
+	// The lines belong to the order just shown to the viewer: whoever sees
+	// the order sees their trails (provision.Service.AuditScope).
+	trails, err := h.Audit.Trails(c.UserContext(), p.Subject, "provisioning", ids, 20)
+	if err != nil {
+		return err
+	}
+	for i, r := range v.Provisioning {
+		for _, e := range trails[r.Line.ID] {
+			v.Provisioning[i].Steps = append(v.Provisioning[i].Steps, provisionStepOf(e))
+		}
+	}
+	return nil
 }
 
 // auditObject is the order's audit trail as the enforcer sees it.

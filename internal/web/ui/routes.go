@@ -13,6 +13,8 @@ func Routes(h *Handler) []web.Route {
 	return []web.Route{
 		web.Open("GET", "/healthz", h.healthz),
 		web.Open("GET", "/readyz", h.readyz),
+		// Prometheus scrapes with a bearer token (issue 15).
+		web.Allow("GET", "/metrics", authz.MetricsRead, h.metrics),
 		web.Open("GET", "/login", h.loginPage),
 		web.Open("POST", "/login", h.loginSubmit),
 		web.User("POST", "/logout", h.logout),

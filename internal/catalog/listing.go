@@ -1,0 +1,260 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/account"
+	"coopshop/internal/apperr"
+	"coopshop/internal/authz"
+	"coopshop/internal/calendar"
+)
+
+// Listed is one product of a catalog page with the viewer's price.
+type Listed struct {
+	Product *Product
+	Price   Price
+}
+
+// Listing is one page of the catalog as a viewer sees it: what Search,
+// Count and Prices answer together.
+type Listing struct {
+	Items []Listed
+	// NextCursor continues the search after this page; empty on the last
+	// (and when the page was asked for by offset or another order).
+	NextCursor string
+	// Total is how many products the filter finds on all pages; -1 when
+	// it was not asked for.
+	Total int
+	// Viewer is whose prices the items carry (the provider's list prices
+	// or a member's own).
+	Viewer Viewer
+}
+
+// List is one page of the catalog with the actor's prices, for the
+// catalog JSON and page (issue 15): the enforcer is asked once per
+// decision, and the products (with the columns the catalog shows), a
+// member's contract lines for them and, withTotal, the count of all pages
+// come in one statement (listPriced); the number of statements does not
+// grow with the catalog. Inactive products are left
+// out unless the actor maintains the catalog, as in Search; products
+// without a price for the viewer (inactive ones, for members) are left
+// out, as in Prices.
+func (s *Service) List(ctx context.Context, actor account.Principal, f Filter, withTotal bool) (Listing, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "browse", authz.On("catalog")); err != nil {
+		return Listing{}, err
+	}
+	if !f.ActiveOnly && !s.CanManage(actor) {
+		f.ActiveOnly = true
+	}
+	if f.ContractID != 0 {
+		if _, err := s.Contract(ctx, actor, f.ContractID); err != nil {
+			return Listing{}, err
+		}
+	}
+	v := s.ViewerFor(actor)
+	out, err := listPriced(ctx, s.DB, v, f, withTotal, s.Today())
+	if err != nil {
+		return Listing{}, err
+	}
+	if withTotal && out.Total < 0 { // a page past the end, or by cursor
+		if out.Total, err = Count(ctx, s.DB, f); err != nil {
+			return Listing{}, err
+		}
+	}
+	return out, nil
+}
+
+// listColumns are the columns of products and their categories the
+// catalog shows (not the timestamps, the icon or the VAT exemption).
+const listColumns = `p.id, p.sku, p.name, p.description, p.category_id, p.kind, p.unit, p.list_price_cents, p.vat_percent,
+	p.active, p.quote_only, p.rental_term_months, p.rental_monthly_cents, p.rental_buyout_cents, p.setup_required,
+	p.notice_months, p.end_reminder_months, p.version, p.availability, p.lead_time_days, p.available_from,
+	cat.name AS cat_name, cat.slug AS cat_slug, cat.sort AS cat_sort`
+
+// candColumns are the contract lines of the page's products with, for
+// those the member may use today, the contract's number and the member's
+// usage: what ResolveMany weighs (see candidate).
+const candColumns = `cl.id AS cand_id, cl.contract_id, cl.price_cents, cl.quota_total,
+	cl.quota_per_member, cl.min_quantity, cl.used_total, c.number AS contract_number,
+	COALESCE(u.used, 0) AS member_used, COALESCE(u.quota, cl.quota_per_member) AS member_quota`
+
+// listPriced is Search and the viewer's prices in one statement: the
+// page of products (with the columns the catalog shows, their place in
+// the order and, withTotal, the count of all matches) and, for a member,
+// the contract lines of the products, those it may use today with its
+// usage, one row per product and line. Total is -1 when the page could not tell it: not
+// asked for, by cursor, or no row on the page.
+func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal bool, on calendar.Date) (Listing, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	order, ok := f.Sort.orderBy()
+	if !ok || f.Offset < 0 {
+		return Listing{}, apperr.Fields("Ungültige Sortierung.", apperr.FieldError{Field: "sort", Message: "Diese Sortierung gibt es nicht."})
+	}
+	byOffset := f.Offset > 0 || (f.Sort != "" && f.Sort != SortName)
+	windowTotal := withTotal && (byOffset || f.Cursor == "")
+	page := idb.NewSelect().TableExpr("products AS p").ColumnExpr(listColumns).
+		ColumnExpr("row_number() OVER (ORDER BY " + order + ") AS rn").
+		Join("LEFT JOIN categories AS cat ON cat.id = p.category_id").
+		OrderExpr(order).Limit(int64(limit) + 1)
+	if windowTotal {
+		page.ColumnExpr("count(*) OVER () AS total")
+	} else {
+		page.ColumnExpr("-1 AS total")
+	}
+	filter(page, idb, f)
+	if byOffset {
+		page.Offset(int64(f.Offset))
+	} else if f.Cursor != "" {
+		after, err := strconv.ParseInt(f.Cursor, 10, 64)
+		if err != nil || after <= 0 {
+			return Listing{}, apperr.Fields("Ungültige Seitenangabe.", apperr.FieldError{Field: "cursor", Message: "Die Seitenangabe (cursor) ist ungültig."})
+		}
+		page.Where("(lower(p.name), p.id) > (SELECT lower(cp.name), cp.id FROM products AS cp WHERE cp.id = ?)", after)
+	}
+	q := idb.NewSelect().With("page", page).TableExpr("page").ColumnExpr("page.*").OrderExpr("page.rn")
+	if !v.Provider() {
+		// Every line of the product comes; one of a contract the member
+		// may not use today has no contract number (c did not join).
+		day := on.String()
+		q.ColumnExpr(candColumns).
+			Join("LEFT JOIN contract_lines AS cl ON cl.product_id = page.id AND page.active AND NOT page.quote_only").
+			Join(`LEFT JOIN contracts AS c ON c.id = cl.contract_id AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
+				AND (c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))`, day, day, v.MemberID).
+			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", v.MemberID).
+			OrderExpr("cl.id")
+	}
+	rows, err := q.Rows(ctx)
+	if err != nil {
+		return Listing{}, fmt.Errorf("list products: %w", err)
+	}
+	defer rows.Close()
+	var products []*Product
+	cands := map[int64][]candidate{}
+	total := -1
+	for rows.Next() {
+		p, n, c, err := scanListed(rows, !v.Provider())
+		if err != nil {
+			return Listing{}, fmt.Errorf("list products: %w", err)
+		}
+		if len(products) == 0 || products[len(products)-1].ID != p.ID {
+			products = append(products, p)
+		}
+		if c != nil {
+			cands[p.ID] = append(cands[p.ID], *c)
+		}
+		total = n
+	}
+	if err := rows.Err(); err != nil {
+		return Listing{}, fmt.Errorf("list products: %w", err)
+	}
+	out := Listing{Total: total, Viewer: v}
+	if len(products) > limit {
+		if !byOffset {
+			out.NextCursor = strconv.FormatInt(products[limit-1].ID, 10)
+		}
+		products = products[:limit]
+	}
+	out.Items = make([]Listed, 0, len(products))
+	for _, p := range products {
+		switch {
+		case v.Provider():
+			out.Items = append(out.Items, Listed{Product: p, Price: ListPrice(p)})
+		case p.Active: // members get no price for an inactive product
+			out.Items = append(out.Items, Listed{Product: p, Price: choose(p, cands[p.ID], 0)})
+		}
+	}
+	return out, nil
+}
+
+// scanListed reads one row of listColumns, rn, total and, withCand, the
+// candidate line (nil when the row has none the member may use today).
+func scanListed(rows *sql.Rows, withCand bool) (*Product, int, *candidate, error) {
+	p := new(Product)
+	var catName, catSlug sql.NullString
+	var catSort sql.NullInt64
+	var rn, total int64
+	dest := []any{&p.ID, &p.SKU, &p.Name, &p.Description, &p.CategoryID, &p.Kind, &p.Unit, &p.ListPriceCents, &p.VATPercent,
+		&p.Active, &p.QuoteOnly, &p.RentalTermMonths, &p.RentalMonthlyCents, &p.RentalBuyoutCents, &p.SetupRequired,
+		&p.NoticeMonths, &p.EndReminderMonths, &p.Version, &p.AvailabilityState, &p.LeadTimeDays, &p.AvailableFrom,
+		&catName, &catSlug, &catSort, &rn, &total}
+	var (
+		cID, cContract, cPrice, cMin, cUsed, cMemberUsed sql.NullInt64
+		cNumber                                          sql.NullString
+		c                                                candidate
+	)
+	if withCand {
+		dest = append(dest, &cID, &cContract, &cPrice, &c.QuotaTotal, &c.QuotaPerMember, &cMin, &cUsed, &cNumber, &cMemberUsed, &c.MemberQuota)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return nil, 0, nil, err
+	}
+	if p.CategoryID != nil && catName.Valid {
+		p.Category = &Category{ID: *p.CategoryID, Name: catName.String, Slug: catSlug.String, Sort: int(catSort.Int64)}
+	}
+	if !withCand || !cID.Valid || !cNumber.Valid {
+		return p, int(total), nil, nil
+	}
+	c.ID, c.ProductID, c.ContractID, c.PriceCents = cID.Int64, p.ID, cContract.Int64, cPrice.Int64
+	c.MinQuantity, c.UsedTotal, c.ContractNumber, c.MemberUsed = cMin.Int64, cUsed.Int64, cNumber.String, cMemberUsed.Int64
+	return p, int(total), &c, nil
+}
+
+// ContractOption is a framework contract as a catalog filter offers it.
+type ContractOption struct {
+	ID            int64
+	Number, Title string
+}
+
+// Facets are what the catalog page offers to narrow the search by: the
+// categories in display order and the contracts valid today that the
+// actor may see (ViewerFor) by number, in one statement.
+func (s *Service) Facets(ctx context.Context, actor account.Principal) ([]Category, []ContractOption, error) {
+	if err := s.Authz.Can(ctx, actor.Subject, "browse", authz.On("catalog")); err != nil {
+		return nil, nil, err
+	}
+	if err := s.Authz.Can(ctx, actor.Subject, "read", authz.On("contract")); err != nil {
+		return nil, nil, err
+	}
+	v, today := s.ViewerFor(actor), s.Today().String()
+	eligible := "TRUE"
+	args := []any{today, today}
+	if !v.Provider() {
+		eligible = "(c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))"
+		args = append(args, v.MemberID)
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT 0 AS part, cat.id, cat.name, cat.slug, cat.sort, '' AS title FROM categories AS cat
+		UNION ALL
+		SELECT 1, c.id, c.number, '', 0, c.title FROM contracts AS c WHERE c.active AND c.valid_from <= ? AND c.valid_to >= ? AND `+eligible+`
+		ORDER BY 1, 5, 3`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("catalog facets: %w", err)
+	}
+	defer rows.Close()
+	var (
+		cats      []Category
+		contracts []ContractOption
+	)
+	for rows.Next() {
+		var part int
+		var c Category
+		var title string
+		if err := rows.Scan(&part, &c.ID, &c.Name, &c.Slug, &c.Sort, &title); err != nil {
+			return nil, nil, fmt.Errorf("catalog facets: %w", err)
+		}
+		if part == 0 {
+			cats = append(cats, c)
+		} else {
+			contracts = append(contracts, ContractOption{ID: c.ID, Number: c.Name, Title: title})
+		}
+	}
+	return cats, contracts, rows.Err()
+}
