@@ -369,7 +369,8 @@ func replaceLines(ctx context.Context, tx bun.Tx, old *Contract, cc *checkedCont
 	if len(errs) > 0 {
 		return invalidContract(errs)
 	}
-	return nil
+	// A quota per member changed moves the members' levels.
+	return rewatch(ctx, tx, []int64{old.ID})
 }
 
 func staleContract(cur *Contract) error {

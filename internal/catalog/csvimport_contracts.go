@@ -222,5 +222,8 @@ func upsertContractLines(ctx context.Context, tx bun.Tx, sheet ContractLineSheet
 	if err != nil {
 		return nil, fmt.Errorf("import: bump contract versions: %w", err)
 	}
+	if err := rewatch(ctx, tx, ids); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	return numbers, nil
 }

@@ -231,3 +231,31 @@ func (s *Service) quotaRecipients(ctx context.Context, memberID int64) ([]string
 func (s *Service) Register(r *job.Runner) {
 	r.Handle(KindQuotaNotice, s.QuotaNoticeJob)
 }
+
+// rewatch checks the levels of every quota in use under the contracts,
+// after their quotas changed wholesale (a contract edited, a contract-line
+// import): reservations only touch quota_watch when they cross a level, so
+// a changed quota must bring the stored levels up to date itself.
+func rewatch(ctx context.Context, idb bun.IDB, contractIDs []int64) error {
+	if len(contractIDs) == 0 {
+		return nil
+	}
+	var inUse []struct {
+		LineID   int64 `bun:"contract_line_id"`
+		MemberID int64 `bun:"organisation_id"`
+	}
+	err := idb.NewSelect().TableExpr("contract_line_usage AS u").
+		ColumnExpr("u.contract_line_id, u.organisation_id").
+		Join("JOIN contract_lines AS cl ON cl.id = u.contract_line_id").
+		Where("cl.contract_id IN (?) AND u.used > 0", bun.List(contractIDs)).
+		OrderExpr("u.contract_line_id, u.organisation_id").Scan(ctx, &inUse)
+	if err != nil {
+		return fmt.Errorf("quotas in use: %w", err)
+	}
+	for _, q := range inUse {
+		if err := watch(ctx, idb, q.LineID, q.MemberID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
