@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -53,6 +54,8 @@ type Runner struct {
 
 	mu       sync.RWMutex
 	handlers map[string]Handler
+	// swept is when the runner last swept (UnixNano on its clock).
+	swept atomic.Int64
 }
 
 // NewRunner makes a runner over bdb with the given clock and logger (nil:
@@ -180,8 +183,10 @@ func (r *Runner) RunOnce(ctx context.Context) (ran bool, err error) {
 // runOnce is RunOnce with the handler running under hctx, which Run
 // cancels when a shutdown's grace is over; claim and finish use ctx.
 func (r *Runner) runOnce(ctx, hctx context.Context) (ran bool, err error) {
-	if err := r.sweep(ctx); err != nil {
-		return false, err
+	if r.sweepDue() {
+		if err := r.sweep(ctx); err != nil {
+			return false, err
+		}
 	}
 	j, err := r.claim(ctx)
 	if err != nil || j == nil {
@@ -209,23 +214,29 @@ func (r *Runner) call(ctx context.Context, j *Job) (err error) {
 // ran out and whose job was claimed again changes nothing.
 func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 	now := r.now()
-	q := r.DB.NewUpdate().Model((*Job)(nil)).
-		Set("locked_by = ''").Set("locked_until = NULL").
-		Where("id = ? AND state = ? AND locked_by = ? AND attempts = ?", j.ID, StateRunning, r.ID, j.Attempts)
-	switch {
-	case runErr == nil:
-		q.Set("state = ?, done_at = ?, last_error = ''", StateDone, now)
-	case IsPermanent(runErr) || j.Attempts >= j.MaxAttempts:
-		q.Set("state = ?, done_at = ?, last_error = ?", StateFailed, now, clip(runErr.Error()))
-		r.Log.Error("job failed for good", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", runErr)
-	default:
-		next := now.Add(r.backoff(j.Attempts))
-		q.Set("state = ?, run_at = ?, last_error = ?", StatePending, next, clip(runErr.Error()))
-		r.Log.Warn("job failed, will retry", "id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", next, "err", runErr)
+	outcome := func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		switch {
+		case runErr == nil:
+			return q.Set("state = ?, done_at = ?, last_error = ''", StateDone, now)
+		case IsPermanent(runErr) || j.Attempts >= j.MaxAttempts:
+			return q.Set("state = ?, done_at = ?, last_error = ?", StateFailed, now, clip(runErr.Error()))
+		default:
+			return q.Set("state = ?, run_at = ?, last_error = ?", StatePending, now.Add(r.backoff(j.Attempts)), clip(runErr.Error()))
+		}
 	}
-	res, err := q.Exec(ctx)
+	res, err := r.DB.NewUpdate().Model((*Job)(nil)).
+		Set("locked_by = ''").Set("locked_until = NULL").
+		Where("id = ? AND state = ? AND locked_by = ? AND attempts = ?", j.ID, StateRunning, r.ID, j.Attempts).
+		Apply(outcome).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("finish job %d: %w", j.ID, err)
+	}
+	switch {
+	case runErr == nil:
+	case IsPermanent(runErr) || j.Attempts >= j.MaxAttempts:
+		r.Log.Error("job failed for good", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", runErr)
+	default:
+		r.Log.Warn("job failed, will retry", "id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", now.Add(r.backoff(j.Attempts)), "err", runErr)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		r.Log.Warn("job lease lost before it finished; another runner took it over", "id", j.ID, "kind", j.Kind)
@@ -235,6 +246,22 @@ func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 
 // sweep fails running jobs whose lease ended with no tries left (a job
 // that kills its process every time would otherwise never end).
+// sweepEvery is how often a runner looks for jobs whose last attempt ran
+// out of its lease: once before every job, under load, it cost a query
+// as dear as the claim itself.
+const sweepEvery = time.Second
+
+// sweepDue tells whether the runner's last sweep is sweepEvery ago (on its
+// clock, which tests move) and marks a sweep as done now when it is.
+func (r *Runner) sweepDue() bool {
+	now := r.now().UnixNano()
+	last := r.swept.Load()
+	if last != 0 && now >= last && now-last < int64(sweepEvery) {
+		return false
+	}
+	return r.swept.CompareAndSwap(last, now)
+}
+
 func (r *Runner) sweep(ctx context.Context) error {
 	now := r.now()
 	// One quick look first, so that idle runners do not write.
