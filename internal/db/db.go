@@ -37,6 +37,9 @@ func Open(ctx context.Context, url string) (*bun.DB, error) {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 		sqldb.SetMaxOpenConns(8)
+		// Each connection keeps its own page cache (2 MB); connections
+		// opened for a burst of readers go again when it is over.
+		sqldb.SetConnMaxIdleTime(30 * time.Second)
 		bdb = bun.NewDB(sqldb, sqlitedialect.New())
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url),

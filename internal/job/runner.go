@@ -56,6 +56,8 @@ type Runner struct {
 	handlers map[string]Handler
 	// swept is when the runner last swept (UnixNano on its clock).
 	swept atomic.Int64
+	// returned is when the runner last gave memory back (UnixNano).
+	returned atomic.Int64
 }
 
 // NewRunner makes a runner over bdb with the given clock and logger (nil:
@@ -341,19 +343,41 @@ func (r *Runner) Run(ctx context.Context) {
 // work is one worker of Run: it claims and runs job after job while some
 // are due, else pauses for interval, until ctx ends.
 func (r *Runner) work(ctx, work, handlerCtx context.Context, interval time.Duration) {
+	busy := false
 	for ctx.Err() == nil {
 		ran, err := r.runOnce(work, handlerCtx)
 		if err != nil {
 			r.Log.Error("jobs", "err", err)
 		}
 		if ran && err == nil {
+			busy = true
 			continue
+		}
+		if busy {
+			busy = false
+			r.returnMemory()
 		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(interval):
 		}
 	}
+}
+
+// returnEvery bounds how often returnMemory forces a collection.
+const returnEvery = time.Minute
+
+// returnMemory gives the memory a burst of jobs left behind back to the
+// operating system once the queue has run dry: a few PDFs (the demo's
+// first start renders 25) leave megabytes that the runtime would otherwise
+// keep for minutes, and an idle shop should be small (issue 15: 40 MB).
+// It forces a collection, so at most once a minute.
+func (r *Runner) returnMemory() {
+	now, last := time.Now().UnixNano(), r.returned.Load()
+	if now-last < int64(returnEvery) || !r.returned.CompareAndSwap(last, now) {
+		return
+	}
+	debug.FreeOSMemory()
 }
 
 func clip(s string) string {
