@@ -13,11 +13,9 @@ import (
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
 	"coopshop/internal/cart"
-	"coopshop/internal/catalog"
 	"coopshop/internal/db"
 	"coopshop/internal/idempotency"
 	"coopshop/internal/member"
-	"coopshop/internal/money"
 	"coopshop/internal/text"
 )
 
@@ -139,161 +137,6 @@ func checkHeader(ctx context.Context, idb bun.IDB, memberID int64, in Input, tod
 		return h, apperr.Fields("Bitte prüfen Sie die Angaben zur Bestellung.", fe...)
 	}
 	return h, nil
-}
-
-// wanted is one line to freeze: a product, a quantity and the price the
-// purchaser was last shown for it.
-type wanted struct {
-	ProductID int64
-	Quantity  int64
-	Seen      catalog.Price
-}
-
-// freeze prices the wanted lines for the member today and turns them into
-// order lines. changes lists, in German, each line whose price or source
-// differs from what the purchaser saw, and each line whose product is gone
-// (those have no order line); the caller refuses a submission when there
-// are any.
-func freeze(ctx context.Context, idb bun.IDB, memberID int64, want []wanted, day calendar.Date) (lines []*Line, changes []string, err error) {
-	qty := make(map[int64]int64, len(want))
-	for _, w := range want {
-		qty[w.ProductID] = w.Quantity
-	}
-	prices, products, err := catalog.PriceProducts(ctx, idb, memberID, qty, day)
-	if err != nil {
-		return nil, nil, err
-	}
-	lines, changes = freezeWith(want, prices, products)
-	return lines, changes, nil
-}
-
-// freezeWith is freeze with the prices and products already read.
-func freezeWith(want []wanted, prices map[int64]catalog.Price, products map[int64]*catalog.Product) (lines []*Line, changes []string) {
-	for i, w := range want {
-		p, ok := prices[w.ProductID]
-		prod := products[w.ProductID]
-		if !ok || prod == nil {
-			name := fmt.Sprintf("Produkt %d", w.ProductID)
-			if prod != nil {
-				name = prod.Name
-			}
-			changes = append(changes, fmt.Sprintf("„%s“ ist nicht mehr im Katalog – bitte entfernen Sie die Position.", name))
-			continue
-		}
-		if msg := priceChange(prod.Name, w.Seen, p); msg != "" {
-			changes = append(changes, msg)
-		}
-		l := &Line{LineNo: i + 1, ProductID: prod.ID, SKU: prod.SKU, Name: prod.Name, Kind: prod.Kind, Unit: prod.Unit,
-			Quantity: w.Quantity, UnitPriceCents: p.UnitCents, VATPercent: p.VATPercent,
-			NetCents: money.LineNet(w.Quantity, p.UnitCents, 0), PriceSource: p.Source, ContractNumber: p.ContractNumber}
-		if prod.Kind == catalog.KindRental && prod.RentalTermMonths != nil {
-			l.TermMonths = *prod.RentalTermMonths
-		}
-		if p.Source == catalog.SourceContract {
-			cid, lid := p.ContractID, p.ContractLineID
-			l.ContractID, l.ContractLineID = &cid, &lid
-		}
-		lines = append(lines, l)
-	}
-	return lines, changes
-}
-
-// priceChange describes, in German, how the price of a line moved since
-// the purchaser saw it; "" when it did not.
-func priceChange(name string, seen, now catalog.Price) string {
-	if seen.UnitCents == now.UnitCents && seen.Source == now.Source && seen.ContractLineID == now.ContractLineID {
-		return ""
-	}
-	was, is := describePrice(seen), describePrice(now)
-	msg := fmt.Sprintf("„%s“: Der Preis hat sich geändert – bisher %s, jetzt %s.", name, was, is)
-	if now.Note != "" {
-		msg += " (" + now.Note + ")"
-	}
-	return msg
-}
-
-func describePrice(p catalog.Price) string {
-	switch p.Source {
-	case catalog.SourceContract:
-		return fmt.Sprintf("%s aus Rahmenvertrag %s", money.Format(p.UnitCents), p.ContractNumber)
-	case catalog.SourceList:
-		return fmt.Sprintf("Listenpreis %s (Angebot nötig)", money.Format(p.UnitCents))
-	case catalog.SourceQuote:
-		return "Preis auf Anfrage (Angebot nötig)"
-	}
-	return money.Format(p.UnitCents)
-}
-
-// pricesChanged is the conflict a submission gets when prices moved.
-func pricesChanged(changes []string) error {
-	fields := make([]apperr.FieldError, len(changes))
-	for i, c := range changes {
-		fields[i] = apperr.FieldError{Field: "lines", Message: c}
-	}
-	return &apperr.Error{Code: apperr.Conflict, Fields: fields,
-		Message: "Seit Sie die Bestellung zusammengestellt haben, haben sich Preise geändert: " + strings.Join(changes, " ") +
-			" Bitte prüfen Sie die Positionen und senden Sie die Bestellung erneut ab."}
-}
-
-// reserve counts the contract lines against their quotas, all lines in
-// two statements (catalog.ReserveMany locks them in contract line order,
-// so that concurrent submissions cannot deadlock).
-func reserve(ctx context.Context, tx bun.IDB, memberID int64, lines []*Line) error {
-	var rs []catalog.Reservation
-	for _, l := range lines {
-		if l.ContractLineID != nil {
-			rs = append(rs, catalog.Reservation{LineID: *l.ContractLineID, Quantity: l.Quantity})
-		}
-	}
-	if len(rs) == 0 {
-		return nil
-	}
-	if err := catalog.ReserveMany(ctx, tx, memberID, rs); err != nil {
-		return err
-	}
-	for _, l := range lines {
-		if l.ContractLineID != nil {
-			l.ReservedQuantity = l.Quantity
-		}
-	}
-	return nil
-}
-
-// release gives the reserved quotas of an order back (rejection,
-// withdrawal, return for changes): all lines in two statements and one
-// for the lines' reserved quantities.
-func release(ctx context.Context, tx bun.IDB, o *Order) error {
-	var rs []catalog.Reservation
-	var ids []int64
-	for _, l := range o.Lines {
-		if l.ContractLineID == nil || l.ReservedQuantity == 0 {
-			continue
-		}
-		rs = append(rs, catalog.Reservation{LineID: *l.ContractLineID, Quantity: l.ReservedQuantity})
-		ids = append(ids, l.ID)
-	}
-	if len(rs) == 0 {
-		return nil
-	}
-	if err := catalog.ReleaseMany(ctx, tx, o.OrgID, rs); err != nil {
-		return err
-	}
-	if _, err := tx.NewUpdate().Model((*Line)(nil)).Set("reserved_quantity = 0").Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
-		return fmt.Errorf("release lines: %w", err)
-	}
-	for _, l := range o.Lines {
-		if l.ContractLineID != nil {
-			l.ReservedQuantity = 0
-		}
-	}
-	return nil
-}
-
-func lineKey(l *Line) int64 {
-	if l.ContractLineID == nil {
-		return 0
-	}
-	return *l.ContractLineID
 }
 
 // planRound freezes the totals and computes the approval chain from the
@@ -495,15 +338,6 @@ func (s *Service) Submit(ctx context.Context, actor account.Principal, in Input)
 	}
 	o, err = load(ctx, s.DB, id)
 	return o, replay, err
-}
-
-// price is the line's price as the cart remembers it.
-func (l *Line) price() catalog.Price {
-	p := catalog.Price{ProductID: l.ProductID, UnitCents: l.UnitPriceCents, Source: l.PriceSource, ContractNumber: l.ContractNumber}
-	if l.ContractLineID != nil {
-		p.ContractLineID = *l.ContractLineID
-	}
-	return p
 }
 
 func insertLines(ctx context.Context, tx bun.IDB, o *Order) error {
