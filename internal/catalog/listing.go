@@ -128,7 +128,7 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 		q.ColumnExpr(candColumns).
 			Join("LEFT JOIN contract_lines AS cl ON cl.product_id = page.id AND page.active AND NOT page.quote_only").
 			Join(`LEFT JOIN contracts AS c ON c.id = cl.contract_id AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
-				AND (c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))`, day, day, v.MemberID).
+				AND `+memberMayUse, day, day, v.MemberID).
 			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", v.MemberID).
 			OrderExpr("cl.id")
 	}
@@ -228,7 +228,7 @@ func (s *Service) Facets(ctx context.Context, actor account.Principal) ([]Catego
 	eligible := "TRUE"
 	args := []any{today, today}
 	if !v.Provider() {
-		eligible = "(c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))"
+		eligible = memberMayUse
 		args = append(args, v.MemberID)
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT 0 AS part, cat.id, cat.name, cat.slug, cat.sort, '' AS title FROM categories AS cat

@@ -121,7 +121,7 @@ func ResolveMany(ctx context.Context, idb bun.IDB, memberID int64, items map[int
 			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", memberID).
 			Where("cl.product_id IN (?)", bun.List(ids)).
 			Where("c.active AND c.valid_from <= ? AND c.valid_to >= ?", on.String(), on.String()).
-			Where("(c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))", memberID).
+			Where(memberMayUse, memberID).
 			Scan(ctx, &cands)
 		if err != nil {
 			return nil, fmt.Errorf("resolve prices: %w", err)

@@ -82,7 +82,7 @@ func PricedSelect(idb bun.IDB, memberID int64, on calendar.Date) *bun.SelectQuer
 		ColumnExpr("c.number AS cl_contract_number, COALESCE(u.used, 0) AS cl_member_used, COALESCE(u.quota, cl.quota_per_member) AS cl_member_quota").
 		Join(`LEFT JOIN (contract_lines AS cl JOIN contracts AS c ON c.id = cl.contract_id
 			AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
-			AND (c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?)))
+			AND `+memberMayUse+`)
 			ON cl.product_id = p.id`, day, day, memberID).
 		Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", memberID)
 }

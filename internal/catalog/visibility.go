@@ -113,7 +113,7 @@ func VisibleContracts(ctx context.Context, idb bun.IDB, v Viewer, on calendar.Da
 		OrderExpr("c.number")
 	if !v.Provider() {
 		q.Where("c.active AND c.valid_to >= ?", on.String()).
-			Where("(c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))", v.MemberID)
+			Where(memberMayUse, v.MemberID)
 	}
 	if cursor != "" {
 		q.Where("c.number > ?", cursor)
@@ -196,3 +196,8 @@ func loadUsage(ctx context.Context, idb bun.IDB, v Viewer, cs []*Contract) error
 	}
 	return nil
 }
+
+// memberMayUse is the condition that the member (the one argument) may
+// call off under contract c: it is open to all members or names this one.
+// Every query that prices or lists for a member uses it.
+const memberMayUse = "(c.all_members OR EXISTS (SELECT 1 FROM contract_members AS m WHERE m.contract_id = c.id AND m.organisation_id = ?))"
