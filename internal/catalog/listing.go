@@ -90,14 +90,9 @@ const candColumns = `cl.id AS cand_id, cl.contract_id, cl.price_cents, cl.quota_
 // usage, one row per product and line. Total is -1 when the page could not tell it: not
 // asked for, by cursor, or no row on the page.
 func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal bool, on calendar.Date) (Listing, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
-	order, ok := f.Sort.orderBy()
-	if !ok || f.Offset < 0 {
-		return Listing{}, apperr.Fields("Ungültige Sortierung.", apperr.FieldError{Field: "sort", Message: "Diese Sortierung gibt es nicht."})
+	limit, order, err := f.paging()
+	if err != nil {
+		return Listing{}, err
 	}
 	byOffset := f.Offset > 0 || (f.Sort != "" && f.Sort != SortName)
 	windowTotal := withTotal && (byOffset || f.Cursor == "")

@@ -72,6 +72,21 @@ type Page struct {
 	NextCursor string
 }
 
+// paging is the filter's page size (DefaultLimit when unset, at most
+// MaxLimit) and its ORDER BY; an unknown sort or a negative offset is a
+// field error.
+func (f Filter) paging() (limit int, order string, err error) {
+	limit = f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	order, ok := f.Sort.orderBy()
+	if !ok || f.Offset < 0 {
+		return 0, "", apperr.Fields("Ungültige Sortierung.", apperr.FieldError{Field: "sort", Message: "Diese Sortierung gibt es nicht."})
+	}
+	return min(limit, MaxLimit), order, nil
+}
+
 // Search finds products by words and filters, one page at a time.
 //
 // Words match SKU, name and description, each as a prefix, all of them
@@ -84,14 +99,9 @@ type Page struct {
 // Pages follow keyset pagination on (lower(name), id): the cursor is the id
 // of the last product shown, so pages stay stable while others are added.
 func Search(ctx context.Context, idb bun.IDB, f Filter) (Page, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
-	order, ok := f.Sort.orderBy()
-	if !ok || f.Offset < 0 {
-		return Page{}, apperr.Fields("Ungültige Sortierung.", apperr.FieldError{Field: "sort", Message: "Diese Sortierung gibt es nicht."})
+	limit, order, err := f.paging()
+	if err != nil {
+		return Page{}, err
 	}
 	var out []*Product
 	q := idb.NewSelect().Model(&out).Relation("Category").
