@@ -26,8 +26,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
-	"github.com/uptrace/bun/driver/pgdriver"
 
+	"coopshop/internal/db"
 	"coopshop/internal/dbtest"
 )
 
@@ -59,10 +59,14 @@ func freshDatabase(t *testing.T) (string, *bun.DB) {
 		t.Fatalf("TEST_DATABASE_URL: %v", err)
 	}
 	name := fmt.Sprintf("coopshop_procs_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
-	// Creating and dropping a database waits for a checkpoint: longer
-	// than the driver's default read timeout on a busy machine.
+	// Creating and dropping a database waits for a checkpoint; pgx sets
+	// no read timeout of its own.
 	open := func() *sql.DB {
-		return sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(base), pgdriver.WithReadTimeout(2*time.Minute)))
+		sqldb, err := db.OpenPostgres(base, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sqldb
 	}
 	admin := open()
 	defer admin.Close()
@@ -77,7 +81,11 @@ func freshDatabase(t *testing.T) (string, *bun.DB) {
 		}
 	})
 	u.Path = "/" + name
-	bdb := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(u.String()))), pgdialect.New())
+	sqldb, err := db.OpenPostgres(u.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bdb := bun.NewDB(sqldb, pgdialect.New())
 	t.Cleanup(func() { bdb.Close() })
 	return u.String(), bdb
 }

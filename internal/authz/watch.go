@@ -2,15 +2,16 @@ package authz
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 	"log/slog"
-	"net"
-	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
-	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // PolicyChannel is the PostgreSQL notification channel on which a commit
@@ -107,59 +108,68 @@ func (w *Watcher) Run(ctx context.Context) {
 	}()
 	defer func() { <-reloaderDone }()
 
-	// The listener's read waits up to Idle and does not see ctx: closing
-	// the listener when ctx ends cuts the wait short.
-	var mu sync.Mutex
-	ln := pgdriver.NewListener(w.DB)
-	renew := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		_ = ln.Close()
-		if ctx.Err() == nil {
-			ln = pgdriver.NewListener(w.DB)
-		}
-	}
-	defer context.AfterFunc(ctx, renew)()
-	defer func() { mu.Lock(); _ = ln.Close(); mu.Unlock() }()
-	current := func() *pgdriver.Listener { mu.Lock(); defer mu.Unlock(); return ln }
-
-	listening, pinged := false, false
 	for ctx.Err() == nil {
-		l := current()
-		if !listening {
-			if err := l.Listen(ctx, channel); err != nil {
-				if ctx.Err() == nil {
-					log.Warn("policy watcher: listen", "channel", channel, "err", err)
-					w.sleep(ctx, w.retry())
-				}
-				continue
-			}
-			listening, pinged = true, false
-			// Whatever changed while nobody listened.
-			mark()
+		err := w.listen(ctx, channel, schema, mark, log)
+		if ctx.Err() != nil {
+			return
 		}
-		ch, payload, err := l.ReceiveTimeout(ctx, w.idle())
+		log.Warn("policy watcher: connection lost; listening anew", "err", err)
+		w.sleep(ctx, w.retry())
+	}
+}
+
+// listen holds one connection of the pool, LISTENs on channel and marks
+// a reload for every notification of schema, until the connection fails
+// or ctx ends. It marks one at once, too: whatever changed while nobody
+// listened. The connection is never handed back to the pool (it would
+// carry the LISTEN, or be broken).
+func (w *Watcher) listen(ctx context.Context, channel, schema string, mark func(), log *slog.Logger) error {
+	conn, err := w.DB.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		err := w.wait(ctx, dc, channel, schema, mark, log)
+		// Whatever ended the wait, the connection is not reused.
+		return fmt.Errorf("%w: %w", driver.ErrBadConn, err)
+	})
+}
+
+func (w *Watcher) wait(ctx context.Context, dc any, channel, schema string, mark func(), log *slog.Logger) error {
+	sc, ok := dc.(*stdlib.Conn)
+	if !ok {
+		return fmt.Errorf("driver connection %T cannot listen", dc)
+	}
+	pc := sc.Conn()
+	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		return fmt.Errorf("listen %s: %w", channel, err)
+	}
+	mark()
+	pinged := false
+	for {
+		wctx, cancel := context.WithTimeout(ctx, w.idle())
+		n, err := pc.WaitForNotification(wctx)
+		cancel()
 		switch {
 		case ctx.Err() != nil:
+			return ctx.Err()
 		case err == nil:
 			pinged = false
-			if ch == channel && payload == schema {
+			if n.Channel == channel && n.Payload == schema {
 				mark()
 			}
-		case isTimeout(err) && !pinged:
+		case errors.Is(err, context.DeadlineExceeded) && !pinged:
 			// Quiet for a while: a notification to ourselves must come
-			// back before the next timeout, or the connection is dead
-			// in a way the socket does not tell (a half-open TCP
-			// connection after the server's host went away).
+			// back before the next timeout, or the connection is dead in
+			// a way the socket does not tell (a half-open TCP connection
+			// after the server's host went away).
 			if _, err := w.DB.NewRaw("SELECT pg_notify(?, 'ping')", channel).Exec(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("policy watcher: ping", "err", err)
 			}
 			pinged = true
 		default:
-			log.Warn("policy watcher: connection lost; listening anew", "err", err)
-			renew()
-			listening = false
-			w.sleep(ctx, w.retry())
+			return err
 		}
 	}
 }
@@ -195,9 +205,4 @@ func (w *Watcher) sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

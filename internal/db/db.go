@@ -16,7 +16,6 @@ import (
 	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
-	"github.com/uptrace/bun/driver/pgdriver"
 	"github.com/uptrace/bun/driver/sqliteshim"
 )
 
@@ -42,10 +41,10 @@ func Open(ctx context.Context, url string) (*bun.DB, error) {
 		sqldb.SetConnMaxIdleTime(30 * time.Second)
 		bdb = bun.NewDB(sqldb, sqlitedialect.New())
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url),
-			// pgdriver waits 10 s for an answer by default; a statement that
-			// queues behind row locks under load may take longer.
-			pgdriver.WithReadTimeout(60*time.Second), pgdriver.WithWriteTimeout(30*time.Second)))
+		sqldb, err := openPostgres(url, nil)
+		if err != nil {
+			return nil, err
+		}
 		sqldb.SetMaxOpenConns(32)
 		sqldb.SetMaxIdleConns(32)
 		bdb = bun.NewDB(sqldb, pgdialect.New())

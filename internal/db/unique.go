@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/uptrace/bun/driver/pgdriver"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // IsUniqueViolation tells whether err is a unique constraint violation on
@@ -13,9 +13,9 @@ func IsUniqueViolation(err error) bool {
 	if err == nil {
 		return false
 	}
-	var pgErr pgdriver.Error
+	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return pgErr.Field('C') == "23505"
+		return pgErr.Code == "23505"
 	}
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

@@ -7,17 +7,14 @@ package dbtest
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
-	"github.com/uptrace/bun/driver/pgdriver"
 
 	"coopshop/internal/db"
 	"coopshop/migrations"
@@ -123,7 +120,10 @@ func postgresSchema(t testing.TB) (url, schema string) {
 	t.Helper()
 	url = URL(t)
 	ctx := context.Background()
-	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url)))
+	admin, err := db.OpenPostgres(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer admin.Close()
 	if err := admin.PingContext(ctx); err != nil {
 		if os.Getenv("COOPSHOP_REQUIRE_PG") == "1" {
@@ -138,7 +138,10 @@ func postgresSchema(t testing.TB) (url, schema string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		a := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url)))
+		a, err := db.OpenPostgres(url, nil)
+		if err != nil {
+			return
+		}
 		defer a.Close()
 		a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 	})
@@ -146,9 +149,10 @@ func postgresSchema(t testing.TB) (url, schema string) {
 }
 
 func connectPostgres(url, schema string) *bun.DB {
-	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(url),
-		pgdriver.WithReadTimeout(2*time.Minute), pgdriver.WithWriteTimeout(time.Minute),
-		pgdriver.WithConnParams(map[string]any{"search_path": schema})))
+	sqldb, err := db.OpenPostgres(url, map[string]string{"search_path": schema})
+	if err != nil {
+		panic(err)
+	}
 	sqldb.SetMaxOpenConns(32)
 	sqldb.SetMaxIdleConns(32)
 	return bun.NewDB(sqldb, pgdialect.New())

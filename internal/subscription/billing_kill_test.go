@@ -166,7 +166,7 @@ func TestBillingRunKillChild(t *testing.T) {
 }
 
 // withSearchPath adds the search_path of schema to a PostgreSQL URL;
-// pgdriver passes unknown URL parameters on as connection parameters.
+// the driver passes unknown URL parameters on as run-time parameters.
 func withSearchPath(raw, schema string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
