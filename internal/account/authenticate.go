@@ -10,14 +10,16 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
-	"coopshop/internal/calendar"
 	"coopshop/internal/clock"
+	"coopshop/internal/db"
 )
 
 // Every request starts by finding out who asks. That lookup is one
 // statement (issue 15's budgets count it): the session or token row joined
 // with its user and the user's organisation, and whether the user stands
-// in for anyone today. Only a deputy pays for loading the principals.
+// in for anyone today. Only a deputy pays for loading the principals. It
+// is sent as a prepared statement ($1 the token's hash, $2 today): parsed
+// and planned once per connection, not on every request.
 
 // sessionLookup is a session with everything its request needs.
 type sessionLookup struct {
@@ -37,11 +39,14 @@ type tokenLookup struct {
 	StandsIn bool  `bun:"stands_in,scanonly"`
 }
 
-// standsIn is the column telling whether the row's user is anyone's deputy
-// on day.
-func standsIn(q *bun.SelectQuery, userCol string, day calendar.Date) *bun.SelectQuery {
-	return q.ColumnExpr("EXISTS (SELECT 1 FROM deputies AS dep WHERE dep.deputy_id = "+userCol+
-		" AND dep.valid_from <= ? AND dep.valid_to >= ?) AS stands_in", day.String(), day.String())
+// lookup selects the row of table alias whose token_hash is $1, joined
+// with its user and the user's organisation, and whether the user is
+// anyone's deputy on the day $2.
+func lookup(idb bun.IDB, model any, alias string) *bun.SelectQuery {
+	return idb.NewSelect().Model(model).Column(alias + ".*").
+		ColumnExpr("EXISTS (SELECT 1 FROM deputies AS dep WHERE dep.deputy_id = " + alias +
+			".user_id AND dep.valid_from <= $2 AND dep.valid_to >= $2) AS stands_in").
+		Relation("User").Relation("User.Org").Where(alias + ".token_hash = $1")
 }
 
 // Authenticate resolves a browser session from its cookie value: the
@@ -53,9 +58,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Pr
 	}
 	now := s.Clock.Now()
 	row := new(sessionLookup)
-	q := s.DB.NewSelect().Model(row).Column("session.*").
-		Relation("User").Relation("User.Org").Where("session.token_hash = ?", hashToken(token))
-	err := standsIn(q, "session.user_id", clock.Today(s.Clock)).Scan(ctx)
+	err := db.ScanPrepared(ctx, s.DB, lookup(s.DB, row, "session"), hashToken(token), clock.Today(s.Clock).String())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrSessionExpired
 	}
@@ -85,9 +88,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Pr
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Principal, error) {
 	invalid := apperr.New(apperr.Unauthorized, "Token ungültig oder abgelaufen.")
 	row := new(tokenLookup)
-	q := s.DB.NewSelect().Model(row).Column("token.*").
-		Relation("User").Relation("User.Org").Where("token.token_hash = ?", hashToken(token))
-	err := standsIn(q, "token.user_id", clock.Today(s.Clock)).Scan(ctx)
+	err := db.ScanPrepared(ctx, s.DB, lookup(s.DB, row, "token"), hashToken(token), clock.Today(s.Clock).String())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid
 	}

@@ -39,7 +39,7 @@ type Priced struct {
 // with its products and their prices for memberID on day, in one
 // statement. A missing cart is an empty one.
 func LoadPriced(ctx context.Context, idb bun.IDB, cartID, userID, memberID int64, day calendar.Date) (*Priced, error) {
-	q := catalog.PricedSelect(idb, memberID, day).
+	q := catalog.PricedSelect(idb, memberID, day, nil).
 		ColumnExpr("ci.cart_id AS ci_cart_id, ci.quantity AS ci_quantity, ci.price_cents AS ci_price_cents").
 		ColumnExpr("ci.price_source AS ci_price_source, ci.contract_line_id AS ci_contract_line_id, ci.added_at AS ci_added_at").
 		Join("JOIN cart_items AS ci ON ci.product_id = p.id")

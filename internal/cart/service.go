@@ -12,6 +12,7 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/clock"
+	"coopshop/internal/db"
 	"coopshop/internal/money"
 )
 
@@ -163,10 +164,13 @@ func (s *Service) change(ctx context.Context, actor account.Principal, productID
 	if err := validQuantity(input); err != nil {
 		return nil, err
 	}
+	// A prepared statement: adding to the cart is the step done most.
 	var rows []inCart
-	err := catalog.PricedSelect(s.DB, actor.User.OrgID, s.Today()).ColumnExpr("ci.quantity AS ci_quantity").
-		Join("LEFT JOIN cart_items AS ci ON ci.product_id = p.id AND ci.cart_id = (SELECT id FROM carts WHERE user_id = ?)", actor.User.ID).
-		Where("p.id = ?", productID).Scan(ctx, &rows)
+	params := new(db.Params)
+	sel := catalog.PricedSelect(s.DB, actor.User.OrgID, s.Today(), params).ColumnExpr("ci.quantity AS ci_quantity").
+		Join("LEFT JOIN cart_items AS ci ON ci.product_id = p.id AND ci.cart_id = (SELECT id FROM carts WHERE user_id = ?)", params.Arg(actor.User.ID)).
+		Where("p.id = ?", params.Arg(productID))
+	err := db.ScanPreparedInto(ctx, s.DB, sel, &rows, params.Values()...)
 	if err != nil {
 		return nil, fmt.Errorf("product for the cart: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
 	"coopshop/internal/calendar"
+	"coopshop/internal/db"
 )
 
 // Listed is one product of a catalog page with the viewer's price.
@@ -96,6 +97,9 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 	}
 	byOffset := f.Offset > 0 || (f.Sort != "" && f.Sort != SortName)
 	windowTotal := withTotal && (byOffset || f.Cursor == "")
+	// A prepared statement, the catalog being the page asked for most:
+	// every value is a placeholder but for the page's size and offset.
+	params := new(db.Params)
 	page := idb.NewSelect().TableExpr("products AS p").ColumnExpr(listColumns).
 		ColumnExpr("row_number() OVER (ORDER BY " + order + ") AS rn").
 		Join("LEFT JOIN categories AS cat ON cat.id = p.category_id").
@@ -105,7 +109,7 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 	} else {
 		page.ColumnExpr("-1 AS total")
 	}
-	filter(page, idb, f)
+	filter(page, idb, f, params)
 	if byOffset {
 		page.Offset(int64(f.Offset))
 	} else if f.Cursor != "" {
@@ -113,21 +117,21 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 		if err != nil || after <= 0 {
 			return Listing{}, apperr.Fields("Ungültige Seitenangabe.", apperr.FieldError{Field: "cursor", Message: "Die Seitenangabe (cursor) ist ungültig."})
 		}
-		page.Where("(lower(p.name), p.id) > (SELECT lower(cp.name), cp.id FROM products AS cp WHERE cp.id = ?)", after)
+		page.Where("(lower(p.name), p.id) > (SELECT lower(cp.name), cp.id FROM products AS cp WHERE cp.id = ?)", params.Arg(after))
 	}
 	q := idb.NewSelect().With("page", page).TableExpr("page").ColumnExpr("page.*").OrderExpr("page.rn")
 	if !v.Provider() {
 		// Every line of the product comes; one of a contract the member
 		// may not use today has no contract number (c did not join).
-		day := on.String()
+		day, member := params.Arg(on.String()), params.Arg(v.MemberID)
 		q.ColumnExpr(candColumns).
 			Join("LEFT JOIN contract_lines AS cl ON cl.product_id = page.id AND page.active AND NOT page.quote_only").
 			Join(`LEFT JOIN contracts AS c ON c.id = cl.contract_id AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
-				AND `+memberMayUse, day, day, v.MemberID).
-			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", v.MemberID).
+				AND `+memberMayUse, day, day, member).
+			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", member).
 			OrderExpr("cl.id")
 	}
-	rows, err := q.Rows(ctx)
+	rows, err := db.PreparedRows(ctx, idb, q, params.Values()...)
 	if err != nil {
 		return Listing{}, fmt.Errorf("list products: %w", err)
 	}

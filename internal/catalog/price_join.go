@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/calendar"
+	"coopshop/internal/db"
 )
 
 // PricedRow is a product with one contract line a member may use for it on
@@ -72,9 +73,10 @@ func pricedProductColumns(idb bun.IDB) string {
 // lines memberID may use on day (alias cl, its contract c, the member's
 // usage u), as PricedRow columns; the caller adds the WHERE (and may join
 // more). The rule that picks a price from the rows is ResolveMany's, see
-// PricesOf.
-func PricedSelect(idb bun.IDB, memberID int64, on calendar.Date) *bun.SelectQuery {
-	day := on.String()
+// PricesOf. With params, the member and day are placeholders of a prepared
+// statement (db.ScanPreparedInto), and so must be the caller's values.
+func PricedSelect(idb bun.IDB, memberID int64, on calendar.Date, params *db.Params) *bun.SelectQuery {
+	day, member := params.Arg(on.String()), params.Arg(memberID)
 	return idb.NewSelect().TableExpr("products AS p").
 		ColumnExpr(pricedProductColumns(idb)).
 		ColumnExpr("cl.id AS cl_id, cl.contract_id AS cl_contract_id, cl.price_cents AS cl_price_cents, cl.quota_total AS cl_quota_total").
@@ -83,8 +85,8 @@ func PricedSelect(idb bun.IDB, memberID int64, on calendar.Date) *bun.SelectQuer
 		Join(`LEFT JOIN (contract_lines AS cl JOIN contracts AS c ON c.id = cl.contract_id
 			AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
 			AND `+memberMayUse+`)
-			ON cl.product_id = p.id`, day, day, memberID).
-		Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", memberID)
+			ON cl.product_id = p.id`, day, day, member).
+		Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", member)
 }
 
 // PricesOf chooses each product's price from priced rows for the quantity
@@ -118,8 +120,16 @@ func PricedRows(ctx context.Context, idb bun.IDB, memberID int64, ids []int64, o
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	// A prepared statement: cart and submission price with it.
+	params := new(db.Params)
+	q := PricedSelect(idb, memberID, on, params)
+	if db.IsPostgres(idb) {
+		q.Where("p.id = ANY(?)", params.Arg(ids))
+	} else {
+		q.Where("p.id IN (?)", bun.List(ids))
+	}
 	var rows []PricedRow
-	if err := PricedSelect(idb, memberID, on).Where("p.id IN (?)", bun.List(ids)).Scan(ctx, &rows); err != nil {
+	if err := db.ScanPreparedInto(ctx, idb, q, &rows, params.Values()...); err != nil {
 		return nil, fmt.Errorf("price products: %w", err)
 	}
 	return rows, nil

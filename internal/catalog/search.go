@@ -106,7 +106,7 @@ func Search(ctx context.Context, idb bun.IDB, f Filter) (Page, error) {
 	var out []*Product
 	q := idb.NewSelect().Model(&out).Relation("Category").
 		OrderExpr(order).Limit(int64(limit) + 1)
-	filter(q, idb, f)
+	filter(q, idb, f, nil)
 	if f.Offset > 0 || (f.Sort != "" && f.Sort != SortName) {
 		q.Offset(int64(f.Offset))
 		if err := q.Scan(ctx); err != nil {
@@ -139,7 +139,7 @@ func Search(ctx context.Context, idb bun.IDB, f Filter) (Page, error) {
 // Count is how many products Search finds for f (all pages).
 func Count(ctx context.Context, idb bun.IDB, f Filter) (int, error) {
 	q := idb.NewSelect().Model((*Product)(nil))
-	filter(q, idb, f)
+	filter(q, idb, f, nil)
 	n, err := q.Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count products: %w", err)
@@ -147,25 +147,27 @@ func Count(ctx context.Context, idb bun.IDB, f Filter) (int, error) {
 	return int(n), nil
 }
 
-// filter adds the words and filters of f to a query over products p.
-func filter(q *bun.SelectQuery, idb bun.IDB, f Filter) {
+// filter adds the words and filters of f to a query over products p; with
+// params, its values become placeholders of a prepared statement.
+func filter(q *bun.SelectQuery, idb bun.IDB, f Filter, params *db.Params) {
+	arg := params.Arg
 	if words := searchWords(f.Q); len(words) > 0 {
 		skuPrefix := strings.ToLower(strings.TrimSpace(f.Q))
 		skuPrefix = likeEscaper.Replace(skuPrefix) + "%"
 		if db.IsPostgres(idb) {
-			q.Where("(p.search @@ to_tsquery('german', ?) OR lower(p.sku) LIKE ? ESCAPE '\\')", pgQuery(words), skuPrefix)
+			q.Where("(p.search @@ to_tsquery('german', ?) OR lower(p.sku) LIKE ? ESCAPE '\\')", arg(pgQuery(words)), arg(skuPrefix))
 		} else {
-			q.Where("(p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?) OR lower(p.sku) LIKE ? ESCAPE '\\')", ftsQuery(words), skuPrefix)
+			q.Where("(p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?) OR lower(p.sku) LIKE ? ESCAPE '\\')", arg(ftsQuery(words)), arg(skuPrefix))
 		}
 	}
 	if f.CategoryID != 0 {
-		q.Where("p.category_id = ?", f.CategoryID)
+		q.Where("p.category_id = ?", arg(f.CategoryID))
 	}
 	if f.Kind != "" {
-		q.Where("p.kind = ?", f.Kind)
+		q.Where("p.kind = ?", arg(f.Kind))
 	}
 	if f.ContractID != 0 {
-		q.Where("EXISTS (SELECT 1 FROM contract_lines AS fl WHERE fl.product_id = p.id AND fl.contract_id = ?)", f.ContractID)
+		q.Where("EXISTS (SELECT 1 FROM contract_lines AS fl WHERE fl.product_id = p.id AND fl.contract_id = ?)", arg(f.ContractID))
 	}
 	if f.ActiveOnly {
 		q.Where("p.active")

@@ -27,6 +27,7 @@ func CountStatements(bdb *bun.DB, keep bool) *StatementCounter {
 	c := &StatementCounter{keep: keep}
 	//lint:ignore SA1019 the counter must hook the handle the app under test already holds; WithQueryHook returns a clone
 	bdb.AddQueryHook(c)
+	counters.Store(bdb.Dialect(), c)
 	return c
 }
 
@@ -37,13 +38,18 @@ func (c *StatementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) c
 
 // AfterQuery implements bun.QueryHook.
 func (c *StatementCounter) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	if txControl(e.Query) {
+	c.note(e.Query)
+}
+
+// note counts one statement sent, through bun or past it (Prepared).
+func (c *StatementCounter) note(query string) {
+	if txControl(query) {
 		return
 	}
 	c.n.Add(1)
 	if c.keep {
 		c.mu.Lock()
-		c.log = append(c.log, e.Query)
+		c.log = append(c.log, query)
 		c.mu.Unlock()
 	}
 }

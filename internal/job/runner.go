@@ -124,6 +124,15 @@ func (r *Runner) now() time.Time { return r.Clock.Now().UTC() }
 const due = `((state = 'pending' AND (run_at IS NULL OR run_at <= ?)) OR (state = 'running' AND locked_until <= ?))
 	AND attempts < max_attempts AND kind IN (?)`
 
+// claimPG is the claim on PostgreSQL: $1 the runner, $2 its lease's end,
+// $3 now, $4 the kinds it handles.
+const claimPG = `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2
+	WHERE id = (SELECT id FROM jobs
+		WHERE ((state = 'pending' AND (run_at IS NULL OR run_at <= $3)) OR (state = 'running' AND locked_until <= $3))
+			AND attempts < max_attempts AND kind = ANY($4)
+		ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+	RETURNING *`
+
 // claim takes one due job: it is set running, its attempts counted and
 // leased to this runner. nil when nothing is due.
 func (r *Runner) claim(ctx context.Context) (*Job, error) {
@@ -138,10 +147,9 @@ func (r *Runner) claim(ctx context.Context) (*Job, error) {
 		if db.IsPostgres(r.DB) {
 			// The row lock of the subquery makes concurrent runners skip
 			// each other's candidates instead of waiting for them.
+			// A prepared statement: the claim runs twice per job.
 			var jobs []*Job
-			err := r.DB.NewRaw(`UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?
-				WHERE id = (SELECT id FROM jobs WHERE `+due+` ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-				RETURNING *`, r.ID, until, now, now, bun.List(kinds)).Scan(ctx, &jobs)
+			err := db.PreparedScan(ctx, r.DB, &jobs, claimPG, r.ID, until, now, kinds)
 			if err != nil {
 				return nil, fmt.Errorf("claim job: %w", err)
 			}
