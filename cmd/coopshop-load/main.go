@@ -59,6 +59,7 @@ type options struct {
 	seedOnly    bool
 	pgbenchTPS  float64
 	cpuProfile  string
+	statements  int
 }
 
 func main() {
@@ -85,6 +86,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&o.seedOnly, "seed-only", false, "seed the database and stop")
 	fs.Float64Var(&o.pgbenchTPS, "pgbench-tps", 0, "tps of the order-shaped pgbench run, to print the ratios of the issue's targets")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server in process and client) to the file")
+	fs.IntVar(&o.statements, "statements", 0, "with the server in this process: print the statements per flow and the n shapes sent most")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,6 +107,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	base := o.url
 	inProcess := base == ""
+	var counter *db.StatementCounter
 	if inProcess {
 		cfg, err := config.FromEnv()
 		if err != nil {
@@ -117,6 +120,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		defer a.Close()
+		if o.statements > 0 {
+			counter = db.CountStatements(a.DB, true)
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -163,18 +169,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if counter != nil {
+		counter.Reset()
+	}
 	flow := l.phase(ctx, o.duration, l.flow)
 	fmt.Fprintln(out, "\nflow (3 cart adds, submit, approval):")
 	for _, s := range flow.steps {
 		s.print(out)
 	}
 	flow.printCPU(out, inProcess)
+	if counter != nil {
+		printStatements(out, counter, flow.count("flow"), "flow", o.statements)
+		counter.Reset()
+	}
 	cat := l.phase(ctx, o.duration, l.catalog)
 	fmt.Fprintln(out, "\ncatalog (GET /api/v1/products?limit=50):")
 	for _, s := range cat.steps {
 		s.print(out)
 	}
 	cat.printCPU(out, inProcess)
+	if counter != nil {
+		printStatements(out, counter, cat.count("catalog"), "request", o.statements)
+	}
 	rss, rssErr = l.serverRSS(ctx, inProcess, metricsToken)
 	fmt.Fprintln(out)
 	printRSS(out, "after the load", rss, rssErr, inProcess)
@@ -328,6 +344,16 @@ type result struct {
 	steps    []summary
 	cpu      time.Duration
 	requests int
+}
+
+// count is how many of step went well.
+func (r result) count(step string) int {
+	for _, s := range r.steps {
+		if s.Name == step {
+			return s.Count
+		}
+	}
+	return 0
 }
 
 func (r result) rate(step string) float64 {

@@ -223,14 +223,16 @@ func (s *Service) Facets(ctx context.Context, actor account.Principal) ([]Catego
 	if err := s.Authz.Can(ctx, actor.Subject, "read", authz.On("contract")); err != nil {
 		return nil, nil, err
 	}
-	v, today := s.ViewerFor(actor), s.Today().String()
+	// A prepared statement: every catalog page asks for it.
+	params := new(db.Params)
+	v, today := s.ViewerFor(actor), params.Arg(s.Today().String())
 	eligible := "TRUE"
 	args := []any{today, today}
 	if !v.Provider() {
 		eligible = memberMayUse
-		args = append(args, v.MemberID)
+		args = append(args, params.Arg(v.MemberID))
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT 0 AS part, cat.id, cat.name, cat.slug, cat.sort, '' AS title FROM categories AS cat
+	rows, err := db.PreparedRaw(ctx, s.DB, params, `SELECT 0 AS part, cat.id, cat.name, cat.slug, cat.sort, '' AS title FROM categories AS cat
 		UNION ALL
 		SELECT 1, c.id, c.number, '', 0, c.title FROM contracts AS c WHERE c.active AND c.valid_from <= ? AND c.valid_to >= ? AND `+eligible+`
 		ORDER BY 1, 5, 3`, args...)

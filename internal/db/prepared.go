@@ -77,6 +77,15 @@ func PreparedRows(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, args ...
 	return Prepared(ctx, idb, string(text), args...)
 }
 
+// PreparedRaw runs query, written with bun's ? placeholders, as a
+// prepared statement: params' placeholders among args stay placeholders
+// and their values are sent apart; other args are written into the SQL
+// (they must then be few, or the statement cache churns).
+func PreparedRaw(ctx context.Context, idb bun.IDB, params *Params, query string, args ...any) (*sql.Rows, error) {
+	text := idb.NewRaw("").DB().QueryGen().FormatQuery(query, args...)
+	return Prepared(ctx, idb, text, params.Values()...)
+}
+
 // PreparedScan runs query with args and scans all its rows into dest as
 // bun's Scan would (a slice of structs, a struct or scalars; no row leaves
 // a struct as it was).

@@ -72,7 +72,25 @@ func TestPreparedAnswersAsBunDoes(t *testing.T) {
 		if err := db.ScanPrepared(ctx, bdb, bdb.NewSelect().Model(&all).Where("u.organisation_id = ?", bun.Safe("$1")).Where("u.email LIKE '%$1%' OR true").Order("u.id"), org.ID); err != nil || len(all) != 2 {
 			t.Errorf("slice: %d rows, %v; want 2", len(all), err)
 		}
-		err := db.RunInTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
+		params := new(db.Params)
+		rows, err := db.PreparedRaw(ctx, bdb, params, "SELECT email FROM users WHERE organisation_id = ? AND email LIKE ? ORDER BY 1",
+			params.Arg(org.ID), "b%")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var emails []string
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				t.Fatal(err)
+			}
+			emails = append(emails, e)
+		}
+		rows.Close()
+		if len(emails) != 1 || emails[0] != "b@pruef.example" || len(params.Values()) != 1 {
+			t.Errorf("PreparedRaw found %q with values %v, want [b@pruef.example] with one value", emails, params.Values())
+		}
+		err = db.RunInTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
 			if _, err := db.PreparedExec(ctx, tx, "UPDATE users SET name = $1 WHERE email = $2", "Neu", "a@pruef.example"); err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
+	"coopshop/internal/db"
 	"coopshop/internal/calendar"
 	"coopshop/internal/cart"
 	"coopshop/internal/catalog"
@@ -54,17 +55,19 @@ func (s *Service) Lists(ctx context.Context, actor account.Principal, f Filter) 
 	if err := s.Authz.Can(ctx, actor.Subject, authz.OrderListRead.Action, authz.On("order_list")); err != nil {
 		return nil, err
 	}
+	// A prepared statement: the catalog page shows the lists.
 	var out []*List
+	params := new(db.Params)
 	q := s.selectLists(s.DB).
-		Where("olst.organisation_id = ? AND (olst.shared OR olst.owner_id = ?)", actor.User.OrgID, actor.User.ID).
+		Where("olst.organisation_id = ? AND (olst.shared OR olst.owner_id = ?)", params.Arg(actor.User.OrgID), params.Arg(actor.User.ID)).
 		OrderExpr("olst.id DESC")
 	if f.BeforeID > 0 {
-		q = q.Where("olst.id < ?", f.BeforeID)
+		q = q.Where("olst.id < ?", params.Arg(f.BeforeID))
 	}
 	if f.Limit > 0 {
 		q = q.Limit(int64(f.Limit))
 	}
-	if err := q.Scan(ctx, &out); err != nil {
+	if err := db.ScanPreparedInto(ctx, s.DB, q, &out, params.Values()...); err != nil {
 		return nil, fmt.Errorf("order lists: %w", err)
 	}
 	return out, nil
