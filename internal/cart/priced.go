@@ -9,6 +9,7 @@ import (
 
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
+	"coopshop/internal/db"
 )
 
 // pricedItem is a stored cart line with its product and one contract line
@@ -39,17 +40,19 @@ type Priced struct {
 // with its products and their prices for memberID on day, in one
 // statement. A missing cart is an empty one.
 func LoadPriced(ctx context.Context, idb bun.IDB, cartID, userID, memberID int64, day calendar.Date) (*Priced, error) {
-	q := catalog.PricedSelect(idb, memberID, day, nil).
+	// A prepared statement: every cart add answers with the priced cart.
+	params := new(db.Params)
+	q := catalog.PricedSelect(idb, memberID, day, params).
 		ColumnExpr("ci.cart_id AS ci_cart_id, ci.quantity AS ci_quantity, ci.price_cents AS ci_price_cents").
 		ColumnExpr("ci.price_source AS ci_price_source, ci.contract_line_id AS ci_contract_line_id, ci.added_at AS ci_added_at").
 		Join("JOIN cart_items AS ci ON ci.product_id = p.id")
 	if cartID != 0 {
-		q.Where("ci.cart_id = ?", cartID)
+		q.Where("ci.cart_id = ?", params.Arg(cartID))
 	} else {
-		q.Where("ci.cart_id = (SELECT id FROM carts WHERE user_id = ?)", userID)
+		q.Where("ci.cart_id = (SELECT id FROM carts WHERE user_id = ?)", params.Arg(userID))
 	}
 	var rows []pricedItem
-	if err := q.OrderExpr("ci.added_at, ci.product_id, cl.id").Scan(ctx, &rows); err != nil {
+	if err := db.ScanPreparedInto(ctx, idb, q.OrderExpr("ci.added_at, ci.product_id, cl.id"), &rows, params.Values()...); err != nil {
 		return nil, fmt.Errorf("priced cart: %w", err)
 	}
 	out := &Priced{}

@@ -67,6 +67,36 @@ func (p *Params) Values() []any {
 	return p.values
 }
 
+// ParamsFor is new Params on PostgreSQL and nil on SQLite, for statements
+// that are prepared only where it pays: there bun writes the values, in
+// its own formats (times, say), as everywhere else.
+func ParamsFor(idb bun.IDB) *Params {
+	if IsPostgres(idb) {
+		return new(Params)
+	}
+	return nil
+}
+
+// ExecPrepared runs q, built with params' placeholders, as a prepared
+// statement; with nil params it is q.Exec.
+func ExecPrepared(ctx context.Context, idb bun.IDB, q ExecQuery, params *Params) (sql.Result, error) {
+	if params == nil {
+		return q.Exec(ctx)
+	}
+	text, err := q.AppendQuery(idb.NewRaw("").DB().QueryGen(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("prepared statement: %w", err)
+	}
+	return PreparedExec(ctx, idb, string(text), params.Values()...)
+}
+
+// ExecQuery is a bun statement that returns no rows (an UpdateQuery, an
+// InsertQuery, a DeleteQuery).
+type ExecQuery interface {
+	schema.QueryAppender
+	Exec(ctx context.Context, dest ...any) (sql.Result, error)
+}
+
 // PreparedRows runs the bun query q, whose values are placeholders, with
 // args.
 func PreparedRows(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, args ...any) (*sql.Rows, error) {

@@ -224,20 +224,24 @@ func (r *Runner) call(ctx context.Context, j *Job) (err error) {
 // ran out and whose job was claimed again changes nothing.
 func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 	now := r.now()
+	// A prepared statement on PostgreSQL: every job ends with it.
+	params := db.ParamsFor(r.DB)
+	arg := params.Arg
 	outcome := func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		switch {
 		case runErr == nil:
-			return q.Set("state = ?, done_at = ?, last_error = ''", StateDone, now)
+			return q.Set("state = ?, done_at = ?, last_error = ''", arg(string(StateDone)), arg(now))
 		case IsPermanent(runErr) || j.Attempts >= j.MaxAttempts:
-			return q.Set("state = ?, done_at = ?, last_error = ?", StateFailed, now, clip(runErr.Error()))
+			return q.Set("state = ?, done_at = ?, last_error = ?", arg(string(StateFailed)), arg(now), arg(clip(runErr.Error())))
 		default:
-			return q.Set("state = ?, run_at = ?, last_error = ?", StatePending, now.Add(r.backoff(j.Attempts)), clip(runErr.Error()))
+			return q.Set("state = ?, run_at = ?, last_error = ?", arg(string(StatePending)), arg(now.Add(r.backoff(j.Attempts))), arg(clip(runErr.Error())))
 		}
 	}
-	res, err := r.DB.NewUpdate().Model((*Job)(nil)).
+	q := r.DB.NewUpdate().Model((*Job)(nil)).
 		Set("locked_by = ''").Set("locked_until = NULL").
-		Where("id = ? AND state = ? AND locked_by = ? AND attempts = ?", j.ID, StateRunning, r.ID, j.Attempts).
-		Apply(outcome).Exec(ctx)
+		Where("id = ? AND state = ? AND locked_by = ? AND attempts = ?", arg(j.ID), arg(string(StateRunning)), arg(r.ID), arg(j.Attempts)).
+		Apply(outcome)
+	res, err := db.ExecPrepared(ctx, r.DB, q, params)
 	if err != nil {
 		return fmt.Errorf("finish job %d: %w", j.ID, err)
 	}
