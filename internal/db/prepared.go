@@ -15,11 +15,11 @@ import (
 )
 
 // The few statements every request or job sends (who asks, the job claim,
-// the catalog page) go to PostgreSQL with placeholders and their values
-// apart, as statements prepared once per connection: PostgreSQL then
-// neither parses nor, after its first few runs, plans them again. Written
-// as bun writes its own SQL, they cost as much planning as executing
-// (issue 15). Placeholders are PostgreSQL's $1, $2, …; on SQLite they are
+// the catalog page, the cart's prices) go to PostgreSQL with placeholders
+// and their values apart, as statements prepared once per connection and
+// planned once (plan_cache_mode, see OpenPostgres). Written as bun writes
+// its own SQL, with the values in the text, they cost as much planning as
+// executing (issue 15). Placeholders are PostgreSQL's $1, $2, …; on SQLite they are
 // sent as ?1, ?2, … which mean the same there.
 
 // Prepared runs query with args and returns its rows.
@@ -68,8 +68,8 @@ func (p *Params) Values() []any {
 }
 
 // ParamsFor is new Params on PostgreSQL and nil on SQLite, for statements
-// that are prepared only where it pays: there bun writes the values, in
-// its own formats (times, say), as everywhere else.
+// that are prepared only where it pays: on SQLite bun writes the values
+// into the SQL, in its own formats (times, say), as everywhere else there.
 func ParamsFor(idb bun.IDB) *Params {
 	if IsPostgres(idb) {
 		return new(Params)
