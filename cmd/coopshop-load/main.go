@@ -356,24 +356,20 @@ type result struct {
 	requests int
 }
 
-// count is how many of step went well.
-func (r result) count(step string) int {
+// step is the summary of the named step (zero when it did not run).
+func (r result) step(name string) summary {
 	for _, s := range r.steps {
-		if s.Name == step {
-			return s.Count
+		if s.Name == name {
+			return s
 		}
 	}
-	return 0
+	return summary{}
 }
 
-func (r result) rate(step string) float64 {
-	for _, s := range r.steps {
-		if s.Name == step {
-			return s.PerSec
-		}
-	}
-	return 0
-}
+// count is how many of step went well.
+func (r result) count(step string) int { return r.step(step).Count }
+
+func (r result) rate(step string) float64 { return r.step(step).PerSec }
 
 func (r result) printCPU(w io.Writer, inProcess bool) {
 	if !inProcess || r.requests == 0 {

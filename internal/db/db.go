@@ -41,7 +41,7 @@ func Open(ctx context.Context, url string) (*bun.DB, error) {
 		sqldb.SetConnMaxIdleTime(30 * time.Second)
 		bdb = bun.NewDB(sqldb, sqlitedialect.New())
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		sqldb, err := openPostgres(url, nil)
+		sqldb, err := OpenPostgres(url, nil)
 		if err != nil {
 			return nil, err
 		}

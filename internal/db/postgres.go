@@ -13,15 +13,10 @@ import (
 //
 // bun writes its arguments into the SQL text, so most statements differ
 // in every call and gain nothing from being prepared: they go over the
-// simple protocol, one round trip each, as before. The hot statements
-// (Query, Exec in this package) send placeholders and are prepared once per
-// connection; PostgreSQL then skips parsing and, after a few calls, planning
+// simple protocol, one round trip each. The hot statements (prepared.go)
+// send placeholders and are prepared and planned once per connection
 // (issue 15: planning cost as much as executing).
 func OpenPostgres(url string, params map[string]string) (*sql.DB, error) {
-	return openPostgres(url, params)
-}
-
-func openPostgres(url string, params map[string]string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)

@@ -19,8 +19,8 @@ import (
 // and their values apart, as statements prepared once per connection and
 // planned once (plan_cache_mode, see OpenPostgres). Written as bun writes
 // its own SQL, with the values in the text, they cost as much planning as
-// executing (issue 15). Placeholders are PostgreSQL's $1, $2, …; on SQLite they are
-// sent as ?1, ?2, … which mean the same there.
+// executing (issue 15). Placeholders are PostgreSQL's $1, $2, …; on
+// SQLite they are sent as ?1, ?2, …, which mean the same there.
 
 // Prepared runs query with args and returns its rows.
 func Prepared(ctx context.Context, idb bun.IDB, query string, args ...any) (*sql.Rows, error) {
@@ -83,7 +83,7 @@ func ExecPrepared(ctx context.Context, idb bun.IDB, q ExecQuery, params *Params)
 	if params == nil {
 		return q.Exec(ctx)
 	}
-	text, err := q.AppendQuery(idb.NewRaw("").DB().QueryGen(), nil)
+	text, err := q.AppendQuery(bunDB(idb).QueryGen(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("prepared statement: %w", err)
 	}
@@ -112,7 +112,7 @@ func PreparedRows(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, args ...
 // and their values are sent apart; other args are written into the SQL
 // (they must then be few, or the statement cache churns).
 func PreparedRaw(ctx context.Context, idb bun.IDB, params *Params, query string, args ...any) (*sql.Rows, error) {
-	text := idb.NewRaw("").DB().QueryGen().FormatQuery(query, args...)
+	text := bunDB(idb).QueryGen().FormatQuery(query, args...)
 	return Prepared(ctx, idb, text, params.Values()...)
 }
 
@@ -124,7 +124,7 @@ func PreparedScan(ctx context.Context, idb bun.IDB, dest any, query string, args
 	if err != nil {
 		return err
 	}
-	return idb.NewRaw("").DB().ScanRows(ctx, rows, dest)
+	return bunDB(idb).ScanRows(ctx, rows, dest)
 }
 
 // ScanPreparedInto runs the bun query q, whose values are placeholders,
@@ -135,7 +135,7 @@ func ScanPreparedInto(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, dest
 	if err != nil {
 		return err
 	}
-	return idb.NewRaw("").DB().ScanRows(ctx, rows, dest)
+	return bunDB(idb).ScanRows(ctx, rows, dest)
 }
 
 // ScanPrepared runs the bun query q, whose values are placeholders written
@@ -162,6 +162,10 @@ func ScanPrepared(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, args ...
 	return nil
 }
 
+// bunDB is the database under idb (a transaction's, a connection's): its
+// query generator and scanner are the ones bun's own queries use.
+func bunDB(idb bun.IDB) *bun.DB { return idb.NewRaw("").DB() }
+
 // querier is what database/sql's DB, Tx and Conn have in common.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -186,21 +190,15 @@ func conn(idb bun.IDB) (querier, error) {
 	return nil, fmt.Errorf("prepared statement on %T", idb)
 }
 
-// sqlitePlaceholders remembers each query's SQLite form.
-var sqlitePlaceholders sync.Map
-
 // forDialect asks pgx to prepare and cache the statement on PostgreSQL,
-// and writes SQLite's numbered placeholders there.
+// and writes SQLite's numbered placeholders there. (Not remembered per
+// text: some texts carry values, such as an IN list on SQLite, and a map
+// of them would only grow.)
 func forDialect(idb bun.IDB, query string, args []any) (string, []any) {
 	if IsPostgres(idb) {
 		return query, append([]any{pgx.QueryExecModeCacheStatement}, args...)
 	}
-	if s, ok := sqlitePlaceholders.Load(query); ok {
-		return s.(string), args
-	}
-	s := numbered(query)
-	sqlitePlaceholders.Store(query, s)
-	return s, args
+	return numbered(query), args
 }
 
 // numbered turns $n outside quotes into ?n.
