@@ -26,27 +26,22 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
-	"github.com/uptrace/bun"
-
-	"coopshop/internal/account"
 	"coopshop/internal/app"
-	"coopshop/internal/apperr"
-	"coopshop/internal/authz"
-	"coopshop/internal/clock"
 	"coopshop/internal/config"
 	"coopshop/internal/db"
 	"coopshop/internal/demo"
-	"coopshop/migrations"
 )
 
 // options are the command's flags.
@@ -56,6 +51,7 @@ type options struct {
 	concurrency int
 	duration    time.Duration
 	skus        []string
+	products    int
 	seedOnly    bool
 	pgbenchTPS  float64
 	cpuProfile  string
@@ -82,7 +78,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.url, "url", "", "base URL of a running coopshop serve on the same database (default: serve in this process)")
 	fs.IntVar(&o.concurrency, "c", 8, "concurrent clients")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "duration of each phase (flow, then catalog)")
-	fs.StringVar(&skus, "skus", "DOCK-LEN-USBC,TC-IGEL-UD3,SVC-EINRICHTUNG-NB", "the three products of each order (demo SKUs)")
+	fs.StringVar(&skus, "skus", "", "the same three products in every order (demo SKUs, e.g. DOCK-LEN-USBC,TC-IGEL-UD3,SVC-EINRICHTUNG-NB); default: three of --products at random")
+	fs.IntVar(&o.products, "products", 300, "products of the load's own contract, each with a quota, that the orders pick three of at random (as pgbench's order-shaped transaction picks its products and quota row)")
 	fs.BoolVar(&o.seedOnly, "seed-only", false, "seed the database and stop")
 	fs.Float64Var(&o.pgbenchTPS, "pgbench-tps", 0, "tps of the order-shaped pgbench run, to print the ratios of the issue's targets")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server in process and client) to the file")
@@ -90,12 +87,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o.skus = strings.Split(skus, ",")
+	if skus != "" {
+		o.skus = strings.Split(skus, ",")
+	}
 	if !strings.HasPrefix(o.dbURL, "postgres") {
 		return errors.New("--db must be a postgres:// URL of a database made for the measurement")
 	}
 	if o.concurrency < 1 || o.duration <= 0 {
 		return errors.New("-c must be ≥ 1 and -d > 0")
+	}
+	if o.skus == nil && o.products < 3 {
+		return errors.New("--products must be ≥ 3 (an order has three lines)")
 	}
 	fx, err := seed(ctx, o)
 	if err != nil {
@@ -136,7 +138,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	l := &loader{base: strings.TrimRight(base, "/"), client: &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 4 * o.concurrency, MaxIdleConns: 4 * o.concurrency},
-	}, products: fx.products}
+	}, products: fx.products, fixed: fx.fixed}
 	for i := range fx.purchasers {
 		p, err := l.token(ctx, fx.purchasers[i])
 		if err != nil {
@@ -205,91 +207,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// fixture is what the seed gives the run.
-type fixture struct {
-	purchasers, approvers []string
-	products              []int64
-}
-
-// seed migrates, creates the demo data unless it exists, one purchaser
-// and one approver of Landkreis Börde per client, and raises the quotas
-// of the ordered products so that a long run does not exhaust them (the
-// quota is still reserved and updated on each submit).
-func seed(ctx context.Context, o options) (fixture, error) {
-	var fx fixture
-	bdb, err := db.Open(ctx, o.dbURL)
-	if err != nil {
-		return fx, err
-	}
-	defer bdb.Close()
-	m, err := db.NewMigrator(bdb, migrations.FS)
-	if err != nil {
-		return fx, err
-	}
-	if _, err := m.Up(ctx); err != nil {
-		return fx, err
-	}
-	if _, err := demo.SeedOn(ctx, bdb, clock.Today(clock.System())); err != nil {
-		return fx, err
-	}
-	org, err := account.OrganisationByName(ctx, bdb, "Landkreis Börde")
-	if err != nil {
-		return fx, err
-	}
-	limit := int64(100000_00)
-	err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for i := 1; i <= o.concurrency; i++ {
-			for _, u := range []struct {
-				email, role string
-				limit       *int64
-				list        *[]string
-			}{
-				{fmt.Sprintf("load-einkauf-%d@boerde.example", i), authz.RolePurchaser, nil, &fx.purchasers},
-				{fmt.Sprintf("load-genehmigung-%d@boerde.example", i), authz.RoleApprover, &limit, &fx.approvers},
-			} {
-				*u.list = append(*u.list, u.email)
-				_, err := account.UserByEmail(ctx, tx, u.email)
-				if err == nil {
-					continue
-				}
-				if apperr.CodeOf(err) != apperr.NotFound {
-					return err
-				}
-				nu := &account.User{OrgID: org.ID, Email: u.email, Name: "Last " + u.email, ApprovalLimitCents: u.limit}
-				if err := account.CreateUserWithHash(ctx, tx, nu, demo.PasswordHash()); err != nil {
-					return err
-				}
-				if err := authz.Grant(ctx, tx, nu.ID, org.ID, u.role); err != nil {
-					return err
-				}
-			}
-		}
-		for _, sku := range o.skus {
-			var id int64
-			if err := tx.NewSelect().Table("products").Column("id").Where("sku = ?", sku).Scan(ctx, &id); err != nil {
-				return fmt.Errorf("product %s: %w", sku, err)
-			}
-			fx.products = append(fx.products, id)
-		}
-		_, err := tx.NewUpdate().Table("contract_lines").
-			Set("quota_total = CASE WHEN quota_total IS NULL THEN NULL ELSE 1000000000 END").
-			Set("quota_per_member = CASE WHEN quota_per_member IS NULL THEN NULL ELSE 1000000000 END").
-			Where("product_id IN (?)", bun.List(fx.products)).Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return fx, err
-	}
-	// A database loaded a moment ago has no statistics until autovacuum's
-	// next round, and PostgreSQL guesses its plans meanwhile (the job claim
-	// took a bitmap scan through every dead entry of the queue's index); a
-	// shop in use has them.
-	if _, err := bdb.ExecContext(ctx, "ANALYZE"); err != nil {
-		return fx, fmt.Errorf("analyze: %w", err)
-	}
-	return fx, nil
-}
-
 // worker is one client: its own purchaser (cart) and approver.
 type worker struct{ purchaser, approver string }
 
@@ -298,7 +215,23 @@ type loader struct {
 	base     string
 	client   *http.Client
 	products []int64
+	fixed    bool // every order of all three products, else three at random
 	workers  []worker
+}
+
+// pick is the products of the next order.
+func (l *loader) pick() []int64 {
+	if l.fixed {
+		return l.products
+	}
+	picked := make([]int64, 0, 3)
+	for len(picked) < 3 {
+		id := l.products[rand.IntN(len(l.products))]
+		if !slices.Contains(picked, id) {
+			picked = append(picked, id)
+		}
+	}
+	return picked
 }
 
 // call sends one JSON request and decodes a JSON answer into v (if not
@@ -437,7 +370,7 @@ func (l *loader) phase(ctx context.Context, d time.Duration, body func(ctx conte
 // flow is one order: three cart adds, the submit and one approval.
 func (l *loader) flow(ctx context.Context, w worker, rec recorder) error {
 	start := time.Now()
-	for _, id := range l.products {
+	for _, id := range l.pick() {
 		path := fmt.Sprintf("/api/v1/cart/items/%d", id)
 		if err := rec.time("cart_add", func() (bool, error) {
 			return l.call(ctx, "PUT", path, w.purchaser, map[string]int{"quantity": 1}, nil, http.StatusOK)

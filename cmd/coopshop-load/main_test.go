@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,6 +18,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"SQLite is not the measurement", []string{"--db", "sqlite://x.db"}, "postgres://"},
 		{"no clients", []string{"--db", "postgres://x/y", "-c", "0"}, "-c must be"},
 		{"no duration", []string{"--db", "postgres://x/y", "-d", "0s"}, "-c must be"},
+		{"too few products for an order", []string{"--db", "postgres://x/y", "--products", "2"}, "--products must be"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,5 +55,32 @@ func TestResidentFromExposition(t *testing.T) {
 				t.Fatalf("got %d %v %v, want %d %v", n, ok, err, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// TestPick: an order is made of the three fixed products, or of three
+// different ones of the load's contract, and over many orders of all of
+// them.
+func TestPick(t *testing.T) {
+	fixed := &loader{products: []int64{7, 8, 9}, fixed: true}
+	if got := fixed.pick(); !slices.Equal(got, []int64{7, 8, 9}) {
+		t.Errorf("fixed pick %v", got)
+	}
+	spread := &loader{products: []int64{1, 2, 3, 4, 5}}
+	seen := map[int64]bool{}
+	for range 200 {
+		got := spread.pick()
+		if len(got) != 3 || got[0] == got[1] || got[0] == got[2] || got[1] == got[2] {
+			t.Fatalf("pick %v: want three different products", got)
+		}
+		for _, id := range got {
+			if !slices.Contains(spread.products, id) {
+				t.Fatalf("pick %v: %d is not a product of the load", got, id)
+			}
+			seen[id] = true
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("200 orders used %d of 5 products", len(seen))
 	}
 }
