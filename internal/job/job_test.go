@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/clock"
+	"coopshop/internal/db"
 	"coopshop/internal/dbtest"
 )
 
@@ -306,4 +307,43 @@ func only(t *testing.T, bdb bun.IDB) *Job {
 		t.Fatalf("latest job: %v (%d)", err, len(jobs))
 	}
 	return jobs[0]
+}
+
+// TestRelaxedCommitStaysWithTheBookkeeping: the claim and the finish
+// commit without waiting for the disk, and only they: on the one
+// connection they share with the handler, the handler's own statements
+// and those after the finish still commit synchronously.
+func TestRelaxedCommitStaysWithTheBookkeeping(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		if !db.IsPostgres(bdb) {
+			t.Skip("synchronous_commit is PostgreSQL's")
+		}
+		ctx := context.Background()
+		bdb.SetMaxOpenConns(1)
+		setting := func() string {
+			var s string
+			if err := bdb.NewRaw("SELECT current_setting('synchronous_commit')").Scan(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		if err := Enqueue(ctx, bdb, "test", payload{1}); err != nil {
+			t.Fatal(err)
+		}
+		var inHandler string
+		r := NewRunner(bdb, clock.NewManual(start), quiet())
+		r.Handle("test", func(ctx context.Context, j *Job) error {
+			inHandler = setting()
+			return nil
+		})
+		if ran, err := r.RunOnce(ctx); !ran || err != nil {
+			t.Fatalf("ran %v, %v", ran, err)
+		}
+		if after := setting(); inHandler != "on" || after != "on" {
+			t.Errorf("synchronous_commit in the handler %q, after the finish %q: want on", inHandler, after)
+		}
+		if n := count(t, bdb, "state = ?", StateDone); n != 1 {
+			t.Errorf("%d jobs done, want 1", n)
+		}
+	})
 }
