@@ -122,6 +122,21 @@ func valuesOf(rs []Reservation) (string, []any) {
 	return b.String(), args
 }
 
+// valuesParams is valuesOf for a prepared statement: the rows' values as
+// params' placeholders, cast to bigint (a VALUES list of bare
+// placeholders has no type PostgreSQL could infer). One statement text
+// per number of lines.
+func valuesParams(p *db.Params, rs []Reservation) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(CAST(%s AS bigint), CAST(%s AS bigint))", p.Arg(r.LineID), p.Arg(r.Quantity))
+	}
+	return b.String()
+}
+
 // lockLines is the condition that, on PostgreSQL, locks the lines of
 // want in id order before an UPDATE … FROM changes them, whatever order
 // its join would visit them in: two orders of the same lines cannot
@@ -130,15 +145,15 @@ func valuesOf(rs []Reservation) (string, []any) {
 // (their foreign key) takes on the lines, and two submissions would wait
 // for each other. SQLite's immediate transactions serialise writers
 // anyway.
-func lockLines(idb bun.IDB, want []Reservation) (string, []any) {
+func lockLines(idb bun.IDB, p *db.Params, want []Reservation) string {
 	if !db.IsPostgres(idb) {
-		return "", nil
+		return ""
 	}
 	ids := make([]int64, len(want))
 	for i, r := range want {
 		ids[i] = r.LineID
 	}
-	return " AND contract_lines.id IN (SELECT id FROM contract_lines WHERE id IN (?) ORDER BY id FOR NO KEY UPDATE)", []any{bun.List(ids)}
+	return fmt.Sprintf(" AND contract_lines.id IN (SELECT id FROM contract_lines WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE)", p.Arg(ids))
 }
 
 // lineTotal is a contract line after its total was counted.
@@ -151,15 +166,17 @@ type lineTotal struct {
 
 // reserveTotals counts the lines' totals where their quota allows and
 // returns the lines counted.
+// Prepared, as every submission sends it (planning it cost as much as
+// running it).
 func reserveTotals(ctx context.Context, idb bun.IDB, want []Reservation) (map[int64]lineTotal, error) {
-	values, args := valuesOf(want)
-	lock, lockArgs := lockLines(idb, want)
-	args = append(args, lockArgs...)
+	p := new(db.Params)
+	values := valuesParams(p, want)
+	lock := lockLines(idb, p, want)
 	var rows []lineTotal
-	err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+	err := db.ScanPreparedRaw(ctx, idb, &rows, p, `WITH v (line_id, qty) AS (VALUES `+values+`)
 		UPDATE contract_lines SET used_total = used_total + v.qty FROM v
 		WHERE contract_lines.id = v.line_id AND (quota_total IS NULL OR used_total + v.qty <= quota_total)`+lock+`
-		RETURNING id, used_total, quota_total, quota_per_member`, args...).Scan(ctx, &rows)
+		RETURNING id, used_total, quota_total, quota_per_member`)
 	if err != nil {
 		return nil, fmt.Errorf("reserve quota: %w", err)
 	}
@@ -182,11 +199,12 @@ type memberUsage struct {
 // The SELECT's condition spares the insert of a row that could never fit;
 // the upsert's condition is the one that counts, on the latest row.
 func reserveMembers(ctx context.Context, idb bun.IDB, memberID int64, want []Reservation) (map[int64]memberUsage, error) {
-	values, args := valuesOf(want)
-	args = append(args, memberID, memberID)
+	p := new(db.Params)
+	values := valuesParams(p, want)
+	member := p.Arg(memberID)
 	const quota = "COALESCE(contract_line_usage.quota, (SELECT quota_per_member FROM contract_lines WHERE id = contract_line_usage.contract_line_id))"
 	var rows []memberUsage
-	err := idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+	err := db.ScanPreparedRaw(ctx, idb, &rows, p, `WITH v (line_id, qty) AS (VALUES `+values+`)
 		INSERT INTO contract_line_usage (contract_line_id, organisation_id, used)
 		SELECT v.line_id, ?, v.qty FROM v
 		JOIN contract_lines AS cl ON cl.id = v.line_id
@@ -195,7 +213,7 @@ func reserveMembers(ctx context.Context, idb bun.IDB, memberID int64, want []Res
 		ORDER BY v.line_id
 		ON CONFLICT (contract_line_id, organisation_id) DO UPDATE SET used = contract_line_usage.used + excluded.used
 		WHERE `+quota+` IS NULL OR contract_line_usage.used + excluded.used <= `+quota+`
-		RETURNING contract_line_id, used, quota`, args...).Scan(ctx, &rows)
+		RETURNING contract_line_id, used, quota`, member, member)
 	if err != nil {
 		return nil, fmt.Errorf("reserve member quota: %w", err)
 	}
@@ -284,13 +302,14 @@ func ReleaseMany(ctx context.Context, idb bun.IDB, memberID int64, rs []Reservat
 	if err != nil || len(want) == 0 {
 		return err
 	}
-	values, args := valuesOf(want)
-	lock, lockArgs := lockLines(idb, want)
+	p := new(db.Params)
+	values := valuesParams(p, want)
+	lock := lockLines(idb, p, want)
 	var totals []lineTotal
-	err = idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+	err = db.ScanPreparedRaw(ctx, idb, &totals, p, `WITH v (line_id, qty) AS (VALUES `+values+`)
 		UPDATE contract_lines SET used_total = used_total - v.qty FROM v
 		WHERE contract_lines.id = v.line_id AND used_total >= v.qty`+lock+`
-		RETURNING id, used_total, quota_total, quota_per_member`, append(args, lockArgs...)...).Scan(ctx, &totals)
+		RETURNING id, used_total, quota_total, quota_per_member`)
 	if err != nil {
 		return fmt.Errorf("release quota: %w", err)
 	}
@@ -302,6 +321,7 @@ func ReleaseMany(ctx context.Context, idb bun.IDB, memberID int64, rs []Reservat
 		return fmt.Errorf("release units of contract line %d: %w", missing, ErrNotReserved)
 	}
 	var members []memberUsage
+	values, args := valuesOf(want)
 	err = idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
 		UPDATE contract_line_usage SET used = used - v.qty FROM v
 		WHERE contract_line_usage.contract_line_id = v.line_id AND organisation_id = ? AND used >= v.qty

@@ -116,6 +116,16 @@ func PreparedRaw(ctx context.Context, idb bun.IDB, params *Params, query string,
 	return Prepared(ctx, idb, text, params.Values()...)
 }
 
+// ScanPreparedRaw is PreparedRaw with its rows scanned into dest as
+// PreparedScan does.
+func ScanPreparedRaw(ctx context.Context, idb bun.IDB, dest any, params *Params, query string, args ...any) error {
+	rows, err := PreparedRaw(ctx, idb, params, query, args...)
+	if err != nil {
+		return err
+	}
+	return bunDB(idb).ScanRows(ctx, rows, dest)
+}
+
 // PreparedScan runs query with args and scans all its rows into dest as
 // bun's Scan would (a slice of structs, a struct or scalars; no row leaves
 // a struct as it was).
