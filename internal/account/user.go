@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/apperr"
+	"coopshop/internal/db"
 )
 
 // User is a person who logs in. Roles are not columns: they live in the
@@ -64,7 +65,8 @@ func CreateUserWithHash(ctx context.Context, idb bun.IDB, u *User, hash string) 
 // GetUser loads a user with their organisation.
 func GetUser(ctx context.Context, idb bun.IDB, id int64) (*User, error) {
 	u := new(User)
-	err := idb.NewSelect().Model(u).Relation("Org").Where("u.id = ?", id).Scan(ctx)
+	// Prepared: each step's notification job reads its actor.
+	err := db.ScanPrepared(ctx, idb, idb.NewSelect().Model(u).Relation("Org").Where("u.id = $1"), id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "Benutzer nicht gefunden.")
 	}

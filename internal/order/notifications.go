@@ -10,6 +10,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/authz"
+	"coopshop/internal/db"
 	"coopshop/internal/money"
 	"coopshop/internal/notify"
 )
@@ -18,13 +19,16 @@ import (
 // organisation, or (orgID 0) those of the provider.
 func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64) ([]authz.Subject, error) {
 	var users []account.User
+	// Prepared: every step's notification job asks it.
 	q := idb.NewSelect().Model(&users).Relation("Org").Where("u.active")
+	arg := any(account.KindProvider)
 	if orgID != 0 {
-		q.Where("u.organisation_id = ?", orgID)
+		q.Where("u.organisation_id = $1")
+		arg = orgID
 	} else {
-		q.Where("org.kind = ?", account.KindProvider)
+		q.Where("org.kind = $1")
 	}
-	if err := q.OrderExpr("u.id").Scan(ctx); err != nil {
+	if err := db.ScanPreparedInto(ctx, idb, q.OrderExpr("u.id"), &users, arg); err != nil {
 		return nil, fmt.Errorf("notification candidates: %w", err)
 	}
 	out := make([]authz.Subject, 0, len(users))
