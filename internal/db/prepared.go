@@ -21,6 +21,15 @@ import (
 // its own SQL, with the values in the text, they cost as much planning as
 // executing (issue 15). Placeholders are PostgreSQL's $1, $2, …; on
 // SQLite they are sent as ?1, ?2, …, which mean the same there.
+//
+// The helpers, by what they are given:
+//   - SQL text with $n and its values: Prepared (rows), PreparedExec,
+//     ScanPreparedSQL (rows scanned into dest);
+//   - SQL with bun's ? whose values are Params placeholders: PreparedRaw
+//     (rows), ScanPreparedRaw (scanned into dest);
+//   - a bun query written with $n or Params: PreparedRows (rows),
+//     ScanPrepared (into the query's model), ScanPreparedInto (into dest),
+//     ExecPrepared (an UPDATE, INSERT or DELETE).
 
 // Prepared runs query with args and returns its rows.
 func Prepared(ctx context.Context, idb bun.IDB, query string, args ...any) (*sql.Rows, error) {
@@ -117,7 +126,7 @@ func PreparedRaw(ctx context.Context, idb bun.IDB, params *Params, query string,
 }
 
 // ScanPreparedRaw is PreparedRaw with its rows scanned into dest as
-// PreparedScan does.
+// ScanPreparedSQL does.
 func ScanPreparedRaw(ctx context.Context, idb bun.IDB, dest any, params *Params, query string, args ...any) error {
 	rows, err := PreparedRaw(ctx, idb, params, query, args...)
 	if err != nil {
@@ -126,10 +135,10 @@ func ScanPreparedRaw(ctx context.Context, idb bun.IDB, dest any, params *Params,
 	return bunDB(idb).ScanRows(ctx, rows, dest)
 }
 
-// PreparedScan runs query with args and scans all its rows into dest as
+// ScanPreparedSQL runs query with args and scans all its rows into dest as
 // bun's Scan would (a slice of structs, a struct or scalars; no row leaves
 // a struct as it was).
-func PreparedScan(ctx context.Context, idb bun.IDB, dest any, query string, args ...any) error {
+func ScanPreparedSQL(ctx context.Context, idb bun.IDB, dest any, query string, args ...any) error {
 	rows, err := Prepared(ctx, idb, query, args...)
 	if err != nil {
 		return err

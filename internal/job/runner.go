@@ -161,7 +161,7 @@ func (r *Runner) claim(ctx context.Context) (*Job, error) {
 			// each other's candidates instead of waiting for them.
 			// A prepared statement: the claim runs twice per job.
 			var jobs []*Job
-			err := db.PreparedScan(ctx, r.DB, &jobs, claimPG, r.ID, until, now, kinds)
+			err := db.ScanPreparedSQL(ctx, r.DB, &jobs, claimPG, r.ID, until, now, kinds)
 			if err != nil {
 				return nil, fmt.Errorf("claim job: %w", err)
 			}

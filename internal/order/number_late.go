@@ -34,7 +34,7 @@ func provisionalNumber() string {
 func drawNumber(ctx context.Context, tx bun.IDB, orderID int64, prefix string, year int) (string, error) {
 	var number string
 	// Prepared: every submission sends it.
-	err := db.PreparedScan(ctx, tx, &number, `WITH n AS (INSERT INTO number_counters (prefix, year, last_value) VALUES ($1, $2, 1)
+	err := db.ScanPreparedSQL(ctx, tx, &number, `WITH n AS (INSERT INTO number_counters (prefix, year, last_value) VALUES ($1, $2, 1)
 			ON CONFLICT (prefix, year) DO UPDATE SET last_value = number_counters.last_value + 1 RETURNING last_value)
 		UPDATE orders SET number = $3 || CASE WHEN n.last_value < 1000000 THEN lpad(n.last_value::text, 6, '0') ELSE n.last_value::text END
 		FROM n WHERE orders.id = $4 RETURNING orders.number`,
