@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -344,6 +345,50 @@ func TestRelaxedCommitStaysWithTheBookkeeping(t *testing.T) {
 		}
 		if n := count(t, bdb, "state = ?", StateDone); n != 1 {
 			t.Errorf("%d jobs done, want 1", n)
+		}
+	})
+}
+
+// TestEnqueueAllSkipsOnlyTheKnownKeys: one statement writes the batch;
+// a job whose dedupe key exists is skipped, the others of the batch are
+// written with their own payloads and options.
+func TestEnqueueAllSkipsOnlyTheKnownKeys(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		if err := Enqueue(ctx, bdb, "mail", payload{1}, Dedupe("k:1")); err != nil {
+			t.Fatal(err)
+		}
+		counter := db.CountStatements(bdb, false)
+		err := EnqueueAll(ctx, bdb, "mail",
+			Spec{Payload: payload{10}, Options: []Option{Dedupe("k:1")}},
+			Spec{Payload: payload{20}, Options: []Option{Dedupe("k:2"), About("order", 9)}},
+			Spec{Payload: payload{30}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.Count(); n != 1 {
+			t.Errorf("%d statements for a batch of three, want 1", n)
+		}
+		var jobs []*Job
+		if err := bdb.NewSelect().Model(&jobs).OrderExpr("id").Scan(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for _, j := range jobs {
+			var p payload
+			if err := j.Decode(&p); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, p.N)
+		}
+		if !slices.Equal(got, []int{1, 20, 30}) {
+			t.Fatalf("payloads %v, want [1 20 30] (the known key skipped)", got)
+		}
+		if j := jobs[1]; j.Entity != "order" || j.EntityID != 9 || *j.DedupeKey != "k:2" {
+			t.Errorf("second job %+v: its options lost", j)
+		}
+		if err := EnqueueAll(ctx, bdb, "mail"); err != nil {
+			t.Errorf("an empty batch: %v", err)
 		}
 	})
 }

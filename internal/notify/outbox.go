@@ -67,6 +67,7 @@ func EnqueueOnce(ctx context.Context, idb bun.IDB, key string, msgs ...Message) 
 }
 
 func enqueue(ctx context.Context, idb bun.IDB, key string, msgs []Message) error {
+	specs := make([]job.Spec, 0, len(msgs))
 	for i, m := range msgs {
 		if m.To == "" {
 			continue
@@ -75,9 +76,10 @@ func enqueue(ctx context.Context, idb bun.IDB, key string, msgs []Message) error
 		if key != "" {
 			opts = append(opts, job.Dedupe(fmt.Sprintf("%s:%d:%s", key, i, m.To)))
 		}
-		if err := job.Enqueue(ctx, idb, KindMail, m, opts...); err != nil {
-			return fmt.Errorf("enqueue notification: %w", err)
-		}
+		specs = append(specs, job.Spec{Payload: m, Options: opts})
+	}
+	if err := job.EnqueueAll(ctx, idb, KindMail, specs...); err != nil {
+		return fmt.Errorf("enqueue notification: %w", err)
 	}
 	return nil
 }
