@@ -165,9 +165,9 @@ type lineTotal struct {
 }
 
 // reserveTotals counts the lines' totals where their quota allows and
-// returns the lines counted.
-// Prepared, as every submission sends it (planning it cost as much as
-// running it).
+// returns the lines counted. A prepared statement, as every submission
+// sends it (planning it cost as much as running it); so is
+// reserveMembers'.
 func reserveTotals(ctx context.Context, idb bun.IDB, want []Reservation) (map[int64]lineTotal, error) {
 	p := new(db.Params)
 	values := valuesParams(p, want)
