@@ -321,11 +321,12 @@ func ReleaseMany(ctx context.Context, idb bun.IDB, memberID int64, rs []Reservat
 		return fmt.Errorf("release units of contract line %d: %w", missing, ErrNotReserved)
 	}
 	var members []memberUsage
-	values, args := valuesOf(want)
-	err = idb.NewRaw(`WITH v (line_id, qty) AS (VALUES `+values+`)
+	p = new(db.Params)
+	values = valuesParams(p, want)
+	err = db.ScanPreparedRaw(ctx, idb, &members, p, `WITH v (line_id, qty) AS (VALUES `+values+`)
 		UPDATE contract_line_usage SET used = used - v.qty FROM v
 		WHERE contract_line_usage.contract_line_id = v.line_id AND organisation_id = ? AND used >= v.qty
-		RETURNING contract_line_id, used, quota`, append(args, memberID)...).Scan(ctx, &members)
+		RETURNING contract_line_id, used, quota`, p.Arg(memberID))
 	if err != nil {
 		return fmt.Errorf("release member quota: %w", err)
 	}

@@ -44,15 +44,7 @@ func loadLocked(ctx context.Context, idb bun.IDB, id int64) (*Order, error) {
 // immediate transactions serialise writers anyway.
 func loadFor(ctx context.Context, idb bun.IDB, id int64, lock bool) (*Order, error) {
 	o := new(Order)
-	var err error
-	if db.IsPostgres(idb) {
-		err = loadPrepared(ctx, idb, o, id, lock)
-	} else {
-		err = withNames(idb.NewSelect().Model(o)).
-			Relation("Lines", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("ol.line_no") }).
-			Relation("Stages", func(q *bun.SelectQuery) *bun.SelectQuery { return q.OrderExpr("os.round, os.stage_no") }).
-			Where("o.id = ?", id).Scan(ctx)
-	}
+	err := loadPrepared(ctx, idb, o, id, lock && db.IsPostgres(idb))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNotFound
 	}
@@ -69,8 +61,8 @@ func loadFor(ctx context.Context, idb bun.IDB, id int64, lock bool) (*Order, err
 }
 
 // loadPrepared reads the order, its lines and its stages into o with
-// three prepared statements (PostgreSQL), the statements bun's relations
-// would send, planned once per connection instead of on every call: an
+// three prepared statements, the statements bun's relations would send,
+// planned once per connection on PostgreSQL instead of on every call: an
 // order is loaded three times in each submit and approval with their
 // notification (issue 15: planning them cost more than running them).
 func loadPrepared(ctx context.Context, idb bun.IDB, o *Order, id int64, lock bool) error {
