@@ -124,12 +124,26 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 		// Every line of the product comes; one of a contract the member
 		// may not use today has no contract number (c did not join).
 		day, member := params.Arg(on.String()), params.Arg(v.MemberID)
-		q.ColumnExpr(candColumns).
-			Join("LEFT JOIN contract_lines AS cl ON cl.product_id = page.id AND page.active AND NOT page.quote_only").
-			Join(`LEFT JOIN contracts AS c ON c.id = cl.contract_id AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
-				AND `+memberMayUse, day, day, member).
-			Join("LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?", member).
-			OrderExpr("cl.id")
+		contract := `LEFT JOIN contracts AS c ON c.id = cl.contract_id AND c.active AND c.valid_from <= ? AND c.valid_to >= ?
+				AND ` + memberMayUse
+		usage := "LEFT JOIN contract_line_usage AS u ON u.contract_line_id = cl.id AND u.organisation_id = ?"
+		if db.IsPostgres(idb) {
+			// Each page row looks up its own lines by index: joined
+			// plainly, PostgreSQL hashes all contract lines and usage
+			// rows, so the page grows dearer with every contract
+			// (0.44 against 0.69 ms at 5,000 lines; OFFSET 0 keeps the
+			// planner from flattening the subquery back into that join).
+			q.ColumnExpr("cand.*").
+				Join(`LEFT JOIN LATERAL (SELECT `+candColumns+` FROM contract_lines AS cl `+contract+` `+usage+`
+					WHERE cl.product_id = page.id AND page.active AND NOT page.quote_only OFFSET 0) AS cand ON TRUE`, day, day, member, member).
+				OrderExpr("cand.cand_id")
+		} else {
+			q.ColumnExpr(candColumns).
+				Join("LEFT JOIN contract_lines AS cl ON cl.product_id = page.id AND page.active AND NOT page.quote_only").
+				Join(contract, day, day, member).
+				Join(usage, member).
+				OrderExpr("cl.id")
+		}
 	}
 	rows, err := db.PreparedRows(ctx, idb, q, params.Values()...)
 	if err != nil {
