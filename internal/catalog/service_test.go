@@ -27,7 +27,7 @@ type serviceFixture struct {
 	svc      *catalog.Service
 }
 
-func newServiceFixture(t *testing.T, bdb *bun.DB) *serviceFixture {
+func newServiceFixture(t testing.TB, bdb *bun.DB) *serviceFixture {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, bdb); err != nil {
@@ -55,7 +55,7 @@ func newServiceFixture(t *testing.T, bdb *bun.DB) *serviceFixture {
 	return &serviceFixture{db: bdb, az: az, accounts: account.NewService(bdb, az, config.Default()), svc: svc}
 }
 
-func (f *serviceFixture) p(t *testing.T, email string) account.Principal {
+func (f *serviceFixture) p(t testing.TB, email string) account.Principal {
 	t.Helper()
 	ctx := context.Background()
 	u, err := account.UserByEmail(ctx, f.db, email)
