@@ -392,3 +392,65 @@ func TestEnqueueAllSkipsOnlyTheKnownKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimLooksBelowItsFloor: on PostgreSQL a runner claims from the id
+// it claimed last (the open jobs' index keeps an entry for every job done
+// since the last vacuum, and walking them all made every claim dearer).
+// A job that becomes due below that floor still runs: once nothing is due
+// above it, or a second after the runner last looked from the bottom.
+func TestClaimLooksBelowItsFloor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		if !db.IsPostgres(bdb) {
+			t.Skip("SQLite claims by a plain look first (no floor)")
+		}
+		ctx := context.Background()
+		clk := clock.NewManual(start)
+		r := NewRunner(bdb, clk, quiet())
+		r.Lease = 24 * time.Hour // the claimed jobs stay leased
+		r.Handle("work", func(context.Context, *Job) error { return nil })
+		enqueue := func(opts ...Option) int64 {
+			t.Helper()
+			if err := Enqueue(ctx, bdb, "work", payload{}, append(opts, WithClock(clk))...); err != nil {
+				t.Fatal(err)
+			}
+			return only(t, bdb).ID
+		}
+		claim := func(want int64, why string) {
+			t.Helper()
+			j, err := r.claim(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := int64(0); j != nil {
+				got = j.ID
+				if got != want {
+					t.Fatalf("%s: claimed job %d, want %d", why, got, want)
+				}
+			} else if want != 0 {
+				t.Fatalf("%s: claimed nothing, want job %d", why, want)
+			}
+		}
+		later := enqueue(RunAt(start.Add(time.Hour)))
+		first := enqueue()
+		claim(first, "the only due job")
+		// later becomes due below the floor (first); a new job above it
+		// comes first while the last look from the bottom is recent …
+		clk.Advance(2 * time.Hour)
+		above := enqueue()
+		claim(above, "due above the floor")
+		// … and later as soon as nothing above is due.
+		claim(later, "nothing due above the floor")
+		claim(0, "nothing due at all")
+
+		// With jobs due above the floor, a second after its last look
+		// from the bottom the runner looks there again.
+		below := enqueue(RunAt(clk.Now().Add(time.Hour)))
+		top := enqueue()
+		claim(top, "the only due job")
+		clk.Advance(2 * time.Hour)
+		next := enqueue()
+		r.fullClaim.Store(time.Now().Add(-floorEvery).UnixNano())
+		claim(below, "a second since the last look from the bottom")
+		claim(next, "due above the floor")
+	})
+}
