@@ -153,18 +153,27 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 	var products []*Product
 	cands := map[int64][]candidate{}
 	total := -1
+	// One row's destinations serve every row, and the products of the
+	// page share one allocation: the rows of a page are scanned with a
+	// fraction of the allocations a value per column and row cost.
+	r := newListedRow(!v.Provider())
+	slab := make([]Product, 0, limit+1)
 	for rows.Next() {
-		p, n, c, err := scanListed(rows, !v.Provider())
+		c, err := r.scan(rows)
 		if err != nil {
 			return Listing{}, fmt.Errorf("list products: %w", err)
 		}
-		if len(products) == 0 || products[len(products)-1].ID != p.ID {
-			products = append(products, p)
+		if len(products) == 0 || products[len(products)-1].ID != r.p.ID {
+			if len(slab) == cap(slab) { // not for a page's rows; kept safe
+				slab = make([]Product, 0, limit+1)
+			}
+			slab = append(slab, r.product())
+			products = append(products, &slab[len(slab)-1])
 		}
 		if c != nil {
-			cands[p.ID] = append(cands[p.ID], *c)
+			cands[r.p.ID] = append(cands[r.p.ID], *c)
 		}
-		total = n
+		total = int(r.total)
 	}
 	if err := rows.Err(); err != nil {
 		return Listing{}, fmt.Errorf("list products: %w", err)
@@ -188,37 +197,60 @@ func listPriced(ctx context.Context, idb bun.IDB, v Viewer, f Filter, withTotal 
 	return out, nil
 }
 
-// scanListed reads one row of listColumns, rn, total and, withCand, the
-// candidate line (nil when the row has none the member may use today).
-func scanListed(rows *sql.Rows, withCand bool) (*Product, int, *candidate, error) {
-	p := new(Product)
-	var catName, catSlug sql.NullString
-	var catSort sql.NullInt64
-	var rn, total int64
-	dest := []any{&p.ID, &p.SKU, &p.Name, &p.Description, &p.CategoryID, &p.Kind, &p.Unit, &p.ListPriceCents, &p.VATPercent,
+// listedRow is where the rows of listPriced are scanned: a product of
+// listColumns, rn, total and, withCand, a candidate line. dest points
+// into it once for all rows; product and scan copy out what a row holds
+// (every pointer a scan sets is a fresh one, so copies share nothing).
+type listedRow struct {
+	p                        Product
+	catName, catSlug         sql.NullString
+	catSort                  sql.NullInt64
+	rn, total                int64
+	withCand                 bool
+	cID, cContract, cPrice   sql.NullInt64
+	cMin, cUsed, cMemberUsed sql.NullInt64
+	cNumber                  sql.NullString
+	c                        candidate
+	dest                     []any
+}
+
+func newListedRow(withCand bool) *listedRow {
+	r := &listedRow{withCand: withCand}
+	p := &r.p
+	r.dest = []any{&p.ID, &p.SKU, &p.Name, &p.Description, &p.CategoryID, &p.Kind, &p.Unit, &p.ListPriceCents, &p.VATPercent,
 		&p.Active, &p.QuoteOnly, &p.RentalTermMonths, &p.RentalMonthlyCents, &p.RentalBuyoutCents, &p.SetupRequired,
 		&p.NoticeMonths, &p.EndReminderMonths, &p.Version, &p.AvailabilityState, &p.LeadTimeDays, &p.AvailableFrom,
-		&catName, &catSlug, &catSort, &rn, &total}
-	var (
-		cID, cContract, cPrice, cMin, cUsed, cMemberUsed sql.NullInt64
-		cNumber                                          sql.NullString
-		c                                                candidate
-	)
+		&r.catName, &r.catSlug, &r.catSort, &r.rn, &r.total}
 	if withCand {
-		dest = append(dest, &cID, &cContract, &cPrice, &c.QuotaTotal, &c.QuotaPerMember, &cMin, &cUsed, &cNumber, &cMemberUsed, &c.MemberQuota)
+		r.dest = append(r.dest, &r.cID, &r.cContract, &r.cPrice, &r.c.QuotaTotal, &r.c.QuotaPerMember, &r.cMin, &r.cUsed,
+			&r.cNumber, &r.cMemberUsed, &r.c.MemberQuota)
 	}
-	if err := rows.Scan(dest...); err != nil {
-		return nil, 0, nil, err
+	return r
+}
+
+// scan reads the next row; the candidate is nil when the row has none
+// the member may use today.
+func (r *listedRow) scan(rows *sql.Rows) (*candidate, error) {
+	if err := rows.Scan(r.dest...); err != nil {
+		return nil, err
 	}
-	if p.CategoryID != nil && catName.Valid {
-		p.Category = &Category{ID: *p.CategoryID, Name: catName.String, Slug: catSlug.String, Sort: int(catSort.Int64)}
+	if !r.withCand || !r.cID.Valid || !r.cNumber.Valid {
+		return nil, nil
 	}
-	if !withCand || !cID.Valid || !cNumber.Valid {
-		return p, int(total), nil, nil
+	c := r.c
+	c.ID, c.ProductID, c.ContractID, c.PriceCents = r.cID.Int64, r.p.ID, r.cContract.Int64, r.cPrice.Int64
+	c.MinQuantity, c.UsedTotal, c.ContractNumber, c.MemberUsed = r.cMin.Int64, r.cUsed.Int64, r.cNumber.String, r.cMemberUsed.Int64
+	return &c, nil
+}
+
+// product is the row's product with its category.
+func (r *listedRow) product() Product {
+	p := r.p
+	p.Category = nil
+	if p.CategoryID != nil && r.catName.Valid {
+		p.Category = &Category{ID: *p.CategoryID, Name: r.catName.String, Slug: r.catSlug.String, Sort: int(r.catSort.Int64)}
 	}
-	c.ID, c.ProductID, c.ContractID, c.PriceCents = cID.Int64, p.ID, cContract.Int64, cPrice.Int64
-	c.MinQuantity, c.UsedTotal, c.ContractNumber, c.MemberUsed = cMin.Int64, cUsed.Int64, cNumber.String, cMemberUsed.Int64
-	return p, int(total), &c, nil
+	return p
 }
 
 // ContractOption is a framework contract as a catalog filter offers it.
