@@ -14,9 +14,9 @@ import (
 // BenchmarkListContractLines measures a member's first catalog page of 50
 // (List, one statement) on PostgreSQL with the demo's catalog grown 10×
 // and 100×: about 400 and 4 000 contract lines. The page's lines are
-// looked up per product, so both cost about the same (0,83 and 0,87 ms
+// looked up per product, so both cost about the same (0.83 and 0.87 ms
 // on the 2-core machine); joined plainly, every line and usage row was
-// hashed: 0,77 and 0,96 ms.
+// hashed: 0.77 and 0.96 ms.
 //
 //	TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
 //	  go test -run '^$' -bench BenchmarkListContractLines ./internal/catalog/

@@ -12,9 +12,9 @@ import (
 // the table was last vacuumed, as in a busy hour without autovacuum (the
 // CI machines run without it): the open jobs' index still holds an entry
 // for each of them. A runner claims from the id it claimed last, so the
-// claim does not walk those entries: 1,0 ms per job here (its enqueue
-// and commit included) against 1,9 ms claiming from the lowest id; in
-// the load of issue 15, 0,13 against 0,25 ms per claim.
+// claim does not walk those entries: 1.0 ms per job here (its enqueue
+// and commit included) against 1.9 ms claiming from the lowest id; in
+// the load of issue 15, 0.13 against 0.25 ms per claim.
 //
 //	TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
 //	  go test -run '^$' -bench BenchmarkClaimAfterManyDone ./internal/job/
