@@ -421,13 +421,11 @@ func TestClaimLooksBelowItsFloor(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := int64(0); j != nil {
-				got = j.ID
-				if got != want {
-					t.Fatalf("%s: claimed job %d, want %d", why, got, want)
-				}
-			} else if want != 0 {
+			switch {
+			case j == nil && want != 0:
 				t.Fatalf("%s: claimed nothing, want job %d", why, want)
+			case j != nil && j.ID != want:
+				t.Fatalf("%s: claimed job %d, want %d", why, j.ID, want)
 			}
 		}
 		later := enqueue(RunAt(start.Add(time.Hour)))

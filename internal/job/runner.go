@@ -189,7 +189,8 @@ func (r *Runner) claim(ctx context.Context) (*Job, error) {
 		if db.IsPostgres(r.DB) {
 			// The row lock of the subquery makes concurrent runners skip
 			// each other's candidates instead of waiting for them.
-			// A prepared statement: the claim runs twice per job.
+			// A prepared statement: every job is claimed with it (twice
+			// when nothing is due above the floor).
 			floor, partial := r.claimFloor()
 			var jobs []*Job
 			err := db.ScanPreparedSQL(ctx, r.DB, &jobs, claimPG, r.ID, until, now, kinds, floor)
