@@ -84,21 +84,46 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Pr
 	return sess, p, nil
 }
 
-// AuthenticateToken resolves an API bearer token.
+// AuthenticateToken resolves an API bearer token, from the principals of
+// tokens resolved lately when nothing they are made of has changed since
+// (principalCache).
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Principal, error) {
 	invalid := apperr.New(apperr.Unauthorized, "Token ungültig oder abgelaufen.")
+	key, now, today := hashToken(token), s.Clock.Now(), clock.Today(s.Clock)
+	// The epoch is read before the lookup: a change committed while it
+	// runs leaves the entry made of it behind the epoch, never ahead.
+	var epoch uint64
+	if s.Authz != nil {
+		epoch = s.Authz.Epoch()
+		if p, ok := s.tokens.get(key, epoch, now, today); ok {
+			return p, nil
+		}
+	}
 	row := new(tokenLookup)
-	err := db.ScanPrepared(ctx, s.DB, lookup(s.DB, row, "token"), hashToken(token), clock.Today(s.Clock).String())
+	err := db.ScanPrepared(ctx, s.DB, lookup(s.DB, row, "token"), key, today.String())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load token: %w", err)
 	}
-	if s.Clock.Now().After(row.ExpiresAt) {
+	if now.After(row.ExpiresAt) {
 		return nil, invalid
 	}
-	return s.principalOf(ctx, row.User, row.StandsIn)
+	p, err := s.principalOf(ctx, row.User, row.StandsIn)
+	if err == nil && s.Authz != nil {
+		s.tokens.put(key, p, epoch, now, row.ExpiresAt, today)
+	}
+	return p, err
+}
+
+// touch tells the Authorizer, after a commit, that what principals are
+// made of changed: this process's cached principals are not used again.
+// (Other processes hear of it through migration 0084's triggers.)
+func (s *Service) touch() {
+	if s.Authz != nil {
+		s.Authz.Touch()
+	}
 }
 
 // principalOf makes the principal of a loaded user; the principals a

@@ -157,6 +157,7 @@ func (s *Service) SetDeputy(ctx context.Context, actor Principal, principalID in
 	}
 	d := &Deputy{OrgID: principal.OrgID, PrincipalID: principal.ID, DeputyID: deputy.ID, From: in.From, To: in.To,
 		CreatedBy: &actor.User.ID, CreatedAt: s.Clock.Now().UTC()}
+	defer s.touch()
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewDelete().Model((*Deputy)(nil)).Where("principal_id = ?", principal.ID).Exec(ctx); err != nil {
 			return err
@@ -184,6 +185,7 @@ func (s *Service) ClearDeputy(ctx context.Context, actor Principal, principalID 
 	if err != nil {
 		return err
 	}
+	defer s.touch()
 	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewDelete().Model((*Deputy)(nil)).Where("principal_id = ?", principal.ID).Exec(ctx)
 		if err != nil {

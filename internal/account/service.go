@@ -26,6 +26,8 @@ type Service struct {
 	Clock clock.Clock
 	// sleep is time.Sleep, replaceable in tests.
 	sleep func(time.Duration)
+	// tokens are the principals of API tokens resolved lately.
+	tokens principalCache
 }
 
 // NewService wires the account service.

@@ -220,6 +220,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id int64, ch 
 		}
 		return target, nil
 	}
+	// A deactivated user's tokens end with the commit: no cached
+	// principal of theirs may outlive it.
+	defer s.touch()
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*User)(nil)).
 			Set("name = ?, approval_limit_cents = ?, active = ?", target.Name, target.ApprovalLimitCents, target.Active).

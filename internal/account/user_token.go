@@ -121,6 +121,7 @@ func (s *Service) SetPasswordWithLink(ctx context.Context, token, password strin
 	if err != nil {
 		return nil, err
 	}
+	defer s.touch()
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		t, _, err := linkUser(ctx, tx, token, now)
 		if err != nil {

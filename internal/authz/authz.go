@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -23,6 +24,10 @@ var modelText string
 type Authorizer struct {
 	enforcer  *casbin.SyncedEnforcer
 	decisions decisionCache
+	// epoch moves on whenever a principal made earlier may be out of
+	// date: a policy reload, or a change to users, deputies, tokens or
+	// organisations (Touch). See Epoch.
+	epoch atomic.Uint64
 }
 
 // New loads the model and the policy from bdb.
@@ -49,9 +54,26 @@ func (a *Authorizer) Reload(context.Context) error {
 	// Forget before and after loading: a decision cached while the load
 	// runs may be of either policy.
 	a.decisions.reset()
-	defer a.decisions.reset()
+	a.epoch.Add(1)
+	defer func() {
+		a.decisions.reset()
+		a.epoch.Add(1)
+	}()
 	return a.enforcer.LoadPolicy()
 }
+
+// Epoch lets a cache of principals (account's token cache) tell whether
+// what it holds may be out of date without asking the database: the
+// number moves on with every policy reload (a role granted or removed, in
+// this process or, through the Watcher, in another) and every Touch (a
+// user, deputy, token or organisation changed). A principal made while
+// the epoch was e is current as long as Epoch still answers e.
+func (a *Authorizer) Epoch() uint64 { return a.epoch.Load() }
+
+// Touch moves the epoch on: what principals are made of changed. The
+// account service calls it after committing such a change, the Watcher
+// when another process announces one on AccountsChannel.
+func (a *Authorizer) Touch() { a.epoch.Add(1) }
 
 // enforce asks the enforcer, through the cache of kind-level decisions.
 func (a *Authorizer) enforce(s Subject, action string, o Object) (bool, error) {

@@ -20,6 +20,13 @@ import (
 // commit, dropped on rollback), with the table's schema as payload.
 const PolicyChannel = "coopshop_policy"
 
+// AccountsChannel is where a commit that changed what principals are made
+// of is announced: migration 0084's triggers on users, organisations,
+// deputies and api_tokens send it, with the schema as payload. A
+// notification there moves the Authorizer's Epoch on (Touch) without a
+// reload of the policy.
+const AccountsChannel = "coopshop_accounts"
+
 // Watcher keeps the enforcer of one process in step with policy changes
 // that other processes commit to the same PostgreSQL database, so that a
 // role removed through one process is refused by all of them at once
@@ -29,9 +36,10 @@ type Watcher struct {
 	DB    *bun.DB
 	Authz *Authorizer
 	Log   *slog.Logger
-	// Channel is the channel listened on (default PolicyChannel); tests
-	// use their own.
-	Channel string
+	// Channel is the channel listened on for policy changes (default
+	// PolicyChannel), AccountsChannel the one for account changes
+	// (default AccountsChannel); tests use their own.
+	Channel, AccountsChannel string
 	// Idle is how long the listener waits for a notification before it
 	// checks that its connection still carries them (default 30 s).
 	Idle time.Duration
@@ -49,7 +57,8 @@ func Watch(ctx context.Context, bdb *bun.DB, a *Authorizer, log *slog.Logger) {
 }
 
 // Run listens until ctx ends. Notifications for other schemas of the same
-// database are ignored. Whenever the listening connection was lost (the
+// database are ignored; one on the accounts channel only moves the
+// Authorizer's epoch on. Whenever the listening connection was lost (the
 // server restarted, the connection was killed) the policy is reloaded as
 // soon as listening works again, since changes may have been missed
 // meanwhile. Reloads run in a goroutine of their own, so a burst of
@@ -62,7 +71,6 @@ func (w *Watcher) Run(ctx context.Context) {
 	if log == nil {
 		log = slog.Default()
 	}
-	channel := w.channel()
 	var schema string
 	for {
 		err := w.DB.NewRaw("SELECT current_schema()").Scan(ctx, &schema)
@@ -109,7 +117,7 @@ func (w *Watcher) Run(ctx context.Context) {
 	defer func() { <-reloaderDone }()
 
 	for ctx.Err() == nil {
-		err := w.listen(ctx, channel, schema, mark, log)
+		err := w.listen(ctx, schema, mark, log)
 		if ctx.Err() != nil {
 			return
 		}
@@ -118,32 +126,36 @@ func (w *Watcher) Run(ctx context.Context) {
 	}
 }
 
-// listen holds one connection of the pool, LISTENs on channel and marks
-// a reload for every notification of schema, until the connection fails
-// or ctx ends. It marks one at once, too: whatever changed while nobody
-// listened. The connection is never handed back to the pool (it would
-// carry the LISTEN, or be broken).
-func (w *Watcher) listen(ctx context.Context, channel, schema string, mark func(), log *slog.Logger) error {
+// listen holds one connection of the pool, LISTENs on both channels and
+// marks a reload for every policy notification of schema, until the
+// connection fails or ctx ends. It marks one at once, too: whatever
+// changed while nobody listened (the reload moves the epoch on as well).
+// The connection is never handed back to the pool (it would carry the
+// LISTEN, or be broken).
+func (w *Watcher) listen(ctx context.Context, schema string, mark func(), log *slog.Logger) error {
 	conn, err := w.DB.DB.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		err := w.wait(ctx, dc, channel, schema, mark, log)
+		err := w.wait(ctx, dc, schema, mark, log)
 		// Whatever ended the wait, the connection is not reused.
 		return fmt.Errorf("%w: %w", driver.ErrBadConn, err)
 	})
 }
 
-func (w *Watcher) wait(ctx context.Context, dc any, channel, schema string, mark func(), log *slog.Logger) error {
+func (w *Watcher) wait(ctx context.Context, dc any, schema string, mark func(), log *slog.Logger) error {
 	sc, ok := dc.(*stdlib.Conn)
 	if !ok {
 		return fmt.Errorf("driver connection %T cannot listen", dc)
 	}
 	pc := sc.Conn()
-	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
-		return fmt.Errorf("listen %s: %w", channel, err)
+	channel, accounts := w.channel(), w.accountsChannel()
+	// One statement for both: the listener's activity shows the policy
+	// channel first (the reconnect test finds it there).
+	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()+"; LISTEN "+pgx.Identifier{accounts}.Sanitize()); err != nil {
+		return fmt.Errorf("listen %s, %s: %w", channel, accounts, err)
 	}
 	mark()
 	pinged := false
@@ -156,8 +168,12 @@ func (w *Watcher) wait(ctx context.Context, dc any, channel, schema string, mark
 			return ctx.Err()
 		case err == nil:
 			pinged = false
-			if n.Channel == channel && n.Payload == schema {
+			switch {
+			case n.Payload != schema:
+			case n.Channel == channel:
 				mark()
+			case n.Channel == accounts:
+				w.Authz.Touch()
 			}
 		case errors.Is(err, context.DeadlineExceeded) && !pinged:
 			// Quiet for a while: a notification to ourselves must come
@@ -179,6 +195,13 @@ func (w *Watcher) channel() string {
 		return w.Channel
 	}
 	return PolicyChannel
+}
+
+func (w *Watcher) accountsChannel() string {
+	if w.AccountsChannel != "" {
+		return w.AccountsChannel
+	}
+	return AccountsChannel
 }
 
 func (w *Watcher) idle() time.Duration {

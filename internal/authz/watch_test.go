@@ -111,8 +111,8 @@ func TestWatcherReconnects(t *testing.T) {
 	// becomes visible only through the reload after the reconnect.
 	grant(t, bdb, authz.RoleApprover)
 	var killed int
-	if err := bdb.NewRaw("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = ?",
-		fmt.Sprintf("LISTEN %q", channel)).Scan(ctx, &killed); err != nil {
+	if err := bdb.NewRaw("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE starts_with(query, ?)",
+		fmt.Sprintf("LISTEN %q;", channel)).Scan(ctx, &killed); err != nil {
 		t.Fatal(err)
 	}
 	if killed != 1 {
@@ -131,6 +131,53 @@ func TestWatcherReconnects(t *testing.T) {
 		}
 	}
 	waitRoles(t, other, reloads, []string{authz.RoleApprover, authz.RolePurchaser})
+}
+
+// A commit that changes a user, an organisation, a deputy or an API token
+// (migration 0084's triggers) moves the epoch of another process's
+// Authorizer on, so that it stops using the principals it cached; one
+// rolled back does not, and the policy is not reloaded for it.
+func TestWatcherTouchesOnAccountChange(t *testing.T) {
+	bdb := dbtest.Open(t, "postgres")
+	other, reloads := watched(t, bdb, "")
+	ctx := context.Background()
+	for _, table := range []string{"organisations", "users", "deputies", "api_tokens"} {
+		t.Run(table, func(t *testing.T) {
+			before := other.Epoch()
+			rolledBack := fmt.Errorf("roll back")
+			err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				if _, err := tx.NewDelete().TableExpr(table).Where("false").Exec(ctx); err != nil {
+					return err
+				}
+				return rolledBack
+			})
+			if err != rolledBack {
+				t.Fatal(err)
+			}
+			// A statement that changes nothing still fires a statement
+			// trigger; committed, it announces the table.
+			if _, err := bdb.NewDelete().TableExpr(table).Where("false").Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for other.Epoch() == before {
+				if time.Now().After(deadline) {
+					t.Fatal("the epoch did not move on")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			// Notifications arrive in commit order: had the rolled back
+			// change been announced, the epoch would have moved twice.
+			if got := other.Epoch(); got != before+1 {
+				t.Errorf("epoch %d, want %d: one move for one committed change", got, before+1)
+			}
+			select {
+			case <-reloads:
+				t.Error("an account change reloaded the policy")
+			default:
+			}
+		})
+	}
 }
 
 // On SQLite (one process, which reloads after its own changes) the

@@ -87,6 +87,9 @@ func (s *Service) UpdateProfile(ctx context.Context, actor account.Principal, me
 	if fe != nil {
 		return nil, apperr.Fields("Die Angaben des Mitglieds sind nicht vollständig.", fe...)
 	}
+	// The organisation is part of every principal of its users: cached
+	// ones are made anew after the commit (account's token cache).
+	defer s.Authz.Touch()
 	err := s.manage(ctx, actor, memberID, "member_profile.update", func(ctx context.Context, tx bun.Tx) (int64, any, error) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO member_settings (organisation_id, version) VALUES (?, 1)
 			ON CONFLICT (organisation_id) DO NOTHING`, memberID); err != nil {
