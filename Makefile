@@ -31,8 +31,8 @@ test-short:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## load: pgbench with the order-shaped transaction, then coopshop-load (flow
-## and catalog JSON) on the same PostgreSQL, then the catalog benchmarks
+## load: pgbench with the order-shaped transaction, then coopshop-load (flow,
+## submits alone, catalog JSON) on the same PostgreSQL, then the catalog benchmarks
 ## next to their bare baselines; prints the ratios of issue 15's targets.
 ## LOAD_DATABASE_URL must name a database only for the measurement
 ## (createdb -h 127.0.0.1 -U postgres coopshop_load).

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -26,7 +27,16 @@ type fixture struct {
 	// contract at random.
 	products []int64
 	fixed    bool
+	// submitters are the purchasers of the submit phase, one per client
+	// (none with --skus), and lines the load contract's line and price
+	// of each product, with which the phase fills their carts.
+	submitters []string
+	lines      map[int64]cartLine
 }
+
+// cartLine is what a cart line of a product holds: its contract line and
+// price.
+type cartLine struct{ line, price int64 }
 
 // quotaNoLimit is the quota of every ordered contract line: large enough
 // for any run, so that it is reserved and checked on each submit (the
@@ -66,7 +76,10 @@ func seed(ctx context.Context, o options) (fixture, error) {
 			fx.fixed = true
 			return seedFixed(ctx, tx, o.skus, &fx)
 		}
-		return seedContract(ctx, tx, o.products, today, &fx)
+		if err := seedContract(ctx, tx, o.products, today, &fx); err != nil {
+			return err
+		}
+		return seedSubmitters(ctx, tx, org.ID, o.concurrency, o.products, &fx)
 	})
 	if err != nil {
 		return fx, err
@@ -98,23 +111,89 @@ func seedUsers(ctx context.Context, tx bun.Tx, org int64, clients int, fx *fixtu
 			{fmt.Sprintf("load-genehmigung-%d@boerde.example", i), authz.RoleApprover, &limit, &fx.approvers},
 		} {
 			*u.list = append(*u.list, u.email)
-			_, err := account.UserByEmail(ctx, tx, u.email)
-			if err == nil {
-				continue
-			}
-			if apperr.CodeOf(err) != apperr.NotFound {
-				return err
-			}
-			nu := &account.User{OrgID: org, Email: u.email, Name: "Last " + u.email, ApprovalLimitCents: u.limit}
-			if err := account.CreateUserWithHash(ctx, tx, nu, demo.PasswordHash()); err != nil {
-				return err
-			}
-			if err := authz.Grant(ctx, tx, nu.ID, org, u.role); err != nil {
+			if _, err := ensureUser(ctx, tx, org, u.email, u.role, u.limit); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// ensureUser makes a user of org with role unless one with email exists,
+// and answers its id.
+func ensureUser(ctx context.Context, tx bun.Tx, org int64, email, role string, limit *int64) (int64, error) {
+	u, err := account.UserByEmail(ctx, tx, email)
+	if err == nil {
+		return u.ID, nil
+	}
+	if apperr.CodeOf(err) != apperr.NotFound {
+		return 0, err
+	}
+	nu := &account.User{OrgID: org, Email: email, Name: "Last " + email, ApprovalLimitCents: limit}
+	if err := account.CreateUserWithHash(ctx, tx, nu, demo.PasswordHash()); err != nil {
+		return 0, err
+	}
+	if err := authz.Grant(ctx, tx, nu.ID, org, role); err != nil {
+		return 0, err
+	}
+	return nu.ID, nil
+}
+
+// seedSubmitters makes a purchaser of member org per client for the
+// submit phase (load-warenkorb-N@boerde.example) with an empty cart, and
+// reads the line and price of each product of the load's contract of n
+// products.
+func seedSubmitters(ctx context.Context, tx bun.Tx, org int64, clients, n int, fx *fixture) error {
+	for i := 1; i <= clients; i++ {
+		email := fmt.Sprintf("load-warenkorb-%d@boerde.example", i)
+		id, err := ensureUser(ctx, tx, org, email, authz.RolePurchaser, nil)
+		if err != nil {
+			return err
+		}
+		fx.submitters = append(fx.submitters, email)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO carts (user_id, organisation_id, version, updated_at) VALUES (?, ?, 1, now())
+			ON CONFLICT (user_id) DO NOTHING`, id, org); err != nil {
+			return fmt.Errorf("cart of %s: %w", email, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id IN (SELECT id FROM carts WHERE user_id = ?)`, id); err != nil {
+			return fmt.Errorf("cart of %s: %w", email, err)
+		}
+	}
+	var rows []struct {
+		ProductID, ID, PriceCents int64
+	}
+	if err := tx.NewSelect().Table("contract_lines").Column("contract_lines.product_id", "contract_lines.id", "contract_lines.price_cents").
+		Join("JOIN contracts ON contracts.id = contract_lines.contract_id").
+		Where("contracts.number = ?", fmt.Sprintf("LAST-%d", n)).Scan(ctx, &rows); err != nil {
+		return fmt.Errorf("lines of the load contract: %w", err)
+	}
+	fx.lines = make(map[int64]cartLine, len(rows))
+	for _, r := range rows {
+		fx.lines[r.ProductID] = cartLine{line: r.ID, price: r.PriceCents}
+	}
+	return nil
+}
+
+// fillCart puts one of each product into the empty cart of the purchaser
+// with email, at the line and price the cart would give it: one statement
+// sent by the load, not a request, so that the submit phase measures the
+// submit alone.
+func fillCart(ctx context.Context, bdb *bun.DB, email string, products []int64, lines map[int64]cartLine) error {
+	values := make([]string, 0, len(products))
+	args := []any{account.NormalizeEmail(email)}
+	for _, p := range products {
+		l, ok := lines[p]
+		if !ok {
+			return fmt.Errorf("product %d is not on the load's contract", p)
+		}
+		values = append(values, "(?::bigint, ?::bigint, ?::bigint)")
+		args = append(args, p, l.line, l.price)
+	}
+	_, err := bdb.ExecContext(ctx, `INSERT INTO cart_items (cart_id, product_id, quantity, price_cents, price_source, contract_line_id, added_at)
+		SELECT ca.id, v.product_id, 1, v.price, 'contract', v.line, now()
+		FROM carts AS ca JOIN users AS u ON u.id = ca.user_id AND u.email = ?
+		CROSS JOIN (VALUES `+strings.Join(values, ", ")+`) AS v (product_id, line, price)`, args...)
+	return err
 }
 
 // seedFixed looks up the products of skus and raises their contract
