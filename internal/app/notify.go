@@ -27,6 +27,8 @@ func newSender(cfg config.Config, log *slog.Logger) (notify.Sender, error) {
 // the hourly retention run (internal/privacy).
 func (a *App) registerJobs(sender notify.Sender) {
 	notify.Register(a.Jobs, sender)
+	// The step jobs send their mails themselves (notify.SendOnce).
+	a.Orders.Mail, a.Quotes.Mail = sender, sender
 	a.Jobs.Handle(notify.StepKind("order"), a.Orders.NotifyJob)
 	a.Jobs.Handle(notify.StepKind("quote"), a.Quotes.NotifyJob)
 	a.Jobs.Handle(order.KindReminders, a.Orders.RemindersJob)

@@ -124,12 +124,28 @@ func EnqueueAll(ctx context.Context, idb bun.IDB, kind string, specs ...Spec) er
 	if len(specs) == 0 {
 		return nil
 	}
-	jobs := make([]*Job, len(specs))
-	dedupe := false
+	jobs, dedupe, err := newJobs(kind, specs)
+	if err != nil {
+		return err
+	}
+	q := idb.NewInsert().Model(&jobs)
+	if dedupe {
+		q = q.On("CONFLICT (dedupe_key) DO NOTHING")
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("enqueue job %s: %w", kind, err)
+	}
+	return nil
+}
+
+// newJobs makes the pending jobs of specs, and tells whether any has a
+// dedupe key.
+func newJobs(kind string, specs []Spec) (jobs []*Job, dedupe bool, err error) {
+	jobs = make([]*Job, len(specs))
 	for i, sp := range specs {
 		raw, err := json.Marshal(sp.Payload)
 		if err != nil {
-			return fmt.Errorf("job %s: payload: %w", kind, err)
+			return nil, false, fmt.Errorf("job %s: payload: %w", kind, err)
 		}
 		j := &Job{Kind: kind, Payload: string(raw), State: StatePending, MaxAttempts: DefaultMaxAttempts}
 		o := options{clock: clock.System()}
@@ -140,14 +156,7 @@ func EnqueueAll(ctx context.Context, idb bun.IDB, kind string, specs ...Spec) er
 		dedupe = dedupe || j.DedupeKey != nil
 		jobs[i] = j
 	}
-	q := idb.NewInsert().Model(&jobs)
-	if dedupe {
-		q = q.On("CONFLICT (dedupe_key) DO NOTHING")
-	}
-	if _, err := q.Exec(ctx); err != nil {
-		return fmt.Errorf("enqueue job %s: %w", kind, err)
-	}
-	return nil
+	return jobs, dedupe, nil
 }
 
 // Get loads one job.

@@ -67,6 +67,33 @@ func EnqueueOnce(ctx context.Context, idb bun.IDB, key string, msgs ...Message) 
 }
 
 func enqueue(ctx context.Context, idb bun.IDB, key string, msgs []Message) error {
+	if err := job.EnqueueAll(ctx, idb, KindMail, specsOf(key, msgs)...); err != nil {
+		return fmt.Errorf("enqueue notification: %w", err)
+	}
+	return nil
+}
+
+// SendOnce is EnqueueOnce for the handler of a step job (step, claimed by
+// a Runner) that has a sender at hand: the mails are written as mail jobs
+// already claimed under the step job's claim, sent at once through
+// sender and marked done together (job.RunClaimed), instead of waiting
+// for a runner to claim and finish each (issue 15). A mail the sender
+// refuses stays a pending mail job, retried like any; a crash before the
+// mails were marked done sends them again once the step job's lease ends
+// (at least once, as MailHandler). Without a sender it is EnqueueOnce.
+func SendOnce(ctx context.Context, idb bun.IDB, sender Sender, now time.Time, step *job.Job, key string, msgs ...Message) error {
+	if sender == nil {
+		return EnqueueOnce(ctx, idb, key, msgs...)
+	}
+	if err := job.RunClaimed(ctx, idb, now, step, KindMail, MailHandler(sender), specsOf(key, msgs)...); err != nil {
+		return fmt.Errorf("send notification: %w", err)
+	}
+	return nil
+}
+
+// specsOf makes the mail jobs of msgs, with key (when set) their dedupe
+// keys key:i:recipient; messages without a recipient are dropped.
+func specsOf(key string, msgs []Message) []job.Spec {
 	specs := make([]job.Spec, 0, len(msgs))
 	for i, m := range msgs {
 		if m.To == "" {
@@ -78,10 +105,7 @@ func enqueue(ctx context.Context, idb bun.IDB, key string, msgs []Message) error
 		}
 		specs = append(specs, job.Spec{Payload: m, Options: opts})
 	}
-	if err := job.EnqueueAll(ctx, idb, KindMail, specs...); err != nil {
-		return fmt.Errorf("enqueue notification: %w", err)
-	}
-	return nil
+	return specs
 }
 
 // ForEntity lists the mails about an entity, sent or not, oldest first

@@ -24,8 +24,8 @@ func enqueueNotify(ctx context.Context, r *run, st Step) error {
 
 // NotifyJob is the handler of the order step jobs (notify.StepKind
 // ("order")): it loads the order, works out the recipients of the step –
-// the enforcer asked per candidate – and enqueues the mails (mailsAfter,
-// texts unchanged). An order that changed again since the step gets no
+// the enforcer asked per candidate – and sends the mails (mailsAfter,
+// texts unchanged) through Mail at once, or enqueues them without it. An order that changed again since the step gets no
 // mails for it: they would describe a state that is gone, and the later
 // step has its own job.
 func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
@@ -53,5 +53,5 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 	if err != nil {
 		return err
 	}
-	return notify.EnqueueOnce(ctx, s.DB, fmt.Sprintf("job:%d", j.ID), mails...)
+	return notify.SendOnce(ctx, s.DB, s.Mail, s.Clock.Now().UTC(), j, fmt.Sprintf("job:%d", j.ID), mails...)
 }

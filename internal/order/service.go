@@ -14,6 +14,7 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/clock"
 	"coopshop/internal/money"
+	"coopshop/internal/notify"
 	"coopshop/internal/workflow"
 )
 
@@ -31,6 +32,10 @@ type Service struct {
 	// delivered it (internal/subscription.Service.Start, wired by
 	// internal/app: that package imports this one). It must be idempotent.
 	Subscribe func(ctx context.Context, tx bun.IDB, orderID int64, today calendar.Date) error
+	// Mail, when set, sends the mails of a step from the step's job at
+	// once (notify.SendOnce); without it they are enqueued for the
+	// runner (internal/app sets it).
+	Mail notify.Sender
 
 	flow *workflow.Kind[*Order, Step, State]
 	// confirmed are the hooks OnConfirmed registered.

@@ -16,6 +16,7 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/clock"
 	"coopshop/internal/money"
+	"coopshop/internal/notify"
 	"coopshop/internal/workflow"
 )
 
@@ -28,6 +29,10 @@ type Service struct {
 	BaseURL string
 	// Clock tells now and today (the day validity is judged by).
 	Clock clock.Clock
+	// Mail, when set, sends the mails of a step from the step's job at
+	// once (notify.SendOnce); without it they are enqueued for the
+	// runner (internal/app sets it).
+	Mail notify.Sender
 
 	flow *workflow.Kind[*Quote, Step, State]
 }

@@ -1,0 +1,165 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"coopshop/internal/clock"
+	"coopshop/internal/dbtest"
+)
+
+// TestRunClaimed: the jobs a step job fans out run at once under its
+// claim, are finished together, and are ordinary jobs otherwise: one that
+// failed is retried by a runner after the backoff, a second run of the
+// step writes and runs none of them again, and those a crash left
+// unfinished are claimed again when the step's lease is over.
+func TestRunClaimed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		clk := clock.NewManual(start)
+		r := NewRunner(bdb, clk, quiet())
+		r.Lease = time.Minute
+
+		var mu sync.Mutex
+		var sent []int // payloads handed to the fan-out's handler, in order
+		failOnce := map[int]bool{2: true}
+		crashOn := map[int]bool{}
+		send := func(_ context.Context, j *Job) error {
+			var p payload
+			if err := j.Decode(&p); err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if crashOn[p.N] {
+				delete(crashOn, p.N)
+				panic("the process dies while sending")
+			}
+			sent = append(sent, p.N)
+			if failOnce[p.N] {
+				delete(failOnce, p.N)
+				return errors.New("mail server busy")
+			}
+			return nil
+		}
+		fanOut := func(ns ...int) Handler {
+			return func(ctx context.Context, step *Job) error {
+				specs := make([]Spec, len(ns))
+				for i, n := range ns {
+					specs[i] = Spec{Payload: payload{n}, Options: []Option{Dedupe(step.Payload + ":" + string(rune('a'+n)))}}
+				}
+				return RunClaimed(ctx, bdb, clk.Now(), step, "mail", send, specs...)
+			}
+		}
+		r.Handle("mail", send)
+		state := func(n int) *Job {
+			t.Helper()
+			var j Job
+			if err := bdb.NewSelect().Model(&j).Where("kind = 'mail' AND payload = ?", `{"n":`+string(rune('0'+n))+`}`).Scan(ctx); err != nil {
+				t.Fatalf("mail %d: %v", n, err)
+			}
+			return &j
+		}
+		runAll := func() {
+			t.Helper()
+			for {
+				ran, err := r.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ran {
+					return
+				}
+			}
+		}
+
+		r.Handle("step", fanOut(1, 2, 3))
+		if err := Enqueue(ctx, bdb, "step", payload{0}); err != nil {
+			t.Fatal(err)
+		}
+		runAll()
+		if !slices.Equal(sent, []int{1, 2, 3}) {
+			t.Fatalf("sent %v, want 1, 2, 3 at once", sent)
+		}
+		for _, n := range []int{1, 3} {
+			if j := state(n); j.State != StateDone || j.Attempts != 1 || j.LockedBy != "" || j.DoneAt == nil || !j.DoneAt.Equal(start) {
+				t.Errorf("mail %d: %+v, want done in its first attempt", n, j)
+			}
+		}
+		if j := state(2); j.State != StatePending || j.Attempts != 1 || j.LastError != "mail server busy" || j.RunAt == nil || !j.RunAt.Equal(start.Add(Backoff(1))) {
+			t.Errorf("failed mail: %+v, want pending until the backoff", j)
+		}
+
+		// The step again (its runner died before finishing it): nothing
+		// is written or sent twice.
+		var first Job
+		if err := bdb.NewSelect().Model(&first).Where("kind = 'step'").Scan(ctx); err != nil {
+			t.Fatal(err)
+		}
+		first.LockedBy, first.LockedUntil = r.ID, &start
+		if err := fanOut(1, 2, 3)(ctx, &first); err != nil {
+			t.Fatal(err)
+		}
+		if len(sent) != 3 || count(t, bdb, "kind = 'mail'") != 3 {
+			t.Fatalf("a second run of the step sent %v, %d mail jobs", sent, count(t, bdb, "kind = 'mail'"))
+		}
+
+		clk.Advance(Backoff(1))
+		runAll()
+		if !slices.Equal(sent, []int{1, 2, 3, 2}) || state(2).State != StateDone || state(2).Attempts != 2 {
+			t.Fatalf("the failed mail after its backoff: sent %v, %+v", sent, state(2))
+		}
+
+		// A crash while sending: the runner's recovery fails the step for
+		// a retry; the mail it was sending stays claimed until the lease
+		// is over, then a runner sends it.
+		crashOn[5] = true
+		r.Handle("step", fanOut(4, 5, 6))
+		if err := Enqueue(ctx, bdb, "step", payload{7}); err != nil {
+			t.Fatal(err)
+		}
+		runAll()
+		if j := state(5); j.State != StateRunning || j.LockedBy != r.ID {
+			t.Fatalf("the mail of the crash: %+v, want still claimed", j)
+		}
+		if count(t, bdb, "kind = 'mail' AND payload = ?", `{"n":6}`) != 1 || state(6).State != StateRunning {
+			t.Fatalf("the mail after the crash was not written claimed: %d", count(t, bdb, "kind = 'mail' AND payload = ?", `{"n":6}`))
+		}
+		clk.Advance(time.Minute)
+		runAll()
+		for _, n := range []int{4, 5, 6} {
+			if j := state(n); j.State != StateDone {
+				t.Errorf("mail %d after the lease: %+v", n, j)
+			}
+		}
+		// 4 went out before the crash and was not yet marked done: it
+		// goes out again (at least once).
+		if got := sent[4:]; !slices.Equal(sorted(got), []int{4, 4, 5, 6}) {
+			t.Errorf("sent around the crash %v, want 4 twice, 5 and 6 once", got)
+		}
+		if n := count(t, bdb, "state <> ?", StateDone); n != 0 {
+			t.Errorf("%d jobs not done", n)
+		}
+
+		// Not run by a runner: the jobs are only enqueued.
+		before := len(sent)
+		if err := RunClaimed(ctx, bdb, clk.Now(), &Job{}, "mail", send, Spec{Payload: payload{8}, Options: []Option{Dedupe("free")}}); err != nil {
+			t.Fatal(err)
+		}
+		if len(sent) != before || state(8).State != StatePending {
+			t.Errorf("without a claim: sent %v, %+v", sent[before:], state(8))
+		}
+	})
+}
+
+func sorted(s []int) []int {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
