@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRunRefusesBadFlags(t *testing.T) {
@@ -34,6 +35,17 @@ func TestResultRate(t *testing.T) {
 	r := result{steps: []summary{{Name: "submit", PerSec: 12.5}, {Name: "flow", PerSec: 12}}}
 	if r.rate("submit") != 12.5 || r.rate("flow") != 12 || r.rate("catalog") != 0 {
 		t.Errorf("rates %v %v %v", r.rate("submit"), r.rate("flow"), r.rate("catalog"))
+	}
+}
+
+// TestSustained: a phase's rate with the time its jobs ran on after it.
+func TestSustained(t *testing.T) {
+	r := result{steps: []summary{{Name: "submit", Count: 300}}, elapsed: 10 * time.Second, drain: 5 * time.Second}
+	if got := r.sustained("submit"); got != 20 {
+		t.Errorf("sustained %v, want 300 in 15 s = 20/s", got)
+	}
+	if got := (result{}).sustained("submit"); got != 0 {
+		t.Errorf("sustained of nothing %v", got)
 	}
 }
 
