@@ -190,47 +190,34 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if counter != nil {
-		counter.Reset()
-	}
-	flow := l.phase(ctx, o.duration, l.flow)
-	fmt.Fprintln(out, "\nflow (3 cart adds, submit, approval):")
-	for _, s := range flow.steps {
-		s.print(out)
-	}
-	flow.printCPU(out, inProcess)
-	flow.drain = l.settle(ctx)
-	flow.printSustained(out, "flow")
-	if counter != nil {
-		printStatements(out, counter, flow.count("flow"), "flow", o.statements)
-		counter.Reset()
-	}
-	var submit result
-	if len(fx.submitters) > 0 {
-		submit = l.phase(ctx, o.duration, l.submitOnly)
-		fmt.Fprintln(out, "\nsubmit alone (3-line orders; the load fills each cart with one statement before, untimed):")
-		for _, s := range submit.steps {
+	// run measures one phase and prints it: statements are counted per
+	// step done (per names it in the output); with jobs, the phase's
+	// jobs are waited for and the sustained rate of step printed.
+	run := func(title string, body func(context.Context, worker, recorder) error, step, per string, jobs bool) result {
+		if counter != nil {
+			counter.Reset()
+		}
+		r := l.phase(ctx, o.duration, body)
+		fmt.Fprintf(out, "\n%s:\n", title)
+		for _, s := range r.steps {
 			s.print(out)
 		}
-		submit.printCPU(out, inProcess)
-		submit.drain = l.settle(ctx)
-		submit.printSustained(out, "submit")
-		if counter != nil {
-			printStatements(out, counter, submit.count("submit"), "submit", o.statements)
+		r.printCPU(out, inProcess)
+		if jobs {
+			r.drain = l.settle(ctx)
+			r.printSustained(out, step)
 		}
+		if counter != nil {
+			printStatements(out, counter, r.count(step), per, o.statements)
+		}
+		return r
 	}
-	if counter != nil {
-		counter.Reset()
+	flow := run("flow (3 cart adds, submit, approval)", l.flow, "flow", "flow", true)
+	var submit result
+	if len(fx.submitters) > 0 {
+		submit = run("submit alone (3-line orders; the load fills each cart with one statement before, untimed)", l.submitOnly, "submit", "submit", true)
 	}
-	cat := l.phase(ctx, o.duration, l.catalog)
-	fmt.Fprintln(out, "\ncatalog (GET /api/v1/products?limit=50):")
-	for _, s := range cat.steps {
-		s.print(out)
-	}
-	cat.printCPU(out, inProcess)
-	if counter != nil {
-		printStatements(out, counter, cat.count("catalog"), "request", o.statements)
-	}
+	run("catalog (GET /api/v1/products?limit=50)", l.catalog, "catalog", "request", false)
 	rss, rssErr = l.serverRSS(ctx, inProcess, metricsToken)
 	fmt.Fprintln(out)
 	printRSS(out, "after the load", rss, rssErr, inProcess)
