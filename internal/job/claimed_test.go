@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -52,7 +53,7 @@ func TestRunClaimed(t *testing.T) {
 			return func(ctx context.Context, step *Job) error {
 				specs := make([]Spec, len(ns))
 				for i, n := range ns {
-					specs[i] = Spec{Payload: payload{n}, Options: []Option{Dedupe(step.Payload + ":" + string(rune('a'+n)))}}
+					specs[i] = Spec{Payload: payload{n}, Options: []Option{Dedupe(fmt.Sprintf("%s:%d", step.Payload, n))}}
 				}
 				return RunClaimed(ctx, bdb, clk.Now(), step, "mail", send, specs...)
 			}
@@ -61,7 +62,7 @@ func TestRunClaimed(t *testing.T) {
 		state := func(n int) *Job {
 			t.Helper()
 			var j Job
-			if err := bdb.NewSelect().Model(&j).Where("kind = 'mail' AND payload = ?", `{"n":`+string(rune('0'+n))+`}`).Scan(ctx); err != nil {
+			if err := bdb.NewSelect().Model(&j).Where("kind = 'mail' AND payload = ?", fmt.Sprintf(`{"n":%d}`, n)).Scan(ctx); err != nil {
 				t.Fatalf("mail %d: %v", n, err)
 			}
 			return &j
