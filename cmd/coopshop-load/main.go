@@ -125,6 +125,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
+		app.TuneGC(ctx, log) // as `coopshop serve` does
 		defer a.Close()
 		if o.statements > 0 {
 			counter = db.CountStatements(a.DB, true)

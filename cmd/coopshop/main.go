@@ -122,6 +122,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		bdb.Close()
 		return err
 	}
+	app.TuneGC(ctx, log)
 	return app.Run(ctx, cfg, log, bdb, ln, func(a *app.App) {
 		fmt.Fprintf(out, "coopshop läuft auf http://%s (Datenbank: %s)\n", ln.Addr(), a.DB.Dialect().Name())
 		if cfg.SMTPURL == "" {
