@@ -40,12 +40,9 @@ type Priced struct {
 // with its products and their prices for memberID on day, in one
 // statement. A missing cart is an empty one.
 func LoadPriced(ctx context.Context, idb bun.IDB, cartID, userID, memberID int64, day calendar.Date) (*Priced, error) {
-	// A prepared statement: every cart add answers with the priced cart.
+	// A prepared statement: the cart page and the API's cart read it.
 	params := new(db.Params)
-	q := catalog.PricedSelect(idb, memberID, day, params).
-		ColumnExpr("ci.cart_id AS ci_cart_id, ci.quantity AS ci_quantity, ci.price_cents AS ci_price_cents").
-		ColumnExpr("ci.price_source AS ci_price_source, ci.contract_line_id AS ci_contract_line_id, ci.added_at AS ci_added_at").
-		Join("JOIN cart_items AS ci ON ci.product_id = p.id")
+	q := pricedCartSelect(idb, memberID, day, params).Join("JOIN cart_items AS ci ON ci.product_id = p.id")
 	if cartID != 0 {
 		q.Where("ci.cart_id = ?", params.Arg(cartID))
 	} else {
@@ -55,20 +52,66 @@ func LoadPriced(ctx context.Context, idb bun.IDB, cartID, userID, memberID int64
 	if err := db.ScanPreparedInto(ctx, idb, q.OrderExpr("ci.added_at, ci.product_id, cl.id"), &rows, params.Values()...); err != nil {
 		return nil, fmt.Errorf("priced cart: %w", err)
 	}
-	out := &Priced{}
-	qty := make(map[int64]int64, len(rows))
+	items, priced := collect(rows)
+	out := &Priced{Items: items}
+	out.Prices, out.Products = catalog.PricesOf(priced, quantities(items))
+	return out, nil
+}
+
+// loadPricedWith reads the user's cart like LoadPriced together with one
+// more product, in the cart or not, in one statement: the read of a cart
+// change that answers the cart (SetView). It returns the cart's items and
+// the priced rows of their products and of productID; a product not in
+// the cart has zero item columns (a NULL of the outer join).
+func loadPricedWith(ctx context.Context, idb bun.IDB, userID, memberID, productID int64, day calendar.Date) ([]Item, []catalog.PricedRow, error) {
+	params := new(db.Params)
+	q := pricedCartSelect(idb, memberID, day, params).
+		Join("LEFT JOIN cart_items AS ci ON ci.product_id = p.id AND ci.cart_id = (SELECT id FROM carts WHERE user_id = ?)", params.Arg(userID)).
+		Where(`p.id IN (SELECT product_id FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = ?)
+			UNION ALL SELECT CAST(? AS bigint))`, params.Arg(userID), params.Arg(productID)).
+		OrderExpr("ci.added_at, p.id, cl.id")
+	var rows []pricedItem
+	if err := db.ScanPreparedInto(ctx, idb, q, &rows, params.Values()...); err != nil {
+		return nil, nil, fmt.Errorf("priced cart with product %d: %w", productID, err)
+	}
+	items, priced := collect(rows)
+	return items, priced, nil
+}
+
+// pricedCartSelect is catalog.PricedSelect with the columns of a cart
+// item (alias ci, which the caller joins).
+func pricedCartSelect(idb bun.IDB, memberID int64, day calendar.Date, params *db.Params) *bun.SelectQuery {
+	return catalog.PricedSelect(idb, memberID, day, params).
+		ColumnExpr("ci.cart_id AS ci_cart_id, ci.quantity AS ci_quantity, ci.price_cents AS ci_price_cents").
+		ColumnExpr("ci.price_source AS ci_price_source, ci.contract_line_id AS ci_contract_line_id, ci.added_at AS ci_added_at")
+}
+
+// collect splits the rows of a priced cart read into the cart's items,
+// once each in the order of the rows, and the priced rows of all their
+// products. A row without a cart item (cart id 0) only adds its product.
+func collect(rows []pricedItem) ([]Item, []catalog.PricedRow) {
+	var items []Item
+	seen := make(map[int64]bool, len(rows))
 	priced := make([]catalog.PricedRow, len(rows))
 	for i, r := range rows {
 		priced[i] = r.PricedRow
-		if _, seen := qty[r.ID]; seen {
+		if r.ItemCartID == 0 || seen[r.ID] {
 			continue
 		}
-		qty[r.ID] = r.ItemQuantity
-		out.Items = append(out.Items, Item{CartID: r.ItemCartID, ProductID: r.ID, Quantity: r.ItemQuantity, PriceCents: r.ItemPriceCents,
+		seen[r.ID] = true
+		items = append(items, Item{CartID: r.ItemCartID, ProductID: r.ID, Quantity: r.ItemQuantity, PriceCents: r.ItemPriceCents,
 			PriceSource: r.ItemPriceSource, ContractLineID: r.ItemContractLineID, AddedAt: r.ItemAddedAt})
 	}
-	out.Prices, out.Products = catalog.PricesOf(priced, qty)
-	return out, nil
+	return items, priced
+}
+
+// quantities are the items' quantities by product.
+func quantities(items []Item) map[int64]int64 {
+	qty := make(map[int64]int64, len(items))
+	for _, it := range items {
+		qty[it.ProductID] = it.Quantity
+	}
+	return qty
 }
 
 // View is the cart as the purchaser sees it, priced by LoadPriced.

@@ -3,6 +3,7 @@ package cart
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -114,6 +115,61 @@ func view(items []Item, prices map[int64]catalog.Price, products map[int64]*cata
 // quantity there; 0 removes the line. It returns the product.
 func (s *Service) Set(ctx context.Context, actor account.Principal, productID, quantity int64) (*catalog.Product, error) {
 	return s.change(ctx, actor, productID, func(int64) int64 { return quantity }, quantity)
+}
+
+// SetView is Set answering the cart as the change leaves it: one
+// statement reads the cart priced together with the product, one writes
+// the line (issue 15: the API's cart change read the product, wrote, and
+// read the whole cart again). The cart it answers is the one read before
+// the write with the change applied; a change of the same cart by another
+// request in between shows at the next read.
+func (s *Service) SetView(ctx context.Context, actor account.Principal, productID, quantity int64) (*View, error) {
+	if err := s.can(ctx, actor); err != nil {
+		return nil, err
+	}
+	if err := validQuantity(quantity); err != nil {
+		return nil, err
+	}
+	items, rows, err := loadPricedWith(ctx, s.DB, actor.User.ID, actor.User.OrgID, productID, s.Today())
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(rows, func(r catalog.PricedRow) bool { return r.ID == productID })
+	switch {
+	case i < 0:
+		return nil, apperr.New(apperr.NotFound, "Produkt nicht gefunden.")
+	case !rows[i].Active:
+		return nil, apperr.New(apperr.NotFound, "Das Produkt ist nicht (mehr) im Katalog.")
+	}
+	at := slices.IndexFunc(items, func(it Item) bool { return it.ProductID == productID })
+	if quantity == 0 {
+		if at >= 0 {
+			items = slices.Delete(items, at, at+1)
+		}
+	} else if at < 0 {
+		items = append(items, Item{ProductID: productID, AddedAt: s.Clock.Now()})
+		at = len(items) - 1
+	}
+	qty := quantities(items)
+	if quantity > 0 {
+		qty[productID] = quantity
+	}
+	prices, products := catalog.PricesOf(rows, qty)
+	if quantity == 0 {
+		_, err := s.DB.NewDelete().Model((*Item)(nil)).
+			Where("product_id = ? AND cart_id IN (SELECT id FROM carts WHERE user_id = ?)", productID, actor.User.ID).Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("remove cart item: %w", err)
+		}
+		return view(items, prices, products), nil
+	}
+	p := prices[productID]
+	if err := upsert(ctx, s.DB, actor.User.ID, actor.User.OrgID, quantity, p, s.Clock.Now()); err != nil {
+		return nil, err
+	}
+	it := &items[at]
+	it.Quantity, it.PriceCents, it.PriceSource, it.ContractLineID = quantity, p.UnitCents, p.Source, p.ContractLineID
+	return view(items, prices, products), nil
 }
 
 // Add adds quantity of a product to what the cart already holds.

@@ -31,10 +31,11 @@ func (h *Handler) apiCartPut(c *fiber.Ctx) error {
 	if in.Quantity == nil {
 		return web.Malformed("Das Feld quantity fehlt.")
 	}
-	if _, err := h.Carts.Set(c.UserContext(), *web.Principal(c), id, *in.Quantity); err != nil {
+	v, err := h.Carts.SetView(c.UserContext(), *web.Principal(c), id, *in.Quantity)
+	if err != nil {
 		return err
 	}
-	return h.apiCart(c)
+	return c.JSON(cartOf(v))
 }
 
 // apiCartDelete is DELETE /api/v1/cart/items/{product_id}.
