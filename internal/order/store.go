@@ -60,25 +60,37 @@ func loadFor(ctx context.Context, idb bun.IDB, id int64, lock bool) (*Order, err
 	return o, nil
 }
 
-// loadPrepared reads the order, its lines and its stages into o with
-// three prepared statements, the statements bun's relations would send,
-// planned once per connection on PostgreSQL instead of on every call: an
-// order is loaded three times in each submit and approval with their
-// notification (issue 15: planning them cost more than running them).
+// loadPrepared reads the order with its lines and its stages into o in
+// one prepared statement, lines and stages as JSON arrays beside the
+// order's columns (db.JSONRows), planned once per connection on
+// PostgreSQL: an order is loaded three times in each submit and approval
+// with their notification (issue 15: three statements per load before,
+// and planning them cost more than running them).
 func loadPrepared(ctx context.Context, idb bun.IDB, o *Order, id int64, lock bool) error {
-	head := withNames(idb.NewSelect().Model(o)).Where("o.id = $1")
+	var row loadedOrder
+	head := withNames(idb.NewSelect().Model(&row)).
+		ColumnExpr(db.JSONRows(idb, (*Line)(nil), "ol.order_id = o.id", "ol.line_no") + " AS lines_json").
+		ColumnExpr(db.JSONRows(idb, (*Stage)(nil), "os.order_id = o.id", "os.round, os.stage_no") + " AS stages_json").
+		Where("o.id = $1")
 	if lock {
 		head.For("UPDATE OF o")
 	}
 	if err := db.ScanPrepared(ctx, idb, head, id); err != nil {
 		return err
 	}
-	lines := idb.NewSelect().Model(&o.Lines).Where("ol.order_id = $1").OrderExpr("ol.line_no")
-	if err := db.ScanPreparedInto(ctx, idb, lines, &o.Lines, id); err != nil {
+	*o = row.Order
+	if err := db.ScanJSONRows(idb, []byte(row.LinesJSON), &o.Lines); err != nil {
 		return err
 	}
-	stages := idb.NewSelect().Model(&o.Stages).Where("os.order_id = $1").OrderExpr("os.round, os.stage_no")
-	return db.ScanPreparedInto(ctx, idb, stages, &o.Stages, id)
+	return db.ScanJSONRows(idb, []byte(row.StagesJSON), &o.Stages)
+}
+
+// loadedOrder is the row loadPrepared reads: the order with its lines and
+// stages as JSON.
+type loadedOrder struct {
+	Order      `bun:",extend"`
+	LinesJSON  string `bun:"lines_json,scanonly"`
+	StagesJSON string `bun:"stages_json,scanonly"`
 }
 
 // deliveryRow is one row of the joined read of an order's deliveries:

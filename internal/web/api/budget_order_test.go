@@ -16,14 +16,14 @@ import (
 // statement of authentication included: the approval step's is the
 // issue's (≤ 10); the reads must be the same for ten times the data and
 // stay low besides. A delivered, invoiced order with units to provision
-// reads the order, its lines, stages, deliveries with their lines and
-// serials (one statement), the quotation ids, the provisioning with its
+// reads the order with its lines and stages (one statement), its
+// deliveries with their lines and serials (one statement), the quotation ids, the provisioning with its
 // units, the products' availability, and for the provider's staff its
 // purchase orders.
 var budgets = map[string]int{
 	"approve":             10,
-	"order json":          9,
-	"order json (sales)":  10,
+	"order json":          7,
+	"order json (sales)":  8,
 	"orders json":         5,
 	"orders json (sales)": 5,
 }
