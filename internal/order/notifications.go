@@ -58,7 +58,7 @@ func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, action s
 	}
 	// The deputies who stand in today for someone whose role and limit
 	// the open stage allows hear of it too (DESIGN §3).
-	deputies, err := s.deputySubjects(ctx, idb, orgID)
+	deputies, err := s.deputySubjects(ctx, idb, orgID, subjects)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +72,9 @@ func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, action s
 
 // deputySubjects are the active deputies of the organisation's users who
 // stand in today, as the enforcer sees them when they act for their
-// principal.
-func (s *Service) deputySubjects(ctx context.Context, idb bun.IDB, orgID int64) ([]authz.Subject, error) {
+// principal; principals are the organisation's candidates, read once for
+// both.
+func (s *Service) deputySubjects(ctx context.Context, idb bun.IDB, orgID int64, principals []authz.Subject) ([]authz.Subject, error) {
 	var rows []struct {
 		PrincipalID int64  `bun:"principal_id"`
 		DeputyID    int64  `bun:"deputy_id"`
@@ -88,10 +89,6 @@ func (s *Service) deputySubjects(ctx context.Context, idb bun.IDB, orgID int64) 
 		OrderExpr("dep.id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("deputies of organisation %d: %w", orgID, err)
-	}
-	principals, err := s.candidates(ctx, idb, orgID)
-	if err != nil {
-		return nil, err
 	}
 	var out []authz.Subject
 	for _, r := range rows {

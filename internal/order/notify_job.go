@@ -43,8 +43,12 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 	if o.Version != ev.Version {
 		return nil
 	}
-	var actor account.Principal // the system
-	if ev.ActorID != 0 {
+	var actor account.Principal
+	switch ev.ActorID {
+	case 0: // the system
+	case o.RequesterID: // the order was read with the requester's name
+		actor.User = &account.User{ID: o.RequesterID, OrgID: o.OrgID, Name: o.RequesterName, Email: o.RequesterEmail}
+	default:
 		if actor.User, err = account.GetUser(ctx, s.DB, ev.ActorID); err != nil {
 			return err
 		}

@@ -2,10 +2,12 @@ package order_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
 
+	"coopshop/internal/db"
 	"coopshop/internal/dbtest"
 	"coopshop/internal/job"
 	"coopshop/internal/notify"
@@ -33,6 +35,23 @@ func TestRecipientsWorkedOutInTheJob(t *testing.T) {
 		if err := steps[0].Decode(&ev); err != nil || ev != (notify.StepEvent{Entity: "order", ID: o.ID, Step: "submit",
 			ActorID: f.P(t, "einkauf@boerde.example").User.ID, Version: o.Version}) {
 			t.Fatalf("step job %+v (%v)", ev, err)
+		}
+		// The job reads the member's users once, for the stage's
+		// approvers and their deputies alike, and not the requester, whose
+		// name came with the order. (Run here before the runner runs it
+		// again: the mails are written once.)
+		cnt := db.CountStatements(bdb, true)
+		if err := f.Orders.NotifyJob(ctx, steps[0]); err != nil {
+			t.Fatal(err)
+		}
+		var users []string
+		for _, s := range cnt.Statements() {
+			if strings.Contains(s, `FROM "users" AS "u"`) {
+				users = append(users, s)
+			}
+		}
+		if len(users) != 1 {
+			t.Errorf("the step job read users %d times, want once:\n%s", len(users), strings.Join(users, "\n"))
 		}
 		if got := recipients(t, f, o.ID, "order.submit"); !sameSet(got, "kaemmerei@boerde.example", "amtsleitung@boerde.example") {
 			t.Errorf("stage 1 mails to %v", got)
