@@ -49,8 +49,10 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 	case o.RequesterID: // the order was read with the requester's name
 		actor.User = &account.User{ID: o.RequesterID, OrgID: o.OrgID, Name: o.RequesterName, Email: o.RequesterEmail}
 	default:
-		if actor.User, err = account.GetUser(ctx, s.DB, ev.ActorID); err != nil {
-			return err
+		if actor.User = deciderOf(o, ev.ActorID); actor.User == nil {
+			if actor.User, err = account.GetUser(ctx, s.DB, ev.ActorID); err != nil {
+				return err
+			}
 		}
 	}
 	mails, err := s.mailsAfter(ctx, s.DB, o, Step(ev.Step), actor, ev.Comment)
@@ -58,4 +60,16 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 		return err
 	}
 	return notify.SendOnce(ctx, s.DB, s.Mail, s.Clock.Now().UTC(), j, fmt.Sprintf("job:%d", j.ID), mails...)
+}
+
+// deciderOf is the user who decided a stage of o's current round as the
+// stage recorded them (name and address at the time of the decision, as
+// the order page shows them), nil when userID decided none.
+func deciderOf(o *Order, userID int64) *account.User {
+	for _, st := range o.RoundStages() {
+		if st.DecidedBy != nil && *st.DecidedBy == userID {
+			return &account.User{ID: userID, Name: st.DecidedByName, Email: st.DecidedByEmail}
+		}
+	}
+	return nil
 }

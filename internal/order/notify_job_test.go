@@ -38,21 +38,9 @@ func TestRecipientsWorkedOutInTheJob(t *testing.T) {
 		}
 		// The job reads the member's users once, for the stage's
 		// approvers and their deputies alike, and not the requester, whose
-		// name came with the order. (Run here before the runner runs it
-		// again: the mails are written once.)
+		// name came with the order.
 		cnt := db.CountStatements(bdb, true)
-		if err := f.Orders.NotifyJob(ctx, steps[0]); err != nil {
-			t.Fatal(err)
-		}
-		var users []string
-		for _, s := range cnt.Statements() {
-			if strings.Contains(s, `FROM "users" AS "u"`) {
-				users = append(users, s)
-			}
-		}
-		if len(users) != 1 {
-			t.Errorf("the step job read users %d times, want once:\n%s", len(users), strings.Join(users, "\n"))
-		}
+		userReads(t, cnt, f, steps[0])
 		if got := recipients(t, f, o.ID, "order.submit"); !sameSet(got, "kaemmerei@boerde.example", "amtsleitung@boerde.example") {
 			t.Errorf("stage 1 mails to %v", got)
 		}
@@ -61,11 +49,30 @@ func TestRecipientsWorkedOutInTheJob(t *testing.T) {
 		small := f.Submit(t, "einkauf@weissenfels.example", map[string]int64{"T-MON": 1})
 		_, err = f.Orders.Approve(ctx, f.P(t, "genehmigung@weissenfels.example"), small.ID, small.Version, "Passt.")
 		ordertest.WantCode(t, err, "")
+		// The approval's job takes the approver's name from the stage
+		// they decided: it reads only the provider's users (sales).
+		approved, err := job.ForEntity(ctx, bdb, notify.StepKind("order"), "order", small.ID, true)
+		ordertest.WantCode(t, err, "")
+		for _, j := range approved {
+			if err := j.Decode(&ev); err == nil && ev.Step == "approve" {
+				userReads(t, cnt, f, j)
+			}
+		}
 		if got := recipients(t, f, small.ID, "order.submit"); len(got) != 0 {
 			t.Errorf("overtaken submit still mailed %v", got)
 		}
 		if got := recipients(t, f, small.ID, "order.approve"); !sameSet(got, "einkauf@weissenfels.example", "vertrieb@kid.example", "vertriebsleitung@kid.example") {
 			t.Errorf("approval mailed %v", got)
+		}
+		// The requester hears who approved, by the name of the stage's
+		// decider.
+		rows, err := notify.ForEntity(ctx, bdb, "order", small.ID)
+		ordertest.WantCode(t, err, "")
+		remark := "Kommentar von " + f.P(t, "genehmigung@weissenfels.example").User.Name + ": Passt."
+		for _, r := range rows {
+			if r.Event == "order.approve" && r.To == "einkauf@weissenfels.example" && !strings.Contains(r.Body, remark) {
+				t.Errorf("the requester's mail lacks %q:\n%s", remark, r.Body)
+			}
 		}
 		// A job that runs again (a crash before it was marked done) adds
 		// no mails.
@@ -78,4 +85,24 @@ func TestRecipientsWorkedOutInTheJob(t *testing.T) {
 			t.Errorf("the repeated job mailed again: %v", got)
 		}
 	})
+}
+
+// userReads runs a step job (before the runner runs it again: its mails
+// are written once) and fails unless it read users exactly once, for the
+// candidates to notify.
+func userReads(t *testing.T, cnt *db.StatementCounter, f *ordertest.Fixture, j *job.Job) {
+	t.Helper()
+	cnt.Reset()
+	if err := f.Orders.NotifyJob(context.Background(), j); err != nil {
+		t.Fatal(err)
+	}
+	var users []string
+	for _, s := range cnt.Statements() {
+		if strings.Contains(s, `FROM "users" AS "u"`) {
+			users = append(users, s)
+		}
+	}
+	if len(users) != 1 {
+		t.Errorf("the step job read users %d times, want once:\n%s", len(users), strings.Join(users, "\n"))
+	}
 }
