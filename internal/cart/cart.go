@@ -108,6 +108,16 @@ func Acknowledge(ctx context.Context, idb bun.IDB, cartID int64, p catalog.Price
 	return nil
 }
 
+// remove takes a product out of the user's cart.
+func remove(ctx context.Context, idb bun.IDB, userID, productID int64) error {
+	_, err := idb.NewDelete().Model((*Item)(nil)).
+		Where("product_id = ? AND cart_id IN (SELECT id FROM carts WHERE user_id = ?)", productID, userID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("remove cart item: %w", err)
+	}
+	return nil
+}
+
 // upsert stores quantity of a product with the price shown for it in the
 // user's cart, creating the cart when needed: one statement on
 // PostgreSQL (a writing CTE), two on SQLite.

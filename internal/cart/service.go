@@ -156,10 +156,8 @@ func (s *Service) SetView(ctx context.Context, actor account.Principal, productI
 	}
 	prices, products := catalog.PricesOf(rows, qty)
 	if quantity == 0 {
-		_, err := s.DB.NewDelete().Model((*Item)(nil)).
-			Where("product_id = ? AND cart_id IN (SELECT id FROM carts WHERE user_id = ?)", productID, actor.User.ID).Exec(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("remove cart item: %w", err)
+		if err := remove(ctx, s.DB, actor.User.ID, productID); err != nil {
+			return nil, err
 		}
 		return view(items, prices, products), nil
 	}
@@ -198,9 +196,7 @@ func (s *Service) Remove(ctx context.Context, actor account.Principal, productID
 	if err := s.can(ctx, actor); err != nil {
 		return err
 	}
-	_, err := s.DB.NewDelete().Model((*Item)(nil)).
-		Where("product_id = ? AND cart_id IN (SELECT id FROM carts WHERE user_id = ?)", productID, actor.User.ID).Exec(ctx)
-	return err
+	return remove(ctx, s.DB, actor.User.ID, productID)
 }
 
 // inCart is a product with its contract lines for the member and the
@@ -250,9 +246,7 @@ func (s *Service) change(ctx context.Context, actor account.Principal, productID
 	}
 	prices, products := catalog.PricesOf(priced, map[int64]int64{productID: q})
 	if q == 0 {
-		_, err := s.DB.NewDelete().Model((*Item)(nil)).
-			Where("product_id = ? AND cart_id IN (SELECT id FROM carts WHERE user_id = ?)", productID, actor.User.ID).Exec(ctx)
-		return products[productID], err
+		return products[productID], remove(ctx, s.DB, actor.User.ID, productID)
 	}
 	if err := upsert(ctx, s.DB, actor.User.ID, actor.User.OrgID, q, prices[productID], s.Clock.Now()); err != nil {
 		return nil, err
