@@ -142,19 +142,17 @@ func (s *Service) SetView(ctx context.Context, actor account.Principal, productI
 		return nil, apperr.New(apperr.NotFound, "Das Produkt ist nicht (mehr) im Katalog.")
 	}
 	at := slices.IndexFunc(items, func(it Item) bool { return it.ProductID == productID })
-	if quantity == 0 {
-		if at >= 0 {
-			items = slices.Delete(items, at, at+1)
-		}
-	} else if at < 0 {
+	switch {
+	case quantity == 0 && at >= 0:
+		items = slices.Delete(items, at, at+1)
+	case quantity > 0 && at < 0:
 		items = append(items, Item{ProductID: productID, AddedAt: s.Clock.Now()})
 		at = len(items) - 1
 	}
-	qty := quantities(items)
 	if quantity > 0 {
-		qty[productID] = quantity
+		items[at].Quantity = quantity
 	}
-	prices, products := catalog.PricesOf(rows, qty)
+	prices, products := catalog.PricesOf(rows, quantities(items))
 	if quantity == 0 {
 		if err := remove(ctx, s.DB, actor.User.ID, productID); err != nil {
 			return nil, err
@@ -166,7 +164,7 @@ func (s *Service) SetView(ctx context.Context, actor account.Principal, productI
 		return nil, err
 	}
 	it := &items[at]
-	it.Quantity, it.PriceCents, it.PriceSource, it.ContractLineID = quantity, p.UnitCents, p.Source, p.ContractLineID
+	it.PriceCents, it.PriceSource, it.ContractLineID = p.UnitCents, p.Source, p.ContractLineID
 	return view(items, prices, products), nil
 }
 

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // JSONRows is the SQL of a scalar subquery that reads the rows of
@@ -17,7 +19,29 @@ import (
 // (issue 15: an order was read with three). where may refer to the outer
 // query's aliases. ScanJSONRows decodes the array.
 func JSONRows(idb bun.IDB, model any, where, orderBy string) string {
-	t := idb.Dialect().Tables().Get(reflect.TypeOf(model).Elem())
+	key := jsonRowsKey{idb.Dialect().Name(), reflect.TypeOf(model), where, orderBy}
+	if sql, ok := jsonRowsSQL.Load(key); ok {
+		return sql.(string)
+	}
+	sql := jsonRows(idb, key.model.Elem(), where, orderBy)
+	jsonRowsSQL.Store(key, sql)
+	return sql
+}
+
+// jsonRowsSQL remembers the SQL JSONRows wrote: it is asked on every
+// order read, and the text never changes for a model and its conditions.
+var jsonRowsSQL sync.Map // jsonRowsKey → string
+
+// jsonRowsKey is what the SQL of JSONRows depends on.
+type jsonRowsKey struct {
+	dialect        dialect.Name
+	model          reflect.Type
+	where, orderBy string
+}
+
+// jsonRows writes the SQL of JSONRows for the struct type typ.
+func jsonRows(idb bun.IDB, typ reflect.Type, where, orderBy string) string {
+	t := idb.Dialect().Tables().Get(typ)
 	var pairs strings.Builder
 	for i, f := range t.Fields {
 		if i > 0 {
