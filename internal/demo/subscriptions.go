@@ -12,7 +12,6 @@ import (
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
 	"coopshop/internal/clock"
-	"coopshop/internal/db"
 	"coopshop/internal/money"
 	"coopshop/internal/order"
 	"coopshop/internal/subscription"
@@ -99,7 +98,7 @@ func seedSubscription(ctx context.Context, tx bun.Tx, ds demoSubscription, today
 		start = subscription.MonthOf(start).First()
 	}
 	submitted := start.AddDays(-21).Time().Add(9 * time.Hour)
-	number, err := db.NextNumber(ctx, tx, "BA", submitted.Year())
+	number, err := order.NextNumber(ctx, tx, submitted.Year())
 	if err != nil {
 		return "", err
 	}

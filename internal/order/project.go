@@ -11,7 +11,6 @@ import (
 	"coopshop/internal/audit"
 	"coopshop/internal/calendar"
 	"coopshop/internal/catalog"
-	"coopshop/internal/db"
 	"coopshop/internal/money"
 	"coopshop/internal/workflow"
 )
@@ -119,12 +118,8 @@ func (s *Service) ConfirmProject(ctx context.Context, tx bun.IDB, by workflow.By
 			p.Number, t.NetCents, t.VATCents, t.GrossCents, p.Totals.NetCents, p.Totals.VATCents, p.Totals.GrossCents)
 	}
 	o.NetCents, o.VATCents, o.GrossCents = t.NetCents, t.VATCents, t.GrossCents
-	var err error
-	if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, today.Time().Year()); err != nil {
-		return nil, err
-	}
-	if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("insert order of project quotation: %w", err)
+	if err := insertNumbered(ctx, tx, o, today.Time().Year()); err != nil {
+		return nil, fmt.Errorf("order of project quotation: %w", err)
 	}
 	if err := insertLines(ctx, tx, o); err != nil {
 		return nil, err

@@ -176,9 +176,9 @@ func insertStages(ctx context.Context, tx bun.IDB, o *Order, stages []*Stage) er
 // create writes a new order request of the actor's member inside tx, for
 // Submit and SubmitChange alike: the approval chain of the member's rules
 // planned (no stage: approved at once), the order, its lines and stages
-// inserted, the idempotency key remembered, the notifications queued, the
-// lines' quotas reserved and the number drawn last (their rows are held
-// as briefly as possible), and the step audited (detail adds to the
+// inserted with a new number, the idempotency key remembered, the
+// notifications queued, the lines' quotas reserved last (their rows are
+// held as briefly as possible), and the step audited (detail adds to the
 // entry).
 func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal, key idempotency.Scoped, h header, lines []*Line,
 	today calendar.Date, detail map[string]any) (*Order, error) {
@@ -198,19 +198,8 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 		return nil, err
 	}
 	o.State = state
-	// The rows of the quotas and of the number counter stay locked until
-	// the commit, and every submission of the same contract lines (of the
-	// year, for the counter) waits for them: take them last, after the
-	// inserts, so that they are held for as few statements as possible.
-	year := today.Time().Year()
-	late := lateNumber(tx)
-	if late {
-		o.Number = provisionalNumber()
-	} else if o.Number, err = db.NextNumber(ctx, tx, NumberPrefix, year); err != nil {
+	if err := insertNumbered(ctx, tx, o, today.Time().Year()); err != nil {
 		return nil, err
-	}
-	if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("insert order: %w", err)
 	}
 	for _, l := range lines {
 		if l.ContractLineID != nil {
@@ -231,11 +220,6 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor account.Principal
 	}
 	if err := reserve(ctx, tx, actor.User.OrgID, lines); err != nil {
 		return nil, err
-	}
-	if late {
-		if o.Number, err = drawNumber(ctx, tx, o.ID, NumberPrefix, year); err != nil {
-			return nil, err
-		}
 	}
 	d := map[string]any{"number": o.Number, "to": o.State, "gross_cents": o.GrossCents, "lines": len(o.Lines), "stages": len(o.RoundStages()),
 		"urgent": o.Urgent}
