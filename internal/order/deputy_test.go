@@ -2,6 +2,7 @@ package order_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -245,4 +246,39 @@ func TestDeputyAndPrincipalAtOncePG(t *testing.T) {
 	ordertest.WantCode(t, f.Accounts.ClearDeputy(ctx, kp, kp.User.ID), "")
 	_, err = f.Orders.Approve(ctx, stale, o2.ID, o2.Version, "")
 	ordertest.WantCode(t, err, apperr.Forbidden)
+}
+
+// TestDeputiesAreMailed: the mail about a new request goes to the
+// deputies standing in today for those who may decide it, as to the
+// principals themselves, and not to a deputy whose period has not begun
+// or has ended.
+func TestDeputiesAreMailed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		f := ordertest.Seed(t, bdb)
+		clk := clock.NewManual(time.Now())
+		f.Accounts.Clock, f.Orders.Clock = clk, clk
+		addUser(t, f, "kollegin@boerde.example", authz.RolePurchaser)
+		addUser(t, f, "spaeter@boerde.example", authz.RolePurchaser)
+		addUser(t, f, "frueher@boerde.example", authz.RolePurchaser)
+		name(t, f, clk, "genehmigung@boerde.example", "kollegin@boerde.example", 0, 5)
+		name(t, f, clk, "kaemmerei@boerde.example", "spaeter@boerde.example", 1, 5)
+		name(t, f, clk, "amtsleitung@boerde.example", "frueher@boerde.example", 0, 2)
+		clk.AddDays(3) // frueher's period is over, spaeter's has begun, kollegin's goes on
+
+		o := f.Submit(t, "einkauf@boerde.example", map[string]int64{"T-MON": 2})
+		got := recipients(t, f, o.ID, "order.submit")
+		// genehmigung's limit covers the request: the deputies of the
+		// Kämmerei and the Amtsleitung may decide it too, as they may.
+		if !slices.Contains(got, "genehmigung@boerde.example") || !slices.Contains(got, "kollegin@boerde.example") ||
+			!slices.Contains(got, "spaeter@boerde.example") || slices.Contains(got, "frueher@boerde.example") {
+			t.Fatalf("mails to %v", got)
+		}
+		seen := map[string]bool{}
+		for _, to := range got {
+			if seen[to] {
+				t.Fatalf("%s mailed twice: %v", to, got)
+			}
+			seen[to] = true
+		}
+	})
 }

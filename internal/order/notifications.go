@@ -80,14 +80,15 @@ func (s *Service) deputySubjects(ctx context.Context, idb bun.IDB, orgID int64, 
 		DeputyID    int64  `bun:"deputy_id"`
 		Email       string `bun:"email"`
 	}
-	day := s.today().String()
-	err := idb.NewSelect().TableExpr("deputies AS dep").
+	// Prepared, as candidates: every step's notification job asks it, and
+	// planning the two joins cost more than running them (issue 15).
+	q := idb.NewSelect().TableExpr("deputies AS dep").
 		ColumnExpr("dep.principal_id, dep.deputy_id, d.email").
 		Join("JOIN users AS d ON d.id = dep.deputy_id").
 		Join("JOIN users AS p ON p.id = dep.principal_id").
-		Where("dep.organisation_id = ? AND dep.valid_from <= ? AND dep.valid_to >= ? AND d.active AND p.active", orgID, day, day).
-		OrderExpr("dep.id").Scan(ctx, &rows)
-	if err != nil {
+		Where("dep.organisation_id = $1 AND dep.valid_from <= $2 AND dep.valid_to >= $2 AND d.active AND p.active").
+		OrderExpr("dep.id")
+	if err := db.ScanPreparedInto(ctx, idb, q, &rows, orgID, s.today().String()); err != nil {
 		return nil, fmt.Errorf("deputies of organisation %d: %w", orgID, err)
 	}
 	var out []authz.Subject
