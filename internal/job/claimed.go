@@ -70,13 +70,22 @@ func RunClaimed(ctx context.Context, idb bun.IDB, now time.Time, parent *Job, ki
 	if len(done) == 0 {
 		return nil
 	}
+	// A prepared statement on PostgreSQL, one for any number of jobs (an
+	// array, not a list): every step's notification ends with it, and
+	// planning it cost more than running it (issue 15).
+	params := db.ParamsFor(idb)
+	arg := params.Arg
+	ids, list := "id IN (?)", any(bun.List(done))
+	if params != nil {
+		ids, list = "id = ANY(?)", done
+	}
 	q := idb.NewUpdate().Model((*Job)(nil)).
-		Set("state = ?, done_at = ?, last_error = '', locked_by = '', locked_until = NULL", StateDone, now).
-		Where("id IN (?) AND state = ? AND locked_by = ? AND attempts = 1", bun.List(done), StateRunning, parent.LockedBy)
-	if db.IsPostgres(idb) {
+		Set("state = ?, done_at = ?, last_error = '', locked_by = '', locked_until = NULL", arg(string(StateDone)), arg(now)).
+		Where(ids+" AND state = ? AND locked_by = ? AND attempts = 1", arg(list), arg(string(StateRunning)), arg(parent.LockedBy))
+	if params != nil {
 		q.TableExpr(relaxedCommit) // as the runner's finish
 	}
-	if _, err := q.Exec(ctx); err != nil {
+	if _, err := db.ExecPrepared(ctx, idb, q, params); err != nil {
 		return fmt.Errorf("finish claimed jobs %s: %w", kind, err)
 	}
 	return nil
