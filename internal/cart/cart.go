@@ -6,8 +6,6 @@ package cart
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -68,15 +66,15 @@ func ensure(ctx context.Context, idb bun.IDB, userID, orgID int64, now time.Time
 // has committed (and then find the cart empty); SQLite's immediate
 // transactions serialise anyway. A user without a cart gets nil.
 func Lock(ctx context.Context, tx bun.IDB, userID int64) (*Cart, error) {
-	c := new(Cart)
-	err := tx.NewUpdate().Model(c).Set("version = version + 1").Where("user_id = ?", userID).Returning("*").Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
+	// Prepared, as Clear: every submission sends both (issue 15).
+	var carts []*Cart
+	if err := db.ScanPreparedSQL(ctx, tx, &carts, `UPDATE carts SET version = version + 1 WHERE user_id = $1 RETURNING *`, userID); err != nil {
 		return nil, fmt.Errorf("lock cart: %w", err)
 	}
-	return c, nil
+	if len(carts) == 0 {
+		return nil, nil
+	}
+	return carts[0], nil
 }
 
 // Items lists a cart's stored lines in the order they were added.
@@ -90,7 +88,7 @@ func Items(ctx context.Context, idb bun.IDB, cartID int64) ([]Item, error) {
 
 // Clear empties a cart, after its submission.
 func Clear(ctx context.Context, idb bun.IDB, cartID int64) error {
-	if _, err := idb.NewDelete().Model((*Item)(nil)).Where("cart_id = ?", cartID).Exec(ctx); err != nil {
+	if _, err := db.PreparedExec(ctx, idb, `DELETE FROM cart_items WHERE cart_id = $1`, cartID); err != nil {
 		return fmt.Errorf("clear cart: %w", err)
 	}
 	return nil
@@ -131,13 +129,14 @@ func upsert(ctx context.Context, idb bun.IDB, userID, orgID, quantity int64, p c
 			return put(ctx, tx, cartID, quantity, p, now)
 		})
 	}
-	_, err := idb.NewRaw(`WITH c AS (INSERT INTO carts (user_id, organisation_id, version, updated_at) VALUES (?, ?, 1, ?)
+	// Prepared: every cart add sends it (issue 15).
+	_, err := db.PreparedExec(ctx, idb, `WITH c AS (INSERT INTO carts (user_id, organisation_id, version, updated_at) VALUES ($1, $2, 1, $3)
 			ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING id)
 		INSERT INTO cart_items (cart_id, product_id, quantity, price_cents, price_source, contract_line_id, added_at)
-		SELECT c.id, ?, ?, ?, ?, ?, ? FROM c
+		SELECT c.id, $4, $5, $6, $7, $8, $3 FROM c
 		ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity, price_cents = excluded.price_cents,
 			price_source = excluded.price_source, contract_line_id = excluded.contract_line_id`,
-		userID, orgID, now, p.ProductID, quantity, p.UnitCents, p.Source, p.ContractLineID, now).Exec(ctx)
+		userID, orgID, now, p.ProductID, quantity, p.UnitCents, string(p.Source), p.ContractLineID)
 	if err != nil {
 		return fmt.Errorf("put cart item: %w", err)
 	}

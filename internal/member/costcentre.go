@@ -32,7 +32,9 @@ func (c CostCentre) Label() string { return c.Code + " – " + c.Name }
 // booked to, inside or outside the caller's transaction.
 func ActiveCostCentres(ctx context.Context, idb bun.IDB, memberID int64) ([]CostCentre, error) {
 	var out []CostCentre
-	if err := idb.NewSelect().Model(&out).Where("organisation_id = ? AND active", memberID).OrderExpr("code").Scan(ctx); err != nil {
+	// Prepared: every submission reads them (issue 15).
+	q := idb.NewSelect().Model(&out).Where("organisation_id = $1 AND active").OrderExpr("code")
+	if err := db.ScanPreparedInto(ctx, idb, q, &out, memberID); err != nil {
 		return nil, fmt.Errorf("cost centres: %w", err)
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
 	"coopshop/internal/authz"
+	"coopshop/internal/db"
 )
 
 // Rule is one stage of a member's approval chain: orders whose gross total
@@ -32,7 +33,9 @@ var ApprovalRoles = []string{authz.RoleApprover, authz.RoleMemberAdmin}
 // it).
 func Rules(ctx context.Context, idb bun.IDB, memberID int64) ([]Rule, error) {
 	var out []Rule
-	if err := idb.NewSelect().Model(&out).Where("organisation_id = ?", memberID).OrderExpr("stage_no").Scan(ctx); err != nil {
+	// Prepared: every submission reads them (issue 15).
+	q := idb.NewSelect().Model(&out).Where("organisation_id = $1").OrderExpr("stage_no")
+	if err := db.ScanPreparedInto(ctx, idb, q, &out, memberID); err != nil {
 		return nil, fmt.Errorf("approval rules: %w", err)
 	}
 	return out, nil
