@@ -14,6 +14,7 @@ import (
 
 	"coopshop/internal/apperr"
 	"coopshop/internal/calendar"
+	"coopshop/internal/db"
 )
 
 // Product kinds of DESIGN §2.
@@ -125,8 +126,18 @@ func ProductsByID(ctx context.Context, idb bun.IDB, ids []int64) (map[int64]*Pro
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// Prepared on PostgreSQL, one statement for any number of ids (an
+	// array): the answers of order steps and pages read their lines'
+	// products with it (issue 15).
 	var ps []*Product
-	if err := idb.NewSelect().Model(&ps).Where("p.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	q := idb.NewSelect().Model(&ps)
+	var err error
+	if db.IsPostgres(idb) {
+		err = db.ScanPreparedInto(ctx, idb, q.Where("p.id = ANY($1)"), &ps, ids)
+	} else {
+		err = q.Where("p.id IN (?)", bun.List(ids)).Scan(ctx)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("products by id: %w", err)
 	}
 	for _, p := range ps {
