@@ -178,6 +178,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	rss, rssErr := l.serverRSS(ctx, inProcess, metricsToken)
 	printRSS(out, "before the load", rss, rssErr, inProcess)
+	vacuumCtx, stopVacuum := context.WithCancel(ctx)
+	defer stopVacuum()
+	if err := standInForAutovacuum(vacuumCtx, l.db, out); err != nil {
+		return err
+	}
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
