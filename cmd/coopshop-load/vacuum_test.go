@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"coopshop/internal/dbtest"
+)
+
+// TestStandInForAutovacuum: on a server without autovacuum the load says
+// so and vacuums the job queue within a few seconds; with autovacuum it
+// leaves the queue to it and says nothing.
+func TestStandInForAutovacuum(t *testing.T) {
+	bdb := dbtest.Open(t, "postgres")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var setting string
+	if err := bdb.NewRaw("SHOW autovacuum").Scan(ctx, &setting); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := standInForAutovacuum(ctx, bdb, &out); err != nil {
+		t.Fatal(err)
+	}
+	said := strings.Contains(out.String(), "vacuums the job queue")
+	if setting == "on" {
+		if said {
+			t.Fatalf("autovacuum on, yet: %s", out.String())
+		}
+		return
+	}
+	if !said {
+		t.Fatalf("autovacuum %s, and nothing said: %q", setting, out.String())
+	}
+	vacuums := func() int64 {
+		var n int64
+		if err := bdb.NewRaw(`SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'jobs'`).
+			Scan(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * vacuumEvery)
+	for vacuums() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the job queue was vacuumed %d times in %s", vacuums(), 10*vacuumEvery)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
