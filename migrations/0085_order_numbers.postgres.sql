@@ -45,12 +45,22 @@ END;
 $$;
 
 -- +down
+-- Back to the counter rows: each year's counter goes on after the last
+-- number its sequence gave, so that the counting before this migration
+-- does not hand out numbers again.
 DROP FUNCTION next_order_number(text, integer);
 DO $$
-DECLARE s record;
+DECLARE
+    s record;
+    parts text[];
+    last bigint;
 BEGIN
-    FOR s IN SELECT c.relname FROM pg_class c WHERE c.relkind = 'S' AND c.relname LIKE 'order\_number\_%'
+    FOR s IN SELECT c.relname FROM pg_class c WHERE c.relkind = 'S' AND c.relname ~ '^order_number_[a-z]+_[0-9]+$'
         AND c.relnamespace = current_schema()::regnamespace LOOP
+        parts := regexp_match(s.relname, '^order_number_([a-z]+)_([0-9]+)$');
+        EXECUTE format('SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %I', s.relname) INTO last;
+        INSERT INTO number_counters (prefix, year, last_value) VALUES (upper(parts[1]), parts[2]::integer, last)
+            ON CONFLICT (prefix, year) DO UPDATE SET last_value = greatest(number_counters.last_value, excluded.last_value);
         EXECUTE format('DROP SEQUENCE %I', s.relname);
     END LOOP;
 END $$;

@@ -11,6 +11,7 @@ import (
 	"coopshop/internal/dbtest"
 	"coopshop/internal/order"
 	"coopshop/internal/order/ordertest"
+	"coopshop/migrations"
 )
 
 // TestNextNumber: order numbers continue where the year's counting stood
@@ -108,6 +109,33 @@ func TestNextNumber(t *testing.T) {
 		}
 		if n := draw(t, 2031, false); n != "BA-2031-000044" {
 			t.Fatalf("2031 went on at %s", n)
+		}
+
+		// Undoing migration 0085 hands the counting back to the counter
+		// rows, each after the last number its sequence gave.
+		m, err := db.NewMigrator(bdb, migrations.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if undone, err := m.Down(ctx); err != nil || undone == nil || undone.Version != 85 {
+			t.Fatalf("down: %+v %v", undone, err)
+		}
+		for _, c := range []struct {
+			year int
+			want string
+		}{{2031, "BA-2031-000045"}, {2032, "BA-2032-1000002"}, {year, fmt.Sprintf("BA-%d-000072", year)}} {
+			tx, err := bdb.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := db.NextNumber(ctx, tx, order.NumberPrefix, c.year)
+			_ = tx.Rollback()
+			if err != nil || n != c.want {
+				t.Fatalf("after undoing 0085: %s (%v), want %s", n, err, c.want)
+			}
+		}
+		if _, err := m.Up(ctx); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
