@@ -123,11 +123,7 @@ func PricedRows(ctx context.Context, idb bun.IDB, memberID int64, ids []int64, o
 	// A prepared statement: cart and submission price with it.
 	params := new(db.Params)
 	q := PricedSelect(idb, memberID, on, params)
-	if db.IsPostgres(idb) {
-		q.Where("p.id = ANY(?)", params.Arg(ids))
-	} else {
-		q.Where("p.id IN (?)", bun.List(ids))
-	}
+	q.Where(db.OneOf(idb, params, "p.id", ids))
 	var rows []PricedRow
 	if err := db.ScanPreparedInto(ctx, idb, q, &rows, params.Values()...); err != nil {
 		return nil, fmt.Errorf("price products: %w", err)

@@ -130,14 +130,9 @@ func ProductsByID(ctx context.Context, idb bun.IDB, ids []int64) (map[int64]*Pro
 	// array): the answers of order steps and pages read their lines'
 	// products with it (issue 15).
 	var ps []*Product
-	q := idb.NewSelect().Model(&ps)
-	var err error
-	if db.IsPostgres(idb) {
-		err = db.ScanPreparedInto(ctx, idb, q.Where("p.id = ANY($1)"), &ps, ids)
-	} else {
-		err = q.Where("p.id IN (?)", bun.List(ids)).Scan(ctx)
-	}
-	if err != nil {
+	params := db.ParamsFor(idb)
+	q := idb.NewSelect().Model(&ps).Where(db.OneOf(idb, params, "p.id", ids))
+	if err := db.ScanPreparedInto(ctx, idb, q, &ps, params.Values()...); err != nil {
 		return nil, fmt.Errorf("products by id: %w", err)
 	}
 	for _, p := range ps {

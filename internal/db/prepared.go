@@ -76,6 +76,17 @@ func (p *Params) Values() []any {
 	return p.values
 }
 
+// OneOf is the condition that column holds one of ids, and its argument:
+// on PostgreSQL a placeholder of params for an array, so that one
+// prepared statement serves any number of ids; on SQLite an IN list that
+// bun writes into the SQL.
+func OneOf(idb bun.IDB, params *Params, column string, ids []int64) (string, any) {
+	if IsPostgres(idb) {
+		return column + " = ANY(?)", params.Arg(ids)
+	}
+	return column + " IN (?)", bun.List(ids)
+}
+
 // ParamsFor is new Params on PostgreSQL and nil on SQLite, for statements
 // that are prepared only where it pays: on SQLite bun writes the values
 // into the SQL, in its own formats (times, say), as everywhere else there.

@@ -75,13 +75,10 @@ func RunClaimed(ctx context.Context, idb bun.IDB, now time.Time, parent *Job, ki
 	// planning it cost more than running it (issue 15).
 	params := db.ParamsFor(idb)
 	arg := params.Arg
-	ids, list := "id IN (?)", any(bun.List(done))
-	if params != nil {
-		ids, list = "id = ANY(?)", done
-	}
+	ids, list := db.OneOf(idb, params, "id", done)
 	q := idb.NewUpdate().Model((*Job)(nil)).
 		Set("state = ?, done_at = ?, last_error = '', locked_by = '', locked_until = NULL", arg(string(StateDone)), arg(now)).
-		Where(ids+" AND state = ? AND locked_by = ? AND attempts = 1", arg(list), arg(string(StateRunning)), arg(parent.LockedBy))
+		Where(ids+" AND state = ? AND locked_by = ? AND attempts = 1", list, arg(string(StateRunning)), arg(parent.LockedBy))
 	if params != nil {
 		q.TableExpr(relaxedCommit) // as the runner's finish
 	}
