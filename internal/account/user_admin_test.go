@@ -152,9 +152,25 @@ func TestCreateInviteDeactivate(t *testing.T) {
 		wantUsersCode(t, f.svc.RequestPasswordReset(ctx, "niemand@boerde.example"), "")
 		wantUsersCode(t, f.svc.RequestPasswordReset(ctx, "einkauf@boerde.example"), "")
 		buyer := f.user(t, "einkauf@boerde.example")
+		// What the thief of the old password opened ends with the reset:
+		// the session and the API token, though the token's principal was
+		// cached a moment before.
+		thiefSession, _, err := f.svc.StartSession(ctx, buyer.ID)
+		wantUsersCode(t, err, "")
+		thiefToken, _, err := f.svc.IssueToken(ctx, f.principal(t, buyer.Email))
+		wantUsersCode(t, err, "")
+		if _, err := f.svc.AuthenticateToken(ctx, thiefToken); err != nil {
+			t.Fatalf("token before the reset: %v", err)
+		}
 		reset := inviteToken(t, bdb, buyer.ID, "user.password_reset")
 		_, err = f.svc.SetPasswordWithLink(ctx, reset, "Neues langes Passwort 42")
 		wantUsersCode(t, err, "")
+		if _, pp, err := f.svc.Authenticate(ctx, thiefSession); err == nil && pp != nil {
+			t.Error("a session of before the reset still works")
+		}
+		if _, err := f.svc.AuthenticateToken(ctx, thiefToken); err == nil {
+			t.Error("an API token of before the reset still works")
+		}
 		_, err = f.svc.Login(ctx, buyer.Email, "Neues langes Passwort 42", "10.0.0.3")
 		wantUsersCode(t, err, "")
 	})

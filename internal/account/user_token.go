@@ -106,8 +106,9 @@ func (s *Service) LinkUser(ctx context.Context, token string) (*User, error) {
 
 // SetPasswordWithLink sets the password of the link's user once: the
 // rules of CheckPasswordRules, a bcrypt hash of cost ≥ 10, the link used,
-// the user's other sessions ended (a reset after a stolen password must
-// lock the thief out). Audited.
+// the user's sessions and API tokens ended (a reset after a stolen
+// password must lock the thief out, and a token issued with the stolen
+// password would outlive it by its whole lifetime). Audited.
 func (s *Service) SetPasswordWithLink(ctx context.Context, token, password string) (*User, error) {
 	now := s.Clock.Now().UTC()
 	_, u, err := linkUser(ctx, s.DB, token, now)
@@ -139,6 +140,9 @@ func (s *Service) SetPasswordWithLink(ctx context.Context, token, password strin
 			return err
 		}
 		if _, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*Token)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Record{Actor: audit.Actor{UserID: u.ID, Email: u.Email, OrgID: u.OrgID}, Action: "user.password_set",
