@@ -12,14 +12,16 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/clock"
+	"coopshop/internal/db"
 	"coopshop/internal/dbtest"
 )
 
 // TestRunClaimed: the jobs a step job fans out run at once under its
-// claim, are finished together, and are ordinary jobs otherwise: one that
-// failed is retried by a runner after the backoff, a second run of the
-// step writes and runs none of them again, and those a crash left
-// unfinished are claimed again when the step's lease is over.
+// claim and are written once, as they ended, in one statement; they are
+// ordinary jobs otherwise: one that failed is retried by a runner after
+// the backoff, one that failed for good stays failed, a second attempt of
+// the step writes and runs none of them again, and those a crash left
+// unwritten run again with the step's next attempt.
 func TestRunClaimed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
@@ -30,6 +32,7 @@ func TestRunClaimed(t *testing.T) {
 		var mu sync.Mutex
 		var sent []int // payloads handed to the fan-out's handler, in order
 		failOnce := map[int]bool{2: true}
+		refuse := map[int]bool{3: true}
 		crashOn := map[int]bool{}
 		send := func(_ context.Context, j *Job) error {
 			var p payload
@@ -46,6 +49,9 @@ func TestRunClaimed(t *testing.T) {
 			if failOnce[p.N] {
 				delete(failOnce, p.N)
 				return errors.New("mail server busy")
+			}
+			if refuse[p.N] {
+				return Permanent(errors.New("no such mailbox"))
 			}
 			return nil
 		}
@@ -88,22 +94,24 @@ func TestRunClaimed(t *testing.T) {
 		if !slices.Equal(sent, []int{1, 2, 3}) {
 			t.Fatalf("sent %v, want 1, 2, 3 at once", sent)
 		}
-		for _, n := range []int{1, 3} {
-			if j := state(n); j.State != StateDone || j.Attempts != 1 || j.LockedBy != "" || j.DoneAt == nil || !j.DoneAt.Equal(start) {
-				t.Errorf("mail %d: %+v, want done in its first attempt", n, j)
-			}
+		if j := state(1); j.State != StateDone || j.Attempts != 1 || j.LockedBy != "" || j.DoneAt == nil || !j.DoneAt.Equal(start) {
+			t.Errorf("mail 1: %+v, want done in its first attempt", j)
 		}
 		if j := state(2); j.State != StatePending || j.Attempts != 1 || j.LastError != "mail server busy" || j.RunAt == nil || !j.RunAt.Equal(start.Add(Backoff(1))) {
 			t.Errorf("failed mail: %+v, want pending until the backoff", j)
 		}
+		if j := state(3); j.State != StateFailed || j.Attempts != 1 || j.LastError != "no such mailbox" || j.DoneAt == nil {
+			t.Errorf("refused mail: %+v, want failed for good", j)
+		}
 
-		// The step again (its runner died before finishing it): nothing
-		// is written or sent twice.
+		// The step's next attempt (its runner died before finishing it,
+		// and a runner claimed it again): nothing is written or sent
+		// twice.
 		var first Job
 		if err := bdb.NewSelect().Model(&first).Where("kind = 'step'").Scan(ctx); err != nil {
 			t.Fatal(err)
 		}
-		first.LockedBy, first.LockedUntil = r.ID, &start
+		first.LockedBy, first.LockedUntil, first.Attempts = r.ID, &start, first.Attempts+1
 		if err := fanOut(1, 2, 3)(ctx, &first); err != nil {
 			t.Fatal(err)
 		}
@@ -116,36 +124,51 @@ func TestRunClaimed(t *testing.T) {
 		if !slices.Equal(sent, []int{1, 2, 3, 2}) || state(2).State != StateDone || state(2).Attempts != 2 {
 			t.Fatalf("the failed mail after its backoff: sent %v, %+v", sent, state(2))
 		}
+		if state(3).State != StateFailed {
+			t.Fatalf("the refused mail was tried again: %+v", state(3))
+		}
 
 		// A crash while sending: the runner's recovery fails the step for
-		// a retry; the mail it was sending stays claimed until the lease
-		// is over, then a runner sends it.
+		// a retry and nothing of its fan-out is written; the step's next
+		// attempt sends them all.
 		crashOn[5] = true
 		r.Handle("step", fanOut(4, 5, 6))
 		if err := Enqueue(ctx, bdb, "step", payload{7}); err != nil {
 			t.Fatal(err)
 		}
 		runAll()
-		if j := state(5); j.State != StateRunning || j.LockedBy != r.ID {
-			t.Fatalf("the mail of the crash: %+v, want still claimed", j)
-		}
-		if count(t, bdb, "kind = 'mail' AND payload = ?", `{"n":6}`) != 1 || state(6).State != StateRunning {
-			t.Fatalf("the mail after the crash was not written claimed: %d", count(t, bdb, "kind = 'mail' AND payload = ?", `{"n":6}`))
+		if n := count(t, bdb, "kind = 'mail' AND payload IN (?, ?, ?)", `{"n":4}`, `{"n":5}`, `{"n":6}`); n != 0 {
+			t.Fatalf("%d mails of the crashed attempt written", n)
 		}
 		clk.Advance(time.Minute)
 		runAll()
 		for _, n := range []int{4, 5, 6} {
 			if j := state(n); j.State != StateDone {
-				t.Errorf("mail %d after the lease: %+v", n, j)
+				t.Errorf("mail %d after the step's next attempt: %+v", n, j)
 			}
 		}
-		// 4 went out before the crash and was not yet marked done: it
-		// goes out again (at least once).
+		// 4 went out before the crash and was not yet written: it goes
+		// out again (at least once).
 		if got := sent[4:]; !slices.Equal(sorted(got), []int{4, 4, 5, 6}) {
 			t.Errorf("sent around the crash %v, want 4 twice, 5 and 6 once", got)
 		}
-		if n := count(t, bdb, "state <> ?", StateDone); n != 0 {
+		if n := count(t, bdb, "state <> ? AND NOT (kind = 'mail' AND payload = ?)", StateDone, `{"n":3}`); n != 0 {
 			t.Errorf("%d jobs not done", n)
+		}
+
+		// The first attempt of a step writes its fan-out with one
+		// statement, whatever its size; a later one looks for what an
+		// earlier attempt wrote first.
+		cnt := db.CountStatements(bdb, false)
+		for _, c := range []struct{ attempts, statements int }{{1, 1}, {2, 2}} {
+			cnt.Reset()
+			step := &Job{ID: 1000 + int64(c.attempts), LockedBy: r.ID, LockedUntil: &start, Attempts: c.attempts, Payload: fmt.Sprintf("x%d", c.attempts)}
+			if err := fanOut(10, 11, 12, 13)(ctx, step); err != nil {
+				t.Fatal(err)
+			}
+			if n := cnt.Count(); n != c.statements {
+				t.Errorf("attempt %d of a step of 4 mails: %d statements, want %d", c.attempts, n, c.statements)
+			}
 		}
 
 		// Not run by a runner: the jobs are only enqueued.

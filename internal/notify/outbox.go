@@ -74,13 +74,13 @@ func enqueue(ctx context.Context, idb bun.IDB, key string, msgs []Message) error
 }
 
 // SendOnce is EnqueueOnce for the handler of a step job (step, claimed by
-// a Runner) that has a sender at hand: the mails are written as mail jobs
-// already claimed under the step job's claim, sent at once through
-// sender and marked done together (job.RunClaimed), instead of waiting
-// for a runner to claim and finish each (issue 15). A mail the sender
-// refuses stays a pending mail job, retried like any; a crash before the
-// mails were marked done sends them again once the step job's lease ends
-// (at least once, as MailHandler). Without a sender it is EnqueueOnce.
+// a Runner) that has a sender at hand: the mails are sent at once through
+// sender under the step job's claim and then written as mail jobs,
+// each as it ended (job.RunClaimed), instead of waiting for a runner to
+// claim and finish each (issue 15). A mail the sender refuses is written
+// pending and retried like any; a crash before the mails were written
+// sends them again with the step job's next attempt (at least once, as
+// MailHandler). Without a sender it is EnqueueOnce.
 func SendOnce(ctx context.Context, idb bun.IDB, sender Sender, now time.Time, step *job.Job, key string, msgs ...Message) error {
 	if sender == nil {
 		return EnqueueOnce(ctx, idb, key, msgs...)
