@@ -19,6 +19,8 @@ import (
 type guarded struct {
 	base
 	LineID, QuoteID, QuoteLineID, StageID, DocumentID, DeliveryLineID int64
+	// Two contracts with a line each.
+	ContractID, ContractLineID, OtherContractID, OtherContractLineID int64
 }
 
 func seedGuarded(t *testing.T, bdb bun.IDB) guarded {
@@ -37,14 +39,58 @@ func seedGuarded(t *testing.T, bdb bun.IDB) guarded {
 	}
 	g.DocumentID = insertID(t, bdb, `INSERT INTO documents (entity, entity_id, version, kind, number, file_name, doc_date, sha256, size, bytes, created_at)
 		VALUES ('quote', ?, 1, 'Angebot', 'AN-2026-000001', 'a.pdf', '2026-03-02', 'x', 3, ?, CURRENT_TIMESTAMP)`, g.QuoteID, []byte("pdf"))
+	contract := func(number string) (int64, int64) {
+		c := insertID(t, bdb, `INSERT INTO contracts (number, title, valid_from, valid_to, created_at)
+			VALUES (?, 'Rahmenvertrag', '2026-01-01', '2026-12-31', CURRENT_TIMESTAMP)`, number)
+		return c, insertID(t, bdb, "INSERT INTO contract_lines (contract_id, product_id, price_cents) VALUES (?, ?, 90000)", c, g.ProductID)
+	}
+	g.ContractID, g.ContractLineID = contract("RV-1")
+	g.OtherContractID, g.OtherContractLineID = contract("RV-2")
 	deliveryID := insertID(t, bdb, "INSERT INTO deliveries (order_id, delivery_no, recorded_at) VALUES (?, 1, CURRENT_TIMESTAMP)", g.OrderID)
 	g.DeliveryLineID = insertID(t, bdb, "INSERT INTO delivery_lines (delivery_id, order_line_id, product_id, quantity) VALUES (?, ?, ?, 1)",
 		deliveryID, g.LineID, g.ProductID)
 	return g
 }
 
-// Every guard of migration 0010 refuses a plain-SQL write that breaks it,
-// on both dialects; the rows the services write pass (seedGuarded).
+// contractLineInsert writes an order line (order, line number) under a
+// contract and contract line.
+const contractLineInsert = `INSERT INTO order_lines (order_id, line_no, product_id, sku, name, kind, quantity, unit_price_cents,
+	vat_percent, net_cents, price_source, contract_id, contract_line_id) VALUES (?, ?, NULL, '', 'Dock', 'hardware', 1, 100, 19, 100, 'contract', ?, ?)`
+
+// TestOrderLineLeavesContractUnlocked: on PostgreSQL the key check of an
+// order line under a contract locks the contract line, not the
+// contract's row (migration 0086), so that concurrent submissions under
+// one contract do not meet on it.
+func TestOrderLineLeavesContractUnlocked(t *testing.T) {
+	bdb := dbtest.Open(t, "postgres")
+	ctx := context.Background()
+	g := seedGuarded(t, bdb)
+	tx, err := bdb.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, contractLineInsert, g.OrderID, 3, g.ContractID, g.ContractLineID); err != nil {
+		t.Fatal(err)
+	}
+	locked := func(table string, id int64) bool {
+		err := bdb.RunInTx(ctx, nil, func(ctx context.Context, other bun.Tx) error {
+			_, err := other.ExecContext(ctx, "SELECT id FROM "+table+" WHERE id = ? FOR UPDATE NOWAIT", id)
+			return err
+		})
+		return err != nil
+	}
+	if locked("contracts", g.ContractID) {
+		t.Error("the line's key check locked the contract's row")
+	}
+	if !locked("contract_lines", g.ContractLineID) {
+		t.Error("the line's key check left its contract line unlocked")
+	}
+}
+
+// Every guard of migrations 0010 and 0086 refuses a plain-SQL write that
+// breaks it, on both dialects; the rows the services write pass
+// (seedGuarded).
 func TestSchemaGuards(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
@@ -77,6 +123,11 @@ func TestSchemaGuards(t *testing.T) {
 			{"order line number twice", lineInsert, []any{g.OrderID, 1}},
 			{"order line missing contract line", "UPDATE order_lines SET contract_line_id = 999999 WHERE id = ?", []any{g.LineID}},
 			{"order line missing contract", "UPDATE order_lines SET contract_id = 999999 WHERE id = ?", []any{g.LineID}},
+			{"order line contract without its line", "UPDATE order_lines SET contract_id = ? WHERE id = ?", []any{g.ContractID, g.LineID}},
+			{"order line contract line without its contract", "UPDATE order_lines SET contract_line_id = ? WHERE id = ?", []any{g.ContractLineID, g.LineID}},
+			{"order line contract not the line's own", "UPDATE order_lines SET contract_id = ?, contract_line_id = ? WHERE id = ?", []any{g.OtherContractID, g.ContractLineID, g.LineID}},
+			{"order line of a missing contract line", "UPDATE order_lines SET contract_id = ?, contract_line_id = 999999 WHERE id = ?", []any{g.ContractID, g.LineID}},
+			{"new order line contract not the line's own", contractLineInsert, []any{g.OrderID, 3, g.OtherContractID, g.ContractLineID}},
 			{"quote line VAT 5", "UPDATE quote_lines SET vat_percent = 5 WHERE id = ?", []any{g.QuoteLineID}},
 			{"quote line net negative", "UPDATE quote_lines SET net_cents = -1 WHERE id = ?", []any{g.QuoteLineID}},
 			{"quote line unit price negative", "UPDATE quote_lines SET unit_price_cents = -1 WHERE id = ?", []any{g.QuoteLineID}},
@@ -97,9 +148,16 @@ func TestSchemaGuards(t *testing.T) {
 				}
 			})
 		}
-		// A second line under its own number is fine.
+		// A second line under its own number is fine, and so is a line
+		// under a contract line and its own contract.
 		if _, err := bdb.ExecContext(ctx, lineInsert, g.OrderID, 2); err != nil {
 			t.Fatalf("a valid free line: %v", err)
+		}
+		if _, err := bdb.ExecContext(ctx, contractLineInsert, g.OrderID, 3, g.ContractID, g.ContractLineID); err != nil {
+			t.Fatalf("a valid contract line: %v", err)
+		}
+		if _, err := bdb.ExecContext(ctx, "UPDATE order_lines SET contract_id = ?, contract_line_id = ? WHERE id = ?", g.OtherContractID, g.OtherContractLineID, g.LineID); err != nil {
+			t.Fatalf("a line set to another contract's line: %v", err)
 		}
 		// The quotation's authors go with it.
 		if _, err := bdb.ExecContext(ctx, "DELETE FROM quote_lines WHERE quote_id = ?", g.QuoteID); err != nil {

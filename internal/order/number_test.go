@@ -111,14 +111,21 @@ func TestNextNumber(t *testing.T) {
 			t.Fatalf("2031 went on at %s", n)
 		}
 
-		// Undoing migration 0085 hands the counting back to the counter
-		// rows, each after the last number its sequence gave.
+		// Undoing migration 0085 (and those after it) hands the counting
+		// back to the counter rows, each after the last number its
+		// sequence gave.
 		m, err := db.NewMigrator(bdb, migrations.FS)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if undone, err := m.Down(ctx); err != nil || undone == nil || undone.Version != 85 {
-			t.Fatalf("down: %+v %v", undone, err)
+		for {
+			undone, err := m.Down(ctx)
+			if err != nil || undone == nil || undone.Version < 85 {
+				t.Fatalf("down: %+v %v", undone, err)
+			}
+			if undone.Version == 85 {
+				break
+			}
 		}
 		for _, c := range []struct {
 			year int
