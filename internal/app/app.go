@@ -201,6 +201,7 @@ func Build(ctx context.Context, cfg config.Config, log *slog.Logger, bdb *bun.DB
 		TodoService: &todo.Service{Orders: a.Orders, Quotes: a.Quotes, Invoices: a.Invoices, Subscriptions: a.Subscriptions, Clock: a.Clock},
 		OrderLists:  a.OrderLists, Purchases: a.Purchases}
 	a.Metrics = metric.New(bdb, a.Clock)
+	a.Metrics.Jobs = a.Jobs
 	deps.Metrics = a.Metrics
 	apiHandler, err := api.New(deps)
 	if err != nil {

@@ -54,6 +54,7 @@ type Runner struct {
 
 	mu       sync.RWMutex
 	handlers map[string]Handler
+	outcomes tally
 	// swept is when the runner last swept (UnixNano on its clock).
 	swept atomic.Int64
 	// returned is when the runner last gave memory back (UnixNano).
@@ -279,11 +280,12 @@ func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 	// A prepared statement on PostgreSQL: every job ends with it.
 	params := db.ParamsFor(r.DB)
 	arg := params.Arg
+	result := outcomeOf(j, runErr)
 	outcome := func(q *bun.UpdateQuery) *bun.UpdateQuery {
-		switch {
-		case runErr == nil:
+		switch result {
+		case OutcomeDone, OutcomeSkipped:
 			return q.Set("state = ?, done_at = ?, last_error = ''", arg(string(StateDone)), arg(now))
-		case IsPermanent(runErr) || j.Attempts >= j.MaxAttempts:
+		case OutcomeFailed:
 			return q.Set("state = ?, done_at = ?, last_error = ?", arg(string(StateFailed)), arg(now), arg(clip(runErr.Error())))
 		default:
 			return q.Set("state = ?, run_at = ?, last_error = ?", arg(string(StatePending)), arg(now.Add(r.backoff(j.Attempts))), arg(clip(runErr.Error())))
@@ -300,11 +302,13 @@ func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 	if err != nil {
 		return fmt.Errorf("finish job %d: %w", j.ID, err)
 	}
-	switch {
-	case runErr == nil:
-	case IsPermanent(runErr) || j.Attempts >= j.MaxAttempts:
+	r.outcomes.add(j.Kind, result)
+	switch result {
+	case OutcomeSkipped:
+		r.Log.Info("job skipped", "id", j.ID, "kind", j.Kind, "reason", runErr)
+	case OutcomeFailed:
 		r.Log.Error("job failed for good", "id", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", runErr)
-	default:
+	case OutcomeRetry:
 		r.Log.Warn("job failed, will retry", "id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", now.Add(r.backoff(j.Attempts)), "err", runErr)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/clock"
+	"coopshop/internal/job"
 )
 
 // ContentType is the media type of the exposition.
@@ -24,6 +25,9 @@ type Registry struct {
 	Requests *Requests
 	DB       *bun.DB
 	Clock    clock.Clock
+	// Jobs counts the job attempts this process's runner finished, by
+	// kind and outcome (nil: none reported).
+	Jobs interface{ Finished() []job.Finished }
 }
 
 // New makes the registry of a process over its database.
@@ -46,6 +50,9 @@ func (g *Registry) Write(ctx context.Context, w io.Writer) error {
 	if g.DB != nil {
 		g.writePool(e)
 		jobErr = g.writeJobs(ctx, e)
+	}
+	if g.Jobs != nil {
+		writeFinished(e, g.Jobs.Finished())
 	}
 	writeProcess(e)
 	if err := bw.Flush(); err != nil {
@@ -199,4 +206,13 @@ func (g *Registry) writeJobs(ctx context.Context, e *expo) error {
 		e.sample("coopshop_jobs_oldest_due_age_seconds", age, "kind", r.Kind)
 	}
 	return nil
+}
+
+// writeFinished writes the job attempts finished in this process: a
+// counter per kind and outcome (done, skipped, retry, failed).
+func writeFinished(e *expo, finished []job.Finished) {
+	e.family("coopshop_jobs_finished_total", "counter", "Job attempts this process finished, by kind and outcome (done, skipped: nothing left to do, retry, failed).")
+	for _, f := range finished {
+		e.sample("coopshop_jobs_finished_total", float64(f.Count), "kind", f.Kind, "outcome", string(f.Outcome))
+	}
 }

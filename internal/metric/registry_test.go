@@ -72,3 +72,28 @@ func TestJobQueueAndPool(t *testing.T) {
 		checkFormat(t, out)
 	})
 }
+
+// finishedList is a runner's count of finished job attempts, as given.
+type finishedList []job.Finished
+
+func (f finishedList) Finished() []job.Finished { return f }
+
+// TestJobsFinished: the attempts the process's runner finished are a
+// counter per kind and outcome.
+func TestJobsFinished(t *testing.T) {
+	g := New(nil, clock.NewManual(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)))
+	g.Jobs = finishedList{{Kind: "notify.order", Outcome: job.OutcomeSkipped, Count: 3}, {Kind: "pdf", Outcome: job.OutcomeRetry, Count: 1}}
+	var buf bytes.Buffer
+	if err := g.Write(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"# TYPE coopshop_jobs_finished_total counter\n",
+		`coopshop_jobs_finished_total{kind="notify.order",outcome="skipped"} 3` + "\n",
+		`coopshop_jobs_finished_total{kind="pdf",outcome="retry"} 1` + "\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, buf.String())
+		}
+	}
+}

@@ -27,7 +27,8 @@ func enqueueNotify(ctx context.Context, r *run, st Step) error {
 // the enforcer asked per candidate – and sends the mails (mailsAfter,
 // texts unchanged) through Mail at once, or enqueues them without it. An order that changed again since the step gets no
 // mails for it: they would describe a state that is gone, and the later
-// step has its own job.
+// step has its own job. The job is then skipped (job.Skip), which the
+// runner counts apart from work done: many skips mean the queue lags.
 func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 	var ev notify.StepEvent
 	if err := j.Decode(&ev); err != nil {
@@ -41,7 +42,7 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 		return err
 	}
 	if o.Version != ev.Version {
-		return nil
+		return job.Skip("the order changed again since the step; the later step's job tells of it")
 	}
 	var actor account.Principal
 	switch ev.ActorID {

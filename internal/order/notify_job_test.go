@@ -61,6 +61,20 @@ func TestRecipientsWorkedOutInTheJob(t *testing.T) {
 		if got := recipients(t, f, small.ID, "order.submit"); len(got) != 0 {
 			t.Errorf("overtaken submit still mailed %v", got)
 		}
+		// Its job says it skipped the step (the runner counts it apart
+		// from work done, /metrics shows it).
+		skipped := 0
+		for _, j := range approved {
+			if err := j.Decode(&ev); err == nil && ev.Step == "submit" {
+				if err := f.Orders.NotifyJob(ctx, j); !job.IsSkip(err) {
+					t.Errorf("the overtaken submit's job answered %v, want a skip", err)
+				}
+				skipped++
+			}
+		}
+		if skipped != 1 {
+			t.Errorf("%d submit jobs of the overtaken order, want 1", skipped)
+		}
 		if got := recipients(t, f, small.ID, "order.approve"); !sameSet(got, "einkauf@weissenfels.example", "vertrieb@kid.example", "vertriebsleitung@kid.example") {
 			t.Errorf("approval mailed %v", got)
 		}

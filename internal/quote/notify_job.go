@@ -26,7 +26,8 @@ func enqueueNotify(ctx context.Context, r *run, st Step) error {
 // ("quote")): it loads the version, works out the recipients of the step
 // – the enforcer asked per candidate – and sends the mails (mailsAfter,
 // texts unchanged) through Mail at once, or enqueues them without it. A version that changed again since the step gets no
-// mails for it: the later step has its own job.
+// mails for it: the later step has its own job. The job is then skipped
+// (job.Skip), which the runner counts apart from work done.
 func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 	var ev notify.StepEvent
 	if err := j.Decode(&ev); err != nil {
@@ -40,7 +41,7 @@ func (s *Service) NotifyJob(ctx context.Context, j *job.Job) error {
 		return err
 	}
 	if q.Version != ev.Version {
-		return nil
+		return job.Skip("the quotation changed again since the step; the later step's job tells of it")
 	}
 	r := &run{quote: q, comment: ev.Comment, actor: account.Principal{}}
 	if ev.ActorID != 0 {
