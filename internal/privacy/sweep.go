@@ -18,14 +18,21 @@ type Column struct {
 
 // documentTables hold what GoBD requires to keep unchanged for ten years:
 // the issued PDFs with their SHA-256, the issued invoices and credit notes
-// with their lines and the payments booked on them (database triggers
-// refuse changes). The pseudonymization leaves them as they are; what
-// they say about a person stays there, and only there.
+// with their lines, the payments booked on them and the payment records
+// (bank entries, Stripe events and payments, refunds, credits; database
+// triggers refuse changes, migrations 0021 and 0087). The
+// pseudonymization leaves them as they are; what they say about a person
+// stays there, and only there.
 var documentTables = map[string]string{
 	"documents":        "issued PDFs (GoBD: unchanged, their SHA-256 must verify)",
 	"invoices":         "issued invoices and credit notes (GoBD, § 14 UStG; immutable)",
 	"invoice_lines":    "lines of issued invoices (immutable)",
 	"invoice_payments": "payments booked on invoices (immutable)",
+	"bank_entries":     "entries of imported bank statements (GoBD: booking records; immutable once assigned)",
+	"stripe_events":    "Stripe's notifications of payments and what they booked (immutable)",
+	"stripe_intents":   "payments started through Stripe (immutable once succeeded)",
+	"payment_refunds":  "refunds that reopened an invoice (immutable)",
+	"member_credits":   "money received above what was open, the member's credit (immutable)",
 }
 
 // DocumentTables names the tables the pseudonymization leaves unchanged
