@@ -48,13 +48,24 @@ load:
 	  $(GO) run ./cmd/coopshop-load --db "$(LOAD_DATABASE_URL)" -c $(LOAD_CLIENTS) -d $(LOAD_SECONDS)s --pgbench-tps "$$tps"
 	$(GO) test -count=1 -run '^$$' -bench Catalog -benchtime 2s ./internal/web/api/
 
-## fuzz: each fuzz target briefly (CI runs this)
+## fuzz: each fuzz target briefly (CI runs this). Go 1.26's fuzzer may end a
+## run at its -fuzztime with "context deadline exceeded" and no failing input
+## (golang/go#75804, fixed in Go 1.27): such a run counts as passed; a failing
+## input is always written to testdata/fuzz/<target>/ and fails the run.
 FUZZTIME ?= 10s
 fuzz:
-	@for pkg in $$($(GO) list ./...); do \
+	@out=$$(mktemp); trap 'rm -f $$out' EXIT; \
+	for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$f"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    before=$$(ls $$dir/testdata/fuzz/$$f 2>/dev/null | wc -l); \
+	    if ! $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >$$out 2>&1; then \
+	      cat $$out; \
+	      after=$$(ls $$dir/testdata/fuzz/$$f 2>/dev/null | wc -l); \
+	      if [ "$$after" -gt "$$before" ] || ! grep -q '^    context deadline exceeded$$' $$out; then exit 1; fi; \
+	      echo "fuzz $$f: Go's race at the end of -fuzztime (golang/go#75804), no failing input written: passed"; \
+	    else tail -n 3 $$out; fi; \
 	  done; \
 	done
 
