@@ -26,8 +26,9 @@ import (
 
 // RunClaimed runs the jobs of specs, which must all have a Dedupe key,
 // with h in this goroutine under parent's claim and then writes them in
-// one statement: done as of now, pending for a retry after the backoff
-// of a first attempt when h failed, failed when its error is Permanent.
+// one statement, each as the runner would record its attempt: done as of
+// now (or skipped), pending for a retry after the backoff of a first
+// attempt when h failed, failed when its error is Permanent.
 // A job's ID is 0 while h runs. On a later attempt of parent (it ran
 // before and died, or its lease ran out), a job whose key exists already
 // is neither run nor written again. Without a claim on parent (not run by
@@ -56,10 +57,11 @@ func RunClaimed(ctx context.Context, idb bun.IDB, now time.Time, parent *Job, ki
 	for _, j := range jobs {
 		j.Attempts = 1
 		err := h(ctx, j)
-		switch {
-		case err == nil:
+		// The runner's rule of outcomes (see Runner.finish).
+		switch outcomeOf(j, err) {
+		case OutcomeDone, OutcomeSkipped:
 			j.State, j.DoneAt = StateDone, &now
-		case IsPermanent(err):
+		case OutcomeFailed:
 			j.State, j.DoneAt, j.LastError = StateFailed, &now, clip(err.Error())
 		default:
 			retry := now.Add(Backoff(1))
