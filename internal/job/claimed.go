@@ -25,10 +25,15 @@ import (
 // an earlier one wrote.
 
 // RunClaimed runs the jobs of specs, which must all have a Dedupe key,
-// with h in this goroutine under parent's claim and then writes them in
-// one statement, each as the runner would record its attempt: done as of
-// now (or skipped), pending for a retry after the backoff of a first
-// attempt when h failed, failed when its error is Permanent.
+// with h in this goroutine under parent's claim and then writes them,
+// each as the runner would record its attempt: done as of now (or
+// skipped), pending for a retry after the backoff of a first attempt when
+// h failed, failed when its error is Permanent. When a Runner runs
+// parent, they are written by its finish, in the statement that records
+// parent's outcome (on PostgreSQL; SQLite takes a second one): a step's
+// mails cost no statement of their own, and no commit that waits for the
+// disk (the finish's commit does not; see relaxedCommit). Otherwise they
+// are written here, in one statement.
 // A job's ID is 0 while h runs. On a later attempt of parent (it ran
 // before and died, or its lease ran out), a job whose key exists already
 // is neither run nor written again. Without a claim on parent (not run by
@@ -71,12 +76,21 @@ func RunClaimed(ctx context.Context, idb bun.IDB, now time.Time, parent *Job, ki
 	if len(jobs) == 0 {
 		return nil
 	}
-	// A job of the same key written meanwhile (a second run of parent
-	// after its lease ran out) stays as that run wrote it.
-	if _, err := idb.NewInsert().Model(&jobs).On("CONFLICT (dedupe_key) DO NOTHING").Returning("NULL").Exec(ctx); err != nil {
+	if parent.fanOut != nil {
+		*parent.fanOut = append(*parent.fanOut, jobs...)
+		return nil
+	}
+	if _, err := insertRan(idb, jobs).Exec(ctx); err != nil {
 		return fmt.Errorf("write jobs %s: %w", kind, err)
 	}
 	return nil
+}
+
+// insertRan writes jobs that ran under a claim. A job of the same key
+// written meanwhile (a second run of parent after its lease ran out)
+// stays as that run wrote it.
+func insertRan(idb bun.IDB, jobs []*Job) *bun.InsertQuery {
+	return idb.NewInsert().Model(&jobs).On("CONFLICT (dedupe_key) DO NOTHING").Returning("NULL")
 }
 
 // unwritten leaves out of jobs those whose dedupe key is taken.

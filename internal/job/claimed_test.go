@@ -187,3 +187,63 @@ func sorted(s []int) []int {
 	slices.Sort(out)
 	return out
 }
+
+// TestFanOutWrittenWithFinish: run by a runner, a step's fan-out costs no
+// statement of its own on PostgreSQL, whatever its size: the statement
+// that finishes the step writes it (SQLite, without writes in a WITH,
+// takes one more). The fan-out is written even when the step itself
+// fails afterwards: its jobs ran.
+func TestFanOutWrittenWithFinish(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		clk := clock.NewManual(start)
+		r := NewRunner(bdb, clk, quiet())
+		send := func(context.Context, *Job) error { return nil }
+		r.Handle("mail", send)
+		r.Handle("step", func(ctx context.Context, step *Job) error {
+			var p payload
+			if err := step.Decode(&p); err != nil {
+				return err
+			}
+			specs := make([]Spec, p.N%100)
+			for i := range specs {
+				specs[i] = Spec{Payload: payload{i}, Options: []Option{Dedupe(fmt.Sprintf("%d:%d", step.ID, i))}}
+			}
+			if err := RunClaimed(ctx, bdb, clk.Now(), step, "mail", send, specs...); err != nil {
+				return err
+			}
+			if p.N >= 100 {
+				return errors.New("the step fails after its mails went out")
+			}
+			return nil
+		})
+		if _, err := r.RunOnce(ctx); err != nil { // the first run sweeps
+			t.Fatal(err)
+		}
+		cnt := db.CountStatements(bdb, false)
+		statements := map[int]int{}
+		for _, n := range []int{0, 4, 103} {
+			if err := Enqueue(ctx, bdb, "step", payload{n}); err != nil {
+				t.Fatal(err)
+			}
+			cnt.Reset()
+			if ran, err := r.RunOnce(ctx); err != nil || !ran {
+				t.Fatalf("step %d: ran %v, %v", n, ran, err)
+			}
+			statements[n] = cnt.Count()
+		}
+		extra := 1
+		if db.IsPostgres(bdb) {
+			extra = 0
+		}
+		if statements[4] != statements[0]+extra || statements[103] != statements[0]+extra {
+			t.Errorf("statements of a step without mails, with 4, with 3 and failing: %v, want %d more with mails", statements, extra)
+		}
+		if n := count(t, bdb, "kind = 'mail' AND state = ?", StateDone); n != 7 {
+			t.Errorf("%d mails written as done, want 7", n)
+		}
+		if n := count(t, bdb, "kind = 'step' AND state = ? AND last_error <> ''", StatePending); n != 1 {
+			t.Errorf("%d failed steps pending for a retry, want 1", n)
+		}
+	})
+}

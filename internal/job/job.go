@@ -57,6 +57,11 @@ type Job struct {
 	LockedUntil *time.Time `bun:"locked_until"`
 	CreatedAt   time.Time  `bun:"created_at"`
 	DoneAt      *time.Time `bun:"done_at"`
+
+	// fanOut is set while a Runner runs the job: the jobs RunClaimed ran
+	// under its claim, which the runner's finish writes with the job's
+	// own outcome in one statement.
+	fanOut *[]*Job
 }
 
 // Decode unmarshals the job's payload into v.

@@ -255,6 +255,7 @@ func (r *Runner) runOnce(ctx, hctx context.Context) (ran bool, err error) {
 	if err != nil || j == nil {
 		return false, err
 	}
+	j.fanOut = new([]*Job)
 	runErr := r.call(hctx, j)
 	return true, r.finish(ctx, j, runErr)
 }
@@ -274,11 +275,21 @@ func (r *Runner) call(ctx context.Context, j *Job) (err error) {
 }
 
 // finish records the outcome, guarded by the claim: a runner whose lease
-// ran out and whose job was claimed again changes nothing.
+// ran out and whose job was claimed again changes nothing. The jobs the
+// handler ran under the claim (RunClaimed) are written whatever the
+// outcome and the guard: they ran.
 func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 	now := r.now()
-	// A prepared statement on PostgreSQL: every job ends with it.
+	// A prepared statement on PostgreSQL: every job ends with it; one
+	// that writes a fan-out has the fan-out's values in its text.
 	params := db.ParamsFor(r.DB)
+	var ran []*Job
+	if j.fanOut != nil {
+		ran = *j.fanOut
+	}
+	if len(ran) > 0 {
+		params = nil
+	}
 	arg := params.Arg
 	result := outcomeOf(j, runErr)
 	outcome := func(q *bun.UpdateQuery) *bun.UpdateQuery {
@@ -297,6 +308,13 @@ func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 		Apply(outcome)
 	if db.IsPostgres(r.DB) {
 		q.TableExpr(relaxedCommit)
+		if len(ran) > 0 {
+			q.With("ran", insertRan(r.DB, ran))
+		}
+	} else if len(ran) > 0 {
+		if _, err := insertRan(r.DB, ran).Exec(ctx); err != nil {
+			return fmt.Errorf("finish job %d: write the jobs it ran: %w", j.ID, err)
+		}
 	}
 	res, err := db.ExecPrepared(ctx, r.DB, q, params)
 	if err != nil {
