@@ -3,11 +3,17 @@ package order_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"testing"
 	"time"
 
+	"coopshop/internal/account"
+	"coopshop/internal/authz"
 	"coopshop/internal/dbtest"
+	"coopshop/internal/demo"
+	"coopshop/internal/job"
+	"coopshop/internal/notify"
 	"coopshop/internal/order/ordertest"
 )
 
@@ -75,4 +81,44 @@ func BenchmarkApprovePG(b *testing.B) {
 		}
 	}
 	reportMedian(b, took)
+}
+
+// BenchmarkNotifySubmitLargeMember is the notification job of a submitted
+// order in a member with 300 purchasers besides its approvers: who is to
+// hear of the step is worked out among the holders of a role that may
+// approve, not among all 300 (issue 15). SQLite, or PostgreSQL when
+// TEST_DATABASE_URL is set.
+//
+//	go test -run '^$' -bench NotifySubmitLargeMember ./internal/order/
+func BenchmarkNotifySubmitLargeMember(b *testing.B) {
+	d := "sqlite"
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		d = "postgres"
+	}
+	bdb := dbtest.Open(b, d)
+	ctx := context.Background()
+	f := ordertest.Seed(b, bdb)
+	for i := range 300 {
+		u := &account.User{OrgID: f.Boerde, Email: fmt.Sprintf("einkauf-%03d@boerde.example", i), Name: fmt.Sprintf("Einkauf %03d", i), Active: true}
+		if err := account.CreateUserWithHash(ctx, bdb, u, demo.PasswordHash()); err != nil {
+			b.Fatal(err)
+		}
+		if err := authz.Grant(ctx, bdb, u.ID, f.Boerde, authz.RolePurchaser); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := f.Authz.Reload(ctx); err != nil {
+		b.Fatal(err)
+	}
+	o := f.Submit(b, "einkauf@boerde.example", map[string]int64{"T-NB": 30})
+	steps, err := job.ForEntity(ctx, bdb, notify.StepKind("order"), "order", o.ID, true)
+	if err != nil || len(steps) != 1 {
+		b.Fatalf("%d step jobs (%v)", len(steps), err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := f.Orders.NotifyJob(ctx, steps[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

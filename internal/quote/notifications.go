@@ -21,10 +21,20 @@ type candidate struct {
 }
 
 // candidates are the active users of one organisation, or (orgID 0) of the
-// provider.
-func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64) ([]candidate, error) {
+// provider, who hold a role that may take one of steps on a quotation
+// (authz.HoldersOf): the enforcer decides about these alone, not about
+// every user of the organisation (issue 15). None, no statement.
+func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64, steps []Step) ([]candidate, error) {
+	actions := make([]string, len(steps))
+	for i, st := range steps {
+		actions[i] = st.Action()
+	}
+	ids := s.Authz.HoldersOf("quote", actions...)
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var users []account.User
-	q := idb.NewSelect().Model(&users).Relation("Org").Where("u.active")
+	q := idb.NewSelect().Model(&users).Relation("Org").Where("u.active").Where("u.id IN (?)", bun.List(ids))
 	if orgID != 0 {
 		q.Where("u.organisation_id = ?", orgID)
 	} else {
@@ -43,7 +53,7 @@ func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64) ([]c
 
 // whoMay lists the addresses of the candidates allowed any of steps on q.
 func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, q *Quote, steps ...Step) ([]string, error) {
-	cs, err := s.candidates(ctx, idb, orgID)
+	cs, err := s.candidates(ctx, idb, orgID, steps)
 	if err != nil {
 		return nil, err
 	}
