@@ -15,42 +15,13 @@ import (
 	"coopshop/internal/notify"
 )
 
-// subjects are the active users among ids of one organisation, or (orgID
-// 0) of the provider, as the enforcer sees them: the candidates who might
-// have to act, ids being the holders of a role that may
-// (authz.HoldersOf). No ids, no statement.
-func (s *Service) subjects(ctx context.Context, idb bun.IDB, orgID int64, ids []int64) ([]authz.Subject, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var users []account.User
-	// Prepared: every step's notification job asks it.
-	params := new(db.Params)
-	q := idb.NewSelect().Model(&users).Relation("Org").Where("u.active")
-	if orgID != 0 {
-		q.Where("u.organisation_id = ?", params.Arg(orgID))
-	} else {
-		q.Where("org.kind = ?", params.Arg(account.KindProvider))
-	}
-	q.Where(db.OneOf(idb, params, "u.id", ids))
-	if err := db.ScanPreparedInto(ctx, idb, q.OrderExpr("u.id"), &users, params.Values()...); err != nil {
-		return nil, fmt.Errorf("notification candidates: %w", err)
-	}
-	out := make([]authz.Subject, 0, len(users))
-	for _, u := range users {
-		out = append(out, authz.Subject{UserID: u.ID, Email: u.Email, OrgID: u.OrgID, OrgKind: u.Org.Kind,
-			Roles: s.Authz.RolesOf(u.ID, u.OrgID), LimitCents: u.ApprovalLimitCents})
-	}
-	return out, nil
-}
-
 // whoMay lists the e-mail addresses of the candidates the enforcer allows
 // action on the order: the approvers of the open stage (their role, their
 // limit, not the requester, not an earlier approver), or sales.
 func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, action string, o *Order) ([]string, error) {
 	// The enforcer is asked about the users holding a role with a line
 	// for the action, not about every user of the organisation.
-	subjects, err := s.subjects(ctx, idb, orgID, s.Authz.HoldersOf("order", action))
+	subjects, err := account.Subjects(ctx, idb, s.Authz, orgID, s.Authz.HoldersOf("order", action))
 	if err != nil {
 		return nil, err
 	}

@@ -199,7 +199,7 @@ func ReminderSettings(ctx context.Context, idb bun.IDB, orgID int64) (bundesland
 // memberAdmins are the e-mails of the member's users who manage its
 // settings (the member admins).
 func (s *Service) memberAdmins(ctx context.Context, orgID int64) ([]string, error) {
-	subjects, err := s.subjects(ctx, s.DB, orgID, s.Authz.HoldersOf("settings", "manage"))
+	subjects, err := account.Subjects(ctx, s.DB, s.Authz, orgID, s.Authz.HoldersOf("settings", "manage"))
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func (s *Service) memberAdmins(ctx context.Context, orgID int64) ([]string, erro
 // may decide it: the enforcer is asked what each candidate lacks (without
 // four-eyes, without the limit), never their roles directly.
 func (s *Service) blockage(ctx context.Context, o *Order) ([]string, error) {
-	subjects, err := s.subjects(ctx, s.DB, o.OrgID, s.Authz.HoldersOf("order", "approve"))
+	subjects, err := account.Subjects(ctx, s.DB, s.Authz, o.OrgID, s.Authz.HoldersOf("order", "approve"))
 	if err != nil {
 		return nil, err
 	}

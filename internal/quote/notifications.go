@@ -8,60 +8,27 @@ import (
 	"github.com/uptrace/bun"
 
 	"coopshop/internal/account"
-	"coopshop/internal/authz"
 	"coopshop/internal/money"
 	"coopshop/internal/notify"
 )
 
-// candidate is an active user who might have to act, as the enforcer sees
-// them.
-type candidate struct {
-	subject authz.Subject
-	email   string
-}
-
-// candidates are the active users of one organisation, or (orgID 0) of the
-// provider, who hold a role that may take one of steps on a quotation
-// (authz.HoldersOf): the enforcer decides about these alone, not about
-// every user of the organisation (issue 15). None, no statement.
-func (s *Service) candidates(ctx context.Context, idb bun.IDB, orgID int64, steps []Step) ([]candidate, error) {
+// whoMay lists the addresses of the users allowed any of steps on q:
+// the enforcer is asked about the holders of a role that may take one
+// (authz.HoldersOf), not about every user of the organisation (issue 15).
+func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, q *Quote, steps ...Step) ([]string, error) {
 	actions := make([]string, len(steps))
 	for i, st := range steps {
 		actions[i] = st.Action()
 	}
-	ids := s.Authz.HoldersOf("quote", actions...)
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var users []account.User
-	q := idb.NewSelect().Model(&users).Relation("Org").Where("u.active").Where("u.id IN (?)", bun.List(ids))
-	if orgID != 0 {
-		q.Where("u.organisation_id = ?", orgID)
-	} else {
-		q.Where("org.kind = ?", account.KindProvider)
-	}
-	if err := q.OrderExpr("u.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("notification candidates: %w", err)
-	}
-	out := make([]candidate, 0, len(users))
-	for _, u := range users {
-		out = append(out, candidate{email: u.Email, subject: authz.Subject{UserID: u.ID, Email: u.Email, OrgID: u.OrgID,
-			OrgKind: u.Org.Kind, Roles: s.Authz.RolesOf(u.ID, u.OrgID), LimitCents: u.ApprovalLimitCents}})
-	}
-	return out, nil
-}
-
-// whoMay lists the addresses of the candidates allowed any of steps on q.
-func (s *Service) whoMay(ctx context.Context, idb bun.IDB, orgID int64, q *Quote, steps ...Step) ([]string, error) {
-	cs, err := s.candidates(ctx, idb, orgID, steps)
+	subjects, err := account.Subjects(ctx, idb, s.Authz, orgID, s.Authz.HoldersOf("quote", actions...))
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, c := range cs {
-		p := account.Principal{User: &account.User{ID: c.subject.UserID}, Subject: c.subject}
+	for _, sub := range subjects {
+		p := account.Principal{User: &account.User{ID: sub.UserID}, Subject: sub}
 		if slices.ContainsFunc(steps, func(st Step) bool { return s.Allowed(p, q, st) }) {
-			out = append(out, c.email)
+			out = append(out, sub.Email)
 		}
 	}
 	return out, nil
