@@ -37,6 +37,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/uptrace/bun"
 
+	"coopshop/internal/config"
 	"coopshop/internal/demo"
 	"coopshop/internal/webtest"
 )
@@ -62,7 +63,15 @@ type Shop struct {
 // and its database.
 func Start(t *testing.T, bdb *bun.DB) *Shop {
 	t.Helper()
-	a := webtest.New(t, bdb)
+	return StartWith(t, bdb, nil)
+}
+
+// StartWith is Start with the configuration changed by configure first
+// (as webtest.NewWith), for pages that depend on settings such as the
+// Stripe keys.
+func StartWith(t *testing.T, bdb *bun.DB, configure func(*config.Config)) *Shop {
+	t.Helper()
+	a := webtest.NewWith(t, bdb, configure)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

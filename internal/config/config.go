@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -73,8 +74,18 @@ type Config struct {
 	StripeSecretKey     string
 	StripeWebhookSecret string
 	StripeAPIBase       string
-	SMTPURL             string
-	LogLevel            string
+	// StripePublishableKey (pk_…, STRIPE_PUBLISHABLE_KEY) lets the invoice
+	// page show Stripe's payment form (Stripe.js) for a started payment:
+	// card and account data go from the browser to Stripe, never through
+	// coopshop. Without it a started payment waits for data entered
+	// elsewhere, and the page says so.
+	StripePublishableKey string
+	// StripeJSURL is where the browser loads Stripe.js from
+	// (COOPSHOP_STRIPE_JS_URL; Stripe's own address by default, which
+	// Stripe requires in production; tests serve a stand-in).
+	StripeJSURL string
+	SMTPURL     string
+	LogLevel    string
 }
 
 // Default is the demo configuration.
@@ -94,6 +105,7 @@ func Default() Config {
 		LogLevel:                "info",
 		BackupDir:               "data/backups",
 		BackupKeep:              7,
+		StripeJSURL:             "https://js.stripe.com/v3/",
 	}
 }
 
@@ -111,9 +123,14 @@ func FromEnv() (Config, error) {
 	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
 	str("STRIPE_WEBHOOK_SECRET", &c.StripeWebhookSecret)
 	str("STRIPE_API_BASE", &c.StripeAPIBase)
+	str("STRIPE_PUBLISHABLE_KEY", &c.StripePublishableKey)
+	str("COOPSHOP_STRIPE_JS_URL", &c.StripeJSURL)
 	str("SMTP_URL", &c.SMTPURL)
 	str("COOPSHOP_LOG_LEVEL", &c.LogLevel)
 	str("COOPSHOP_BACKUP_DIR", &c.BackupDir)
+	if u, err := url.Parse(c.StripeJSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return c, fmt.Errorf("COOPSHOP_STRIPE_JS_URL: want an absolute http(s) address, got %q", c.StripeJSURL)
+	}
 	if v := os.Getenv("COOPSHOP_BACKUP_KEEP"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -190,6 +207,16 @@ func ParseTrustedProxies(list string) ([]string, error) {
 		out = append(out, a.Unmap().String())
 	}
 	return out, nil
+}
+
+// StripeJSOrigin is the origin (scheme and host) Stripe.js is loaded
+// from, for the Content-Security-Policy.
+func (c Config) StripeJSOrigin() string {
+	u, err := url.Parse(c.StripeJSURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "https://js.stripe.com"
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // PublicURL is BaseURL, or http:// and the listen address when unset.

@@ -61,3 +61,24 @@ func TestJobWorkers(t *testing.T) {
 		}
 	}
 }
+
+// Stripe.js comes from Stripe's own address unless COOPSHOP_STRIPE_JS_URL
+// names another absolute http(s) address (tests serve a stand-in); its
+// origin is what the Content-Security-Policy lets in.
+func TestStripeJSURL(t *testing.T) {
+	if c := Default(); c.StripeJSURL != "https://js.stripe.com/v3/" || c.StripeJSOrigin() != "https://js.stripe.com" {
+		t.Errorf("default %q, origin %q", c.StripeJSURL, c.StripeJSOrigin())
+	}
+	t.Setenv("STRIPE_PUBLISHABLE_KEY", "pk_test_x")
+	t.Setenv("COOPSHOP_STRIPE_JS_URL", "http://127.0.0.1:4100/v3/")
+	c, err := FromEnv()
+	if err != nil || c.StripePublishableKey != "pk_test_x" || c.StripeJSOrigin() != "http://127.0.0.1:4100" {
+		t.Errorf("stand-in: key %q, origin %q, %v", c.StripePublishableKey, c.StripeJSOrigin(), err)
+	}
+	for _, bad := range []string{"js.stripe.com/v3/", "/v3/", "javascript:alert(1)", "ftp://js.example/v3"} {
+		t.Setenv("COOPSHOP_STRIPE_JS_URL", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"coopshop/internal/account"
 	"coopshop/internal/apperr"
+	"coopshop/internal/config"
 )
 
 type ctxKey int
@@ -51,12 +52,32 @@ func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
 	return c.Next()
 }
 
+// contentSecurityPolicy allows what the shop itself serves and nothing
+// else, but for Stripe's payment form where a publishable key is set:
+// Stripe.js, its frames (the form, 3-D Secure) and its API, as Stripe's
+// security guide lists them.
+func contentSecurityPolicy(cfg config.Config) string {
+	img, script, frame, connect := "'self' data:", "'self'", "", ""
+	if cfg.StripePublishableKey != "" {
+		js := cfg.StripeJSOrigin()
+		img += " https://*.stripe.com"
+		script += " " + js
+		frame = "; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
+		if js != "https://js.stripe.com" {
+			frame += " " + js
+		}
+		connect = "; connect-src 'self' https://api.stripe.com"
+	}
+	return "default-src 'self'; img-src " + img + "; style-src 'self'; script-src " + script + frame + connect +
+		"; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+}
+
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+	c.Set("Content-Security-Policy", s.csp)
 	if s.Config.SecureCookies {
 		// Behind TLS only (the setting says so): browsers then refuse
 		// plain HTTP to this host for a year. Not includeSubDomains: other

@@ -105,6 +105,7 @@ type Server struct {
 	Deps
 	App    *fiber.App
 	assets *assetSet
+	csp    string // the Content-Security-Policy of every answer
 }
 
 // maxBodyBytes bounds every request body; JSON bodies have a smaller limit
@@ -125,7 +126,7 @@ func New(d Deps, tables ...[]Route) (*Server, error) {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
 	d.defaults()
-	s := &Server{Deps: d, assets: assets}
+	s := &Server{Deps: d, assets: assets, csp: contentSecurityPolicy(d.Config)}
 	fcfg := fiber.Config{
 		AppName:               "coopshop",
 		Views:                 engine,

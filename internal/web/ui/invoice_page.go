@@ -33,6 +33,35 @@ type invoiceView struct {
 	// Online is the invoice's Stripe payment: offered or why not, its
 	// state and what to do next, refunds.
 	Online *payment.InvoicePayments
+	// StripeForm is Stripe's payment form for the started payment, when
+	// the installation has a publishable key and the viewer may pay.
+	StripeForm *stripeForm
+	// Returned is what Stripe said when it sent the payer back here
+	// (its redirect_status), in German; empty otherwise.
+	Returned string
+	// Awaiting: back from Stripe with the payment data taken, the payer
+	// waits for Stripe's confirmation and is offered no second payment.
+	Awaiting bool
+}
+
+// stripeForm is what the page's script (stripe_payment.js) needs to mount
+// Stripe's payment form: the card or account data go from the browser to
+// Stripe, never through coopshop.
+type stripeForm struct {
+	Key, ScriptURL, ClientSecret string
+}
+
+// returnedText is the German notice for Stripe's redirect_status after a
+// payment form was sent; the invoice's state changes only when Stripe's
+// webhook confirms the payment.
+func returnedText(status string) string {
+	switch status {
+	case "succeeded", "processing":
+		return "Ihre Zahlungsdaten sind bei Stripe eingegangen. Sobald Stripe die Zahlung bestätigt, steht die Rechnung hier auf „Bezahlt“ (bei SEPA-Lastschrift nach einigen Tagen)."
+	case "":
+		return ""
+	}
+	return "Die Zahlung wurde nicht abgeschlossen. Bitte versuchen Sie es erneut oder überweisen Sie den offenen Betrag mit der Rechnungsnummer als Verwendungszweck."
 }
 
 // paymentForm is the payment form as typed.
@@ -99,6 +128,14 @@ func (h *Handler) renderInvoice(c *fiber.Ctx, inv *invoice.Invoice, v invoiceVie
 			return err
 		}
 		v.Online = online
+		// Back from Stripe with its data taken, the payer waits for the
+		// confirmation; the form is offered again only after a failure.
+		returned := c.Query("redirect_status")
+		v.Returned = returnedText(returned)
+		v.Awaiting = returned == "succeeded" || returned == "processing"
+		if l := online.Latest; l != nil && l.Status == payment.IntentPending && online.CanStart && h.Config.StripePublishableKey != "" && !v.Awaiting {
+			v.StripeForm = &stripeForm{Key: h.Config.StripePublishableKey, ScriptURL: h.Config.StripeJSURL, ClientSecret: l.ClientSecret}
+		}
 	}
 	return h.Render(c, "invoice", fiber.Map{"Title": inv.Kind.Label() + " " + inv.Number, "V": v})
 }
