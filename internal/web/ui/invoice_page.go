@@ -128,13 +128,16 @@ func (h *Handler) renderInvoice(c *fiber.Ctx, inv *invoice.Invoice, v invoiceVie
 			return err
 		}
 		v.Online = online
-		// Back from Stripe with its data taken, the payer waits for the
-		// confirmation; the form is offered again only after a failure.
-		returned := c.Query("redirect_status")
-		v.Returned = returnedText(returned)
-		v.Awaiting = returned == "succeeded" || returned == "processing"
-		if l := online.Latest; l != nil && l.Status == payment.IntentPending && online.CanStart && h.Config.StripePublishableKey != "" && !v.Awaiting {
-			v.StripeForm = &stripeForm{Key: h.Config.StripePublishableKey, ScriptURL: h.Config.StripeJSURL, ClientSecret: l.ClientSecret}
+		if l := online.Latest; l != nil && l.Status == payment.IntentPending {
+			// Back from Stripe with its data taken, the payer waits for
+			// the confirmation; the form is offered again only after a
+			// failure. Once Stripe confirmed, the state says it all.
+			returned := c.Query("redirect_status")
+			v.Returned = returnedText(returned)
+			v.Awaiting = returned == "succeeded" || returned == "processing"
+			if online.CanStart && h.Config.StripePublishableKey != "" && !v.Awaiting {
+				v.StripeForm = &stripeForm{Key: h.Config.StripePublishableKey, ScriptURL: h.Config.StripeJSURL, ClientSecret: l.ClientSecret}
+			}
 		}
 	}
 	return h.Render(c, "invoice", fiber.Map{"Title": inv.Kind.Label() + " " + inv.Number, "V": v})
