@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -191,7 +192,8 @@ func sorted(s []int) []int {
 // TestFanOutWrittenWithFinish: run by a runner, a step's fan-out costs no
 // statement of its own on PostgreSQL, whatever its size: the statement
 // that finishes the step writes it (SQLite, without writes in a WITH,
-// takes one more). The fan-out is written even when the step itself
+// takes one more), and that statement is the same prepared one for any
+// number of jobs. The fan-out is written even when the step itself
 // fails afterwards: its jobs ran.
 func TestFanOutWrittenWithFinish(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
@@ -220,9 +222,10 @@ func TestFanOutWrittenWithFinish(t *testing.T) {
 		if _, err := r.RunOnce(ctx); err != nil { // the first run sweeps
 			t.Fatal(err)
 		}
-		cnt := db.CountStatements(bdb, false)
+		cnt := db.CountStatements(bdb, true)
 		statements := map[int]int{}
-		for _, n := range []int{0, 4, 103} {
+		finish := map[int]string{} // the last statement of each step: its finish
+		for _, n := range []int{0, 4, 3, 103} {
 			if err := Enqueue(ctx, bdb, "step", payload{n}); err != nil {
 				t.Fatal(err)
 			}
@@ -231,19 +234,123 @@ func TestFanOutWrittenWithFinish(t *testing.T) {
 				t.Fatalf("step %d: ran %v, %v", n, ran, err)
 			}
 			statements[n] = cnt.Count()
+			finish[n] = cnt.Statements()[cnt.Count()-1]
+		}
+		// On PostgreSQL a fan-out's finish is one prepared statement,
+		// whatever the number of jobs: its values are not in its text.
+		if db.IsPostgres(bdb) && (finish[4] != finish[3] || strings.Contains(finish[4], "mail")) {
+			t.Errorf("the finish of a step of 4 mails and one of 3 read differently, or with values:\n%s\n%s", finish[4], finish[3])
 		}
 		extra := 1
 		if db.IsPostgres(bdb) {
 			extra = 0
 		}
-		if statements[4] != statements[0]+extra || statements[103] != statements[0]+extra {
-			t.Errorf("statements of a step without mails, with 4, with 3 and failing: %v, want %d more with mails", statements, extra)
+		if statements[4] != statements[0]+extra || statements[3] != statements[0]+extra || statements[103] != statements[0]+extra {
+			t.Errorf("statements of a step without mails, with 4, with 3, with 3 and failing: %v, want %d more with mails", statements, extra)
 		}
-		if n := count(t, bdb, "kind = 'mail' AND state = ?", StateDone); n != 7 {
-			t.Errorf("%d mails written as done, want 7", n)
+		if n := count(t, bdb, "kind = 'mail' AND state = ?", StateDone); n != 10 {
+			t.Errorf("%d mails written as done, want 10", n)
 		}
 		if n := count(t, bdb, "kind = 'step' AND state = ? AND last_error <> ''", StatePending); n != 1 {
 			t.Errorf("%d failed steps pending for a retry, want 1", n)
 		}
 	})
+}
+
+// TestFanOutRowsAlike: a fan-out written by the runner's finish (on
+// PostgreSQL an array per column) and one written by RunClaimed itself
+// (bun's insert) are the same rows, column by column, for every way a
+// job can end: done, waiting for a retry, failed for good.
+func TestFanOutRowsAlike(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := context.Background()
+		clk := clock.NewManual(start)
+		r := NewRunner(bdb, clk, quiet())
+		type mail struct {
+			To   string `json:"to"`
+			Body string `json:"body"`
+		}
+		mails := []struct {
+			to  string
+			err error
+		}{
+			{"a@kreis.example", nil},
+			{"b@kreis.example", errors.New("Postfach voll, „später“ bitte")},
+			{"c@kreis.example", Permanent(errors.New("no such mailbox"))},
+			{"d@kreis.example", nil},
+		}
+		send := func(_ context.Context, j *Job) error {
+			var m mail
+			if err := j.Decode(&m); err != nil {
+				return err
+			}
+			for _, x := range mails {
+				if x.to == m.To {
+					return x.err
+				}
+			}
+			return fmt.Errorf("unknown recipient %s", m.To)
+		}
+		fanOut := func(ctx context.Context, step *Job) error {
+			specs := make([]Spec, len(mails))
+			for i, m := range mails {
+				specs[i] = Spec{Payload: mail{m.to, "Bestellung über 1.234,56 €\n\"dringend\"\t\\"}, Options: []Option{
+					Dedupe(fmt.Sprintf("%s:%d:%s", step.Payload, i, m.to)), About("order", int64(40+i)), MaxAttempts(3 + i),
+				}}
+			}
+			return RunClaimed(ctx, bdb, clk.Now(), step, "mail", send, specs...)
+		}
+		r.Handle("step", fanOut)
+		r.Handle("mail", send)
+		if err := Enqueue(ctx, bdb, "step", "by-runner"); err != nil {
+			t.Fatal(err)
+		}
+		if ran, err := r.RunOnce(ctx); err != nil || !ran {
+			t.Fatalf("ran %v, %v", ran, err)
+		}
+		// The same fan-out under a claim taken by hand: RunClaimed writes it.
+		step := &Job{ID: 999, LockedBy: "by-hand", LockedUntil: &start, Attempts: 1, Payload: `"by-hand"`}
+		if err := fanOut(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		rows := func(prefix string) []Job {
+			t.Helper()
+			var jobs []Job
+			if err := bdb.NewSelect().Model(&jobs).Where("kind = 'mail' AND dedupe_key LIKE ?", prefix+"%").OrderExpr("id").Scan(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return jobs
+		}
+		byRunner, byHand := rows(`"by-runner"`), rows(`"by-hand"`)
+		if len(byRunner) != len(mails) || len(byHand) != len(mails) {
+			t.Fatalf("%d mails written by the runner, %d by RunClaimed, want %d each", len(byRunner), len(byHand), len(mails))
+		}
+		for i := range mails {
+			a, b := byRunner[i], byHand[i]
+			if *a.DedupeKey != `"by-runner"`+(*b.DedupeKey)[len(`"by-hand"`):] {
+				t.Errorf("mail %d: keys %s and %s", i, *a.DedupeKey, *b.DedupeKey)
+			}
+			var ma, mb mail
+			if err := a.Decode(&ma); err != nil || b.Decode(&mb) != nil || ma != mb || ma.To != mails[i].to {
+				t.Errorf("mail %d: payloads %s and %s (%v)", i, a.Payload, b.Payload, err)
+			}
+			a.ID, a.DedupeKey, a.Payload = b.ID, b.DedupeKey, b.Payload
+			if !sameJob(a, b) {
+				t.Errorf("mail %d written by the runner:\n%+v\nby RunClaimed:\n%+v", i, a, b)
+			}
+		}
+		if byRunner[1].State != StatePending || byRunner[1].RunAt == nil || byRunner[2].State != StateFailed || byRunner[0].State != StateDone {
+			t.Errorf("outcomes %s, %s, %s, want done, pending, failed", byRunner[0].State, byRunner[1].State, byRunner[2].State)
+		}
+	})
+}
+
+// sameJob compares two jobs' columns, times by their instant; created_at
+// is the system clock's when the jobs were made, so the same second.
+func sameJob(a, b Job) bool {
+	sameTime := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
+	return a.ID == b.ID && a.Kind == b.Kind && a.Payload == b.Payload && a.Entity == b.Entity && a.EntityID == b.EntityID &&
+		*a.DedupeKey == *b.DedupeKey && a.State == b.State && sameTime(a.RunAt, b.RunAt) && a.Attempts == b.Attempts &&
+		a.MaxAttempts == b.MaxAttempts && a.LastError == b.LastError && a.LockedBy == b.LockedBy &&
+		sameTime(a.LockedUntil, b.LockedUntil) && a.CreatedAt.Sub(b.CreatedAt).Abs() < time.Second && sameTime(a.DoneAt, b.DoneAt)
 }

@@ -280,15 +280,12 @@ func (r *Runner) call(ctx context.Context, j *Job) (err error) {
 // outcome and the guard: they ran.
 func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 	now := r.now()
-	// A prepared statement on PostgreSQL: every job ends with it; one
-	// that writes a fan-out has the fan-out's values in its text.
+	// A prepared statement on PostgreSQL: every job ends with it, one
+	// that writes a fan-out too.
 	params := db.ParamsFor(r.DB)
 	var ran []*Job
 	if j.fanOut != nil {
 		ran = *j.fanOut
-	}
-	if len(ran) > 0 {
-		params = nil
 	}
 	arg := params.Arg
 	result := outcomeOf(j, runErr)
@@ -309,7 +306,7 @@ func (r *Runner) finish(ctx context.Context, j *Job, runErr error) error {
 	if db.IsPostgres(r.DB) {
 		q.TableExpr(relaxedCommit)
 		if len(ran) > 0 {
-			q.With("ran", insertRan(r.DB, ran))
+			q.With("ran", insertRanArrays(r.DB, ran, arg))
 		}
 	} else if len(ran) > 0 {
 		if _, err := insertRan(r.DB, ran).Exec(ctx); err != nil {
