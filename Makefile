@@ -31,9 +31,10 @@ test-short:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## load: pgbench with the order-shaped transaction, then coopshop-load (flow,
-## submits alone, catalog JSON) on the same PostgreSQL, then the catalog benchmarks
-## next to their bare baselines; prints the ratios of issue 15's targets.
+## load: coopshop-load runs pgbench with the order-shaped transaction, then the
+## load (flow, submits alone, catalog JSON) on the same PostgreSQL, then the catalog
+## benchmarks run next to their bare baselines; prints the ratios of issue 15's
+## targets and, with PostgreSQL on this machine, the database's CPU per step.
 ## LOAD_DATABASE_URL must name a database only for the measurement
 ## (createdb -h 127.0.0.1 -U postgres coopshop_load).
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coopshop_load?sslmode=disable
@@ -43,9 +44,7 @@ load:
 	@command -v pgbench >/dev/null 2>&1 || { echo "make load: pgbench not found: apt-get install postgresql-client (or postgresql-contrib; it is also in /usr/lib/postgresql/*/bin)"; exit 1; }
 	@psql -q "$(LOAD_DATABASE_URL)" -c 'SELECT 1' >/dev/null || { echo "make load: cannot reach $(LOAD_DATABASE_URL): createdb -h 127.0.0.1 -U postgres coopshop_load"; exit 1; }
 	PGOPTIONS='--client-min-messages=warning' psql -q -v ON_ERROR_STOP=1 "$(LOAD_DATABASE_URL)" -f cmd/coopshop-load/pgbench_setup.sql
-	@tps=$$(pgbench -n -c $(LOAD_CLIENTS) -j 2 -T $(LOAD_SECONDS) -f cmd/coopshop-load/order.pgbench.sql "$(LOAD_DATABASE_URL)" | tee /dev/stderr | awk '/^tps/ {print $$3}'); \
-	  echo "pgbench order-shaped: $$tps tps"; \
-	  $(GO) run ./cmd/coopshop-load --db "$(LOAD_DATABASE_URL)" -c $(LOAD_CLIENTS) -d $(LOAD_SECONDS)s --pgbench-tps "$$tps"
+	$(GO) run ./cmd/coopshop-load --db "$(LOAD_DATABASE_URL)" -c $(LOAD_CLIENTS) -d $(LOAD_SECONDS)s --pgbench cmd/coopshop-load/order.pgbench.sql
 	$(GO) test -count=1 -run '^$$' -bench Catalog -benchtime 2s ./internal/web/api/
 
 ## fuzz: each fuzz target briefly (CI runs this). Go 1.26's fuzzer may end a

@@ -56,8 +56,10 @@ type options struct {
 	products    int
 	seedOnly    bool
 	pgbenchTPS  float64
-	cpuProfile  string
-	statements  int
+	// pgbenchScript, when set, is run by pgbench before the load.
+	pgbenchScript string
+	cpuProfile    string
+	statements    int
 }
 
 func main() {
@@ -84,6 +86,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.products, "products", 300, "products of the load's own contract, each with a quota, that the orders pick three of at random (as pgbench's order-shaped transaction picks its products and quota row)")
 	fs.BoolVar(&o.seedOnly, "seed-only", false, "seed the database and stop")
 	fs.Float64Var(&o.pgbenchTPS, "pgbench-tps", 0, "tps of the order-shaped pgbench run, to print the ratios of the issue's targets")
+	fs.StringVar(&o.pgbenchScript, "pgbench", "", "run pgbench with this script first (cmd/coopshop-load/order.pgbench.sql; its tables: pgbench_setup.sql) at -c clients for -d, and print the ratios of the issue's targets against it with the database's CPU per step and per transaction")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process (server in process and client) to the file")
 	fs.IntVar(&o.statements, "statements", 0, "with the server in this process: print the statements per flow and the n shapes sent most")
 
@@ -101,6 +104,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if o.skus == nil && o.products < 3 {
 		return errors.New("--products must be ≥ 3 (an order has three lines)")
+	}
+	if o.pgbenchScript != "" && o.pgbenchTPS > 0 {
+		return errors.New("--pgbench runs pgbench, --pgbench-tps takes the rate of a run elsewhere: not both")
+	}
+	var pg pgbenchRun
+	if o.pgbenchScript != "" {
+		var err error
+		if pg, err = runPgbench(ctx, out, o.pgbenchScript, o.dbURL, o.concurrency, o.duration); err != nil {
+			return err
+		}
+		o.pgbenchTPS = pg.tps
+		fmt.Fprintf(out, "pgbench order-shaped: %.0f tps\n", pg.tps)
+		printDatabaseCPU(out, pg.cpu, pg.transactions, "transaction")
 	}
 
 	fx, err := seed(ctx, o)
@@ -180,7 +196,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	printRSS(out, "before the load", rss, rssErr, inProcess)
 	vacuumCtx, stopVacuum := context.WithCancel(ctx)
 	defer stopVacuum()
-	if err := standInForAutovacuum(vacuumCtx, l.db, out); err != nil {
+	vacuumPID, err := standInForAutovacuum(vacuumCtx, l.db, out)
+	if err != nil {
 		return err
 	}
 
@@ -202,6 +219,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if counter != nil {
 			counter.Reset()
 		}
+		cpu0 := readCPU("/proc", vacuumPID)
 		r := l.phase(ctx, o.duration, body)
 		fmt.Fprintf(out, "\n%s:\n", title)
 		for _, s := range r.steps {
@@ -212,6 +230,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			r.drain = l.settle(ctx)
 			r.printSustained(out, step)
 		}
+		r.machine = readCPU("/proc", vacuumPID).since(cpu0)
+		printDatabaseCPU(out, r.machine, r.count(step), per)
 		if counter != nil {
 			printStatements(out, counter, r.count(step), per, o.statements)
 		}
@@ -232,11 +252,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "\ntargets against pgbench %.0f tps (order-shaped, same clients; rates sustained, the phase's jobs included):\n", o.pgbenchTPS)
 		if alone := submit.sustained("submit"); alone > 0 {
 			fmt.Fprintf(out, "  submit/s ÷ pgbench tps = %.1f/s ÷ %.0f = %.3f (target ≥ 0.60; submits alone)\n", alone, o.pgbenchTPS, alone/o.pgbenchTPS)
+			printCeiling(out, ceiling(pg.cpu, pg.transactions, submit.machine, submit.count("submit")), "submit", "submits")
 		} else {
 			inFlow := flow.rate("submit")
 			fmt.Fprintf(out, "  submit/s ÷ pgbench tps = %.1f/s ÷ %.0f = %.3f (target ≥ 0.60; submits within the flow, no submit phase with --skus)\n", inFlow, o.pgbenchTPS, inFlow/o.pgbenchTPS)
 		}
 		fmt.Fprintf(out, "  flows/s  ÷ pgbench tps = %.1f/s ÷ %.0f = %.3f (target ≥ 0.10)\n", flows, o.pgbenchTPS, flows/o.pgbenchTPS)
+		printCeiling(out, ceiling(pg.cpu, pg.transactions, flow.machine, flow.count("flow")), "flow", "flows")
 		fmt.Fprintln(out, "  catalog JSON and page against their bare baselines: go test -run '^$' -bench 'Catalog' -benchtime 2s ./internal/web/api/")
 	}
 	return nil

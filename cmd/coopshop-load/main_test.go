@@ -20,6 +20,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"no clients", []string{"--db", "postgres://x/y", "-c", "0"}, "-c must be"},
 		{"no duration", []string{"--db", "postgres://x/y", "-d", "0s"}, "-c must be"},
 		{"too few products for an order", []string{"--db", "postgres://x/y", "--products", "2"}, "--products must be"},
+		{"pgbench run and rate given", []string{"--db", "postgres://x/y", "--pgbench", "order.pgbench.sql", "--pgbench-tps", "4000"}, "not both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

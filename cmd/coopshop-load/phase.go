@@ -20,6 +20,9 @@ type result struct {
 	// elapsed is the phase's time, drain how long its jobs ran on after
 	// it (settle).
 	elapsed, drain time.Duration
+	// machine is the CPU the machine and the database spent on the phase
+	// and its jobs.
+	machine cpuUse
 }
 
 // sustained is the rate of step over the phase and the draining of its

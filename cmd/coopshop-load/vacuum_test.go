@@ -12,8 +12,8 @@ import (
 
 // TestStandInForAutovacuum: on a server without autovacuum the load says
 // so and vacuums the job queue every second, analyzing it only at the
-// start (then once a minute); with autovacuum it leaves the queue to it
-// and says nothing.
+// start (then once a minute), on the connection whose backend it
+// answers; with autovacuum it leaves the queue to it and says nothing.
 func TestStandInForAutovacuum(t *testing.T) {
 	bdb := dbtest.Open(t, "postgres")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -23,19 +23,27 @@ func TestStandInForAutovacuum(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := standInForAutovacuum(ctx, bdb, &out); err != nil {
+	pid, err := standInForAutovacuum(ctx, bdb, &out)
+	if err != nil {
 		t.Fatal(err)
 	}
 	said := strings.Contains(out.String(), "vacuums the job queue")
 	if setting == "on" {
-		if said {
-			t.Fatalf("autovacuum on, yet: %s", out.String())
+		if said || pid != 0 {
+			t.Fatalf("autovacuum on, yet (backend %d): %s", pid, out.String())
 		}
 		return
 	}
 	if !said {
 		t.Fatalf("autovacuum %s, and nothing said: %q", setting, out.String())
 	}
+	// The backend it answers is the one that vacuums.
+	defer func() {
+		var query string
+		if err := bdb.NewRaw("SELECT query FROM pg_stat_activity WHERE pid = ?", pid).Scan(ctx, &query); err != nil || !strings.Contains(query, "VACUUM") {
+			t.Errorf("backend %d's last statement %q (%v), want the vacuum", pid, query, err)
+		}
+	}()
 	counts := func() (vacuums, analyzes int64) {
 		if err := bdb.NewRaw(`SELECT vacuum_count, analyze_count FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'jobs'`).
 			Scan(ctx, &vacuums, &analyzes); err != nil {
