@@ -22,11 +22,12 @@ import (
 // second on Linux whatever the kernel's own tick).
 const clockTick = 10 * time.Millisecond
 
-// cpuReading is the machine's busy CPU time (all cores, idle and I/O wait
+// machineCPU is the machine's busy CPU time (all cores, idle and I/O wait
 // left out) and the CPU time of the database's processes, those that
-// ended included (the postmaster's reaped children). ok is false where
+// ended included (the postmaster's reaped children): as read since boot
+// (readCPU), or spent between two readings (since). ok is false where
 // there is no /proc or no PostgreSQL process in it.
-type cpuReading struct {
+type machineCPU struct {
 	busy, db time.Duration
 	ok       bool
 }
@@ -35,15 +36,15 @@ type cpuReading struct {
 // /proc file system); the process skip (when not 0) is not the
 // database's, nor the machine's busy time (the load's vacuum, see
 // standInForAutovacuum).
-func readCPU(proc string, skip int) cpuReading {
+func readCPU(proc string, skip int) machineCPU {
 	f, err := os.Open(filepath.Join(proc, "stat"))
 	if err != nil {
-		return cpuReading{}
+		return machineCPU{}
 	}
 	busy, ok := machineBusy(f)
 	f.Close()
 	if !ok {
-		return cpuReading{}
+		return machineCPU{}
 	}
 	stats, _ := filepath.Glob(filepath.Join(proc, "[0-9]*", "stat"))
 	var db int64
@@ -64,7 +65,7 @@ func readCPU(proc string, skip int) cpuReading {
 		db += ticks
 		found = true
 	}
-	return cpuReading{busy: time.Duration(busy) * clockTick, db: time.Duration(db) * clockTick, ok: found}
+	return machineCPU{busy: time.Duration(busy) * clockTick, db: time.Duration(db) * clockTick, ok: found}
 }
 
 // machineBusy is the busy time of all cores, in ticks, from the first
@@ -114,19 +115,13 @@ func processCPU(line string) (string, int64, bool) {
 	return line[lp+1 : rp], ticks, true
 }
 
-// cpuUse is the CPU time spent between two readings.
-type cpuUse struct {
-	busy, db time.Duration
-	ok       bool
-}
-
-// since is the CPU spent from r0 to r.
-func (r cpuReading) since(r0 cpuReading) cpuUse {
-	return cpuUse{busy: r.busy - r0.busy, db: r.db - r0.db, ok: r.ok && r0.ok}
+// since is the CPU spent from the reading r0 to the reading r.
+func (r machineCPU) since(r0 machineCPU) machineCPU {
+	return machineCPU{busy: r.busy - r0.busy, db: r.db - r0.db, ok: r.ok && r0.ok}
 }
 
 // per is the CPU time per unit done, in milliseconds.
-func (u cpuUse) per(units int) (busy, db float64) {
+func (u machineCPU) per(units int) (busy, db float64) {
 	if units == 0 {
 		return 0, 0
 	}
@@ -134,7 +129,7 @@ func (u cpuUse) per(units int) (busy, db float64) {
 }
 
 // printDatabaseCPU says what the database and the machine spent per unit.
-func printDatabaseCPU(w io.Writer, u cpuUse, units int, unit string) {
+func printDatabaseCPU(w io.Writer, u machineCPU, units int, unit string) {
 	if !u.ok || units == 0 {
 		return
 	}
@@ -146,7 +141,7 @@ func printDatabaseCPU(w io.Writer, u cpuUse, units int, unit string) {
 // cores if everything but the database's work for it cost nothing: the
 // machine's CPU per order-shaped transaction (the database's and
 // pgbench's own) over the database's CPU per step. 0 when unknown.
-func ceiling(pgbench cpuUse, transactions int, step cpuUse, steps int) float64 {
+func ceiling(pgbench machineCPU, transactions int, step machineCPU, steps int) float64 {
 	if !pgbench.ok || !step.ok || transactions == 0 || steps == 0 {
 		return 0
 	}

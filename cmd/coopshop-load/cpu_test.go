@@ -72,13 +72,13 @@ func TestReadCPU(t *testing.T) {
 	write("2/stat", "2 (postgres) S 1 2 2 0 -1 0 0 0 0 0 40 10 0 0 20 0 1 0 1\n")
 	write("3/stat", "3 (coopshop) S 1 3 3 0 -1 0 0 0 0 0 70 20 0 0 20 0 1 0 1\n")
 	got := readCPU(proc, 0)
-	want := cpuReading{busy: 160 * clockTick, db: (15 + 400 + 50) * clockTick, ok: true}
+	want := machineCPU{busy: 160 * clockTick, db: (15 + 400 + 50) * clockTick, ok: true}
 	if got != want {
 		t.Errorf("readCPU = %+v, want %+v", got, want)
 	}
 	// The load's own vacuum backend (2) counts neither as the
 	// database's nor as the machine's.
-	if got, want := readCPU(proc, 2), (cpuReading{busy: 110 * clockTick, db: 415 * clockTick, ok: true}); got != want {
+	if got, want := readCPU(proc, 2), (machineCPU{busy: 110 * clockTick, db: 415 * clockTick, ok: true}); got != want {
 		t.Errorf("readCPU without backend 2 = %+v, want %+v", got, want)
 	}
 	if got := readCPU(t.TempDir(), 0); got.ok {
@@ -89,18 +89,18 @@ func TestReadCPU(t *testing.T) {
 // TestCeiling: the machine's CPU per transaction over the database's per
 // step; unknown readings give none.
 func TestCeiling(t *testing.T) {
-	pg := cpuUse{busy: 20 * time.Second, db: 15 * time.Second, ok: true}     // 40,000 transactions: 0.5 ms each
-	submits := cpuUse{busy: 20 * time.Second, db: 9 * time.Second, ok: true} // 3,000 submits: 3 ms of database each
+	pg := machineCPU{busy: 20 * time.Second, db: 15 * time.Second, ok: true}     // 40,000 transactions: 0.5 ms each
+	submits := machineCPU{busy: 20 * time.Second, db: 9 * time.Second, ok: true} // 3,000 submits: 3 ms of database each
 	if got := ceiling(pg, 40000, submits, 3000); math.Abs(got-0.5/3) > 1e-9 {
 		t.Errorf("ceiling %v, want 0.5 ms / 3 ms", got)
 	}
 	for _, c := range []struct {
 		name      string
-		pg, step  cpuUse
+		pg, step  machineCPU
 		tx, steps int
 	}{
-		{"no pgbench reading", cpuUse{}, submits, 40000, 3000},
-		{"no step reading", pg, cpuUse{}, 40000, 3000},
+		{"no pgbench reading", machineCPU{}, submits, 40000, 3000},
+		{"no step reading", pg, machineCPU{}, 40000, 3000},
 		{"no steps", pg, submits, 40000, 0},
 		{"no transactions", pg, submits, 0, 3000},
 	} {

@@ -18,7 +18,7 @@ import (
 type pgbenchRun struct {
 	tps          float64
 	transactions int
-	cpu          cpuUse
+	cpu          machineCPU
 }
 
 var (

@@ -22,7 +22,7 @@ type result struct {
 	elapsed, drain time.Duration
 	// machine is the CPU the machine and the database spent on the phase
 	// and its jobs.
-	machine cpuUse
+	machine machineCPU
 }
 
 // sustained is the rate of step over the phase and the draining of its

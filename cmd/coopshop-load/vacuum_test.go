@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"coopshop/internal/dbtest"
 )
 
@@ -19,10 +21,7 @@ func TestStandInForAutovacuum(t *testing.T) {
 	bdb := dbtest.Open(t, "postgres")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var setting string
-	if err := bdb.NewRaw("SHOW autovacuum").Scan(ctx, &setting); err != nil {
-		t.Fatal(err)
-	}
+	setting := autovacuum(ctx, t, bdb)
 	var out bytes.Buffer
 	pid, err := standInForAutovacuum(ctx, bdb, &out)
 	if err != nil {
@@ -78,10 +77,7 @@ func TestStandInAnalyzesStaleTables(t *testing.T) {
 	bdb := dbtest.Open(t, "postgres")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var setting string
-	if err := bdb.NewRaw("SHOW autovacuum").Scan(ctx, &setting); err != nil {
-		t.Fatal(err)
-	}
+	setting := autovacuum(ctx, t, bdb)
 	if setting == "on" {
 		t.Skip("autovacuum is on here: the stand-in leaves the tables to it")
 	}
@@ -117,4 +113,14 @@ func TestStandInAnalyzesStaleTables(t *testing.T) {
 	if n := analyzed("busy"); n != 1 {
 		t.Errorf("the busy table was analyzed %d times without a change since, want once", n)
 	}
+}
+
+// autovacuum is the server's autovacuum setting, on or off.
+func autovacuum(ctx context.Context, t *testing.T, bdb *bun.DB) string {
+	t.Helper()
+	var setting string
+	if err := bdb.NewRaw("SHOW autovacuum").Scan(ctx, &setting); err != nil {
+		t.Fatal(err)
+	}
+	return setting
 }
